@@ -1,0 +1,50 @@
+package analyze
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// PrefixSet is a list of addresses and networks, such as the --vip list.
+type PrefixSet []netip.Prefix
+
+// ParsePrefixes parses a comma-separated list of addresses and CIDRs, IPv4 or IPv6.
+func ParsePrefixes(spec string) (PrefixSet, error) {
+	var set PrefixSet
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if strings.Contains(part, "/") {
+			p, err := netip.ParsePrefix(part)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", part)
+			}
+			set = append(set, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR", part)
+		}
+		a = a.Unmap()
+		set = append(set, netip.PrefixFrom(a, a.BitLen()))
+	}
+	if len(set) == 0 {
+		return nil, fmt.Errorf("empty address list")
+	}
+	return set, nil
+}
+
+// Contains reports whether a is in one of the prefixes.
+func (s PrefixSet) Contains(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,72 @@
+package analyze
+
+import (
+	"net/netip"
+	"time"
+)
+
+// FrameRef points at one frame: the index of its input in Result.Inputs and
+// its 1-based number within that input, as Wireshark counts.
+type FrameRef struct {
+	File  int
+	Frame int
+}
+
+// IsZero reports whether the reference points at nothing.
+func (r FrameRef) IsZero() bool { return r.Frame == 0 }
+
+// Attempt is one handshake attempt: a client SYN and what became of it.
+type Attempt struct {
+	Client    netip.AddrPort
+	Server    netip.AddrPort // the SYN's destination
+	ISN       uint32
+	Outcome   Outcome
+	Syns      int      // transmissions of the SYN, the first included
+	First     FrameRef // the first SYN
+	FirstTS   time.Time
+	LastSyn   FrameRef // the last SYN transmission seen
+	LastSynTS time.Time
+	// Reply is what decided the outcome: the SYN-ACK, the RST or the ICMP
+	// error. It is zero for unanswered and pending attempts.
+	Reply    FrameRef
+	ReplyTS  time.Time
+	ReplySrc netip.Addr
+	// RTT runs from the SYN transmission a SYN-ACK answered to that SYN-ACK;
+	// zero without a SYN-ACK.
+	RTT time.Duration
+	Ack FrameRef // the client's ACK that completed the handshake
+}
+
+// track is an attempt while the capture is read.
+type track struct {
+	Attempt
+	synAckSeq   uint32
+	synAck      bool // a SYN-ACK from the SYN's destination
+	wrongSrc    bool // a SYN-ACK from another address
+	acked       bool
+	refused     bool
+	unreachable bool
+	hasMAC      bool
+	synMAC      [6]byte // destination MAC of the first SYN
+}
+
+// decide sets the outcome once the capture is read; end is the time of its
+// last frame.
+func (t *track) decide(end time.Time, grace time.Duration) {
+	switch {
+	case t.synAck && t.acked:
+		t.Outcome = Completed
+	case t.wrongSrc && !t.synAck:
+		t.Outcome = WrongSource
+	case t.synAck:
+		t.Outcome = SynAckNoAck
+	case t.refused:
+		t.Outcome = Refused
+	case t.unreachable:
+		t.Outcome = Unreachable
+	case t.Syns > 1 || end.Sub(t.FirstTS) >= grace:
+		t.Outcome = Unanswered
+	default:
+		t.Outcome = Pending
+	}
+}

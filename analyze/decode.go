@@ -1,0 +1,229 @@
+package analyze
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// TCP flag bits as they sit in byte 13 of the header.
+const (
+	flagFIN = 1 << 0
+	flagSYN = 1 << 1
+	flagRST = 1 << 2
+	flagACK = 1 << 4
+)
+
+// packet holds the fields of one frame the tracker needs. It is filled in
+// place for every frame, so decoding allocates nothing.
+type packet struct {
+	hasMAC         bool
+	srcMAC, dstMAC [6]byte
+	src, dst       netip.Addr
+	ttl            uint8
+
+	isTCP        bool
+	sport, dport uint16
+	flags        uint8
+	seq, ack     uint32
+
+	// isICMPErr is set for ICMP/ICMPv6 errors that quote a TCP segment.
+	isICMPErr bool
+	quoted    quotedTCP
+}
+
+// quotedTCP is the start of the TCP segment an ICMP error quotes.
+type quotedTCP struct {
+	src, dst     netip.Addr
+	sport, dport uint16
+	seq          uint32
+}
+
+// decoder turns frames of any supported link type into packets. Its layers
+// are allocated once and shared by one parser per first layer.
+type decoder struct {
+	eth     layers.Ethernet
+	dot1q   layers.Dot1Q
+	sll     layers.LinuxSLL
+	sll2    layers.LinuxSLL2
+	loop    layers.Loopback
+	ip4     layers.IPv4
+	ip6     layers.IPv6
+	ip6ext  layers.IPv6ExtensionSkipper
+	tcp     layers.TCP
+	icmp4   layers.ICMPv4
+	icmp6   layers.ICMPv6
+	decoded []gopacket.LayerType
+	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
+}
+
+func newDecoder() *decoder {
+	d := &decoder{decoded: make([]gopacket.LayerType, 0, 16)}
+	all := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop,
+		&d.ip4, &d.ip6, &d.ip6ext, &d.tcp, &d.icmp4, &d.icmp6}
+	d.parsers = make(map[gopacket.LayerType]*gopacket.DecodingLayerParser)
+	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
+		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6} {
+		p := gopacket.NewDecodingLayerParser(first, all...)
+		p.IgnoreUnsupported = true
+		d.parsers[first] = p
+	}
+	return d
+}
+
+// Supported reports whether frames of the link type can be decoded.
+func Supported(lt layers.LinkType) bool {
+	return firstLayer(lt, nil) != gopacket.LayerTypeZero
+}
+
+// firstLayer picks the layer a frame starts with; raw IP links say it in
+// the version nibble.
+func firstLayer(lt layers.LinkType, data []byte) gopacket.LayerType {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return layers.LayerTypeEthernet
+	case layers.LinkTypeLinuxSLL:
+		return layers.LayerTypeLinuxSLL
+	case layers.LinkTypeLinuxSLL2:
+		return layers.LayerTypeLinuxSLL2
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		return layers.LayerTypeLoopback
+	case layers.LinkTypeIPv4:
+		return layers.LayerTypeIPv4
+	case layers.LinkTypeIPv6:
+		return layers.LayerTypeIPv6
+	case layers.LinkTypeRaw, linkTypeRawBSD:
+		if len(data) > 0 && data[0]>>4 == 6 {
+			return layers.LayerTypeIPv6
+		}
+		return layers.LayerTypeIPv4
+	}
+	return gopacket.LayerTypeZero
+}
+
+// linkTypeRawBSD is DLT_RAW as some BSDs number it in files (12).
+const linkTypeRawBSD layers.LinkType = 12
+
+// decode fills p from one frame and reports whether it carried IP.
+// Decoding errors of inner layers (truncated frames) keep what was decoded.
+func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
+	*p = packet{}
+	parser := d.parsers[firstLayer(lt, data)]
+	if parser == nil {
+		return false
+	}
+	_ = parser.DecodeLayers(data, &d.decoded)
+	ip := false
+	for _, t := range d.decoded {
+		switch t {
+		case layers.LayerTypeEthernet:
+			p.hasMAC = true
+			copy(p.srcMAC[:], d.eth.SrcMAC)
+			copy(p.dstMAC[:], d.eth.DstMAC)
+		case layers.LayerTypeIPv4:
+			ip = true
+			p.src, _ = netip.AddrFromSlice(d.ip4.SrcIP)
+			p.dst, _ = netip.AddrFromSlice(d.ip4.DstIP)
+			p.ttl = d.ip4.TTL
+		case layers.LayerTypeIPv6:
+			ip = true
+			p.src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
+			p.dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
+			p.ttl = d.ip6.HopLimit
+		case layers.LayerTypeTCP:
+			p.isTCP = true
+			p.sport, p.dport = uint16(d.tcp.SrcPort), uint16(d.tcp.DstPort)
+			p.seq, p.ack = d.tcp.Seq, d.tcp.Ack
+			p.flags = tcpFlags(&d.tcp)
+		case layers.LayerTypeICMPv4:
+			if t := d.icmp4.TypeCode.Type(); t == layers.ICMPv4TypeDestinationUnreachable ||
+				t == layers.ICMPv4TypeTimeExceeded || t == layers.ICMPv4TypeParameterProblem {
+				p.isICMPErr = parseQuotedIPv4(d.icmp4.Payload, &p.quoted)
+			}
+		case layers.LayerTypeICMPv6:
+			if t := d.icmp6.TypeCode.Type(); t == layers.ICMPv6TypeDestinationUnreachable ||
+				t == layers.ICMPv6TypeTimeExceeded || t == layers.ICMPv6TypeParameterProblem {
+				// The ICMPv6 payload starts with 4 bytes of type-specific data.
+				p.isICMPErr = len(d.icmp6.Payload) > 4 && parseQuotedIPv6(d.icmp6.Payload[4:], &p.quoted)
+			}
+		}
+	}
+	return ip
+}
+
+func tcpFlags(t *layers.TCP) uint8 {
+	var f uint8
+	if t.FIN {
+		f |= flagFIN
+	}
+	if t.SYN {
+		f |= flagSYN
+	}
+	if t.RST {
+		f |= flagRST
+	}
+	if t.ACK {
+		f |= flagACK
+	}
+	return f
+}
+
+// parseQuotedIPv4 reads the IPv4 header and TCP ports and sequence number
+// an ICMP error quotes (RFC 792 guarantees the first 8 bytes of the segment).
+func parseQuotedIPv4(b []byte, q *quotedTCP) bool {
+	if len(b) < 20 || b[0]>>4 != 4 || b[9] != uint8(layers.IPProtocolTCP) {
+		return false
+	}
+	ihl := int(b[0]&0x0f) * 4
+	if ihl < 20 {
+		return false
+	}
+	q.src = netip.AddrFrom4([4]byte(b[12:16]))
+	q.dst = netip.AddrFrom4([4]byte(b[16:20]))
+	return parseQuotedTCP(b[ihl:], q)
+}
+
+// parseQuotedIPv6 reads the IPv6 header an ICMPv6 error quotes, skipping
+// the extension headers that may sit before TCP.
+func parseQuotedIPv6(b []byte, q *quotedTCP) bool {
+	if len(b) < 40 || b[0]>>4 != 6 {
+		return false
+	}
+	q.src = netip.AddrFrom16([16]byte(b[8:24]))
+	q.dst = netip.AddrFrom16([16]byte(b[24:40]))
+	next, rest := b[6], b[40:]
+	for {
+		switch layers.IPProtocol(next) {
+		case layers.IPProtocolTCP:
+			return parseQuotedTCP(rest, q)
+		case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing, layers.IPProtocolIPv6Destination:
+			if len(rest) < 8 {
+				return false
+			}
+			n := (int(rest[1]) + 1) * 8
+			if len(rest) < n {
+				return false
+			}
+			next, rest = rest[0], rest[n:]
+		case layers.IPProtocolIPv6Fragment:
+			if len(rest) < 8 {
+				return false
+			}
+			next, rest = rest[0], rest[8:]
+		default:
+			return false
+		}
+	}
+}
+
+func parseQuotedTCP(b []byte, q *quotedTCP) bool {
+	if len(b) < 8 {
+		return false
+	}
+	q.sport = binary.BigEndian.Uint16(b[0:2])
+	q.dport = binary.BigEndian.Uint16(b[2:4])
+	q.seq = binary.BigEndian.Uint32(b[4:8])
+	return true
+}

@@ -1,0 +1,268 @@
+package analyze
+
+import (
+	"cmp"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+)
+
+// diagnose turns the destinations' outcomes into findings.
+func diagnose(r *Result, tr *tracker) []Finding {
+	d := &diagnosis{r: r, tr: tr}
+	var fs []Finding
+	for i := range r.Destinations {
+		dest := &r.Destinations[i]
+		if f, ok := d.strongHostReceive(dest); ok {
+			fs = append(fs, f)
+		}
+		if f, ok := d.partialLoss(dest); ok {
+			fs = append(fs, f)
+		}
+		if f, ok := d.noListener(dest); ok {
+			fs = append(fs, f)
+		}
+		if f, ok := d.weakHostSend(dest); ok {
+			fs = append(fs, f)
+		}
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Attempts, a.Attempts)
+	})
+	return fs
+}
+
+type diagnosis struct {
+	r  *Result
+	tr *tracker
+}
+
+// strongHostReceive: SYNs to a VIP, none answered, the VIP never a source.
+// Only a destination that is not an address the host answers from can be
+// dropped by the strong host model.
+func (d *diagnosis) strongHostReceive(dest *Destination) (Finding, bool) {
+	c := dest.Counts
+	if !dest.Role.IsVIP() || dest.Sent > 0 || c[Unanswered] == 0 ||
+		c[Completed]+c[SynAckNoAck]+c[WrongSource]+c[Refused] > 0 {
+		return Finding{}, false
+	}
+	f := d.newFinding(StrongHostReceive, dest, Unanswered)
+	f.Evidence = append(f.Evidence, d.unansweredSyns(dest, f.Syns))
+	if rt := d.retransmissions(dest); rt.Count > 0 {
+		f.Evidence = append(f.Evidence, rt)
+	}
+	f.Evidence = append(f.Evidence, Evidence{Kind: EvNeverSource, Filter: addrFilter("src", dest.Server.Addr())})
+	host, mac, delivered := d.hostByMAC(dest)
+	if delivered {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvHostMAC, Addr: host, MAC: mac,
+			Filter: fmt.Sprintf("eth.dst==%s && %s", mac, addrFilter("dst", dest.Server.Addr()))})
+	}
+	own, works := d.ownAddressWorks(dest.Server.Port(), host)
+	if works {
+		f.Evidence = append(f.Evidence, own)
+		host = own.Addr
+	}
+	switch {
+	case delivered && works:
+		f.Confidence = High
+	case delivered || works:
+		f.Confidence = Medium
+	default:
+		f.Confidence = Low
+	}
+	if !delivered {
+		f.Missing = append(f.Missing, EvHostMAC)
+	}
+	if !works {
+		f.Missing = append(f.Missing, EvOwnAddrWorks)
+	}
+	d.setHost(&f, host)
+	return f, true
+}
+
+// partialLoss: some SYNs to a destination answered, others not. The host
+// model is all-or-nothing per destination, so this is load or loss.
+func (d *diagnosis) partialLoss(dest *Destination) (Finding, bool) {
+	c := dest.Counts
+	if c[Unanswered] == 0 || c[Completed] == 0 {
+		return Finding{}, false
+	}
+	f := d.newFinding(PartialLoss, dest, Unanswered)
+	f.Confidence = Medium
+	f.Evidence = append(f.Evidence, d.unansweredSyns(dest, f.Syns),
+		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: d.replyFrames(dest, Completed),
+			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
+	f.Missing = []EvidenceKind{EvRetransmissions}
+	if rt := d.retransmissions(dest); rt.Count > 0 {
+		f.Evidence = append(f.Evidence, rt)
+		f.Missing = nil
+	}
+	if dest.Role == RoleHost {
+		d.setHost(&f, dest.Server.Addr())
+	}
+	return f, true
+}
+
+// noListener: SYNs to a given VIP are refused.
+func (d *diagnosis) noListener(dest *Destination) (Finding, bool) {
+	if dest.Role != RoleVIP || dest.Counts[Refused] == 0 {
+		return Finding{}, false
+	}
+	f := d.newFinding(NoListenerOnVIP, dest, Refused)
+	f.Evidence = append(f.Evidence, Evidence{Kind: EvRefused, Count: f.Attempts,
+		Frames: d.replyFrames(dest, Refused),
+		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
+	f.Confidence = Medium
+	f.Missing = []EvidenceKind{EvOwnAddrWorks}
+	if own, ok := d.ownAddressWorks(dest.Server.Port(), netip.Addr{}); ok {
+		f.Evidence = append(f.Evidence, own)
+		f.Confidence, f.Missing = High, nil
+		d.setHost(&f, own.Addr)
+	}
+	return f, true
+}
+
+// weakHostSend: the host answers SYNs to the VIP from another address.
+func (d *diagnosis) weakHostSend(dest *Destination) (Finding, bool) {
+	if !dest.Role.IsVIP() || dest.Counts[WrongSource] == 0 {
+		return Finding{}, false
+	}
+	f := d.newFinding(WeakHostSend, dest, WrongSource)
+	var from netip.Addr
+	for _, a := range d.attempts(dest.Server, WrongSource) {
+		from = a.ReplySrc
+		break
+	}
+	f.Evidence = append(f.Evidence, Evidence{Kind: EvWrongSource, Count: f.Attempts, Addr: from,
+		Frames: d.replyFrames(dest, WrongSource), Filter: synAckFilter(from, dest.Server.Port())})
+	f.Confidence = High
+	d.setHost(&f, from)
+	return f, true
+}
+
+func (d *diagnosis) newFinding(c Cause, dest *Destination, o Outcome) Finding {
+	f := Finding{Cause: c, Server: dest.Server}
+	clients := map[netip.Addr]struct{}{}
+	for _, a := range d.attempts(dest.Server, o) {
+		f.Attempts++
+		f.Syns += a.Syns
+		clients[a.Client.Addr()] = struct{}{}
+	}
+	f.Clients = len(clients)
+	return f
+}
+
+func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
+	f.HostAddr = host
+	if info := d.tr.addrs[host]; host.IsValid() && info != nil {
+		f.HostOS = osFromTTL(info.ttl)
+	}
+}
+
+// attempts returns the attempts to server with outcome o.
+func (d *diagnosis) attempts(server netip.AddrPort, o Outcome) []*Attempt {
+	var as []*Attempt
+	for i := range d.r.Attempts {
+		if a := &d.r.Attempts[i]; a.Server == server && a.Outcome == o {
+			as = append(as, a)
+		}
+	}
+	return as
+}
+
+func (d *diagnosis) unansweredSyns(dest *Destination, syns int) Evidence {
+	e := Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: synFilter(dest.Server)}
+	for _, a := range d.attempts(dest.Server, Unanswered) {
+		if len(e.Frames) < maxExamples {
+			e.Frames = append(e.Frames, a.First)
+		}
+	}
+	return e
+}
+
+// retransmissions counts the unanswered attempts whose SYN was sent again:
+// the clients were waiting, so the SYNs (or replies) were lost, not slow.
+func (d *diagnosis) retransmissions(dest *Destination) Evidence {
+	e := Evidence{Kind: EvRetransmissions, Filter: synFilter(dest.Server) + " && tcp.analysis.retransmission"}
+	for _, a := range d.attempts(dest.Server, Unanswered) {
+		if a.Syns > 1 {
+			e.Count++
+			if len(e.Frames) < maxExamples {
+				e.Frames = append(e.Frames, a.LastSyn)
+			}
+		}
+	}
+	return e
+}
+
+func (d *diagnosis) replyFrames(dest *Destination, o Outcome) []FrameRef {
+	var fr []FrameRef
+	for _, a := range d.attempts(dest.Server, o) {
+		if len(fr) == maxExamples {
+			break
+		}
+		fr = append(fr, a.Reply)
+	}
+	return fr
+}
+
+// hostByMAC finds a host address that sends from the MAC the SYNs to dest
+// were delivered to: proof the SYNs reached that host.
+func (d *diagnosis) hostByMAC(dest *Destination) (netip.Addr, string, bool) {
+	if len(dest.SynMACs) != 1 {
+		return netip.Addr{}, "", false
+	}
+	var found []netip.Addr
+	for addr, info := range d.tr.addrs {
+		if info.sent > 0 && info.hasMAC && net.HardwareAddr(info.mac[:]).String() == dest.SynMACs[0] {
+			found = append(found, addr)
+		}
+	}
+	if len(found) == 0 {
+		return netip.Addr{}, "", false
+	}
+	slices.SortFunc(found, netip.Addr.Compare)
+	return found[0], dest.SynMACs[0], true
+}
+
+// ownAddressWorks looks for completed handshakes on port to an address the
+// host answers from, preferring want.
+func (d *diagnosis) ownAddressWorks(port uint16, want netip.Addr) (Evidence, bool) {
+	var best *Destination
+	for i := range d.r.Destinations {
+		o := &d.r.Destinations[i]
+		if o.Role != RoleHost || o.Server.Port() != port || o.Counts[Completed] == 0 {
+			continue
+		}
+		if best == nil || o.Server.Addr() == want {
+			best = o
+		}
+	}
+	if best == nil {
+		return Evidence{}, false
+	}
+	return Evidence{Kind: EvOwnAddrWorks, Count: best.Counts[Completed], Addr: best.Server.Addr(),
+		Frames: d.replyFrames(best, Completed), Filter: synAckFilter(best.Server.Addr(), port)}, true
+}
+
+// addrFilter is the Wireshark field test for an address in direction dir
+// ("src" or "dst").
+func addrFilter(dir string, a netip.Addr) string {
+	if a.Is4() || a.Is4In6() {
+		return fmt.Sprintf("ip.%s==%s", dir, a.Unmap())
+	}
+	return fmt.Sprintf("ipv6.%s==%s", dir, a)
+}
+
+func synFilter(server netip.AddrPort) string {
+	return fmt.Sprintf("%s && tcp.dstport==%d && tcp.flags.syn==1 && tcp.flags.ack==0",
+		addrFilter("dst", server.Addr()), server.Port())
+}
+
+func synAckFilter(src netip.Addr, port uint16) string {
+	return fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.syn==1 && tcp.flags.ack==1", addrFilter("src", src), port)
+}

@@ -1,0 +1,101 @@
+package analyze
+
+import "net/netip"
+
+// Cause is a stable cause id of DESIGN.md.
+type Cause string
+
+// The causes this version can recognise from a capture alone.
+const (
+	StrongHostReceive Cause = "strong-host-receive"
+	WeakHostSend      Cause = "weak-host-send"
+	NoListenerOnVIP   Cause = "no-listener-on-vip"
+	PartialLoss       Cause = "partial-loss"
+)
+
+// Confidence is how sure a finding is.
+type Confidence string
+
+// Confidence levels, from most to least certain.
+const (
+	High   Confidence = "high"
+	Medium Confidence = "medium"
+	Low    Confidence = "low"
+)
+
+func (c Confidence) rank() int {
+	switch c {
+	case High:
+		return 0
+	case Medium:
+		return 1
+	}
+	return 2
+}
+
+// Finding is a cause offered with the evidence for it.
+type Finding struct {
+	Cause      Cause
+	Confidence Confidence
+	Server     netip.AddrPort // the destination the finding is about
+	HostAddr   netip.Addr     // the host's own address it was compared with, if any
+	HostOS     OSHint         // from the TTL of the host's packets
+	Attempts   int            // attempts the finding explains
+	Syns       int            // their SYN transmissions
+	Clients    int            // their distinct clients
+	Evidence   []Evidence
+	// Missing lists the evidence that was not observed and would raise the
+	// confidence. Not observed is not the same as observed to be absent.
+	Missing []EvidenceKind
+}
+
+// EvidenceKind names one kind of observation.
+type EvidenceKind string
+
+// Kinds of evidence.
+const (
+	EvSynsUnanswered  EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
+	EvNeverSource     EvidenceKind = "never-source"          // the destination never sent a packet
+	EvHostMAC         EvidenceKind = "delivered-to-host-mac" // the SYNs went to the MAC the host sends from
+	EvOwnAddrWorks    EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
+	EvSomeAnswered    EvidenceKind = "some-answered"         // other SYNs to the same destination completed
+	EvWrongSource     EvidenceKind = "reply-from-other-address"
+	EvRefused         EvidenceKind = "refused"
+	EvRetransmissions EvidenceKind = "retransmissions" // clients retransmitted their SYNs
+)
+
+// Evidence is one observation, with example frames and the Wireshark
+// display filter that shows the same packets.
+type Evidence struct {
+	Kind   EvidenceKind
+	Count  int
+	Frames []FrameRef // examples, at most maxExamples
+	Filter string
+	Addr   netip.Addr // the other address involved, if any
+	MAC    string     // the MAC involved, if any
+}
+
+// OSHint is the operating system a TTL suggests. It is a hint: TTLs can
+// be changed.
+type OSHint string
+
+// OS hints.
+const (
+	OSUnknown OSHint = ""
+	OSWindows OSHint = "windows"
+	OSLinux   OSHint = "linux"
+)
+
+// osFromTTL guesses the OS from the TTL a host's packet left with (seen on
+// the host itself, so no hops were taken off): 128 Windows, 64 Linux.
+func osFromTTL(ttl uint8) OSHint {
+	switch {
+	case ttl == 0 || ttl > 128:
+		return OSUnknown
+	case ttl > 64:
+		return OSWindows
+	}
+	return OSLinux
+}
+
+const maxExamples = 5

@@ -1,0 +1,123 @@
+package analyze
+
+import (
+	"cmp"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// finish decides every attempt's outcome and builds the Result.
+func (a *analyzer) finish(inputs []Input) *Result {
+	tr := a.tr
+	r := &Result{
+		Inputs: a.infos,
+		Ports:  a.cfg.Ports.String(),
+		VIPs:   a.cfg.VIPs,
+		Grace:  a.cfg.Grace,
+		Summary: Summary{
+			Frames: a.frames, Start: a.start, End: a.end,
+			SynPackets:       tr.synPackets,
+			MidstreamPackets: tr.midstreamPackets,
+			MidstreamConns:   len(tr.midstreamFlows),
+			MidstreamCapped:  tr.midstreamCapped,
+		},
+		Attempts: make([]Attempt, len(tr.attempts)),
+	}
+	for i := range tr.attempts {
+		t := &tr.attempts[i]
+		t.decide(a.end, a.cfg.Grace)
+		r.Attempts[i] = t.Attempt
+		r.Summary.Counts[t.Outcome]++
+	}
+	r.Destinations = a.destinations()
+	r.Findings = diagnose(r, tr)
+	r.Warnings = append(a.warns, a.lateWarnings(r)...)
+	return r
+}
+
+// destinations groups the attempts by server address and port.
+func (a *analyzer) destinations() []Destination {
+	tr := a.tr
+	index := map[netip.AddrPort]int{}
+	var dests []Destination
+	clients := map[netip.AddrPort]map[netip.Addr]struct{}{}
+	for i := range tr.attempts {
+		t := &tr.attempts[i]
+		j, ok := index[t.Server]
+		if !ok {
+			j = len(dests)
+			index[t.Server] = j
+			dests = append(dests, a.newDestination(t.Server))
+			clients[t.Server] = map[netip.Addr]struct{}{}
+		}
+		d := &dests[j]
+		d.Counts[t.Outcome]++
+		d.Syns += t.Syns
+		clients[t.Server][t.Client.Addr()] = struct{}{}
+		if d.Examples[t.Outcome].IsZero() {
+			d.Examples[t.Outcome] = t.First
+		}
+		if t.hasMAC {
+			if mac := net.HardwareAddr(t.synMAC[:]).String(); !slices.Contains(d.SynMACs, mac) {
+				d.SynMACs = append(d.SynMACs, mac)
+			}
+		}
+	}
+	for i := range dests {
+		dests[i].Clients = len(clients[dests[i].Server])
+	}
+	slices.SortStableFunc(dests, func(x, y Destination) int {
+		if c := cmp.Compare(roleOrder(x.Role), roleOrder(y.Role)); c != 0 {
+			return c
+		}
+		if c := x.Server.Addr().Compare(y.Server.Addr()); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Server.Port(), y.Server.Port())
+	})
+	return dests
+}
+
+func (a *analyzer) newDestination(server netip.AddrPort) Destination {
+	d := Destination{Server: server}
+	info := a.tr.addrs[server.Addr()]
+	if info != nil {
+		d.Sent, d.HostTTL = info.sent, info.ttl
+	}
+	switch {
+	case a.cfg.VIPs != nil && a.cfg.VIPs.Contains(server.Addr()):
+		d.Role = RoleVIP
+	case d.Sent > 0:
+		d.Role = RoleHost
+	case a.cfg.VIPs == nil:
+		d.Role = RoleLikelyVIP
+	default:
+		d.Role = RoleSilent
+	}
+	return d
+}
+
+func roleOrder(r Role) int {
+	return slices.Index([]Role{RoleVIP, RoleLikelyVIP, RoleHost, RoleSilent}, r)
+}
+
+// lateWarnings are the warnings only the whole result can tell.
+func (a *analyzer) lateWarnings(r *Result) []Warning {
+	var ws []Warning
+	lts := make([]int, 0, len(a.unknown))
+	for lt := range a.unknown {
+		lts = append(lts, int(lt))
+	}
+	slices.Sort(lts)
+	for _, lt := range lts {
+		ws = append(ws, Warning{Kind: WarnLinkType, File: -1, Count: a.unknown[layers.LinkType(lt)], Detail: fmt.Sprint(lt)})
+	}
+	if n := r.Summary.Counts[Pending]; n > 0 {
+		ws = append(ws, Warning{Kind: WarnPending, File: -1, Count: n, Detail: a.cfg.Grace.String()})
+	}
+	return ws
+}

@@ -1,0 +1,90 @@
+package analyze
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Result is everything slbdiag found in the inputs. Renderers format it; no
+// field needs further analysis.
+type Result struct {
+	Inputs       []InputInfo
+	Ports        string    // the watched ports, as given
+	VIPs         PrefixSet // the VIPs given with --vip; nil when inferred
+	Grace        time.Duration
+	Summary      Summary
+	Destinations []Destination // most telling first: VIPs, then host addresses
+	Findings     []Finding     // most certain and largest first
+	Attempts     []Attempt     // in order of first SYN
+	Warnings     []Warning
+}
+
+// Problem reports whether any handshake failed.
+func (r *Result) Problem() bool { return r.Summary.Counts.Failed() > 0 }
+
+// InputInfo describes one input as it was read.
+type InputInfo struct {
+	Name        string
+	Format      string
+	Frames      int
+	First, Last time.Time // timestamps of its earliest and latest frames
+	LinkTypes   []string  // link types seen, in order of first appearance
+	Damaged     string    // why reading stopped early, if it did
+}
+
+// Summary counts over all inputs.
+type Summary struct {
+	Frames           int
+	Start, End       time.Time
+	SynPackets       int // client SYNs to the watched ports, retransmissions included
+	Counts           Counts
+	MidstreamPackets int // TCP packets of connections whose SYN was not captured
+	MidstreamConns   int
+	MidstreamCapped  bool // MidstreamConns is a lower bound
+}
+
+// Role is what an address is to slbdiag.
+type Role string
+
+// Roles of destination addresses.
+const (
+	RoleVIP       Role = "vip"        // given with --vip
+	RoleLikelyVIP Role = "likely-vip" // no --vip: received SYNs and never sent a packet
+	RoleHost      Role = "host"       // sends packets: an address a host in the capture answers from
+	RoleSilent    Role = "silent"     // not a given VIP, and never sent a packet
+)
+
+// IsVIP reports whether the role is a given or inferred VIP.
+func (r Role) IsVIP() bool { return r == RoleVIP || r == RoleLikelyVIP }
+
+// Destination is the handshake statistics of one server address and port.
+type Destination struct {
+	Server   netip.AddrPort
+	Role     Role
+	Counts   Counts
+	Syns     int                   // SYN transmissions, retransmissions included
+	Clients  int                   // distinct client addresses
+	Sent     int                   // packets sent by the address (any port)
+	HostTTL  uint8                 // TTL of the first packet the address sent
+	SynMACs  []string              // destination MACs the SYNs were delivered to
+	Examples [numOutcomes]FrameRef // first SYN of the first attempt with each outcome
+}
+
+// Warning is something that limits what the inputs can show.
+type Warning struct {
+	Kind   WarningKind
+	File   int    // index into Inputs, when it concerns one
+	Count  int    // frames or attempts it concerns; for damaged inputs, the frames read whole
+	Detail string // the underlying error or value
+}
+
+// WarningKind names a kind of warning.
+type WarningKind string
+
+// Kinds of warnings.
+const (
+	WarnDamaged     WarningKind = "damaged-input"    // reading stopped early; results go up to the damage
+	WarnLinkType    WarningKind = "unsupported-link" // frames of a link type slbdiag cannot decode
+	WarnPending     WarningKind = "pending"          // SYNs too close to the end to judge
+	WarnInterrupted WarningKind = "interrupted"      // reading was stopped before the end
+)

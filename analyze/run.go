@@ -1,0 +1,203 @@
+package analyze
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Source yields captured frames; pcapgo readers, pcap handles and
+// capture.File satisfy it. The data returned may be reused by the next call.
+// A frame's ci.AncillaryData[0], when it is a layers.LinkType, overrides
+// LinkType (pcapng files with several link types).
+type Source interface {
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	LinkType() layers.LinkType
+}
+
+// Input is one named source of frames.
+type Input struct {
+	Name   string
+	Format string
+	Source Source
+}
+
+// Config says what to look for.
+type Config struct {
+	Ports PortSet
+	VIPs  PrefixSet     // nil: infer the VIPs
+	Grace time.Duration // how long a single unanswered SYN waits before it counts as unanswered
+}
+
+// DefaultGrace is the grace time of DESIGN.md.
+const DefaultGrace = time.Second
+
+// Run reads every input to its end, merged in timestamp order, and returns
+// what it found. Damaged inputs yield what was readable and a warning; a
+// cancelled ctx stops reading and the result covers what was read.
+func Run(ctx context.Context, cfg Config, inputs []Input) *Result {
+	a := newAnalyzer(cfg, len(inputs))
+	m := newMerger(inputs, a)
+	for i := 0; m.Len() > 0; i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			a.warn(Warning{Kind: WarnInterrupted, File: -1})
+			break
+		}
+		m.step()
+	}
+	return a.finish(inputs)
+}
+
+// analyzer holds the state of one Run.
+type analyzer struct {
+	cfg     Config
+	dec     *decoder
+	pkt     packet
+	tr      *tracker
+	infos   []InputInfo
+	warns   []Warning
+	unknown map[layers.LinkType]int
+	frames  int
+	start   time.Time
+	end     time.Time
+}
+
+func newAnalyzer(cfg Config, n int) *analyzer {
+	if cfg.Grace == 0 {
+		cfg.Grace = DefaultGrace
+	}
+	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{}}
+	a.tr = newTracker(&a.cfg.Ports)
+	return a
+}
+
+func (a *analyzer) warn(w Warning) { a.warns = append(a.warns, w) }
+
+// frame takes one frame of input file.
+func (a *analyzer) frame(file int, lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) {
+	info := &a.infos[file]
+	info.Frames++
+	a.frames++
+	ts := ci.Timestamp
+	if info.Frames == 1 || ts.Before(info.First) {
+		info.First = ts
+	}
+	if ts.After(info.Last) {
+		info.Last = ts
+	}
+	if a.frames == 1 || ts.Before(a.start) {
+		a.start = ts
+	}
+	if ts.After(a.end) {
+		a.end = ts
+	}
+	a.noteLinkType(info, lt)
+	if !Supported(lt) {
+		a.unknown[lt]++
+		return
+	}
+	if a.dec.decode(lt, data, &a.pkt) {
+		a.tr.add(&a.pkt, FrameRef{File: file, Frame: info.Frames}, ts)
+	}
+}
+
+func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {
+	name := lt.String()
+	for _, s := range info.LinkTypes {
+		if s == name {
+			return
+		}
+	}
+	info.LinkTypes = append(info.LinkTypes, name)
+}
+
+// readError records why an input stopped before its end.
+func (a *analyzer) readError(file int, err error) {
+	a.infos[file].Damaged = err.Error()
+	a.warn(Warning{Kind: WarnDamaged, File: file, Count: a.infos[file].Frames, Detail: err.Error()})
+}
+
+// merger interleaves the inputs' frames in timestamp order (ties keep input
+// order). Each input holds at most one frame at a time, so zero-copy data
+// stays valid until it is used.
+type merger struct {
+	inputs  []Input
+	a       *analyzer
+	pending []pendingFrame
+}
+
+type pendingFrame struct {
+	file int
+	lt   layers.LinkType
+	data []byte
+	ci   gopacket.CaptureInfo
+}
+
+func newMerger(inputs []Input, a *analyzer) *merger {
+	m := &merger{inputs: inputs, a: a}
+	for i := range inputs {
+		a.infos[i] = InputInfo{Name: inputs[i].Name, Format: inputs[i].Format}
+		if f, ok := m.next(i); ok {
+			m.pending = append(m.pending, f)
+		}
+	}
+	heap.Init(m)
+	return m
+}
+
+// next reads input i's next frame.
+func (m *merger) next(i int) (pendingFrame, bool) {
+	src := m.inputs[i].Source
+	data, ci, err := src.ZeroCopyReadPacketData()
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			m.a.readError(i, err)
+		}
+		return pendingFrame{}, false
+	}
+	lt := src.LinkType()
+	if len(ci.AncillaryData) > 0 {
+		if l, ok := ci.AncillaryData[0].(layers.LinkType); ok {
+			lt = l
+		}
+	}
+	return pendingFrame{file: i, lt: lt, data: data, ci: ci}, true
+}
+
+// step hands the earliest frame to the analyzer, then replaces it with its
+// input's next frame. The frame is used before its input is read again.
+func (m *merger) step() {
+	f := m.pending[0]
+	m.a.frame(f.file, f.lt, f.data, f.ci)
+	if next, ok := m.next(f.file); ok {
+		m.pending[0] = next
+	} else {
+		last := len(m.pending) - 1
+		m.pending[0] = m.pending[last]
+		m.pending = m.pending[:last]
+	}
+	if len(m.pending) > 1 {
+		heap.Fix(m, 0)
+	}
+}
+
+func (m *merger) Len() int { return len(m.pending) }
+func (m *merger) Less(i, j int) bool {
+	a, b := &m.pending[i], &m.pending[j]
+	if !a.ci.Timestamp.Equal(b.ci.Timestamp) {
+		return a.ci.Timestamp.Before(b.ci.Timestamp)
+	}
+	return a.file < b.file
+}
+func (m *merger) Swap(i, j int) { m.pending[i], m.pending[j] = m.pending[j], m.pending[i] }
+func (m *merger) Push(x any)    { m.pending = append(m.pending, x.(pendingFrame)) }
+func (m *merger) Pop() any {
+	last := m.pending[len(m.pending)-1]
+	m.pending = m.pending[:len(m.pending)-1]
+	return last
+}

@@ -1,0 +1,239 @@
+package analyze
+
+import (
+	"net/netip"
+	"time"
+)
+
+// replyKey finds the attempt a reply belongs to: replies go to the client
+// address and port, from the server port, with ack = ISN+1, whatever their
+// source address.
+type replyKey struct {
+	client     netip.AddrPort
+	serverPort uint16
+	isn        uint32
+}
+
+// flowKey is a connection's 4-tuple, client side first.
+type flowKey struct {
+	client, server netip.AddrPort
+}
+
+// addrInfo is what the capture shows an address doing: being a SYN
+// destination, and sending packets.
+type addrInfo struct {
+	dest     bool
+	sent     int
+	firstOut FrameRef
+	hasMAC   bool
+	mac      [6]byte // the MAC its first packet was sent from
+	ttl      uint8   // the TTL (hop limit) of its first packet
+}
+
+// maxMidstreamFlows bounds the set used to count connections seen without
+// their SYN; past it only packets are counted.
+const maxMidstreamFlows = 1 << 16
+
+// tracker follows handshake attempts frame by frame.
+type tracker struct {
+	ports    *PortSet
+	attempts []track
+	byReply  map[replyKey]int
+	byFlow   map[flowKey]int
+	addrs    map[netip.Addr]*addrInfo
+
+	synPackets       int
+	midstreamPackets int
+	midstreamFlows   map[flowKey]struct{}
+	midstreamCapped  bool
+}
+
+func newTracker(ports *PortSet) *tracker {
+	return &tracker{
+		ports:          ports,
+		byReply:        make(map[replyKey]int),
+		byFlow:         make(map[flowKey]int),
+		addrs:          make(map[netip.Addr]*addrInfo),
+		midstreamFlows: make(map[flowKey]struct{}),
+	}
+}
+
+// add takes one decoded IP packet.
+func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
+	t.noteSender(p, ref)
+	if p.isICMPErr {
+		t.icmpError(p, ref, ts)
+		return
+	}
+	if !p.isTCP {
+		return
+	}
+	src := netip.AddrPortFrom(p.src, p.sport)
+	dst := netip.AddrPortFrom(p.dst, p.dport)
+	matched := false
+	switch {
+	case p.flags&(flagSYN|flagACK) == flagSYN:
+		if t.ports.Has(p.dport) {
+			t.syn(p, src, dst, ref, ts)
+			matched = true
+		}
+	case p.flags&(flagSYN|flagACK) == flagSYN|flagACK:
+		matched = t.ports.Has(p.sport) && t.synAck(p, dst, ref, ts)
+	case p.flags&flagRST != 0 && p.flags&flagACK != 0:
+		matched = t.ports.Has(p.sport) && t.rst(p, dst, ref, ts)
+	case p.flags&(flagACK|flagRST|flagFIN) == flagACK:
+		matched = t.ports.Has(p.dport) && t.clientAck(p, src, ref)
+	}
+	if !matched {
+		t.other(src, dst)
+	}
+}
+
+func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts time.Time) {
+	t.synPackets++
+	t.noteDest(p.dst)
+	rk := replyKey{client, server.Port(), p.seq}
+	if i, ok := t.byReply[rk]; ok && t.attempts[i].Server == server {
+		a := &t.attempts[i]
+		a.Syns++
+		a.LastSyn, a.LastSynTS = ref, ts
+		return
+	}
+	a := track{Attempt: Attempt{
+		Client: client, Server: server, ISN: p.seq, Syns: 1,
+		First: ref, FirstTS: ts, LastSyn: ref, LastSynTS: ts,
+	}}
+	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
+	t.attempts = append(t.attempts, a)
+	i := len(t.attempts) - 1
+	t.byReply[rk] = i
+	t.byFlow[flowKey{client, server}] = i
+}
+
+func (t *tracker) synAck(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
+	i, ok := t.lookupReply(client, p.sport, p.ack)
+	if !ok {
+		return false
+	}
+	a := &t.attempts[i]
+	if p.src == a.Server.Addr() {
+		if !a.synAck {
+			a.synAck, a.synAckSeq = true, p.seq
+			a.setReply(p, ref, ts)
+			a.RTT = ts.Sub(a.LastSynTS)
+		}
+		return true
+	}
+	if !a.synAck && !a.wrongSrc {
+		a.wrongSrc = true
+		a.setReply(p, ref, ts)
+		a.RTT = ts.Sub(a.LastSynTS)
+		// The client answers a SYN-ACK from the wrong address (usually
+		// with RST); those packets belong to this attempt too.
+		t.byFlow[flowKey{client, netip.AddrPortFrom(p.src, p.sport)}] = i
+	}
+	return true
+}
+
+func (t *tracker) rst(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
+	i, ok := t.lookupReply(client, p.sport, p.ack)
+	if !ok {
+		return false
+	}
+	a := &t.attempts[i]
+	if !a.synAck && !a.wrongSrc && !a.refused {
+		a.refused = true
+		a.setReply(p, ref, ts)
+	}
+	return true
+}
+
+func (t *tracker) clientAck(p *packet, client netip.AddrPort, ref FrameRef) bool {
+	i, ok := t.lookupReply(client, p.dport, p.seq)
+	if !ok {
+		return false
+	}
+	a := &t.attempts[i]
+	if a.synAck && !a.acked && p.ack == a.synAckSeq+1 {
+		a.acked = true
+		a.Ack = ref
+	}
+	return true
+}
+
+func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
+	q := &p.quoted
+	i, ok := t.byReply[replyKey{netip.AddrPortFrom(q.src, q.sport), q.dport, q.seq}]
+	if !ok {
+		return
+	}
+	a := &t.attempts[i]
+	if a.Server.Addr() == q.dst && !a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
+		a.unreachable = true
+		a.setReply(p, ref, ts)
+	}
+}
+
+// lookupReply finds the attempt a packet from the server port to client
+// answers; ackOrSeq is the packet's ack (replies) or seq (client ACKs),
+// which is ISN+1 in both cases.
+func (t *tracker) lookupReply(client netip.AddrPort, serverPort uint16, ackOrSeq uint32) (int, bool) {
+	i, ok := t.byReply[replyKey{client, serverPort, ackOrSeq - 1}]
+	return i, ok
+}
+
+func (a *track) setReply(p *packet, ref FrameRef, ts time.Time) {
+	a.Reply, a.ReplyTS, a.ReplySrc = ref, ts, p.src
+}
+
+// other counts TCP packets on the watched ports that belong to no attempt:
+// connections the capture joined after their SYN.
+func (t *tracker) other(src, dst netip.AddrPort) {
+	var key flowKey
+	switch {
+	case t.ports.Has(dst.Port()):
+		key = flowKey{src, dst}
+	case t.ports.Has(src.Port()):
+		key = flowKey{dst, src}
+	default:
+		return
+	}
+	if _, ok := t.byFlow[key]; ok {
+		return
+	}
+	if _, ok := t.byFlow[flowKey{key.server, key.client}]; ok {
+		return
+	}
+	t.midstreamPackets++
+	if len(t.midstreamFlows) < maxMidstreamFlows {
+		t.midstreamFlows[key] = struct{}{}
+	} else if _, ok := t.midstreamFlows[key]; !ok {
+		t.midstreamCapped = true
+	}
+}
+
+func (t *tracker) noteDest(a netip.Addr) {
+	if info, ok := t.addrs[a]; ok {
+		info.dest = true
+		return
+	}
+	t.addrs[a] = &addrInfo{dest: true}
+}
+
+// noteSender records packets sent by addresses that matter: SYN
+// destinations, and anything answering from a watched port.
+func (t *tracker) noteSender(p *packet, ref FrameRef) {
+	info, ok := t.addrs[p.src]
+	if !ok {
+		if !p.isTCP || !t.ports.Has(p.sport) || p.flags&(flagSYN|flagACK) == flagSYN {
+			return
+		}
+		info = &addrInfo{}
+		t.addrs[p.src] = info
+	}
+	if info.sent == 0 {
+		info.firstOut, info.ttl = ref, p.ttl
+		info.hasMAC, info.mac = p.hasMAC, p.srcMAC
+	}
+	info.sent++
+}

@@ -1,0 +1,199 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// Formats of capture files.
+const (
+	FormatPcap   = "pcap"
+	FormatPcapng = "pcapng"
+)
+
+// ErrNotCapture means the input is neither pcap nor pcapng (nor a gzip'd one).
+var ErrNotCapture = errors.New("not a pcap or pcapng capture")
+
+// readBufferSize is large because captures are read sequentially and big.
+const readBufferSize = 1 << 20
+
+var (
+	magicPcapng = []byte{0x0a, 0x0d, 0x0d, 0x0a}
+	magicGzip   = []byte{0x1f, 0x8b}
+	magicsPcap  = [][]byte{
+		{0xd4, 0xc3, 0xb2, 0xa1}, // microseconds, little-endian
+		{0xa1, 0xb2, 0xc3, 0xd4}, // microseconds, big-endian
+		{0x4d, 0x3c, 0xb2, 0xa1}, // nanoseconds, little-endian
+		{0xa1, 0xb2, 0x3c, 0x4d}, // nanoseconds, big-endian
+	}
+)
+
+// packetReader is what both pcapgo readers offer.
+type packetReader interface {
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	LinkType() layers.LinkType
+}
+
+// File is an open capture file. Its ZeroCopyReadPacketData and LinkType
+// methods make it a packet source in gopacket's sense; the data returned is
+// valid until the next read.
+type File struct {
+	Name   string // as given on the command line; "-" is stdin
+	Format string // FormatPcap or FormatPcapng
+	Gzip   bool   // the file was gzip'd (recognised by content)
+
+	rd      packetReader
+	count   *countingReader
+	buf     *bufio.Reader
+	closer  io.Closer
+	frames  int   // frames read so far
+	goodEnd int64 // offset just after the last frame read whole
+}
+
+// Open opens the capture file name; "-" reads stdin.
+func Open(name string, stdin io.Reader) (*File, error) {
+	if name == "-" {
+		return NewFile("-", stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	cf, err := NewFile(name, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	cf.closer = f
+	return cf, nil
+}
+
+// NewFile reads a capture from r, recognising pcap, pcapng and gzip by content.
+func NewFile(name string, r io.Reader) (*File, error) {
+	f := &File{Name: name}
+	f.count = &countingReader{r: r}
+	f.buf = bufio.NewReaderSize(f.count, readBufferSize)
+	magic, _ := f.buf.Peek(4)
+	if bytes.HasPrefix(magic, magicGzip) {
+		zr, err := gzip.NewReader(f.buf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		f.Gzip = true
+		f.count = &countingReader{r: zr}
+		f.buf = bufio.NewReaderSize(f.count, readBufferSize)
+		magic, _ = f.buf.Peek(4)
+	}
+	if err := f.openReader(magic); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	f.goodEnd = f.offset()
+	return f, nil
+}
+
+func (f *File) openReader(magic []byte) error {
+	var err error
+	switch {
+	case len(magic) == 0:
+		return fmt.Errorf("%w: the file is empty", ErrNotCapture)
+	case bytes.Equal(magic, magicPcapng):
+		f.Format = FormatPcapng
+		// The NgReader keeps f.buf as its own buffer (bufio.NewReader
+		// returns a large enough *bufio.Reader unchanged), so offsets stay exact.
+		f.rd, err = pcapgo.NewNgReader(f.buf, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true})
+	case isPcapMagic(magic):
+		f.Format = FormatPcap
+		f.rd, err = pcapgo.NewReader(f.buf)
+	default:
+		return fmt.Errorf("%w (it starts with % x)", ErrNotCapture, magic)
+	}
+	if err != nil {
+		return fmt.Errorf("reading the %s header: %w", f.Format, err)
+	}
+	return nil
+}
+
+func isPcapMagic(magic []byte) bool {
+	for _, m := range magicsPcap {
+		if bytes.Equal(magic, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// ZeroCopyReadPacketData returns the next frame. At the end it returns io.EOF;
+// a damaged or truncated file returns a *ReadError naming where the damage is.
+// In pcapng files with several link types, ci.AncillaryData[0] holds the
+// frame's layers.LinkType.
+func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := f.rd.ZeroCopyReadPacketData()
+	if err != nil {
+		if err == io.EOF && f.offset() == f.goodEnd {
+			return nil, ci, io.EOF
+		}
+		return nil, ci, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.goodEnd, Gzip: f.Gzip, Err: err}
+	}
+	f.frames++
+	f.goodEnd = f.offset()
+	return data, ci, nil
+}
+
+// LinkType is the link type of the file (of its first interface, for pcapng).
+func (f *File) LinkType() layers.LinkType { return f.rd.LinkType() }
+
+// Close closes the underlying file, if Open opened one.
+func (f *File) Close() error {
+	if f.closer == nil {
+		return nil
+	}
+	return f.closer.Close()
+}
+
+// offset is how many bytes of the (uncompressed) capture have been consumed.
+func (f *File) offset() int64 { return f.count.n - int64(f.buf.Buffered()) }
+
+// ReadError reports a capture file that could not be read to its end.
+// Every frame before Offset was read whole.
+type ReadError struct {
+	Name   string
+	Frames int   // frames read whole before the damage
+	Offset int64 // byte offset where the unreadable record starts
+	Gzip   bool  // Offset counts uncompressed bytes
+	Err    error
+}
+
+func (e *ReadError) Error() string {
+	what := "damaged"
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) || errors.Is(e.Err, io.EOF) {
+		what = "truncated"
+	}
+	unit := "byte"
+	if e.Gzip {
+		unit = "uncompressed byte"
+	}
+	return fmt.Sprintf("%s: %s after frame %d, at %s %d: %v", e.Name, what, e.Frames, unit, e.Offset, e.Err)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
