@@ -62,7 +62,7 @@ type File struct {
 // Open opens the capture file name; "-" reads stdin.
 func Open(name string, stdin io.Reader) (*File, error) {
 	if name == "-" {
-		return NewFile("-", stdin)
+		return NewFile("stdin", stdin)
 	}
 	f, err := os.Open(name)
 	if err != nil {

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/report"
+)
+
+// analyzeCmd is a checked `slbdiag analyze` command line.
+type analyzeCmd struct {
+	files  []string
+	cfg    analyze.Config
+	render report.Renderer
+	output string // "" is stdout
+}
+
+func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: slbdiag analyze [flags] FILE...\n\nReplays pcap/pcapng captures (gzip'd or not; \"-\" reads stdin; several files are merged by time).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	vips := fs.String("vip", "", "VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)")
+	ports := fs.String("port", "443", "server ports: a list, ranges (8000-8100) or any")
+	format := fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	output := fs.String("o", "", "write the report to this file instead of stdout")
+	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
+
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return checkAnalyze(files, *vips, *ports, *format, *output, *grace)
+}
+
+// checkAnalyze validates every flag before any packet is read.
+func checkAnalyze(files []string, vips, ports, format, output string, grace time.Duration) (*analyzeCmd, error) {
+	bad := func(format string, a ...any) error {
+		return &usageError{cmd: "analyze", msg: fmt.Sprintf(format, a...)}
+	}
+	c := &analyzeCmd{files: files, output: output}
+	if len(files) == 0 {
+		return nil, bad("no capture file given")
+	}
+	if n := countStdin(files); n > 1 {
+		return nil, bad("stdin (\"-\") can be read only once, it was given %d times", n)
+	}
+	var err error
+	if c.cfg.Ports, err = analyze.ParsePorts(ports); err != nil {
+		return nil, bad("--port: %v", err)
+	}
+	if vips != "" {
+		if c.cfg.VIPs, err = analyze.ParsePrefixes(vips); err != nil {
+			return nil, bad("--vip: %v", err)
+		}
+	}
+	if grace <= 0 {
+		return nil, bad("--grace must be positive, not %s", grace)
+	}
+	c.cfg.Grace = grace
+	if c.render, err = report.Lookup(format); err != nil {
+		return nil, bad("--format: %v", err)
+	}
+	return c, nil
+}
+
+func countStdin(files []string) int {
+	n := 0
+	for _, f := range files {
+		if f == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c, err := parseAnalyze(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	inputs, err := openInputs(c.files, stdin)
+	defer closeInputs(inputs)
+	if err != nil {
+		return err
+	}
+	out := stdout
+	if c.output != "" {
+		f, err := os.Create(c.output)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	res := analyze.Run(ctx, c.cfg, inputs)
+	if err := c.render(out, res); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if c.output != "" {
+		if err := out.(*os.File).Close(); err != nil {
+			return err
+		}
+	}
+	if res.Problem() {
+		return errProblems
+	}
+	return nil
+}
+
+// openInputs opens every file before any is read, so a bad name fails fast.
+func openInputs(files []string, stdin io.Reader) ([]analyze.Input, error) {
+	var inputs []analyze.Input
+	for _, name := range files {
+		f, err := capture.Open(name, stdin)
+		if err != nil {
+			return inputs, err
+		}
+		inputs = append(inputs, analyze.Input{Name: f.Name, Format: f.Format, Source: f})
+	}
+	return inputs, nil
+}
+
+func closeInputs(inputs []analyze.Input) {
+	for _, in := range inputs {
+		if f, ok := in.Source.(*capture.File); ok {
+			f.Close()
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/slbdiag/slbdiag/capture"
+)
+
+// usageError is a command line that cannot be run.
+type usageError struct {
+	cmd string // the subcommand whose help applies
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// printError writes err as "slbdiag: error: …" followed by hint lines that
+// say what to do about it.
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "slbdiag: error: %v\n", err)
+	for _, h := range hints(err) {
+		fmt.Fprintf(w, "hint: %s\n", h)
+	}
+}
+
+func hints(err error) []string {
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue):
+		if ue.cmd != "" {
+			return []string{fmt.Sprintf("run 'slbdiag %s -h' for the flags", ue.cmd)}
+		}
+		return []string{"run 'slbdiag help' for the commands"}
+	case errors.Is(err, capture.ErrNotCapture):
+		return []string{
+			"slbdiag reads pcap and pcapng files, gzip'd or not (tcpdump -w, Wireshark, dumpcap, Npcap).",
+			"convert other formats first: Wireshark File > Save As > pcapng, or 'pktmon etl2pcap FILE.etl' for Windows pktmon traces.",
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		return []string{"check the file name and path"}
+	case errors.Is(err, fs.ErrPermission):
+		return []string{"the file is not readable by this user: copy it, or run with the needed rights"}
+	}
+	return nil
+}

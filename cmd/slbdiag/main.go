@@ -1,0 +1,73 @@
+// Command slbdiag finds TCP handshakes to a load balancer VIP that failed in
+// packet captures, and explains why and how to fix it.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes of DESIGN.md.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitError    = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// errProblems is returned when the analysis found failed handshakes; the
+// report already said so, so nothing more is printed.
+var errProblems = errors.New("problems found")
+
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errProblems):
+		return exitProblems
+	}
+	printError(stderr, err)
+	return exitError
+}
+
+// run is slbdiag without a process: it parses args, does the work and
+// returns nil, errProblems or the error to report.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &usageError{msg: "no command given"}
+	}
+	switch args[0] {
+	case "analyze":
+		return runAnalyze(ctx, args[1:], stdin, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "slbdiag %s\n", version())
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
+}
+
+const usage = `slbdiag finds TCP handshakes to a load balancer VIP that never completed, and says why.
+
+Usage:
+  slbdiag analyze [flags] FILE...   replay pcap/pcapng captures ("-" reads stdin)
+  slbdiag version
+
+Run 'slbdiag analyze -h' for the flags.
+Exit codes: 0 no problem found, 1 problems found, 2 usage or input error.
+`

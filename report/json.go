@@ -1,0 +1,247 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/slbdiag/slbdiag/analyze"
+)
+
+// Schema names the JSON document layout; it changes only with the contract.
+const Schema = "slbdiag/1"
+
+// The types below are the JSON contract of DESIGN.md. They are separate
+// from analyze's types so that internal changes cannot change the output.
+
+type jsonDoc struct {
+	Schema       string        `json:"schema"`
+	Inputs       []jsonInput   `json:"inputs"`
+	Summary      jsonSummary   `json:"summary"`
+	Destinations []jsonDest    `json:"destinations"`
+	Findings     []jsonFinding `json:"findings"`
+	Warnings     []jsonWarning `json:"warnings"`
+}
+
+type jsonInput struct {
+	File      string   `json:"file"`
+	Format    string   `json:"format"`
+	Frames    int      `json:"frames"`
+	FirstTS   string   `json:"first_ts,omitempty"`
+	LastTS    string   `json:"last_ts,omitempty"`
+	LinkTypes []string `json:"link_types"`
+	Damaged   string   `json:"damaged,omitempty"`
+}
+
+type jsonSummary struct {
+	Verdict          string         `json:"verdict"`
+	Problem          bool           `json:"problem"`
+	Ports            string         `json:"ports"`
+	VIPs             []string       `json:"vips"`
+	VIPsInferred     bool           `json:"vips_inferred"`
+	GraceMS          int64          `json:"grace_ms"`
+	Frames           int            `json:"frames"`
+	Start            string         `json:"start,omitempty"`
+	End              string         `json:"end,omitempty"`
+	Attempts         int            `json:"attempts"`
+	SynPackets       int            `json:"syn_packets"`
+	Outcomes         map[string]int `json:"outcomes"`
+	MidstreamPackets int            `json:"midstream_packets"`
+	MidstreamConns   int            `json:"midstream_connections"`
+}
+
+type jsonDest struct {
+	Address  string                  `json:"address"`
+	Port     uint16                  `json:"port"`
+	Role     string                  `json:"role"`
+	Total    int                     `json:"total"`
+	Outcomes map[string]int          `json:"outcomes"`
+	Syns     int                     `json:"syns"`
+	Clients  int                     `json:"clients"`
+	Sent     int                     `json:"packets_sent"`
+	SynMACs  []string                `json:"syn_dst_macs,omitempty"`
+	Examples map[string]jsonFrameRef `json:"examples"`
+}
+
+type jsonFrameRef struct {
+	File  string `json:"file"`
+	Frame int    `json:"frame"`
+}
+
+type jsonFinding struct {
+	Cause       string         `json:"cause"`
+	Confidence  string         `json:"confidence"`
+	Summary     string         `json:"summary"`
+	Destination string         `json:"destination"`
+	HostAddress string         `json:"host_address,omitempty"`
+	HostOSHint  string         `json:"host_os_hint,omitempty"`
+	Attempts    int            `json:"attempts"`
+	Syns        int            `json:"syns"`
+	Clients     int            `json:"clients"`
+	Evidence    []jsonEvidence `json:"evidence"`
+	Missing     []jsonMissing  `json:"missing"`
+	Why         string         `json:"why"`
+	Fix         map[string]Fix `json:"fix"`
+}
+
+type jsonEvidence struct {
+	Kind   string         `json:"kind"`
+	Text   string         `json:"text"`
+	Count  int            `json:"count,omitempty"`
+	Frames []jsonFrameRef `json:"frames"`
+	Filter string         `json:"filter,omitempty"`
+}
+
+type jsonMissing struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
+}
+
+type jsonWarning struct {
+	Kind  string `json:"kind"`
+	File  string `json:"file,omitempty"`
+	Count int    `json:"count,omitempty"`
+	Text  string `json:"text"`
+}
+
+// JSON writes the whole result as one JSON document.
+func JSON(w io.Writer, r *analyze.Result) error {
+	doc := jsonDoc{Schema: Schema, Inputs: []jsonInput{}, Destinations: []jsonDest{}, Findings: []jsonFinding{}, Warnings: []jsonWarning{}}
+	for _, in := range r.Inputs {
+		ji := jsonInput{File: in.Name, Format: in.Format, Frames: in.Frames, LinkTypes: in.LinkTypes, Damaged: in.Damaged}
+		if in.Frames > 0 {
+			ji.FirstTS, ji.LastTS = timestamp(in.First), timestamp(in.Last)
+		}
+		if ji.LinkTypes == nil {
+			ji.LinkTypes = []string{}
+		}
+		doc.Inputs = append(doc.Inputs, ji)
+	}
+	doc.Summary = jsonSummaryOf(r)
+	for _, d := range r.Destinations {
+		doc.Destinations = append(doc.Destinations, jsonDestOf(r, &d))
+	}
+	for i := range r.Findings {
+		doc.Findings = append(doc.Findings, jsonFindingOf(r, &r.Findings[i]))
+	}
+	for _, wn := range r.Warnings {
+		doc.Warnings = append(doc.Warnings, jsonWarning{Kind: string(wn.Kind), File: fileName(r, wn.File), Count: wn.Count, Text: warningText(r, &wn)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func jsonSummaryOf(r *analyze.Result) jsonSummary {
+	s := r.Summary
+	js := jsonSummary{Verdict: Verdict(r), Problem: r.Problem(), Ports: r.Ports, VIPs: []string{}, VIPsInferred: r.VIPs == nil,
+		GraceMS: r.Grace.Milliseconds(), Frames: s.Frames, Attempts: s.Counts.Total(), SynPackets: s.SynPackets,
+		Outcomes: outcomeMap(s.Counts), MidstreamPackets: s.MidstreamPackets, MidstreamConns: s.MidstreamConns}
+	if s.Frames > 0 {
+		js.Start, js.End = timestamp(s.Start), timestamp(s.End)
+	}
+	for _, v := range r.VIPs {
+		js.VIPs = append(js.VIPs, v.String())
+	}
+	if r.VIPs == nil {
+		for _, d := range r.Destinations {
+			if d.Role.IsVIP() {
+				js.VIPs = append(js.VIPs, d.Server.Addr().String())
+			}
+		}
+	}
+	return js
+}
+
+func jsonDestOf(r *analyze.Result, d *analyze.Destination) jsonDest {
+	jd := jsonDest{Address: d.Server.Addr().String(), Port: d.Server.Port(), Role: string(d.Role), Total: d.Counts.Total(),
+		Outcomes: outcomeMap(d.Counts), Syns: d.Syns, Clients: d.Clients, Sent: d.Sent, SynMACs: d.SynMACs,
+		Examples: map[string]jsonFrameRef{}}
+	for o, ref := range d.Examples {
+		if !ref.IsZero() {
+			jd.Examples[analyze.Outcome(o).String()] = jsonRef(r, ref)
+		}
+	}
+	return jd
+}
+
+func jsonFindingOf(r *analyze.Result, f *analyze.Finding) jsonFinding {
+	jf := jsonFinding{Cause: string(f.Cause), Confidence: string(f.Confidence), Summary: headline(f),
+		Destination: f.Server.String(), HostAddress: addrOrNone(f.HostAddr), HostOSHint: string(f.HostOS),
+		Attempts: f.Attempts, Syns: f.Syns, Clients: f.Clients, Why: why(f),
+		Evidence: []jsonEvidence{}, Missing: []jsonMissing{}, Fix: map[string]Fix{}}
+	for i := range f.Evidence {
+		e := &f.Evidence[i]
+		je := jsonEvidence{Kind: string(e.Kind), Text: evidenceText(f, e), Count: e.Count, Filter: e.Filter, Frames: []jsonFrameRef{}}
+		for _, ref := range e.Frames {
+			je.Frames = append(je.Frames, jsonRef(r, ref))
+		}
+		jf.Evidence = append(jf.Evidence, je)
+	}
+	for _, k := range f.Missing {
+		jf.Missing = append(jf.Missing, jsonMissing{Kind: string(k), Text: missingText(f, k)})
+	}
+	for _, fx := range fixes(f) {
+		jf.Fix[fx.Platform] = fx
+	}
+	return jf
+}
+
+func jsonRef(r *analyze.Result, ref analyze.FrameRef) jsonFrameRef {
+	return jsonFrameRef{File: fileName(r, ref.File), Frame: ref.Frame}
+}
+
+func outcomeMap(c analyze.Counts) map[string]int {
+	m := make(map[string]int, len(c))
+	for o, n := range c {
+		m[analyze.Outcome(o).String()] = n
+	}
+	return m
+}
+
+// timestamp formats a packet time as RFC 3339 with nanoseconds, in UTC.
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// jsonlAttempt is one line of --format jsonl: a contract other tools parse.
+type jsonlAttempt struct {
+	File       string   `json:"file"`
+	ClientIP   string   `json:"client_ip"`
+	ClientPort uint16   `json:"client_port"`
+	ServerIP   string   `json:"server_ip"`
+	ServerPort uint16   `json:"server_port"`
+	Outcome    string   `json:"outcome"`
+	Syns       int      `json:"syns"`
+	ISN        uint32   `json:"isn"`
+	FirstFrame int      `json:"first_frame"`
+	FirstTS    string   `json:"first_ts"`
+	ReplyFile  string   `json:"reply_file,omitempty"`
+	ReplyFrame int      `json:"reply_frame"`
+	ReplySrc   string   `json:"reply_src"`
+	RTTms      *float64 `json:"rtt_ms,omitempty"`
+}
+
+// JSONL writes one JSON object per attempt, in order of first SYN.
+func JSONL(w io.Writer, r *analyze.Result) error {
+	enc := json.NewEncoder(w)
+	for i := range r.Attempts {
+		a := &r.Attempts[i]
+		line := jsonlAttempt{File: fileName(r, a.First.File),
+			ClientIP: a.Client.Addr().String(), ClientPort: a.Client.Port(),
+			ServerIP: a.Server.Addr().String(), ServerPort: a.Server.Port(),
+			Outcome: a.Outcome.String(), Syns: a.Syns, ISN: a.ISN,
+			FirstFrame: a.First.Frame, FirstTS: timestamp(a.FirstTS),
+			ReplyFrame: a.Reply.Frame, ReplySrc: addrOrNone(a.ReplySrc)}
+		if !a.Reply.IsZero() && a.Reply.File != a.First.File {
+			line.ReplyFile = fileName(r, a.Reply.File)
+		}
+		if a.Outcome == analyze.Completed || a.Outcome == analyze.SynAckNoAck || a.Outcome == analyze.WrongSource {
+			ms := float64(a.RTT.Microseconds()) / 1000
+			line.RTTms = &ms
+		}
+		if err := enc.Encode(&line); err != nil {
+			return fmt.Errorf("attempt %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/slbdiag/slbdiag/analyze"
+)
+
+// Verdict is the one line that says what is wrong and how sure slbdiag is.
+func Verdict(r *analyze.Result) string {
+	c := r.Summary.Counts
+	switch {
+	case len(r.Findings) > 0:
+		return "PROBLEM: " + headline(&r.Findings[0])
+	case r.Problem():
+		return fmt.Sprintf("PROBLEM: %d of %d handshakes failed (%s); no known cause matches the pattern.",
+			c.Failed(), c.Total(), breakdown(c))
+	case c.Total() > 0:
+		s := fmt.Sprintf("OK: all %d judged handshakes completed.", c.Total()-c[analyze.Pending])
+		if c[analyze.Pending] > 0 {
+			s += fmt.Sprintf(" %d more began too close to the end of the capture to judge.", c[analyze.Pending])
+		}
+		return s
+	}
+	return fmt.Sprintf("NO DATA: no SYN to port %s in %d frames: check the capture point, --port and the capture filter.",
+		r.Ports, r.Summary.Frames)
+}
+
+// breakdown lists the non-zero failure counts, e.g. "3 unanswered, 1 refused".
+func breakdown(c analyze.Counts) string {
+	var parts []string
+	for _, o := range analyze.Outcomes() {
+		if o.Failed() && c[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[o], o))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func roleName(role analyze.Role) string {
+	switch role {
+	case analyze.RoleVIP:
+		return "VIP"
+	case analyze.RoleLikelyVIP:
+		return "likely VIP"
+	case analyze.RoleHost:
+		return "host address"
+	}
+	return "silent"
+}
+
+// headline is a finding in one sentence, confidence included.
+func headline(f *analyze.Finding) string {
+	var s string
+	switch f.Cause {
+	case analyze.StrongHostReceive:
+		s = fmt.Sprintf("%d SYNs in %d attempts from %d clients to VIP %s were never answered: they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on.",
+			f.Syns, f.Attempts, f.Clients, f.Server)
+	case analyze.WeakHostSend:
+		s = fmt.Sprintf("%d SYNs to VIP %s were answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
+			f.Attempts, f.Server, addrOrNone(f.HostAddr))
+	case analyze.NoListenerOnVIP:
+		s = fmt.Sprintf("%d SYNs to VIP %s were refused with RST: nothing listens on the VIP (no socket or site binding for it).",
+			f.Attempts, f.Server)
+	case analyze.PartialLoss:
+		s = fmt.Sprintf("%d handshakes to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
+			f.Attempts, f.Server)
+	default:
+		s = fmt.Sprintf("%s at %s.", f.Cause, f.Server)
+	}
+	return fmt.Sprintf("%s Cause: %s, confidence %s.", s, f.Cause, f.Confidence)
+}
+
+// evidenceText says what one piece of evidence shows.
+func evidenceText(f *analyze.Finding, e *analyze.Evidence) string {
+	switch e.Kind {
+	case analyze.EvSynsUnanswered:
+		return fmt.Sprintf("%d SYN transmissions to %s, none answered.", e.Count, f.Server)
+	case analyze.EvRetransmissions:
+		return fmt.Sprintf("%d attempts were retransmitted by their clients: the clients were waiting, so the SYNs were lost, not slow.", e.Count)
+	case analyze.EvNeverSource:
+		return fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr())
+	case analyze.EvHostMAC:
+		return fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr)
+	case analyze.EvOwnAddrWorks:
+		return fmt.Sprintf("%d handshakes to the host's own address %s on port %d completed: the service listens and answers.", e.Count, e.Addr, f.Server.Port())
+	case analyze.EvSomeAnswered:
+		return fmt.Sprintf("%d handshakes to the same destination completed: the host accepts this address, so its host model is not the cause.", e.Count)
+	case analyze.EvWrongSource:
+		return fmt.Sprintf("%d SYN-ACKs for SYNs to %s came from %s.", e.Count, f.Server, e.Addr)
+	case analyze.EvRefused:
+		return fmt.Sprintf("%d SYNs to %s were answered with RST.", e.Count, f.Server)
+	}
+	return string(e.Kind)
+}
+
+// missingText says what evidence would raise a finding's confidence.
+func missingText(f *analyze.Finding, k analyze.EvidenceKind) string {
+	switch k {
+	case analyze.EvHostMAC:
+		return "Not observed: that the SYNs reached this host's MAC. A capture taken on the backend's own Ethernet interface (not SLL \"any\", not in the path) shows it."
+	case analyze.EvOwnAddrWorks:
+		return fmt.Sprintf("Not observed: a handshake to the host's own address on port %d. Capture one (a health check, or curl -k https://<host address>/ from another machine) alongside: if it completes, the service is fine and the VIP is the problem.", f.Server.Port())
+	case analyze.EvRetransmissions:
+		return "Not observed: client retransmissions of the unanswered SYNs; a longer capture tells lost SYNs from slow replies."
+	}
+	return string(k)
+}
