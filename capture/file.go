@@ -57,6 +57,8 @@ type File struct {
 	closer  io.Closer
 	frames  int   // frames read so far
 	goodEnd int64 // offset just after the last frame read whole
+
+	lastLinkType layers.LinkType // pcapng: link type of the last frame read
 }
 
 // Open opens the capture file name; "-" reads stdin.
@@ -145,11 +147,22 @@ func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	}
 	f.frames++
 	f.goodEnd = f.offset()
+	if len(ci.AncillaryData) > 0 {
+		if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok {
+			f.lastLinkType = lt
+		}
+	}
 	return data, ci, nil
 }
 
-// LinkType is the link type of the file (of its first interface, for pcapng).
-func (f *File) LinkType() layers.LinkType { return f.rd.LinkType() }
+// LinkType is the link type of the file; for pcapng, whose interfaces may
+// differ, that of the last frame read (Null before the first).
+func (f *File) LinkType() layers.LinkType {
+	if f.Format == FormatPcapng {
+		return f.lastLinkType
+	}
+	return f.rd.LinkType()
+}
 
 // Close closes the underlying file, if Open opened one.
 func (f *File) Close() error {

@@ -14,8 +14,7 @@ func Verdict(r *analyze.Result) string {
 	case len(r.Findings) > 0:
 		return "PROBLEM: " + headline(&r.Findings[0])
 	case r.Problem():
-		return fmt.Sprintf("PROBLEM: %d of %d handshakes failed (%s); no known cause matches the pattern.",
-			c.Failed(), c.Total(), breakdown(c))
+		return "PROBLEM: " + unexplained(r)
 	case c.Total() > 0:
 		s := fmt.Sprintf("OK: all %d judged handshakes completed.", c.Total()-c[analyze.Pending])
 		if c[analyze.Pending] > 0 {
@@ -25,6 +24,30 @@ func Verdict(r *analyze.Result) string {
 	}
 	return fmt.Sprintf("NO DATA: no SYN to port %s in %d frames: check the capture point, --port and the capture filter.",
 		r.Ports, r.Summary.Frames)
+}
+
+// unexplained describes failed handshakes no finding explains.
+func unexplained(r *analyze.Result) string {
+	c := r.Summary.Counts
+	var where []string
+	allHost := true
+	for _, d := range r.Destinations {
+		if d.Counts.Failed() == 0 {
+			continue
+		}
+		allHost = allHost && d.Role == analyze.RoleHost
+		if len(where) < 3 {
+			where = append(where, d.Server.String())
+		} else if len(where) == 3 {
+			where = append(where, "…")
+		}
+	}
+	s := fmt.Sprintf("%d of %d handshakes failed (%s) at %s; no known cause matches the pattern.",
+		c.Failed(), c.Total(), breakdown(c), strings.Join(where, ", "))
+	if allHost {
+		s += " The destinations are addresses this host answers from, so the host model is not the cause: look at the service, a firewall or the path."
+	}
+	return s
 }
 
 // breakdown lists the non-zero failure counts, e.g. "3 unanswered, 1 refused".
