@@ -19,7 +19,7 @@ var frames = [][]byte{
 	bytes.Repeat([]byte{3}, 54),
 }
 
-func pcapBytes(t *testing.T, nanos bool) []byte {
+func pcapBytes(t testing.TB, nanos bool) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := pcapgo.NewWriter(&b)
@@ -33,7 +33,7 @@ func pcapBytes(t *testing.T, nanos bool) []byte {
 	return b.Bytes()
 }
 
-func pcapngBytes(t *testing.T) []byte {
+func pcapngBytes(t testing.TB) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w, err := pcapgo.NewNgWriter(&b, layers.LinkTypeEthernet)
@@ -47,7 +47,7 @@ func pcapngBytes(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-func writeFrames(t *testing.T, write func(gopacket.CaptureInfo, []byte) error) {
+func writeFrames(t testing.TB, write func(gopacket.CaptureInfo, []byte) error) {
 	t.Helper()
 	ts := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	for i, f := range frames {
