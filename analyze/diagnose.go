@@ -17,7 +17,9 @@ func diagnose(r *Result, tr *tracker) []Finding {
 		if f, ok := d.strongHostReceive(dest); ok {
 			fs = append(fs, f)
 		}
-		if f, ok := d.partialLoss(dest); ok {
+		perHost := d.perHost(dest)
+		fs = append(fs, perHost...)
+		if f, ok := d.partialLoss(dest); ok && len(perHost) == 0 {
 			fs = append(fs, f)
 		}
 		if f, ok := d.noListener(dest); ok {
@@ -39,6 +41,77 @@ func diagnose(r *Result, tr *tracker) []Finding {
 type diagnosis struct {
 	r  *Result
 	tr *tracker
+	// mac, when set, narrows the diagnosis to the attempts whose SYNs were
+	// delivered to that MAC: one backend among several behind a VIP.
+	mac string
+}
+
+// perHost diagnoses a VIP whose SYNs went to several MACs (several
+// backends, or several captures merged) one MAC at a time. The host model
+// is all or nothing per host, so a backend that drops every SYN to the VIP
+// while others answer is a strong-host-receive finding for that backend,
+// not partial loss.
+func (d *diagnosis) perHost(dest *Destination) []Finding {
+	if !dest.Role.IsVIP() || len(dest.SynMACs) < 2 || dest.Counts[Unanswered] == 0 {
+		return nil
+	}
+	var fs []Finding
+	for _, mac := range dest.SynMACs {
+		d.mac = mac
+		sub := d.scoped(dest)
+		c := sub.Counts
+		if c[Unanswered] > 0 && c.Total() == c[Unanswered]+c[Pending] {
+			sub.Sent = 0 // through this MAC, the VIP never answered
+			if f, ok := d.strongHostReceive(&sub); ok {
+				f.Via = mac
+				if other := dest.Counts[Completed]; other > 0 {
+					f.Evidence = append(f.Evidence, Evidence{Kind: EvOtherHostsAnswer, Count: other,
+						Frames: d.otherReplies(dest), Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
+				}
+				fs = append(fs, f)
+			}
+		}
+	}
+	d.mac = ""
+	if len(fs) == 0 {
+		return nil
+	}
+	return fs
+}
+
+// scoped is dest counted over the attempts in the diagnosis' scope.
+func (d *diagnosis) scoped(dest *Destination) Destination {
+	sub := Destination{Server: dest.Server, Role: dest.Role, Sent: dest.Sent, HostTTL: dest.HostTTL, SynMACs: []string{d.mac}}
+	clients := map[netip.Addr]struct{}{}
+	for i := range d.r.Attempts {
+		if a := &d.r.Attempts[i]; a.Server == dest.Server && d.inScope(i) {
+			sub.Counts[a.Outcome]++
+			sub.Syns += a.Syns
+			clients[a.Client.Addr()] = struct{}{}
+		}
+	}
+	sub.Clients = len(clients)
+	return sub
+}
+
+// otherReplies are example SYN-ACKs to dest from outside the scope.
+func (d *diagnosis) otherReplies(dest *Destination) []FrameRef {
+	var fr []FrameRef
+	for i := range d.r.Attempts {
+		if a := &d.r.Attempts[i]; a.Server == dest.Server && a.Outcome == Completed && !d.inScope(i) && len(fr) < maxExamples {
+			fr = append(fr, a.Reply)
+		}
+	}
+	return fr
+}
+
+// inScope reports whether attempt i is within the diagnosis' MAC scope.
+func (d *diagnosis) inScope(i int) bool {
+	if d.mac == "" {
+		return true
+	}
+	t := &d.tr.attempts[i]
+	return t.hasMAC && net.HardwareAddr(t.synMAC[:]).String() == d.mac
 }
 
 // strongHostReceive: SYNs to a VIP, none answered, the VIP never a source.
@@ -55,7 +128,9 @@ func (d *diagnosis) strongHostReceive(dest *Destination) (Finding, bool) {
 	if rt := d.retransmissions(dest); rt.Count > 0 {
 		f.Evidence = append(f.Evidence, rt)
 	}
-	f.Evidence = append(f.Evidence, Evidence{Kind: EvNeverSource, Filter: addrFilter("src", dest.Server.Addr())})
+	if d.mac == "" {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvNeverSource, Filter: addrFilter("src", dest.Server.Addr())})
+	}
 	host, mac, delivered := d.hostByMAC(dest)
 	if delivered {
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvHostMAC, Addr: host, MAC: mac,
@@ -159,7 +234,7 @@ func (d *diagnosis) newFinding(c Cause, dest *Destination, o Outcome) Finding {
 func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
 	f.HostAddr = host
 	if info := d.tr.addrs[host]; host.IsValid() && info != nil {
-		f.HostOS = osFromTTL(info.ttl)
+		f.HostOS, f.HostTTL = osFromTTL(info.ttl), info.ttl
 	}
 }
 
@@ -167,7 +242,7 @@ func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
 func (d *diagnosis) attempts(server netip.AddrPort, o Outcome) []*Attempt {
 	var as []*Attempt
 	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == server && a.Outcome == o {
+		if a := &d.r.Attempts[i]; a.Server == server && a.Outcome == o && d.inScope(i) {
 			as = append(as, a)
 		}
 	}
@@ -175,7 +250,7 @@ func (d *diagnosis) attempts(server netip.AddrPort, o Outcome) []*Attempt {
 }
 
 func (d *diagnosis) unansweredSyns(dest *Destination, syns int) Evidence {
-	e := Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: synFilter(dest.Server)}
+	e := Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: d.synFilter(dest.Server)}
 	for _, a := range d.attempts(dest.Server, Unanswered) {
 		if len(e.Frames) < maxExamples {
 			e.Frames = append(e.Frames, a.First)
@@ -187,7 +262,7 @@ func (d *diagnosis) unansweredSyns(dest *Destination, syns int) Evidence {
 // retransmissions counts the unanswered attempts whose SYN was sent again:
 // the clients were waiting, so the SYNs (or replies) were lost, not slow.
 func (d *diagnosis) retransmissions(dest *Destination) Evidence {
-	e := Evidence{Kind: EvRetransmissions, Filter: synFilter(dest.Server) + " && tcp.analysis.retransmission"}
+	e := Evidence{Kind: EvRetransmissions, Filter: d.synFilter(dest.Server) + " && tcp.analysis.retransmission"}
 	for _, a := range d.attempts(dest.Server, Unanswered) {
 		if a.Syns > 1 {
 			e.Count++
@@ -225,7 +300,18 @@ func (d *diagnosis) hostByMAC(dest *Destination) (netip.Addr, string, bool) {
 	if len(found) == 0 {
 		return netip.Addr{}, "", false
 	}
-	slices.SortFunc(found, netip.Addr.Compare)
+	// Prefer an address of the VIP's family: its handshakes are the fair
+	// comparison, and the fix is written per family.
+	v4 := dest.Server.Addr().Unmap().Is4()
+	slices.SortFunc(found, func(a, b netip.Addr) int {
+		if fa, fb := a.Unmap().Is4() == v4, b.Unmap().Is4() == v4; fa != fb {
+			if fa {
+				return -1
+			}
+			return 1
+		}
+		return a.Compare(b)
+	})
 	return found[0], dest.SynMACs[0], true
 }
 
@@ -258,9 +344,14 @@ func addrFilter(dir string, a netip.Addr) string {
 	return fmt.Sprintf("ipv6.%s==%s", dir, a)
 }
 
-func synFilter(server netip.AddrPort) string {
-	return fmt.Sprintf("%s && tcp.dstport==%d && tcp.flags.syn==1 && tcp.flags.ack==0",
+// synFilter shows the SYNs to server, to the scope's MAC if any.
+func (d *diagnosis) synFilter(server netip.AddrPort) string {
+	f := fmt.Sprintf("%s && tcp.dstport==%d && tcp.flags.syn==1 && tcp.flags.ack==0",
 		addrFilter("dst", server.Addr()), server.Port())
+	if d.mac != "" {
+		f = "eth.dst==" + d.mac + " && " + f
+	}
+	return f
 }
 
 func synAckFilter(src netip.Addr, port uint16) string {

@@ -40,10 +40,14 @@ type Finding struct {
 	Server     netip.AddrPort // the destination the finding is about
 	HostAddr   netip.Addr     // the host's own address it was compared with, if any
 	HostOS     OSHint         // from the TTL of the host's packets
-	Attempts   int            // attempts the finding explains
-	Syns       int            // their SYN transmissions
-	Clients    int            // their distinct clients
-	Evidence   []Evidence
+	HostTTL    uint8          // the TTL HostOS was guessed from; 0 if unknown
+	// Via is the MAC the finding's SYNs were delivered to, when the VIP's
+	// SYNs went to several hosts and the finding is about one of them.
+	Via      string
+	Attempts int // attempts the finding explains
+	Syns     int // their SYN transmissions
+	Clients  int // their distinct clients
+	Evidence []Evidence
 	// Missing lists the evidence that was not observed and would raise the
 	// confidence. Not observed is not the same as observed to be absent.
 	Missing []EvidenceKind
@@ -54,14 +58,15 @@ type EvidenceKind string
 
 // Kinds of evidence.
 const (
-	EvSynsUnanswered  EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
-	EvNeverSource     EvidenceKind = "never-source"          // the destination never sent a packet
-	EvHostMAC         EvidenceKind = "delivered-to-host-mac" // the SYNs went to the MAC the host sends from
-	EvOwnAddrWorks    EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
-	EvSomeAnswered    EvidenceKind = "some-answered"         // other SYNs to the same destination completed
-	EvWrongSource     EvidenceKind = "reply-from-other-address"
-	EvRefused         EvidenceKind = "refused"
-	EvRetransmissions EvidenceKind = "retransmissions" // clients retransmitted their SYNs
+	EvSynsUnanswered   EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
+	EvNeverSource      EvidenceKind = "never-source"          // the destination never sent a packet
+	EvHostMAC          EvidenceKind = "delivered-to-host-mac" // the SYNs went to the MAC the host sends from
+	EvOwnAddrWorks     EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
+	EvOtherHostsAnswer EvidenceKind = "other-hosts-answer"    // SYNs to the VIP delivered to other MACs were answered
+	EvSomeAnswered     EvidenceKind = "some-answered"         // other SYNs to the same destination completed
+	EvWrongSource      EvidenceKind = "reply-from-other-address"
+	EvRefused          EvidenceKind = "refused"
+	EvRetransmissions  EvidenceKind = "retransmissions" // clients retransmitted their SYNs
 )
 
 // Evidence is one observation, with example frames and the Wireshark

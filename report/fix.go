@@ -96,7 +96,8 @@ func dsrWindows(f *analyze.Finding) Fix {
 				fmt.Sprintf("netsh interface %s show interfaces", ipv),
 				fmt.Sprintf("netsh interface %s set interface %s weakhostreceive=enabled", ipv, phNIC),
 				fmt.Sprintf("netsh interface %s set interface %s weakhostreceive=enabled weakhostsend=enabled", ipv, phLoopback),
-				fmt.Sprintf("Set-NetIPInterface -InterfaceIndex %s,%s -WeakHostReceive Enabled -WeakHostSend Enabled   # PowerShell, Server 2012 and later", phNIC, phLoopback)}},
+				fmt.Sprintf("Set-NetIPInterface -InterfaceIndex %s -WeakHostReceive Enabled   # PowerShell, Server 2012 and later", phNIC),
+				fmt.Sprintf("Set-NetIPInterface -InterfaceIndex %s -WeakHostReceive Enabled -WeakHostSend Enabled", phLoopback)}},
 		{Text: fmt.Sprintf("Bind the site to %s:%d (or All Unassigned) with its certificate, and check HTTP.sys has a certificate for that address.", vip, port),
 			Commands: []string{
 				fmt.Sprintf("New-WebBinding -Name %q -Protocol https -IPAddress %s -Port %d", phSite, vip, port),

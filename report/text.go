@@ -53,21 +53,25 @@ func textInputs(p printer, r *analyze.Result) {
 	s := r.Summary
 	p("%d handshake attempts (%d SYN transmissions) to port %s; VIPs: %s. Times are UTC.\n", s.Counts.Total(), s.SynPackets, r.Ports, vips)
 	if s.MidstreamPackets > 0 {
-		p("%d packets of %s connections began before the capture did: counted, not judged.\n", s.MidstreamPackets, atLeast(s.MidstreamConns, s.MidstreamCapped))
+		p("%s of %s began before the capture did: counted, not judged.\n", count(s.MidstreamPackets, "packet"), atLeast(s.MidstreamConns, s.MidstreamCapped))
 	}
 }
 
+// atLeast counts connections, "at least" when the count stopped at its cap.
 func atLeast(n int, capped bool) string {
 	if capped {
-		return fmt.Sprintf("at least %d", n)
+		return "at least " + count(n, "connection")
 	}
-	return fmt.Sprint(n)
+	return count(n, "connection")
 }
 
 func textFinding(p printer, r *analyze.Result, i int) {
 	f := &r.Findings[i]
 	p("\nFinding %d: %s (confidence %s)\n", i+1, f.Cause, f.Confidence)
-	p("  %s\n", headline(f))
+	if i > 0 {
+		// The first finding's headline is the verdict, already on top.
+		p("  %s\n", headline(f))
+	}
 	p("  Evidence:\n")
 	for j := range f.Evidence {
 		e := &f.Evidence[j]
@@ -84,7 +88,15 @@ func textFinding(p printer, r *analyze.Result, i int) {
 		p("  - %s\n", missingText(f, k))
 	}
 	p("  Why:\n    %s\n", why(f))
-	for _, fx := range fixes(f) {
+	fxs := fixes(f)
+	if f.HostOS != analyze.OSUnknown && len(fxs) > 1 {
+		// The host's TTL says which fix applies; the other stays in the
+		// JSON report for when the hint is wrong.
+		p("  %s sends with TTL %d, as %s does: the %s fix follows (the %s one is in --format json).\n",
+			f.HostAddr, f.HostTTL, osName(string(f.HostOS)), osName(fxs[0].Platform), osName(fxs[1].Platform))
+		fxs = fxs[:1]
+	}
+	for _, fx := range fxs {
 		p("  Fix, %s:\n", fx.Title)
 		for n, st := range fx.Steps {
 			p("    %d. %s\n", n+1, st.Text)
@@ -109,13 +121,24 @@ func textWarnings(p printer, r *analyze.Result) {
 func warningText(r *analyze.Result, w *analyze.Warning) string {
 	switch w.Kind {
 	case analyze.WarnDamaged:
-		return fmt.Sprintf("%s could not be read to its end; the results cover the %d frames before the damage. %s", fileName(r, w.File), w.Count, w.Detail)
+		return fmt.Sprintf("%s could not be read to its end; the results cover the %s before the damage. %s", fileName(r, w.File), count(w.Count, "frame"), w.Detail)
 	case analyze.WarnLinkType:
-		return fmt.Sprintf("%d frames have link type %s, which slbdiag cannot decode; they were skipped.", w.Count, w.Detail)
+		return fmt.Sprintf("%s link type %s, which slbdiag cannot decode; skipped.", count(w.Count, "frame has", "frames have"), w.Detail)
 	case analyze.WarnPending:
-		return fmt.Sprintf("%d attempts sent a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides them.", w.Count, w.Detail)
+		return fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail)
 	case analyze.WarnInterrupted:
 		return "Reading was interrupted; the results cover the frames read until then."
 	}
 	return string(w.Kind)
+}
+
+// osName spells a platform as people write it.
+func osName(platform string) string {
+	switch platform {
+	case "windows":
+		return "Windows"
+	case "linux":
+		return "Linux"
+	}
+	return platform
 }

@@ -78,17 +78,25 @@ func headline(f *analyze.Finding) string {
 	var s string
 	switch f.Cause {
 	case analyze.StrongHostReceive:
-		s = fmt.Sprintf("%d SYNs in %d attempts from %d clients to VIP %s were never answered: they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on.",
-			f.Syns, f.Attempts, f.Clients, f.Server)
+		via := ""
+		if f.Via != "" {
+			via = fmt.Sprintf(" delivered to %s (%s)", f.Via, addrOrNone(f.HostAddr))
+		}
+		why := "they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on."
+		if f.HostOS == analyze.OSLinux {
+			why = "they reach the host, which drops them because the VIP is not one of its addresses (Linux accepts any of its own addresses on any interface, but the VIP is not one)."
+		}
+		s = fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
+			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server, via, why)
 	case analyze.WeakHostSend:
-		s = fmt.Sprintf("%d SYNs to VIP %s were answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
-			f.Attempts, f.Server, addrOrNone(f.HostAddr))
+		s = fmt.Sprintf("%s to VIP %s answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
+			count(f.Attempts, "SYN"), f.Server, addrOrNone(f.HostAddr))
 	case analyze.NoListenerOnVIP:
-		s = fmt.Sprintf("%d SYNs to VIP %s were refused with RST: nothing listens on the VIP (no socket or site binding for it).",
-			f.Attempts, f.Server)
+		s = fmt.Sprintf("%s to VIP %s refused with RST: nothing listens on the VIP (no socket or site binding for it).",
+			count(f.Attempts, "SYN"), f.Server)
 	case analyze.PartialLoss:
-		s = fmt.Sprintf("%d handshakes to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
-			f.Attempts, f.Server)
+		s = fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
+			count(f.Attempts, "handshake"), f.Server)
 	default:
 		s = fmt.Sprintf("%s at %s.", f.Cause, f.Server)
 	}
@@ -99,21 +107,23 @@ func headline(f *analyze.Finding) string {
 func evidenceText(f *analyze.Finding, e *analyze.Evidence) string {
 	switch e.Kind {
 	case analyze.EvSynsUnanswered:
-		return fmt.Sprintf("%d SYN transmissions to %s, none answered.", e.Count, f.Server)
+		return fmt.Sprintf("%s to %s, none answered.", count(e.Count, "SYN transmission"), f.Server)
 	case analyze.EvRetransmissions:
-		return fmt.Sprintf("%d attempts were retransmitted by their clients: the clients were waiting, so the SYNs were lost, not slow.", e.Count)
+		return fmt.Sprintf("%s retransmitted by the client: the clients were waiting, so the SYNs were lost, not slow.", count(e.Count, "attempt"))
 	case analyze.EvNeverSource:
 		return fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr())
 	case analyze.EvHostMAC:
 		return fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr)
 	case analyze.EvOwnAddrWorks:
-		return fmt.Sprintf("%d handshakes to the host's own address %s on port %d completed: the service listens and answers.", e.Count, e.Addr, f.Server.Port())
+		return fmt.Sprintf("%s to the host's own address %s on port %d completed: the service listens and answers.", count(e.Count, "handshake"), e.Addr, f.Server.Port())
+	case analyze.EvOtherHostsAnswer:
+		return fmt.Sprintf("%s to %s delivered to other MACs completed: the load balancer and the VIP work on other backends; only this one drops the SYNs.", count(e.Count, "handshake"), f.Server)
 	case analyze.EvSomeAnswered:
-		return fmt.Sprintf("%d handshakes to the same destination completed: the host accepts this address, so its host model is not the cause.", e.Count)
+		return fmt.Sprintf("%s to the same destination completed: the host accepts this address, so its host model is not the cause.", count(e.Count, "handshake"))
 	case analyze.EvWrongSource:
-		return fmt.Sprintf("%d SYN-ACKs for SYNs to %s came from %s.", e.Count, f.Server, e.Addr)
+		return fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr)
 	case analyze.EvRefused:
-		return fmt.Sprintf("%d SYNs to %s were answered with RST.", e.Count, f.Server)
+		return fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server)
 	}
 	return string(e.Kind)
 }
@@ -129,4 +139,17 @@ func missingText(f *analyze.Finding, k analyze.EvidenceKind) string {
 		return "Not observed: client retransmissions of the unanswered SYNs; a longer capture tells lost SYNs from slow replies."
 	}
 	return string(k)
+}
+
+// count writes n with its noun, singular or plural: count(1, "SYN") is
+// "1 SYN", count(3, "SYN") "3 SYNs". A second form gives an irregular
+// plural, or a phrase: count(n, "SYN was", "SYNs were").
+func count(n int, forms ...string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", forms[0])
+	}
+	if len(forms) > 1 {
+		return fmt.Sprintf("%d %s", n, forms[1])
+	}
+	return fmt.Sprintf("%d %ss", n, forms[0])
 }
