@@ -1,0 +1,150 @@
+package analyze
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	hostMAC  = [6]byte{0x00, 0x15, 0x5d, 0x01, 0x02, 0x05}
+	otherMAC = [6]byte{0x00, 0x15, 0x5d, 0x01, 0x02, 0x06}
+	gwMAC    = [6]byte{0x00, 0x15, 0x5d, 0x01, 0x02, 0x01}
+	other    = netip.MustParseAddrPort("10.0.0.6:443")
+)
+
+// framed puts a packet on Ethernet from src to dst MAC with a TTL.
+func framed(p packet, src, dst [6]byte, ttl uint8) packet {
+	p.hasMAC, p.srcMAC, p.dstMAC, p.ttl = true, src, dst, ttl
+	return p
+}
+
+// in and out are packets arriving at and leaving the host at hostMAC.
+func in(p packet) packet  { return framed(p, gwMAC, hostMAC, 113) }
+func out(p packet) packet { return framed(p, hostMAC, gwMAC, 128) }
+
+// handshakeTo is a completed handshake to server through the host at mac.
+func handshakeTo(at time.Duration, c, server netip.AddrPort, isn uint32, mac [6]byte) []step {
+	return []step{
+		{at, framed(synP(c, server, isn), gwMAC, mac, 113)},
+		{at + time.Millisecond, framed(synAckP(server, c, isn, isn+5000), mac, gwMAC, 128)},
+		{at + 2*time.Millisecond, framed(ackP(c, server, isn, isn+5000), gwMAC, mac, 113)},
+	}
+}
+
+// dropped is a SYN sent three times, never answered.
+func dropped(at time.Duration, c, server netip.AddrPort, isn uint32, mac [6]byte) []step {
+	var s []step
+	for _, d := range []time.Duration{0, 3 * time.Second, 9 * time.Second} {
+		s = append(s, step{at + d, framed(synP(c, server, isn), gwMAC, mac, 113)})
+	}
+	return s
+}
+
+func steps(parts ...[]step) []step {
+	var all []step
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	return all
+}
+
+// found is the part of a finding the table compares.
+type found struct {
+	Cause      Cause
+	Confidence Confidence
+	Server     netip.AddrPort
+	HostAddr   netip.Addr
+	Via        string
+	Missing    []EvidenceKind
+}
+
+func diagnoseSteps(t *testing.T, vips string, ss []step) []found {
+	t.Helper()
+	ports, _ := ParsePorts("443")
+	cfg := Config{Ports: ports}
+	if vips != "" {
+		v, err := ParsePrefixes(vips)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.VIPs = v
+	}
+	a := newAnalyzer(cfg, 1)
+	for i, s := range ss {
+		p := s.p
+		ts := t0.Add(s.at)
+		a.tr.add(&p, FrameRef{Frame: i + 1}, ts)
+		if ts.After(a.end) {
+			a.end = ts
+		}
+	}
+	r := a.finish(nil)
+	var got []found
+	for _, f := range r.Findings {
+		got = append(got, found{f.Cause, f.Confidence, f.Server, f.HostAddr, f.Via, f.Missing})
+	}
+	return got
+}
+
+func TestDiagnose(t *testing.T) {
+	c1 := netip.MustParseAddrPort("198.51.100.23:50001")
+	c2 := netip.MustParseAddrPort("198.51.100.24:50002")
+	probe := netip.MustParseAddrPort("100.100.110.5:40001")
+	tests := []struct {
+		name  string
+		vips  string
+		steps []step
+		want  []found
+	}{{
+		name:  "the seed case: SYNs to the VIP reach the host's MAC, its own address works",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, vip, 100, hostMAC)),
+		want:  []found{{StrongHostReceive, High, vip, real.Addr(), "", nil}},
+	}, {
+		name:  "without the MAC or the host's own address, the same SYNs are a low-confidence guess",
+		steps: steps(dropped(0, c1, vip, 100, gwMAC)),
+		want:  []found{{StrongHostReceive, Low, vip, netip.Addr{}, "", []EvidenceKind{EvHostMAC, EvOwnAddrWorks}}},
+	}, {
+		name: "SYNs to the host's own address unanswered: never the host model",
+		steps: steps(dropped(0, c1, real, 100, hostMAC),
+			[]step{{time.Second, out(tcp(netip.AddrPortFrom(real.Addr(), 3389), c2, flagACK, 1, 1))}}),
+		want: nil,
+	}, {
+		name:  "a given VIP refusing with RST: nothing listens on it",
+		vips:  "192.0.2.10",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), []step{{time.Second, in(synP(c1, vip, 100))}, {time.Second + time.Millisecond, out(rstP(vip, c1, 100))}}),
+		want:  []found{{NoListenerOnVIP, High, vip, real.Addr(), "", nil}},
+	}, {
+		name:  "SYN-ACK from the host's own address to a SYN for the VIP",
+		vips:  "192.0.2.10",
+		steps: []step{{0, in(synP(c1, vip, 100))}, {time.Millisecond, out(synAckP(real, c1, 100, 900))}},
+		want:  []found{{WeakHostSend, High, vip, real.Addr(), "", nil}},
+	}, {
+		name:  "some SYNs to an address answered, others not: loss, not the host model",
+		steps: steps(handshakeTo(0, c2, real, 1, hostMAC), dropped(time.Second, c1, real, 100, hostMAC)),
+		want:  []found{{PartialLoss, Medium, real, real.Addr(), "", nil}},
+	}, {
+		name: "one backend of two drops the VIP's SYNs: strong host on that backend, not loss",
+		vips: "192.0.2.10",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(500*time.Millisecond, c2, vip, 50, otherMAC),
+			dropped(time.Second, c1, vip, 100, hostMAC)),
+		want: []found{{StrongHostReceive, High, vip, real.Addr(), "00:15:5d:01:02:05", nil}},
+	}, {
+		name: "an IPv6 VIP is compared with the host's IPv6 address, not its IPv4 one",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC),
+			handshakeTo(time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50000"), netip.MustParseAddrPort("[2001:db8:20::5]:443"), 2, hostMAC),
+			dropped(2*time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50001"), netip.MustParseAddrPort("[2001:db8:10::10]:443"), 100, hostMAC)),
+		want: []found{{StrongHostReceive, High, netip.MustParseAddrPort("[2001:db8:10::10]:443"), netip.MustParseAddr("2001:db8:20::5"), "", nil}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := diagnoseSteps(t, tt.vips, tt.steps)
+			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
+				cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })); diff != "" {
+				t.Errorf("findings differ (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

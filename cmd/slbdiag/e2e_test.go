@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// binary is the slbdiag built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "slbdiag-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	binary = filepath.Join(dir, "slbdiag")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building slbdiag:", err)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// slbdiag runs the built binary from the repository root.
+func slbdiag(t *testing.T, stdin []byte, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = filepath.Join("..", "..")
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	code := 0
+	if err != nil {
+		if !errors.As(err, &ee) {
+			t.Fatalf("running slbdiag: %v", err)
+		}
+		code = ee.ExitCode()
+	}
+	if strings.Contains(stderr.String(), "panic") || strings.Contains(stderr.String(), "goroutine ") {
+		t.Fatalf("slbdiag %v panicked:\n%s", args, stderr.String())
+	}
+	return result{code, stdout.String(), stderr.String()}
+}
+
+func TestBinary(t *testing.T) {
+	seed := "testdata/pcaps/seed-strong-host.pcapng"
+	tests := []struct {
+		name     string
+		args     []string
+		stdin    string // a file to feed on stdin
+		code     int
+		stdout   []string // substrings that must appear
+		stderr   []string
+		noStdout bool
+	}{{
+		name:   "seed scenario: strong host model, frames and the fix",
+		args:   []string{"analyze", seed},
+		code:   1,
+		stdout: []string{"PROBLEM:", "192.0.2.10:443", "strong host model", "strong-host-receive", "confidence high", "Frames:", "weakhostreceive=enabled", "ip.dst==192.0.2.10"},
+	}, {
+		name:   "flags after the file",
+		args:   []string{"analyze", seed, "--format", "jsonl"},
+		code:   1,
+		stdout: []string{`"outcome":"unanswered"`, `"server_ip":"192.0.2.10"`},
+	}, {
+		name:   "stdin",
+		args:   []string{"analyze", "--format", "jsonl", "-"},
+		stdin:  "testdata/pcaps/gzip-outcomes.cap",
+		code:   1,
+		stdout: []string{`"file":"stdin"`, `"outcome":"wrong-source"`},
+	}, {
+		name:     "not a capture",
+		args:     []string{"analyze", "testdata/pcaps/not-a-capture.txt"},
+		code:     2,
+		stderr:   []string{"slbdiag: error: testdata/pcaps/not-a-capture.txt: not a pcap or pcapng capture", "hint:"},
+		noStdout: true,
+	}, {
+		name:     "missing file",
+		args:     []string{"analyze", "testdata/pcaps/no-such-file.pcap"},
+		code:     2,
+		stderr:   []string{"no such file", "hint: check the file name and path"},
+		noStdout: true,
+	}, {
+		name:     "bad port",
+		args:     []string{"analyze", "--port", "https", seed},
+		code:     2,
+		stderr:   []string{`slbdiag: error: --port: "https" is not a port (1-65535)`, "hint: run 'slbdiag analyze -h'"},
+		noStdout: true,
+	}, {
+		name:     "bad format",
+		args:     []string{"analyze", "--format", "xml", seed},
+		code:     2,
+		stderr:   []string{`unknown format "xml"`},
+		noStdout: true,
+	}, {
+		name:     "no file",
+		args:     []string{"analyze"},
+		code:     2,
+		stderr:   []string{"no capture file given"},
+		noStdout: true,
+	}, {
+		name:   "truncated file: results up to the damage and a warning",
+		args:   []string{"analyze", "testdata/pcaps/truncated.pcap"},
+		code:   1,
+		stdout: []string{"Warnings:", "truncated after frame", "at byte"},
+	}, {
+		name:   "help exits 0",
+		args:   []string{"analyze", "-h"},
+		code:   0,
+		stderr: []string{"Usage: slbdiag analyze", "-vip"},
+	}, {
+		name:   "unknown command",
+		args:   []string{"nonsense"},
+		code:   2,
+		stderr: []string{`unknown command "nonsense"`},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdin []byte
+			if tt.stdin != "" {
+				var err error
+				if stdin, err = os.ReadFile(filepath.Join("..", "..", tt.stdin)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := slbdiag(t, stdin, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			if tt.noStdout && r.stdout != "" {
+				t.Errorf("stdout should be empty on error, got:\n%s", r.stdout)
+			}
+		})
+	}
+}
+
+// TestBinaryOutputFile checks -o writes the report to a file and nothing to stdout.
+func TestBinaryOutputFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.json")
+	r := slbdiag(t, nil, "analyze", "--format", "json", "-o", out, "testdata/pcaps/seed-strong-host.pcapng")
+	if r.code != 1 || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("{\n  \"schema\": \"slbdiag/1\"")) {
+		t.Errorf("report file does not start with the schema: %.80s", b)
+	}
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/slbdiag/slbdiag/internal/scenario"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden")
+
+// repoRoot makes the test run from the repository root, so that file names
+// in reports read "testdata/pcaps/…" as a user would type them.
+func repoRoot(t *testing.T) {
+	t.Helper()
+	t.Chdir(filepath.Join("..", ".."))
+}
+
+// analyzeArgs is the command line that replays a scenario.
+func analyzeArgs(s scenario.Scenario, format string) []string {
+	args := []string{"analyze", "--format", format}
+	if s.VIP != "" {
+		args = append(args, "--vip", s.VIP)
+	}
+	for _, f := range s.Files {
+		args = append(args, filepath.Join("testdata", "pcaps", f))
+	}
+	return args
+}
+
+// replayable are the scenarios that are captures (not the deliberately bad input).
+func replayable() []scenario.Scenario {
+	var out []scenario.Scenario
+	for _, s := range scenario.All() {
+		if !strings.HasSuffix(s.Files[0], ".txt") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestGoldenReports(t *testing.T) {
+	repoRoot(t)
+	for _, s := range replayable() {
+		for _, format := range []string{"text", "json"} {
+			t.Run(s.Name+"/"+format, func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				err := run(context.Background(), analyzeArgs(s, format), nil, &stdout, &stderr)
+				if err != nil && !errors.Is(err, errProblems) {
+					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+				}
+				golden := filepath.Join("testdata", "golden", s.Name+"."+format)
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run 'go test ./cmd/slbdiag -update' to create it)", err)
+				}
+				if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+					t.Errorf("report differs from %s (-want +got); if the change is intended, run with -update and review the diff:\n%s", golden, diff)
+				}
+			})
+		}
+	}
+}
+
+// jsonlLine holds the jsonl fields the scenarios state expectations for.
+type jsonlLine struct {
+	File       string `json:"file"`
+	ClientIP   string `json:"client_ip"`
+	ClientPort uint16 `json:"client_port"`
+	ServerIP   string `json:"server_ip"`
+	ServerPort uint16 `json:"server_port"`
+	ISN        uint32 `json:"isn"`
+	Outcome    string `json:"outcome"`
+	Syns       int    `json:"syns"`
+	FirstFrame int    `json:"first_frame"`
+}
+
+// TestOutcomesMatchGenerator checks that every bundled capture gives, line
+// by line, the outcomes its generator intended.
+func TestOutcomesMatchGenerator(t *testing.T) {
+	repoRoot(t)
+	for _, s := range replayable() {
+		t.Run(s.Name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), analyzeArgs(s, "jsonl"), nil, &stdout, &stderr)
+			if err != nil && !errors.Is(err, errProblems) {
+				t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+			}
+			var got []jsonlLine
+			dec := json.NewDecoder(&stdout)
+			for dec.More() {
+				var l jsonlLine
+				if err := dec.Decode(&l); err != nil {
+					t.Fatalf("jsonl: %v", err)
+				}
+				l.File = filepath.Base(l.File)
+				got = append(got, l)
+			}
+			var want []jsonlLine
+			for _, e := range s.Expect {
+				want = append(want, expectLine(e))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("attempts differ from the generator's intent (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func expectLine(e scenario.Expect) jsonlLine {
+	addr := func(a netip.Addr) string { return a.Unmap().String() }
+	return jsonlLine{File: e.File, ClientIP: addr(e.Client.Addr()), ClientPort: e.Client.Port(),
+		ServerIP: addr(e.Server.Addr()), ServerPort: e.Server.Port(), ISN: e.ISN,
+		Outcome: e.Outcome, Syns: e.Syns, FirstFrame: e.FirstFrame}
+}
