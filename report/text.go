@@ -34,7 +34,11 @@ type printer func(format string, a ...any)
 
 func textInputs(p printer, r *analyze.Result) {
 	for _, in := range r.Inputs {
-		p("Read %s: %s, %s, %d frames", in.Name, in.Format, strings.Join(in.LinkTypes, "+"), in.Frames)
+		p("Read %s: %s", in.Name, in.Format)
+		if len(in.LinkTypes) > 0 {
+			p(", %s", strings.Join(in.LinkTypes, "+"))
+		}
+		p(", %s", count(in.Frames, "frame"))
 		if in.Frames > 0 {
 			p(", %s to %s (%s)", in.First.Format(time.DateTime), in.Last.Format(time.TimeOnly), in.Last.Sub(in.First).Round(time.Millisecond))
 		}

@@ -125,6 +125,16 @@ func TestBinary(t *testing.T) {
 		code:   1,
 		stdout: []string{"Warnings:", "truncated after frame", "at byte"},
 	}, {
+		name:   "real kernel, before the fix: the Linux wording and fix",
+		args:   []string{"analyze", "testdata/pcaps/lab-linux-before.pcap"},
+		code:   1,
+		stdout: []string{"PROBLEM:", "strong-host-receive", "ip addr add 192.0.2.10/32 dev lo", "arp_ignore=1"},
+	}, {
+		name:   "real kernel, after the fix: the verify step passes",
+		args:   []string{"analyze", "--vip", "192.0.2.10", "testdata/pcaps/lab-linux-after.pcap"},
+		code:   0,
+		stdout: []string{"OK: all 4 judged handshakes completed."},
+	}, {
 		name:   "help exits 0",
 		args:   []string{"analyze", "-h"},
 		code:   0,

@@ -12,18 +12,22 @@ func readme(bs []built) []byte {
 	var b bytes.Buffer
 	b.WriteString(`# Sample captures
 
-Every file here is written by the generator in ` + "`internal/scenario`" + `, packet by
+Two kinds of file live here. The ` + "`lab-*`" + ` captures were recorded from a real
+Linux kernel in network namespaces by ` + "`testdata/lab/record-linux-dsr.sh`" + `
+(run it as root to record them again, then update ` + "`internal/scenario/recorded.go`" + `).
+Every other file is written by the generator in ` + "`internal/scenario`" + `, packet by
 packet with gopacket, with fixed timestamps (from 2026-03-02 10:00:00 UTC) and
 sequence numbers, so that it comes out the same byte for byte. Do not edit
 them by hand: change the scenario and run
 
     go test ./internal/scenario -update
 
-which rewrites the captures and this file. ` + "`go test ./internal/scenario`" + ` fails when
+which rewrites the generated captures and this file. ` + "`go test ./internal/scenario`" + ` fails when
 a committed file differs from what the generator writes, and
 ` + "`go test ./cmd/slbdiag`" + ` checks that slbdiag's JSONL outcomes for each capture equal
 what its scenario intends (attempt by attempt: addresses, ISN, outcome, SYN
-count, first frame).
+count, first frame), and, where tshark is installed, that tshark numbers and
+counts the SYNs the same way.
 
 Addresses are from the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
 203.0.113.0/24, 2001:db8::/32), private 10.0.0.0/24, and 100.100.110.0/24 for

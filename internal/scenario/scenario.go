@@ -86,10 +86,11 @@ func scenarios() []built {
 		b := fn()
 		out = append(out, built{b.done(), b.files})
 	}
-	return out
+	return append(out, recorded()...)
 }
 
-// All returns every bundled scenario.
+// All returns every bundled scenario: the generated ones, then those
+// recorded from real kernels.
 func All() []Scenario {
 	var out []Scenario
 	for _, b := range scenarios() {
