@@ -15,7 +15,13 @@ import (
 func Text(w io.Writer, r *analyze.Result) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
-	p("%s\n\n", Verdict(r))
+	p("%s\n", Verdict(r))
+	if len(r.Findings) > 0 {
+		if fxs := fixes(&r.Findings[0]); len(fxs) > 0 {
+			p("Fix: %s (steps under Finding 1).\n", fxs[0].Title)
+		}
+	}
+	p("\n")
 	textInputs(p, r)
 	if len(r.Destinations) > 0 {
 		p("\nHandshakes by destination (port %s):\n", r.Ports)
