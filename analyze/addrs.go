@@ -29,7 +29,9 @@ func ParsePrefixes(spec string) (PrefixSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an address or CIDR", part)
 		}
-		a = a.Unmap()
+		// A zone (fe80::1%eth0) names an interface, not part of the
+		// address packets carry: drop it rather than never match.
+		a = a.Unmap().WithZone("")
 		set = append(set, netip.PrefixFrom(a, a.BitLen()))
 	}
 	if len(set) == 0 {
@@ -40,7 +42,7 @@ func ParsePrefixes(spec string) (PrefixSet, error) {
 
 // Contains reports whether a is in one of the prefixes.
 func (s PrefixSet) Contains(a netip.Addr) bool {
-	a = a.Unmap()
+	a = a.Unmap().WithZone("")
 	for _, p := range s {
 		if p.Contains(a) {
 			return true

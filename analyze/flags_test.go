@@ -56,6 +56,7 @@ func TestParsePrefixes(t *testing.T) {
 		{spec: "192.0.2.0/24,2001:db8::10", in: []string{"192.0.2.200", "2001:db8::10"}, out: []string{"2001:db8::11", "192.0.3.1"}},
 		{spec: "192.0.2.7/24", in: []string{"192.0.2.1"}},
 		{spec: "2001:db8::/64", in: []string{"2001:db8::1"}, out: []string{"2001:db8:0:1::1"}},
+		{spec: "fe80::1%eth0", in: []string{"fe80::1"}, out: []string{"fe80::2"}},
 		{spec: "vip", err: `"vip" is not an address or CIDR`},
 		{spec: "10.0.0.0/33", err: `"10.0.0.0/33" is not an address or CIDR`},
 		{spec: " , ", err: "empty address list"},

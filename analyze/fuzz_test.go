@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/netip"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +55,7 @@ var fuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLi
 // tracker must never panic, and every attempt must get a valid outcome.
 func FuzzRun(f *testing.F) {
 	f.Add(uint8(0), []byte{})
+	addBundledSeeds(f)
 	f.Add(uint8(4), []byte("\x28E\x00\x00\x28\x00\x00\x40\x00\x40\x06\x00\x00\xc6\x33\x64\x17\xc0\x00\x02\x0a\xc3\x50\x01\xbb\x00\x00\x03\xe8\x00\x00\x00\x00\x50\x02\xff\xff\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, lt uint8, data []byte) {
 		ports, _ := ParsePorts("any")
@@ -97,4 +101,48 @@ func TestRunKeepsFramesBeforeDamage(t *testing.T) {
 	if r.Inputs[0].Frames != 1 || len(r.Warnings) != 1 || r.Warnings[0].Kind != WarnDamaged || r.Warnings[0].Count != 1 {
 		t.Errorf("inputs %+v warnings %+v", r.Inputs, r.Warnings)
 	}
+}
+
+// FuzzParsePorts: any --port text parses or fails cleanly, and a port a
+// successful list names on its own is in the set.
+func FuzzParsePorts(f *testing.F) {
+	for _, s := range []string{"443", "443,8443", "8000-8100", "any", "1-65535", "", "0", "-", "443-", "9-1", " 80 , 443 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		set, err := ParsePorts(spec)
+		if err != nil {
+			return
+		}
+		if set.String() != spec {
+			t.Fatalf("String() = %q, want %q", set.String(), spec)
+		}
+		for _, part := range strings.Split(spec, ",") {
+			if n, err := strconv.Atoi(strings.TrimSpace(part)); err == nil && !set.Has(uint16(n)) {
+				t.Fatalf("%q parsed, but port %d is not in it", spec, n)
+			}
+		}
+	})
+}
+
+// FuzzParsePrefixes: any --vip text parses or fails cleanly, and an
+// address a successful list names is contained in it.
+func FuzzParsePrefixes(f *testing.F) {
+	for _, s := range []string{"192.0.2.10", "192.0.2.0/24,2001:db8::/32", "::ffff:192.0.2.10", "", ",", "10.0.0.1/33", "fe80::1%eth0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		set, err := ParsePrefixes(spec)
+		if err != nil {
+			return
+		}
+		if len(set) == 0 {
+			t.Fatalf("%q parsed to an empty set", spec)
+		}
+		for _, part := range strings.Split(spec, ",") {
+			if a, err := netip.ParseAddr(strings.TrimSpace(part)); err == nil && !set.Contains(a) {
+				t.Fatalf("%q parsed, but %v is not in it", spec, a)
+			}
+		}
+	})
 }

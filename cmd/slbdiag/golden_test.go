@@ -132,3 +132,41 @@ func expectLine(e scenario.Expect) jsonlLine {
 		ServerIP: addr(e.Server.Addr()), ServerPort: e.Server.Port(), ISN: e.ISN,
 		Outcome: e.Outcome, Syns: e.Syns, FirstFrame: e.FirstFrame}
 }
+
+// TestReadmeExampleIsReal keeps the example in README.md true: each of its
+// lines, except those abridged with "…", is a line of the seed scenario's
+// golden report.
+func TestReadmeExampleIsReal(t *testing.T) {
+	repoRoot(t)
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "seed-strong-host.text"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(golden), "\n") {
+		have[l] = true
+	}
+	_, example, ok := strings.Cut(string(readme), "\n## Example\n")
+	if !ok {
+		t.Fatal("README.md has no Example section")
+	}
+	example, _, _ = strings.Cut(example, "\n## ")
+	n := 0
+	for _, l := range strings.Split(example, "\n") {
+		line, indented := strings.CutPrefix(l, "    ")
+		if !indented || strings.Contains(line, "…") {
+			continue
+		}
+		n++
+		if !have[line] {
+			t.Errorf("README example line is not in the seed report (update the README):\n%s", line)
+		}
+	}
+	if n < 10 {
+		t.Errorf("README example has only %d lines of report", n)
+	}
+}
