@@ -23,6 +23,9 @@ type packet struct {
 	srcMAC, dstMAC [6]byte
 	src, dst       netip.Addr
 	ttl            uint8
+	ipID           uint16 // IPv4 identification; 0 for IPv6
+	ipLen          uint16 // length the IP header declares, whatever was captured
+	proto          uint8  // IP protocol of the payload (the last header for IPv6)
 
 	isTCP        bool
 	sport, dport uint16
@@ -114,7 +117,7 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	if parser == nil {
 		return false
 	}
-	_ = parser.DecodeLayers(data, &d.decoded)
+	err := parser.DecodeLayers(data, &d.decoded)
 	ip := false
 	for _, t := range d.decoded {
 		switch t {
@@ -127,11 +130,15 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 			p.src, _ = netip.AddrFromSlice(d.ip4.SrcIP)
 			p.dst, _ = netip.AddrFromSlice(d.ip4.DstIP)
 			p.ttl = d.ip4.TTL
+			p.ipID, p.ipLen, p.proto = d.ip4.Id, d.ip4.Length, uint8(d.ip4.Protocol)
 		case layers.LayerTypeIPv6:
 			ip = true
 			p.src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
 			p.dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
 			p.ttl = d.ip6.HopLimit
+			p.ipLen, p.proto = d.ip6.Length, uint8(d.ip6.NextHeader)
+		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
+			p.proto = uint8(d.ip6ext.NextHeader)
 		case layers.LayerTypeTCP:
 			p.isTCP = true
 			p.sport, p.dport = uint16(d.tcp.SrcPort), uint16(d.tcp.DstPort)
@@ -150,7 +157,40 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 			}
 		}
 	}
+	if err != nil && ip && !p.isTCP && !p.isICMPErr {
+		d.truncatedTCP(p)
+	}
 	return ip
+}
+
+// truncatedTCP recovers the fixed part of a TCP header that gopacket
+// refused because the frame was cut inside it or inside its options (a
+// small snaplen: pktmon's 128 bytes, tcpdump's old 68 or 96). Ports,
+// sequence numbers and flags sit in the first 14 bytes, and they are all a
+// handshake needs.
+func (d *decoder) truncatedTCP(p *packet) {
+	last := d.decoded[len(d.decoded)-1]
+	var l gopacket.DecodingLayer
+	switch last {
+	case layers.LayerTypeIPv4:
+		l = &d.ip4
+	case layers.LayerTypeIPv6:
+		l = &d.ip6
+	case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
+		l = &d.ip6ext
+	default:
+		return
+	}
+	b := l.LayerPayload()
+	if l.NextLayerType() != layers.LayerTypeTCP || len(b) < 14 {
+		return
+	}
+	p.isTCP = true
+	p.sport = binary.BigEndian.Uint16(b[0:2])
+	p.dport = binary.BigEndian.Uint16(b[2:4])
+	p.seq = binary.BigEndian.Uint32(b[4:8])
+	p.ack = binary.BigEndian.Uint32(b[8:12])
+	p.flags = b[13] & (flagFIN | flagSYN | flagRST | flagACK)
 }
 
 func tcpFlags(t *layers.TCP) uint8 {

@@ -83,8 +83,9 @@ type WarningKind string
 
 // Kinds of warnings.
 const (
-	WarnDamaged     WarningKind = "damaged-input"    // reading stopped early; results go up to the damage
-	WarnLinkType    WarningKind = "unsupported-link" // frames of a link type slbdiag cannot decode
-	WarnPending     WarningKind = "pending"          // SYNs too close to the end to judge
-	WarnInterrupted WarningKind = "interrupted"      // reading was stopped before the end
+	WarnDamaged     WarningKind = "damaged-input"        // reading stopped early; results go up to the damage
+	WarnLinkType    WarningKind = "unsupported-link"     // frames of a link type slbdiag cannot decode
+	WarnPending     WarningKind = "pending"              // SYNs too close to the end to judge
+	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
+	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
 )

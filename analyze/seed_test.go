@@ -109,3 +109,19 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// addBundledFrames gives FuzzDecode every frame of every bundled capture,
+// each with the index of its link type.
+func addBundledFrames(f *testing.F) {
+	for _, path := range bundledCaptures(f) {
+		for lt, frames := range readFrames(f, path) {
+			i := slices.Index(fuzzLinkTypes, lt)
+			if i < 0 {
+				continue
+			}
+			for _, fr := range frames {
+				f.Add(uint8(i), fr)
+			}
+		}
+	}
+}

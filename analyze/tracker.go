@@ -41,6 +41,7 @@ type tracker struct {
 	byReply  map[replyKey]int
 	byFlow   map[flowKey]int
 	addrs    map[netip.Addr]*addrInfo
+	dups     *dedup
 
 	synPackets       int
 	midstreamPackets int
@@ -55,11 +56,16 @@ func newTracker(ports *PortSet) *tracker {
 		byFlow:         make(map[flowKey]int),
 		addrs:          make(map[netip.Addr]*addrInfo),
 		midstreamFlows: make(map[flowKey]struct{}),
+		dups:           newDedup(),
 	}
 }
 
-// add takes one decoded IP packet.
+// add takes one decoded IP packet. Copies of a packet the capture
+// recorded more than once are dropped before anything counts them.
 func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
+	if t.dups.copyOf(p, ref.File, ts) {
+		return
+	}
 	t.noteSender(p, ref)
 	if p.isICMPErr {
 		t.icmpError(p, ref, ts)

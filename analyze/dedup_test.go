@@ -1,0 +1,103 @@
+package analyze
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var zeroAddr netip.Addr
+
+// withID gives a packet the IP header fields copies share.
+func withID(p packet, id uint16) packet {
+	p.ipID, p.ipLen, p.proto = id, 52, 6
+	return p
+}
+
+func TestDuplicatesCollapsed(t *testing.T) {
+	const isn, sisn = 1000, 9000
+	us := time.Microsecond
+	syn := withID(synP(client, vip, isn), 0x1234)
+	tests := []struct {
+		name   string
+		steps  []step
+		end    time.Duration
+		want   []outcomeOf
+		copies int
+	}{{
+		name: "a SYN logged three times in 20 µs is one transmission",
+		steps: []step{{0, syn}, {10 * us, syn}, {20 * us, syn},
+			{3 * time.Second, withID(synP(client, vip, isn), 0x1300)}, {3*time.Second + 5*us, withID(synP(client, vip, isn), 0x1300)}},
+		end:    4 * time.Second,
+		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
+		copies: 3,
+	}, {
+		name:   "a retransmission that keeps its IP ID is still one when it is 1 s later",
+		steps:  []step{{0, syn}, {time.Second, syn}},
+		end:    2 * time.Second,
+		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
+		copies: 0,
+	}, {
+		name:   "IP ID 0 (some stacks' SYNs): the window alone tells copies from retransmissions",
+		steps:  []step{{0, withID(synP(client, vip, isn), 0)}, {40 * time.Millisecond, withID(synP(client, vip, isn), 0)}, {200 * time.Millisecond, withID(synP(client, vip, isn), 0)}},
+		end:    2 * time.Second,
+		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
+		copies: 1,
+	}, {
+		name:   "a new IP ID within the window is a new transmission",
+		steps:  []step{{0, syn}, {time.Millisecond, withID(synP(client, vip, isn), 0x1235)}},
+		end:    2 * time.Second,
+		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
+		copies: 0,
+	}, {
+		name: "copies of every packet of a handshake: one completed attempt",
+		steps: []step{{0, syn}, {5 * us, syn},
+			{time.Millisecond, withID(synAckP(real, client, isn, sisn), 7)}, {time.Millisecond + 5*us, withID(synAckP(real, client, isn, sisn), 7)},
+			{2 * time.Millisecond, withID(ackP(client, real, isn, sisn), 0x1235)}, {2*time.Millisecond + 5*us, withID(ackP(client, real, isn, sisn), 0x1235)}},
+		end:    3 * time.Millisecond,
+		want:   []outcomeOf{{client, real, isn, "completed", 1, 1, 3, real.Addr()}},
+		copies: 3,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.want[0].Server == real {
+				tt.steps[0].p = withID(synP(client, real, isn), 0x1234)
+				tt.steps[1].p = tt.steps[0].p
+			}
+			got, tr := runSteps(tt.steps, tt.end)
+			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
+				cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })); diff != "" {
+				t.Errorf("attempts (-want +got):\n%s", diff)
+			}
+			var want []Warning
+			if tt.copies > 0 {
+				want = []Warning{{Kind: WarnDuplicates, File: 0, Count: tt.copies, Detail: "50ms"}}
+			}
+			if diff := cmp.Diff(want, tr.dupWarnings()); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+			if syns := tr.synPackets; syns != tt.want[0].Syns {
+				t.Errorf("SYN packets %d, want %d", syns, tt.want[0].Syns)
+			}
+		})
+	}
+}
+
+// TestDedupForgets checks that the memory of recent packets stays bounded
+// whatever the capture holds.
+func TestDedupForgets(t *testing.T) {
+	d := newDedup()
+	for i := range 200000 {
+		p := packet{src: client.Addr(), dst: vip.Addr(), ipID: uint16(i), seq: uint32(i)}
+		// Bursts of packets 1 µs apart, every one distinct.
+		d.copyOf(&p, 0, t0.Add(time.Duration(i)*time.Microsecond))
+	}
+	if n := len(d.seen); n > maxDupEntries {
+		t.Errorf("remembers %d packets, want at most %d", n, maxDupEntries)
+	}
+	if n := cap(d.recent); n > 4*maxDupEntries {
+		t.Errorf("queue capacity %d, want at most %d", n, 4*maxDupEntries)
+	}
+}
