@@ -91,6 +91,10 @@ func (a *analyzer) newDestination(server netip.AddrPort) Destination {
 	switch {
 	case a.cfg.VIPs != nil && a.cfg.VIPs.Contains(server.Addr()):
 		d.Role = RoleVIP
+	case a.cfg.HostAddrs.Contains(server.Addr()):
+		// Live, the OS says which addresses are the host's: a fact, not
+		// inferred from traffic.
+		d.Role = RoleHost
 	case d.Sent > 0:
 		d.Role = RoleHost
 	case a.cfg.VIPs == nil:

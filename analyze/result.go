@@ -88,4 +88,5 @@ const (
 	WarnPending     WarningKind = "pending"              // SYNs too close to the end to judge
 	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
 	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
+	WarnDrops       WarningKind = "capture-drops"        // live: the kernel or Npcap dropped packets; Count is how many
 )

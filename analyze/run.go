@@ -32,7 +32,24 @@ type Config struct {
 	Ports PortSet
 	VIPs  PrefixSet     // nil: infer the VIPs
 	Grace time.Duration // how long a single unanswered SYN waits before it counts as unanswered
+
+	// HostAddrs are the capture host's own addresses as the OS reports
+	// them (live capture): they are host addresses even if they never send.
+	HostAddrs PrefixSet
+	// Progress, when set, is called with the counts so far about once per
+	// second of capture time (packet timestamps), for a live status line.
+	Progress func(Progress)
 }
+
+// Progress is a snapshot of the counts while a Run goes on.
+type Progress struct {
+	Frames     int
+	Attempts   int
+	Unanswered int // attempts that would be unanswered if the capture ended now
+}
+
+// progressEvery is how much capture time passes between Progress calls.
+const progressEvery = time.Second
 
 // DefaultGrace is the grace time of DESIGN.md.
 const DefaultGrace = time.Second
@@ -65,6 +82,8 @@ type analyzer struct {
 	frames  int
 	start   time.Time
 	end     time.Time
+
+	lastProgress time.Time // capture time of the last Progress call
 }
 
 func newAnalyzer(cfg Config, n int) *analyzer {
@@ -104,6 +123,24 @@ func (a *analyzer) frame(file int, lt layers.LinkType, data []byte, ci gopacket.
 	if a.dec.decode(lt, data, &a.pkt) {
 		a.tr.add(&a.pkt, FrameRef{File: file, Frame: info.Frames}, ts)
 	}
+	if a.cfg.Progress != nil && ts.Sub(a.lastProgress) >= progressEvery {
+		a.lastProgress = ts
+		a.cfg.Progress(a.progress())
+	}
+}
+
+// progress counts the attempts so far. Deciding an attempt early is safe:
+// decide depends only on what was seen, and finish decides again.
+func (a *analyzer) progress() Progress {
+	p := Progress{Frames: a.frames, Attempts: len(a.tr.attempts)}
+	for i := range a.tr.attempts {
+		t := &a.tr.attempts[i]
+		t.decide(a.end, a.cfg.Grace)
+		if t.Outcome == Unanswered {
+			p.Unanswered++
+		}
+	}
+	return p
 }
 
 func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {

@@ -138,6 +138,8 @@ func warningText(r *analyze.Result, w *analyze.Warning) string {
 		return fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail)
 	case analyze.WarnInterrupted:
 		return "Reading was interrupted; the results cover the frames read until then."
+	case analyze.WarnDrops:
+		return fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail)
 	case analyze.WarnDuplicates:
 		return fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", fileName(r, w.File), count(w.Count, "copy", "copies"), w.Detail)
 	}

@@ -27,6 +27,9 @@ func printError(w io.Writer, err error) {
 }
 
 func hints(err error) []string {
+	if h := runtimeCaptureHints(err); h != nil {
+		return h
+	}
 	var ue *usageError
 	switch {
 	case errors.As(err, &ue):

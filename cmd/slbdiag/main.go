@@ -51,6 +51,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "analyze":
 		return runAnalyze(ctx, args[1:], stdin, stdout, stderr)
+	case "capture":
+		return runCapture(ctx, args[1:], stdout, stderr)
+	case "interfaces":
+		return runInterfaces(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "slbdiag %s\n", version())
 		return nil
@@ -66,8 +70,10 @@ const usage = `slbdiag finds TCP handshakes to a load balancer VIP that never co
 
 Usage:
   slbdiag analyze [flags] FILE...   replay pcap/pcapng captures ("-" reads stdin)
+  slbdiag capture -i IFACE [flags]  capture live on this host, then report (Ctrl-C, -c or -d stops)
+  slbdiag interfaces                list the capture interfaces: names, addresses, indexes
   slbdiag version
 
-Run 'slbdiag analyze -h' for the flags.
+Run 'slbdiag analyze -h' or 'slbdiag capture -h' for the flags.
 Exit codes: 0 no problem found, 1 problems found, 2 usage or input error.
 `

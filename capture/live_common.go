@@ -1,0 +1,47 @@
+package capture
+
+import (
+	"io"
+	"net"
+	"net/netip"
+)
+
+// LiveConfig says how to capture from an interface.
+type LiveConfig struct {
+	Snaplen  int       // bytes kept of each packet; 0 keeps whole packets
+	Filter   string    // BPF filter; "" keeps every packet
+	Count    int       // stop after this many packets; 0: no limit
+	Evidence io.Writer // where to write every packet as pcapng; nil: nowhere
+	App      string    // the application named in the evidence file
+}
+
+// DefaultSnaplen keeps whole packets, as tcpdump does.
+const DefaultSnaplen = 262144
+
+// Stats are the capture library's counters at the end of a live capture.
+type Stats struct {
+	Received  int // packets the filter passed
+	Dropped   int // dropped by the kernel or Npcap for lack of buffer space
+	IfDropped int // dropped by the interface or its driver
+}
+
+// osInterfaces lists the OS's interfaces with their addresses (pure Go:
+// on Windows the names are the friendly names, "Ethernet 2").
+func osInterfaces() ([]OSInterface, error) {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OSInterface, 0, len(ifs))
+	for _, i := range ifs {
+		o := OSInterface{Index: i.Index, Name: i.Name, Flags: i.Flags}
+		addrs, _ := i.Addrs()
+		for _, a := range addrs {
+			if p, err := netip.ParsePrefix(a.String()); err == nil {
+				o.Addrs = append(o.Addrs, p)
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}

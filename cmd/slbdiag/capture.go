@@ -1,0 +1,324 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/report"
+)
+
+// captureCmd is a checked `slbdiag capture` command line.
+type captureCmd struct {
+	iface    string
+	cfg      analyze.Config
+	live     capture.LiveConfig
+	duration time.Duration // 0: until Ctrl-C or -c
+	evidence string        // -w; "" writes none
+	render   report.Renderer
+	output   string // "" is stdout
+}
+
+func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
+	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: slbdiag capture -i IFACE [flags]\n\nCaptures live on the host (libpcap on Linux, Npcap on Windows), stops on Ctrl-C, -c or -d, then reports.\nRun 'slbdiag interfaces' for the interface names.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	iface := fs.String("i", "", "interface: its name, friendly name, description, index, or one of its addresses")
+	vips := fs.String("vip", "", "VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)")
+	ports := fs.String("port", "443", "server ports: a list, ranges (8000-8100) or any")
+	filter := fs.String("f", "", "BPF capture filter, replacing the default (the ports, the VIPs, ARP, ICMP errors)")
+	count := fs.Int("c", 0, "stop after this many packets (0: no limit)")
+	duration := fs.Duration("d", 0, "stop after this long, e.g. 30s or 5m (0: until Ctrl-C)")
+	evidence := fs.String("w", "", "also write the packets to this pcapng file, as evidence")
+	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet")
+	format := fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	output := fs.String("o", "", "write the report to this file instead of stdout")
+	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	bad := func(format string, a ...any) error {
+		return &usageError{cmd: "capture", msg: fmt.Sprintf(format, a...)}
+	}
+	if fs.NArg() > 0 {
+		return nil, bad("unexpected argument %q: capture reads an interface (-i), not files; use 'slbdiag analyze FILE' for files", fs.Arg(0))
+	}
+	c := &captureCmd{iface: *iface, duration: *duration, evidence: *evidence, output: *output}
+	var err error
+	switch {
+	case *iface == "":
+		return nil, bad("no interface given: -i IFACE (run 'slbdiag interfaces' for the list)")
+	case *count < 0:
+		return nil, bad("-c must be 0 or more, not %d", *count)
+	case *duration < 0:
+		return nil, bad("-d must be 0 or more, not %s", *duration)
+	case *snaplen < 64:
+		return nil, bad("-s must be at least 64 bytes to hold the TCP header, not %d", *snaplen)
+	case *grace <= 0:
+		return nil, bad("--grace must be positive, not %s", *grace)
+	}
+	if c.cfg.Ports, err = analyze.ParsePorts(*ports); err != nil {
+		return nil, bad("--port: %v", err)
+	}
+	if *vips != "" {
+		if c.cfg.VIPs, err = analyze.ParsePrefixes(*vips); err != nil {
+			return nil, bad("--vip: %v", err)
+		}
+	}
+	c.cfg.Grace = *grace
+	if c.render, err = report.Lookup(*format); err != nil {
+		return nil, bad("--format: %v", err)
+	}
+	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + version()}
+	if c.live.Filter == "" {
+		c.live.Filter = defaultFilter(c.cfg.VIPs, *ports)
+	}
+	return c, nil
+}
+
+// defaultFilter keeps what the causes need and little else: TCP on the
+// watched ports, anything to or from the VIPs, ARP (a VIP that leaks), and
+// ICMP/ICMPv6 errors (unreachable, time exceeded, parameter problem,
+// packet too big) plus IPv6 neighbour discovery. Ports are as --port gave
+// them, already checked.
+func defaultFilter(vips analyze.PrefixSet, ports string) string {
+	tcp := "tcp"
+	var ps []string
+	for _, p := range strings.Split(ports, ",") {
+		p = strings.TrimSpace(p)
+		if p == "any" {
+			ps = nil
+			break
+		}
+		if strings.Contains(p, "-") {
+			ps = append(ps, "portrange "+p)
+		} else {
+			ps = append(ps, "port "+p)
+		}
+	}
+	if len(ps) > 0 {
+		tcp = "(tcp and (" + strings.Join(ps, " or ") + "))"
+	}
+	parts := []string{tcp}
+	for _, v := range vips {
+		parts = append(parts, "net "+v.String())
+	}
+	parts = append(parts, "arp",
+		"(icmp and (icmp[0] == 3 or icmp[0] == 11 or icmp[0] == 12))",
+		"(icmp6 and (ip6[40] == 1 or ip6[40] == 2 or ip6[40] == 3 or ip6[40] == 4 or ip6[40] == 135 or ip6[40] == 136))")
+	return strings.Join(parts, " or ")
+}
+
+func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseCapture(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := capture.CheckFilter(c.live.Filter, c.live.Snaplen); err != nil {
+		return err
+	}
+	ifs, err := capture.ListInterfaces()
+	if err != nil {
+		return err
+	}
+	ifc, err := capture.FindInterface(ifs, c.iface)
+	if err != nil {
+		return err
+	}
+	out, closeOut, err := createOutputs(c, stdout)
+	if err != nil {
+		return err
+	}
+	defer closeOut()
+	if c.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.duration)
+		defer cancel()
+	}
+	res, err := captureAndAnalyze(ctx, c, ifc, stderr)
+	if err != nil {
+		return err
+	}
+	if err := c.render(out.report, res); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := closeOut(); err != nil {
+		return err
+	}
+	if res.Problem() {
+		return errProblems
+	}
+	return nil
+}
+
+// outputs are the files a capture writes, created before it starts so
+// that a bad path fails before any packet is read.
+type outputs struct {
+	report   io.Writer
+	evidence *os.File
+	files    []*os.File
+}
+
+func createOutputs(c *captureCmd, stdout io.Writer) (*outputs, func() error, error) {
+	o := &outputs{report: stdout}
+	closed := false
+	closeAll := func() error {
+		if closed {
+			return nil
+		}
+		closed = true
+		var first error
+		for _, f := range o.files {
+			if err := f.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	for _, x := range []struct {
+		name string
+		to   func(*os.File)
+	}{
+		{c.evidence, func(f *os.File) { o.evidence = f; c.live.Evidence = f }},
+		{c.output, func(f *os.File) { o.report = f }},
+	} {
+		if x.name == "" {
+			continue
+		}
+		f, err := os.Create(x.name)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		o.files = append(o.files, f)
+		x.to(f)
+	}
+	return o, closeAll, nil
+}
+
+// captureAndAnalyze runs the capture until ctx is done or -c is reached.
+// The analysis itself is not cancelled: a stop ends the input, and the
+// report covers everything captured.
+func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface, stderr io.Writer) (*analyze.Result, error) {
+	live, err := capture.OpenLive(ctx, ifc, c.live)
+	if err != nil {
+		return nil, err
+	}
+	cfg := c.cfg
+	cfg.HostAddrs = hostPrefixes(ifc)
+	fmt.Fprintf(stderr, "slbdiag: capturing on %s, filter: %s\n", ifc.Label(), c.live.Filter)
+	fmt.Fprintf(stderr, "slbdiag: stop with Ctrl-C%s\n", stopWhen(c))
+	status := isTerminal(stderr)
+	if status {
+		cfg.Progress = func(p analyze.Progress) {
+			fmt.Fprintf(stderr, "\r%d packets, %d attempts, %d unanswered so far\x1b[K", p.Frames, p.Attempts, p.Unanswered)
+		}
+	}
+	name, format := "live:"+ifc.Name, "live"
+	if c.evidence != "" {
+		name, format = c.evidence, capture.FormatPcapng
+	}
+	res := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{{Name: name, Format: format, Source: live}})
+	stats, err := live.Close()
+	if status {
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if w, ok := dropWarning(stats); ok {
+		res.Warnings = append(res.Warnings, w)
+	}
+	return res, nil
+}
+
+func stopWhen(c *captureCmd) string {
+	var s []string
+	if c.live.Count > 0 {
+		s = append(s, fmt.Sprintf("after %d packets", c.live.Count))
+	}
+	if c.duration > 0 {
+		s = append(s, "after "+c.duration.String())
+	}
+	if len(s) == 0 {
+		return ""
+	}
+	return "; it stops by itself " + strings.Join(s, " or ")
+}
+
+// hostPrefixes are the interface's own addresses, which the analysis
+// treats as the host's even when they send nothing.
+func hostPrefixes(ifc capture.Interface) analyze.PrefixSet {
+	var set analyze.PrefixSet
+	for _, a := range ifc.HostAddrs() {
+		set = append(set, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return set
+}
+
+// dropWarning turns the capture library's drop counters into a warning.
+func dropWarning(st capture.Stats) (analyze.Warning, bool) {
+	n := st.Dropped + st.IfDropped
+	if n <= 0 {
+		return analyze.Warning{}, false
+	}
+	return analyze.Warning{Kind: analyze.WarnDrops, File: 0, Count: n,
+		Detail: fmt.Sprintf("%d by the kernel or Npcap, %d by the interface, %d received", st.Dropped, st.IfDropped, st.Received)}, true
+}
+
+// isTerminal reports whether w is a terminal (a character device), where a
+// status line that rewrites itself makes sense; pipes and files get none.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && f.Name() != os.DevNull
+}
+
+// captureHints say what to do about the errors of live capture on goos.
+func captureHints(err error, goos string) []string {
+	var ie *capture.InterfaceError
+	var fe *capture.FilterError
+	switch {
+	case errors.Is(err, capture.ErrNoLibpcap):
+		return []string{"build with CGO_ENABLED=1 and libpcap-dev installed (apt-get install libpcap-dev), or capture with tcpdump -w and run 'slbdiag analyze' on the file"}
+	case errors.Is(err, capture.ErrNoNpcap):
+		return []string{"install Npcap from https://npcap.com with \"Install Npcap in WinPcap API-compatible Mode\" ticked, then run slbdiag again"}
+	case errors.Is(err, capture.ErrPermission) && goos == "windows":
+		return []string{"run slbdiag from a terminal started with \"Run as administrator\" (or install Npcap without \"Restrict Npcap driver's access to Administrators only\")"}
+	case errors.Is(err, capture.ErrPermission):
+		return []string{
+			"run as root (sudo slbdiag capture ...), or give the binary the capture capability:",
+			"sudo setcap cap_net_raw,cap_net_admin=eip $(command -v slbdiag)",
+		}
+	case errors.As(err, &ie):
+		hs := []string{"-i takes an interface's name, friendly name, description, index or one of its addresses; the interfaces are:"}
+		for _, i := range ie.Known {
+			hs = append(hs, "  "+interfaceLine(i))
+		}
+		return hs
+	case errors.As(err, &fe):
+		return []string{"check the filter with: tcpdump -d '" + fe.Filter + "'", "without -f, slbdiag builds a filter from --vip and --port"}
+	}
+	return nil
+}
+
+// runtimeCaptureHints is captureHints for the running platform.
+func runtimeCaptureHints(err error) []string { return captureHints(err, runtime.GOOS) }
