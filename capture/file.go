@@ -59,6 +59,7 @@ type File struct {
 	goodEnd int64 // offset just after the last frame read whole
 
 	lastLinkType layers.LinkType // pcapng: link type of the last frame read
+	bigEndian    bool            // the byte order of record (pcap) or block (pcapng) headers
 }
 
 // Open opens the capture file name; "-" reads stdin.
@@ -109,11 +110,15 @@ func (f *File) openReader(magic []byte) error {
 		return fmt.Errorf("%w: the file is empty", ErrNotCapture)
 	case bytes.Equal(magic, magicPcapng):
 		f.Format = FormatPcapng
+		if _, _, err := f.checkNgBlock(0); err != nil {
+			return fmt.Errorf("reading the pcapng header: %w", err)
+		}
 		// The NgReader keeps f.buf as its own buffer (bufio.NewReader
 		// returns a large enough *bufio.Reader unchanged), so offsets stay exact.
 		f.rd, err = pcapgo.NewNgReader(f.buf, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true})
 	case isPcapMagic(magic):
 		f.Format = FormatPcap
+		f.bigEndian = magic[0] == 0xa1
 		f.rd, err = pcapgo.NewReader(f.buf)
 	default:
 		return fmt.Errorf("%w (it starts with % x)", ErrNotCapture, magic)
@@ -138,6 +143,9 @@ func isPcapMagic(magic []byte) bool {
 // In pcapng files with several link types, ci.AncillaryData[0] holds the
 // frame's layers.LinkType.
 func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	if err := f.check(); err != nil {
+		return nil, gopacket.CaptureInfo{}, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.goodEnd, Gzip: f.Gzip, Err: err}
+	}
 	data, ci, err := f.rd.ZeroCopyReadPacketData()
 	if err != nil {
 		if err == io.EOF && f.offset() == f.goodEnd {
