@@ -19,7 +19,14 @@ func diagnose(r *Result, tr *tracker) []Finding {
 		}
 		perHost := d.perHost(dest)
 		fs = append(fs, perHost...)
-		if f, ok := d.partialLoss(dest); ok && len(perHost) == 0 {
+		filtered, isFiltered := d.clientsFiltered(dest)
+		if isFiltered {
+			fs = append(fs, filtered)
+		}
+		if f, ok := d.partialLoss(dest); ok && len(perHost) == 0 && !isFiltered {
+			fs = append(fs, f)
+		}
+		if f, ok := d.returnPathLost(dest); ok {
 			fs = append(fs, f)
 		}
 		if f, ok := d.noListener(dest); ok {
@@ -28,6 +35,9 @@ func diagnose(r *Result, tr *tracker) []Finding {
 		if f, ok := d.weakHostSend(dest); ok {
 			fs = append(fs, f)
 		}
+	}
+	if f, ok := d.noTrafficToVIP(); ok {
+		fs = append(fs, f)
 	}
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {

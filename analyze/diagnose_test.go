@@ -61,10 +61,17 @@ type found struct {
 	Missing    []EvidenceKind
 }
 
-func diagnoseSteps(t *testing.T, vips string, ss []step) []found {
+func diagnoseSteps(t *testing.T, vips, probeNets string, ss []step) []found {
 	t.Helper()
 	ports, _ := ParsePorts("443")
 	cfg := Config{Ports: ports}
+	if probeNets != "" {
+		p, err := ParsePrefixes(probeNets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.ProbeNets = p
+	}
 	if vips != "" {
 		v, err := ParsePrefixes(vips)
 		if err != nil {
@@ -96,6 +103,7 @@ func TestDiagnose(t *testing.T) {
 	tests := []struct {
 		name  string
 		vips  string
+		probe string // --probe-net
 		steps []step
 		want  []found
 	}{{
@@ -137,10 +145,39 @@ func TestDiagnose(t *testing.T) {
 			handshakeTo(time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50000"), netip.MustParseAddrPort("[2001:db8:20::5]:443"), 2, hostMAC),
 			dropped(2*time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50001"), netip.MustParseAddrPort("[2001:db8:10::10]:443"), 100, hostMAC)),
 		want: []found{{StrongHostReceive, High, netip.MustParseAddrPort("[2001:db8:10::10]:443"), netip.MustParseAddr("2001:db8:20::5"), "", nil}},
+	}, {
+		name: "probes to the host's own address complete, clients' SYNs to it do not: filtered, not the host model",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, real, 100, hostMAC),
+			handshakeTo(5*time.Second, netip.MustParseAddrPort("168.63.129.16:40002"), real, 2, hostMAC)),
+		want: []found{{ClientsFiltered, High, real, real.Addr(), "", nil}},
+	}, {
+		name:  "a probe range given with --probe-net counts as probes",
+		steps: steps(handshakeTo(0, netip.MustParseAddrPort("10.9.9.9:40000"), real, 1, hostMAC), dropped(time.Second, c1, real, 100, hostMAC)),
+		probe: "10.9.9.0/24",
+		want:  []found{{ClientsFiltered, High, real, real.Addr(), "", nil}},
+	}, {
+		name: "SYN-ACK sent, the client sends its SYN again: the reply was lost on the way back",
+		steps: []step{{0, in(synP(c1, real, 100))}, {time.Millisecond, out(synAckP(real, c1, 100, 900))},
+			{time.Second, in(synP(c1, real, 100))}, {time.Second + time.Millisecond, out(synAckP(real, c1, 100, 900))}},
+		want: []found{{ReturnPathLost, High, real, real.Addr(), "", nil}},
+	}, {
+		name:  "SYN-ACK never acknowledged, no retransmission seen: return path, medium",
+		steps: []step{{0, in(synP(c1, real, 100))}, {time.Millisecond, out(synAckP(real, c1, 100, 900))}, {2 * time.Second, out(synAckP(real, c1, 100, 900))}},
+		want:  []found{{ReturnPathLost, Medium, real, real.Addr(), "", []EvidenceKind{EvSynAfterSynAck}}},
+	}, {
+		name:  "VIP given, not one SYN to it while the host's own address works: the load balancer sends nothing",
+		vips:  "192.0.2.10",
+		steps: handshakeTo(0, probe, real, 1, hostMAC),
+		want:  []found{{NoTrafficToVIP, Medium, vip, real.Addr(), "", []EvidenceKind{EvLoadBalancerSide}}},
+	}, {
+		name:  "a healthy capture: no finding",
+		vips:  "192.0.2.10",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(time.Second, c1, vip, 100, hostMAC)),
+		want:  nil,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := diagnoseSteps(t, tt.vips, tt.steps)
+			got := diagnoseSteps(t, tt.vips, tt.probe, tt.steps)
 			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
 				cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })); diff != "" {
 				t.Errorf("findings differ (-want +got):\n%s", diff)

@@ -11,7 +11,15 @@ const (
 	WeakHostSend      Cause = "weak-host-send"
 	NoListenerOnVIP   Cause = "no-listener-on-vip"
 	PartialLoss       Cause = "partial-loss"
+	ClientsFiltered   Cause = "client-traffic-filtered"
+	ReturnPathLost    Cause = "return-path-lost"
+	NoTrafficToVIP    Cause = "no-traffic-to-vip"
 )
+
+// Causes lists the causes slbdiag recognises, in the order explain shows them.
+func Causes() []Cause {
+	return []Cause{StrongHostReceive, WeakHostSend, NoListenerOnVIP, ClientsFiltered, ReturnPathLost, NoTrafficToVIP, PartialLoss}
+}
 
 // Confidence is how sure a finding is.
 type Confidence string
@@ -66,7 +74,13 @@ const (
 	EvSomeAnswered     EvidenceKind = "some-answered"         // other SYNs to the same destination completed
 	EvWrongSource      EvidenceKind = "reply-from-other-address"
 	EvRefused          EvidenceKind = "refused"
-	EvRetransmissions  EvidenceKind = "retransmissions" // clients retransmitted their SYNs
+	EvRetransmissions  EvidenceKind = "retransmissions"    // clients retransmitted their SYNs
+	EvClientsFail      EvidenceKind = "clients-unanswered" // SYNs from clients (not probes) unanswered
+	EvProbesComplete   EvidenceKind = "probes-complete"    // handshakes from health-probe ranges completed
+	EvSynAckSent       EvidenceKind = "synack-sent"        // the server sent SYN-ACKs the clients never acknowledged
+	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"   // clients retransmitted their SYN after the SYN-ACK left
+	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"      // not one SYN to the VIP in the capture
+	EvLoadBalancerSide EvidenceKind = "load-balancer-side" // what the load balancer itself shows
 )
 
 // Evidence is one observation, with example frames and the Wireshark

@@ -14,10 +14,12 @@ import (
 func (a *analyzer) finish(inputs []Input) *Result {
 	tr := a.tr
 	r := &Result{
-		Inputs: a.infos,
-		Ports:  a.cfg.Ports.String(),
-		VIPs:   a.cfg.VIPs,
-		Grace:  a.cfg.Grace,
+		Inputs:    a.infos,
+		Ports:     a.cfg.Ports.String(),
+		Port:      single(a.cfg.Ports.Single()),
+		VIPs:      a.cfg.VIPs,
+		Grace:     a.cfg.Grace,
+		ProbeNets: probeNets(a.cfg.ProbeNets),
 		Summary: Summary{
 			Frames: a.frames, Start: a.start, End: a.end,
 			SynPackets:       tr.synPackets,
@@ -32,6 +34,9 @@ func (a *analyzer) finish(inputs []Input) *Result {
 		t.decide(a.end, a.cfg.Grace)
 		r.Attempts[i] = t.Attempt
 		r.Summary.Counts[t.Outcome]++
+		if r.ProbeNets.Contains(t.Client.Addr()) {
+			r.Summary.ProbeCounts[t.Outcome]++
+		}
 	}
 	r.Destinations = a.destinations()
 	r.Findings = diagnose(r, tr)
@@ -124,4 +129,11 @@ func (a *analyzer) lateWarnings(r *Result) []Warning {
 		ws = append(ws, Warning{Kind: WarnPending, File: -1, Count: n, Detail: a.cfg.Grace.String()})
 	}
 	return ws
+}
+
+func single(port uint16, ok bool) uint16 {
+	if !ok {
+		return 0
+	}
+	return port
 }

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -62,3 +63,18 @@ func (s *PortSet) Has(p uint16) bool {
 
 // String returns the list as it was given.
 func (s *PortSet) String() string { return s.spec }
+
+// Single returns the port when the set holds exactly one.
+func (s *PortSet) Single() (uint16, bool) {
+	if s.any {
+		return 0, false
+	}
+	port, n := 0, 0
+	for i, w := range s.bits {
+		for ; w != 0; w &= w - 1 {
+			n++
+			port = i*64 + bits.TrailingZeros64(w)
+		}
+	}
+	return uint16(port), n == 1
+}

@@ -10,8 +10,10 @@ import (
 type Result struct {
 	Inputs       []InputInfo
 	Ports        string    // the watched ports, as given
+	Port         uint16    // the watched port when there is just one, else 0
 	VIPs         PrefixSet // the VIPs given with --vip; nil when inferred
 	Grace        time.Duration
+	ProbeNets    PrefixSet // health-probe source ranges: the known ones and --probe-net
 	Summary      Summary
 	Destinations []Destination // most telling first: VIPs, then host addresses
 	Findings     []Finding     // most certain and largest first
@@ -38,7 +40,8 @@ type Summary struct {
 	Start, End       time.Time
 	SynPackets       int // client SYNs to the watched ports, retransmissions included
 	Counts           Counts
-	MidstreamPackets int // TCP packets of connections whose SYN was not captured
+	ProbeCounts      Counts // the attempts from health-probe ranges; Counts less these are the clients'
+	MidstreamPackets int    // TCP packets of connections whose SYN was not captured
 	MidstreamConns   int
 	MidstreamCapped  bool // MidstreamConns is a lower bound
 }

@@ -32,6 +32,9 @@ type Config struct {
 	Ports PortSet
 	VIPs  PrefixSet     // nil: infer the VIPs
 	Grace time.Duration // how long a single unanswered SYN waits before it counts as unanswered
+	// ProbeNets are health-probe source ranges in addition to
+	// DefaultProbeNets: probes and clients are always judged apart.
+	ProbeNets PrefixSet
 
 	// HostAddrs are the capture host's own addresses as the OS reports
 	// them (live capture): they are host addresses even if they never send.

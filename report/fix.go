@@ -42,11 +42,21 @@ func fixes(f *analyze.Finding) []Fix {
 		win, lin = listenerWindows(f), listenerLinux(f)
 	case analyze.PartialLoss:
 		win, lin = lossWindows(f), lossLinux(f)
+	case analyze.ClientsFiltered:
+		win, lin = filterWindows(f), filterLinux(f)
+	case analyze.ReturnPathLost:
+		win, lin = returnWindows(f), returnLinux(f)
+	case analyze.NoTrafficToVIP:
+		win, lin = forwardingWindows(f), forwardingLinux(f)
 	default:
 		return nil
 	}
-	verify := fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng --vip %s --port %d. Every attempt to %s should be completed.",
-		f.Server.Addr(), f.Server.Port(), f.Server)
+	vipFlag := fmt.Sprintf(" --vip %s", f.Server.Addr())
+	if f.Cause == analyze.ClientsFiltered || f.Cause == analyze.ReturnPathLost || f.Cause == analyze.PartialLoss {
+		vipFlag = "" // the destination is the host's own address, not a VIP
+	}
+	verify := fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. Every attempt to %s should be completed.",
+		vipFlag, f.Server.Port(), f.Server)
 	win.Verify, lin.Verify = verify, verify
 	if f.HostOS == analyze.OSLinux {
 		return []Fix{lin, win}
@@ -69,6 +79,18 @@ func why(f *analyze.Finding) string {
 			vip, addrOrNone(f.HostAddr), vip)
 	case analyze.NoListenerOnVIP:
 		return fmt.Sprintf("The host accepts packets for %s but no socket listens on %s: the web server or HTTP.sys is bound to specific addresses that do not include the VIP.", vip, f.Server)
+	case analyze.ClientsFiltered:
+		return fmt.Sprintf("The SYNs went to %s, an address this host answers from, so the host model (which decides by destination address) cannot be the cause. "+
+			"What differs between the SYNs that were answered and those that were not is their source: the health probes come from the load balancer's probe range, the clients from the Internet. "+
+			"A host firewall rule, a network security group or a cloud security group that admits only the probe range drops the clients' SYNs before TCP sees them, and the load balancer keeps the backend healthy because its probes pass.", f.Server)
+	case analyze.ReturnPathLost:
+		return fmt.Sprintf("The host received the SYNs and answered them: SYN-ACKs left %s. The clients never acknowledged them (a client that sends its SYN again after the SYN-ACK left shows it never got it), so the SYN-ACKs did not reach them. "+
+			"In direct server return the replies go straight from the backend to the client through the backend's own gateway: a wrong default route, a gateway or ACL that drops traffic it did not see enter, "+
+			"or reverse-path filtering on the way loses them. If the backend replies from its own address instead of the VIP, the client also drops them.", f.Server.Addr())
+	case analyze.NoTrafficToVIP:
+		return fmt.Sprintf("The capture was taken where this host's traffic passes (handshakes to %s complete) but contains no SYN to the VIP %s. "+
+			"The load balancer sends the VIP's connections to other backends or nowhere: it may consider this backend unhealthy (health probe failing or probing another port), "+
+			"the backend may be missing from the pool or have weight 0, or a security group in front of the load balancer drops the clients.", addrOrNone(f.HostAddr), f.Server.Addr())
 	case analyze.PartialLoss:
 		return fmt.Sprintf("Some SYNs to %s were answered and others were not. The host model decides per destination address, all or nothing, so it cannot be the cause. "+
 			"A full SYN backlog (the service is slow to accept), packet loss on the way in, or a rate limit drops some SYNs.", f.Server)
@@ -161,4 +183,70 @@ func lossLinux(f *analyze.Finding) Fix {
 			Commands: []string{"nstat -az TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop", fmt.Sprintf("ss -ltn 'sport = :%d'", f.Server.Port())}},
 		{Text: "Capture at the load balancer or the client at the same time, to see whether the missing SYNs reached the host at all."},
 	}}
+}
+
+func filterWindows(f *analyze.Finding) Fix {
+	port := f.Server.Port()
+	return Fix{Platform: "windows", Title: "Windows: admit the clients, not only the probes", Steps: []Step{
+		{Text: fmt.Sprintf("List the inbound rules for port %d with their remote address scope; a rule limited to the probe range admits the probes and not the clients.", port),
+			Commands: []string{
+				fmt.Sprintf("Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq %d | Get-NetFirewallRule | Where-Object Direction -eq Inbound | Format-Table DisplayName,Enabled,Action,Profile", port),
+				fmt.Sprintf("Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq %d | Get-NetFirewallRule | Get-NetFirewallAddressFilter", port),
+				"netsh advfirewall show allprofiles"}},
+		{Text: fmt.Sprintf("Widen the rule's remote addresses to the clients, or add one; check the cloud network security group too: it must admit the clients to %s.", f.Server),
+			Commands: []string{fmt.Sprintf("New-NetFirewallRule -DisplayName \"HTTPS from clients\" -Direction Inbound -Protocol TCP -LocalPort %d -RemoteAddress Any -Action Allow", port)}},
+	}}
+}
+
+func filterLinux(f *analyze.Finding) Fix {
+	port := f.Server.Port()
+	return Fix{Platform: "linux", Title: "Linux: admit the clients, not only the probes", Steps: []Step{
+		{Text: fmt.Sprintf("Look for rules on port %d that accept only the probe range, and count what they drop.", port),
+			Commands: []string{"nft list ruleset", fmt.Sprintf("iptables -L INPUT -n -v | grep -w %d", port)}},
+		{Text: fmt.Sprintf("Admit the clients to port %d in the host firewall, and in the cloud security group in front of the host.", port),
+			Commands: []string{fmt.Sprintf("nft add rule inet filter input tcp dport %d accept", port)}},
+	}}
+}
+
+func returnWindows(f *analyze.Finding) Fix {
+	return Fix{Platform: "windows", Title: "Windows: follow the SYN-ACKs' way back", Steps: []Step{
+		{Text: "See which route and source address the replies to a client take; in direct server return they must leave through the backend's own gateway with the VIP as source.",
+			Commands: []string{"route print", "Find-NetRoute -RemoteIPAddress " + exampleClient(f)}},
+		{Text: "Capture on the client (or at the gateway) at the same time: if the SYN-ACKs never arrive there, the gateway, an ACL or a stateful firewall that saw no SYN drops them."},
+	}}
+}
+
+func returnLinux(f *analyze.Finding) Fix {
+	return Fix{Platform: "linux", Title: "Linux: follow the SYN-ACKs' way back", Steps: []Step{
+		{Text: "See which route and source address the replies to a client take.",
+			Commands: []string{fmt.Sprintf("ip route get %s from %s", exampleClient(f), f.Server.Addr().Unmap())}},
+		{Text: "Check reverse-path filtering and firewall drops on the way out, then capture at the gateway or the client to find the hop that loses the SYN-ACKs.",
+			Commands: []string{"sysctl net.ipv4.conf.all.rp_filter", "nstat -az TcpExtTCPSynRetrans"}},
+	}}
+}
+
+func forwardingWindows(f *analyze.Finding) Fix {
+	return Fix{Platform: "windows", Title: "The load balancer: make it send the VIP to this backend", Steps: []Step{
+		{Text: fmt.Sprintf("In the load balancer, check this backend's health status, pool membership and weight, and the port its health probe uses (it must be one this host answers, e.g. %d).", f.Server.Port())},
+		{Text: "Check the health probe reaches the host and is answered: its handshakes appear in this capture from the probe range.",
+			Commands: []string{fmt.Sprintf("netstat -ano | findstr :%d", f.Server.Port())}},
+	}}
+}
+
+func forwardingLinux(f *analyze.Finding) Fix {
+	return Fix{Platform: "linux", Title: "The load balancer: make it send the VIP to this backend", Steps: []Step{
+		{Text: fmt.Sprintf("In the load balancer, check this backend's health status, pool membership and weight, and the port its health probe uses (it must be one this host answers, e.g. %d).", f.Server.Port())},
+		{Text: "Check the health probe reaches the host and is answered.",
+			Commands: []string{fmt.Sprintf("ss -ltn 'sport = :%d'", f.Server.Port())}},
+	}}
+}
+
+// exampleClient is a client of the finding's attempts, or a placeholder.
+func exampleClient(f *analyze.Finding) string {
+	for _, e := range f.Evidence {
+		if e.Kind == analyze.EvSynAckSent && e.Addr.IsValid() {
+			return e.Addr.String()
+		}
+	}
+	return "<CLIENT-IP>"
 }

@@ -47,6 +47,8 @@ type jsonSummary struct {
 	Attempts         int            `json:"attempts"`
 	SynPackets       int            `json:"syn_packets"`
 	Outcomes         map[string]int `json:"outcomes"`
+	ProbeNets        []string       `json:"probe_nets"`
+	ProbeOutcomes    map[string]int `json:"probe_outcomes"`
 	MidstreamPackets int            `json:"midstream_packets"`
 	MidstreamConns   int            `json:"midstream_connections"`
 }
@@ -140,6 +142,11 @@ func jsonSummaryOf(r *analyze.Result) jsonSummary {
 		Outcomes: outcomeMap(s.Counts), MidstreamPackets: s.MidstreamPackets, MidstreamConns: s.MidstreamConns}
 	if s.Frames > 0 {
 		js.Start, js.End = timestamp(s.Start), timestamp(s.End)
+	}
+	js.ProbeOutcomes = outcomeMap(s.ProbeCounts)
+	js.ProbeNets = []string{}
+	for _, p := range r.ProbeNets {
+		js.ProbeNets = append(js.ProbeNets, p.String())
 	}
 	for _, v := range r.VIPs {
 		js.VIPs = append(js.VIPs, v.String())

@@ -62,6 +62,14 @@ func textInputs(p printer, r *analyze.Result) {
 	}
 	s := r.Summary
 	p("%d handshake attempts (%d SYN transmissions) to port %s; VIPs: %s. Times are UTC.\n", s.Counts.Total(), s.SynPackets, r.Ports, vips)
+	if probes := s.ProbeCounts.Total(); probes > 0 {
+		var clients analyze.Counts
+		for o := range clients {
+			clients[o] = s.Counts[o] - s.ProbeCounts[o]
+		}
+		p("Health probes: %s (%s). Clients: %s (%s).\n", count(probes, "attempt"), outcomeSummary(s.ProbeCounts),
+			count(clients.Total(), "attempt"), outcomeSummary(clients))
+	}
 	if s.MidstreamPackets > 0 {
 		p("%s of %s began before the capture did: counted, not judged.\n", count(s.MidstreamPackets, "packet"), atLeast(s.MidstreamConns, s.MidstreamCapped))
 	}
@@ -107,14 +115,7 @@ func textFinding(p printer, r *analyze.Result, i int) {
 		fxs = fxs[:1]
 	}
 	for _, fx := range fxs {
-		p("  Fix, %s:\n", fx.Title)
-		for n, st := range fx.Steps {
-			p("    %d. %s\n", n+1, st.Text)
-			for _, c := range st.Commands {
-				p("         %s\n", c)
-			}
-		}
-		p("    Verify: %s\n", fx.Verify)
+		writeFix(p, fx, "  ")
 	}
 }
 
@@ -138,10 +139,10 @@ func warningText(r *analyze.Result, w *analyze.Warning) string {
 		return fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail)
 	case analyze.WarnInterrupted:
 		return "Reading was interrupted; the results cover the frames read until then."
-	case analyze.WarnDrops:
-		return fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail)
 	case analyze.WarnDuplicates:
 		return fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", fileName(r, w.File), count(w.Count, "copy", "copies"), w.Detail)
+	case analyze.WarnDrops:
+		return fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail)
 	}
 	return string(w.Kind)
 }
@@ -155,4 +156,12 @@ func osName(platform string) string {
 		return "Linux"
 	}
 	return platform
+}
+
+// outcomeSummary lists the non-zero counts, e.g. "3 completed, 1 unanswered".
+func outcomeSummary(c analyze.Counts) string {
+	if s := joinCounts(c, func(analyze.Outcome) bool { return true }); s != "" {
+		return s
+	}
+	return "none"
 }

@@ -51,10 +51,13 @@ func unexplained(r *analyze.Result) string {
 }
 
 // breakdown lists the non-zero failure counts, e.g. "3 unanswered, 1 refused".
-func breakdown(c analyze.Counts) string {
+func breakdown(c analyze.Counts) string { return joinCounts(c, analyze.Outcome.Failed) }
+
+// joinCounts lists the non-zero counts of the outcomes keep selects.
+func joinCounts(c analyze.Counts, keep func(analyze.Outcome) bool) string {
 	var parts []string
 	for _, o := range analyze.Outcomes() {
-		if o.Failed() && c[o] > 0 {
+		if keep(o) && c[o] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c[o], o))
 		}
 	}
@@ -97,6 +100,15 @@ func headline(f *analyze.Finding) string {
 	case analyze.PartialLoss:
 		s = fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
 			count(f.Attempts, "handshake"), f.Server)
+	case analyze.ClientsFiltered:
+		s = fmt.Sprintf("%s in %s from %s to %s were never answered while health probes to it completed: something admits the probes and drops the clients (host firewall or security group), not the host model.",
+			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server)
+	case analyze.ReturnPathLost:
+		s = fmt.Sprintf("%s answered %s with SYN-ACKs that the clients never acknowledged: the replies are lost on the way back (route, gateway, ACL or asymmetric path).",
+			f.Server, count(f.Attempts, "attempt"))
+	case analyze.NoTrafficToVIP:
+		s = fmt.Sprintf("Not one SYN to the VIP %s reached this capture, while handshakes to the host's own address %s complete: the load balancer is not sending the VIP's traffic to this host.",
+			f.Server.Addr(), addrOrNone(f.HostAddr))
 	default:
 		s = fmt.Sprintf("%s at %s.", f.Cause, f.Server)
 	}
@@ -124,6 +136,16 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence) string {
 		return fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr)
 	case analyze.EvRefused:
 		return fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server)
+	case analyze.EvClientsFail:
+		return fmt.Sprintf("%s from clients (outside the health-probe ranges) to %s, none answered.", count(e.Count, "SYN transmission"), f.Server)
+	case analyze.EvProbesComplete:
+		return fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server)
+	case analyze.EvSynAckSent:
+		return fmt.Sprintf("%s left %s for clients that never acknowledged them.", count(e.Count, "SYN-ACK"), f.Server.Addr())
+	case analyze.EvSynAfterSynAck:
+		return fmt.Sprintf("%s retransmitted its SYN after the SYN-ACK left: the client never received it.", count(e.Count, "client", "clients"))
+	case analyze.EvNoSynToVIP:
+		return fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr())
 	}
 	return string(e.Kind)
 }
@@ -137,6 +159,10 @@ func missingText(f *analyze.Finding, k analyze.EvidenceKind) string {
 		return fmt.Sprintf("Not observed: a handshake to the host's own address on port %d. Capture one (a health check, or curl -k https://<host address>/ from another machine) alongside: if it completes, the service is fine and the VIP is the problem.", f.Server.Port())
 	case analyze.EvRetransmissions:
 		return "Not observed: client retransmissions of the unanswered SYNs; a longer capture tells lost SYNs from slow replies."
+	case analyze.EvSynAfterSynAck:
+		return "Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up."
+	case analyze.EvLoadBalancerSide:
+		return "Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere."
 	}
 	return string(k)
 }

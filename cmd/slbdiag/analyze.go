@@ -35,6 +35,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	format := fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
+	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
 
 	var files []string
 	for {
@@ -47,7 +48,16 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 		files = append(files, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	return checkAnalyze(files, *vips, *ports, *format, *output, *grace)
+	c, err := checkAnalyze(files, *vips, *ports, *format, *output, *grace)
+	if err != nil {
+		return nil, err
+	}
+	if *probeNets != "" {
+		if c.cfg.ProbeNets, err = analyze.ParsePrefixes(*probeNets); err != nil {
+			return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--probe-net: %v", err)}
+		}
+	}
+	return c, nil
 }
 
 // checkAnalyze validates every flag before any packet is read.

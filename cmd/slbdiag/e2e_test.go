@@ -135,6 +135,28 @@ func TestBinary(t *testing.T) {
 		code:   0,
 		stdout: []string{"OK: all 4 judged handshakes completed."},
 	}, {
+		name:   "explain lists the causes",
+		args:   []string{"explain"},
+		code:   0,
+		stdout: []string{"strong-host-receive", "client-traffic-filtered", "no-traffic-to-vip"},
+	}, {
+		name:   "explain a cause: the fix with example addresses",
+		args:   []string{"explain", "strong-host-receive"},
+		code:   0,
+		stdout: []string{"example addresses: VIP 192.0.2.10:443", "weakhostreceive=enabled", "ip addr add 192.0.2.10/32 dev lo", "Verify:"},
+	}, {
+		name:     "explain an unknown cause",
+		args:     []string{"explain", "dns"},
+		code:     2,
+		stderr:   []string{`unknown cause "dns"`, "hint: run 'slbdiag explain' to list the causes"},
+		noStdout: true,
+	}, {
+		name:     "bad --probe-net",
+		args:     []string{"analyze", "--probe-net", "azure", "testdata/pcaps/seed-strong-host.pcapng"},
+		code:     2,
+		stderr:   []string{`--probe-net: "azure" is not an address or CIDR`},
+		noStdout: true,
+	}, {
 		name:   "help exits 0",
 		args:   []string{"analyze", "-h"},
 		code:   0,

@@ -33,6 +33,9 @@ func hints(err error) []string {
 	var ue *usageError
 	switch {
 	case errors.As(err, &ue):
+		if ue.cmd == "explain" {
+			return []string{"run 'slbdiag explain' to list the causes"}
+		}
 		if ue.cmd != "" {
 			return []string{fmt.Sprintf("run 'slbdiag %s -h' for the flags", ue.cmd)}
 		}

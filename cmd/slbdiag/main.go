@@ -55,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCapture(ctx, args[1:], stdout, stderr)
 	case "interfaces":
 		return runInterfaces(args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "slbdiag %s\n", version())
 		return nil
@@ -72,6 +74,7 @@ Usage:
   slbdiag analyze [flags] FILE...   replay pcap/pcapng captures ("-" reads stdin)
   slbdiag capture -i IFACE [flags]  capture live on this host, then report (Ctrl-C, -c or -d stops)
   slbdiag interfaces                list the capture interfaces: names, addresses, indexes
+  slbdiag explain [CAUSE]           a cause's explanation and fix, without a capture
   slbdiag version
 
 Run 'slbdiag analyze -h' or 'slbdiag capture -h' for the flags.

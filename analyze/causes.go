@@ -1,0 +1,166 @@
+package analyze
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// clientsFiltered: SYNs to an address the host answers from, where the
+// health probes' handshakes complete and the clients' go unanswered. The
+// host model cannot tell probes from clients; a firewall rule or security
+// group that admits only the probe ranges can.
+func (d *diagnosis) clientsFiltered(dest *Destination) (Finding, bool) {
+	if dest.Role != RoleHost {
+		return Finding{}, false
+	}
+	probes := d.r.ProbeNets
+	var probeDone, probeFail, clientDone, clientFail, clientSyns, retrans int
+	var clientFrames, probeFrames, retransFrames []FrameRef
+	clients := map[netip.Addr]struct{}{}
+	for _, a := range d.attemptsTo(dest.Server) {
+		switch isProbe := probes.Contains(a.Client.Addr()); {
+		case isProbe && a.Outcome == Completed:
+			probeDone++
+			probeFrames = appendExample(probeFrames, a.Reply)
+		case isProbe && a.Outcome.Failed():
+			probeFail++
+		case !isProbe && a.Outcome == Completed:
+			clientDone++
+		case !isProbe && a.Outcome == Unanswered:
+			clientFail++
+			clientSyns += a.Syns
+			clients[a.Client.Addr()] = struct{}{}
+			clientFrames = appendExample(clientFrames, a.First)
+			if a.Syns > 1 {
+				retrans++
+				retransFrames = appendExample(retransFrames, a.LastSyn)
+			}
+		}
+	}
+	if probeDone == 0 || clientFail == 0 || clientDone > 0 {
+		return Finding{}, false
+	}
+	f := Finding{Cause: ClientsFiltered, Server: dest.Server, Attempts: clientFail, Syns: clientSyns, Clients: len(clients)}
+	notProbe := "!(" + probeFilter("src", probes) + ")"
+	f.Evidence = append(f.Evidence,
+		Evidence{Kind: EvClientsFail, Count: clientSyns, Frames: clientFrames, Filter: d.synFilter(dest.Server) + " && " + notProbe},
+		Evidence{Kind: EvProbesComplete, Count: probeDone, Frames: probeFrames,
+			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port()) + " && " + probeFilter("dst", probes)})
+	if retrans > 0 {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvRetransmissions, Count: retrans, Frames: retransFrames,
+			Filter: d.synFilter(dest.Server) + " && " + notProbe + " && tcp.analysis.retransmission"})
+	}
+	switch {
+	case probeFail == 0 && retrans > 0:
+		f.Confidence = High
+	default:
+		f.Confidence = Medium
+		if retrans == 0 {
+			f.Missing = append(f.Missing, EvRetransmissions)
+		}
+	}
+	d.setHost(&f, dest.Server.Addr())
+	return f, true
+}
+
+// returnPathLost: the server sent SYN-ACKs that the clients never
+// acknowledged. When the clients retransmit their SYN after the SYN-ACK
+// left, the SYN-ACK never reached them: it was lost on the way back.
+func (d *diagnosis) returnPathLost(dest *Destination) (Finding, bool) {
+	if dest.Counts[SynAckNoAck] == 0 {
+		return Finding{}, false
+	}
+	f := d.newFinding(ReturnPathLost, dest, SynAckNoAck)
+	sent := Evidence{Kind: EvSynAckSent, Count: f.Attempts, Frames: d.replyFrames(dest, SynAckNoAck),
+		Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())}
+	again := Evidence{Kind: EvSynAfterSynAck, Filter: d.synFilter(dest.Server) + " && tcp.analysis.retransmission"}
+	for _, a := range d.attempts(dest.Server, SynAckNoAck) {
+		if !sent.Addr.IsValid() {
+			sent.Addr = a.Client.Addr() // an example client, for the fix's route lookup
+		}
+		if a.Syns > 1 && a.LastSynTS.After(a.ReplyTS) {
+			again.Count++
+			again.Frames = appendExample(again.Frames, a.LastSyn)
+		}
+	}
+	f.Evidence = append(f.Evidence, sent)
+	if again.Count > 0 {
+		f.Evidence = append(f.Evidence, again)
+		f.Confidence = High
+	} else {
+		f.Confidence = Medium
+		f.Missing = []EvidenceKind{EvSynAfterSynAck}
+	}
+	d.setHost(&f, dest.Server.Addr())
+	return f, true
+}
+
+// noTrafficToVIP: VIPs were given, the capture shows this host handling
+// handshakes to its own address, and not one SYN to a VIP: the load
+// balancer does not send this host the VIP's traffic.
+func (d *diagnosis) noTrafficToVIP() (Finding, bool) {
+	if d.r.VIPs == nil {
+		return Finding{}, false
+	}
+	for i := range d.r.Destinations {
+		if d.r.Destinations[i].Role == RoleVIP {
+			return Finding{}, false
+		}
+	}
+	port := d.r.Port
+	own, works := d.ownAddressWorks(port, netip.Addr{})
+	if !works {
+		return Finding{}, false
+	}
+	vip := d.r.VIPs[0].Addr()
+	f := Finding{Cause: NoTrafficToVIP, Confidence: Medium, Server: netip.AddrPortFrom(vip, port)}
+	var tests []string
+	for _, p := range d.r.VIPs {
+		tests = append(tests, prefixFilter("dst", p))
+	}
+	filter := "(" + strings.Join(tests, " || ") + ") && tcp.flags.syn==1 && tcp.flags.ack==0"
+	f.Evidence = append(f.Evidence, Evidence{Kind: EvNoSynToVIP, Filter: filter}, own)
+	f.Missing = []EvidenceKind{EvLoadBalancerSide}
+	d.setHost(&f, own.Addr)
+	return f, true
+}
+
+// attemptsTo returns every attempt to server in the diagnosis' scope.
+func (d *diagnosis) attemptsTo(server netip.AddrPort) []*Attempt {
+	var as []*Attempt
+	for i := range d.r.Attempts {
+		if a := &d.r.Attempts[i]; a.Server == server && d.inScope(i) {
+			as = append(as, a)
+		}
+	}
+	return as
+}
+
+func appendExample(fr []FrameRef, r FrameRef) []FrameRef {
+	if len(fr) < maxExamples {
+		fr = append(fr, r)
+	}
+	return fr
+}
+
+// prefixFilter is the Wireshark test for an address in a prefix.
+func prefixFilter(dir string, p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return addrFilter(dir, p.Addr())
+	}
+	field := "ip"
+	if p.Addr().Is6() {
+		field = "ipv6"
+	}
+	return fmt.Sprintf("%s.%s==%s", field, dir, p)
+}
+
+// probeFilter matches packets from (dir "src") or to ("dst") a probe range.
+func probeFilter(dir string, probes PrefixSet) string {
+	tests := make([]string, len(probes))
+	for i, p := range probes {
+		tests[i] = prefixFilter(dir, p)
+	}
+	return strings.Join(tests, " || ")
+}
