@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -13,119 +11,63 @@ import (
 // Text writes the terminal report: the verdict first, then the table of
 // destinations, each finding with evidence, why and fix, and warnings.
 func Text(w io.Writer, r *analyze.Result) error {
+	v := newView(r)
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
-	p("%s\n", Verdict(r))
-	if len(r.Findings) > 0 {
-		if fxs := fixes(&r.Findings[0]); len(fxs) > 0 {
-			p("Fix: %s (steps under Finding 1).\n", fxs[0].Title)
-		}
+	p("%s\n", v.Verdict)
+	if v.FixLine != "" {
+		p("Fix: %s (steps under Finding 1).\n", v.FixLine)
 	}
 	p("\n")
-	textInputs(p, r)
-	if len(r.Destinations) > 0 {
-		p("\nHandshakes by destination (port %s):\n", r.Ports)
-		if err := destinationTable(bw, r); err != nil {
+	for _, s := range append(v.Inputs, v.Facts...) {
+		p("%s\n", s)
+	}
+	if len(v.Rows) > 0 {
+		p("\nHandshakes by destination (port %s):\n", v.Ports)
+		if err := destinationTable(bw, v); err != nil {
 			return err
 		}
 	}
-	for i := range r.Findings {
-		textFinding(p, r, i)
+	for _, f := range v.Findings {
+		textFinding(p, f)
 	}
-	textWarnings(p, r)
+	if len(v.Warnings) > 0 {
+		p("\nWarnings:\n")
+		for _, s := range v.Warnings {
+			p("- %s\n", s)
+		}
+	}
 	return bw.Flush()
 }
 
 type printer func(format string, a ...any)
 
-func textInputs(p printer, r *analyze.Result) {
-	for _, in := range r.Inputs {
-		p("Read %s: %s", in.Name, in.Format)
-		if len(in.LinkTypes) > 0 {
-			p(", %s", strings.Join(in.LinkTypes, "+"))
-		}
-		p(", %s", count(in.Frames, "frame"))
-		if in.Frames > 0 {
-			p(", %s to %s (%s)", in.First.Format(time.DateTime), in.Last.Format(time.TimeOnly), in.Last.Sub(in.First).Round(time.Millisecond))
-		}
-		p(".\n")
-	}
-	vips := "inferred (destinations that never send a packet)"
-	if r.VIPs != nil {
-		vips = ""
-		for i, v := range r.VIPs {
-			if i > 0 {
-				vips += ", "
-			}
-			vips += v.String()
-		}
-	}
-	s := r.Summary
-	p("%d handshake attempts (%d SYN transmissions) to port %s; VIPs: %s. Times are UTC.\n", s.Counts.Total(), s.SynPackets, r.Ports, vips)
-	if probes := s.ProbeCounts.Total(); probes > 0 {
-		var clients analyze.Counts
-		for o := range clients {
-			clients[o] = s.Counts[o] - s.ProbeCounts[o]
-		}
-		p("Health probes: %s (%s). Clients: %s (%s).\n", count(probes, "attempt"), outcomeSummary(s.ProbeCounts),
-			count(clients.Total(), "attempt"), outcomeSummary(clients))
-	}
-	if s.MidstreamPackets > 0 {
-		p("%s of %s began before the capture did: counted, not judged.\n", count(s.MidstreamPackets, "packet"), atLeast(s.MidstreamConns, s.MidstreamCapped))
-	}
-}
-
-// atLeast counts connections, "at least" when the count stopped at its cap.
-func atLeast(n int, capped bool) string {
-	if capped {
-		return "at least " + count(n, "connection")
-	}
-	return count(n, "connection")
-}
-
-func textFinding(p printer, r *analyze.Result, i int) {
-	f := &r.Findings[i]
-	p("\nFinding %d: %s (confidence %s)\n", i+1, f.Cause, f.Confidence)
-	if i > 0 {
+func textFinding(p printer, f viewFinding) {
+	p("\nFinding %d: %s (confidence %s)\n", f.N, f.Cause, f.Confidence)
+	if f.N > 1 {
 		// The first finding's headline is the verdict, already on top.
-		p("  %s\n", headline(f))
+		p("  %s\n", f.Headline)
 	}
 	p("  Evidence:\n")
-	for j := range f.Evidence {
-		e := &f.Evidence[j]
-		p("  - %s", evidenceText(f, e))
-		if len(e.Frames) > 0 {
-			p(" Frames: %s.", frameList(r, e.Frames))
+	for _, e := range f.Evidence {
+		p("  - %s", e.Text)
+		if e.Frames != "" {
+			p(" Frames: %s.", e.Frames)
 		}
 		p("\n")
 		if e.Filter != "" {
 			p("      Wireshark: %s\n", e.Filter)
 		}
 	}
-	for _, k := range f.Missing {
-		p("  - %s\n", missingText(f, k))
+	for _, m := range f.Missing {
+		p("  - %s\n", m)
 	}
-	p("  Why:\n    %s\n", why(f))
-	fxs := fixes(f)
-	if f.HostOS != analyze.OSUnknown && len(fxs) > 1 {
-		// The host's TTL says which fix applies; the other stays in the
-		// JSON report for when the hint is wrong.
-		p("  %s sends with TTL %d, as %s does: the %s fix follows (the %s one is in --format json).\n",
-			f.HostAddr, f.HostTTL, osName(string(f.HostOS)), osName(fxs[0].Platform), osName(fxs[1].Platform))
-		fxs = fxs[:1]
+	p("  Why:\n    %s\n", f.Why)
+	if f.HostNote != "" {
+		p("  %s\n", f.HostNote)
 	}
-	for _, fx := range fxs {
+	for _, fx := range f.Fixes {
 		writeFix(p, fx, "  ")
-	}
-}
-
-func textWarnings(p printer, r *analyze.Result) {
-	if len(r.Warnings) == 0 {
-		return
-	}
-	p("\nWarnings:\n")
-	for _, w := range r.Warnings {
-		p("- %s\n", warningText(r, &w))
 	}
 }
 
