@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs each fuzz target for a bounded time: the file readers, the decoder
+# and whole analyses (decoder and tracker). New crashers land in the
+# package's testdata/fuzz/<Target>/ and then run in every 'go test' as
+# regression inputs: commit them with the fix.
+#
+#   scripts/fuzz.sh                 every target, 30s each
+#   FUZZTIME=5m scripts/fuzz.sh     longer
+#   scripts/fuzz.sh FuzzDecode      only the named targets
+#
+# FUZZPARALLEL sets the fuzzing workers (default 1: the machine is shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime=${FUZZTIME:-30s}
+parallel=${FUZZPARALLEL:-1}
+targets=(
+  ./capture:FuzzFile
+  ./analyze:FuzzDecode
+  ./analyze:FuzzRun
+  ./analyze:FuzzParsePorts
+  ./analyze:FuzzParsePrefixes
+)
+
+want() { # target: run it if no names were given, or if it is named
+  [ $# -eq 1 ] && return 0
+  local t=$1; shift
+  for n in "$@"; do [ "$n" = "$t" ] && return 0; done
+  return 1
+}
+
+failed=0
+for pt in "${targets[@]}"; do
+  pkg=${pt%%:*} target=${pt##*:}
+  want "$target" "$@" || continue
+  echo "fuzz: $pkg $target for $fuzztime"
+  start=$(date +%s)
+  if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel "$parallel"; then
+    echo "fuzz: $target FAILED; the input is in $pkg/testdata/fuzz/$target/" >&2
+    failed=1
+  fi
+  echo "fuzz: $target took $(( $(date +%s) - start ))s"
+done
+exit $failed
