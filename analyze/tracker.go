@@ -126,14 +126,14 @@ func (t *tracker) synAck(p *packet, client netip.AddrPort, ref FrameRef, ts time
 		if !a.synAck {
 			a.synAck, a.synAckSeq = true, p.seq
 			a.setReply(p, ref, ts)
-			a.RTT = ts.Sub(a.LastSynTS)
+			a.RTT = rtt(a.LastSynTS, ts)
 		}
 		return true
 	}
 	if !a.synAck && !a.wrongSrc {
 		a.wrongSrc = true
 		a.setReply(p, ref, ts)
-		a.RTT = ts.Sub(a.LastSynTS)
+		a.RTT = rtt(a.LastSynTS, ts)
 		// The client answers a SYN-ACK from the wrong address (usually
 		// with RST); those packets belong to this attempt too.
 		t.byFlow[flowKey{client, netip.AddrPortFrom(p.src, p.sport)}] = i
@@ -242,4 +242,10 @@ func (t *tracker) noteSender(p *packet, ref FrameRef) {
 		info.hasMAC, info.mac = p.hasMAC, p.srcMAC
 	}
 	info.sent++
+}
+
+// rtt runs from a SYN to its reply. A capture whose clock stepped back
+// (or a damaged timestamp) would make it negative: it is then unknown, 0.
+func rtt(syn, reply time.Time) time.Duration {
+	return max(0, reply.Sub(syn))
 }
