@@ -217,7 +217,7 @@ func parseQuotedIPv4(b []byte, q *quotedTCP) bool {
 		return false
 	}
 	ihl := int(b[0]&0x0f) * 4
-	if ihl < 20 {
+	if ihl < 20 || ihl > len(b) {
 		return false
 	}
 	q.src = netip.AddrFrom4([4]byte(b[12:16]))
