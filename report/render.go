@@ -14,7 +14,7 @@ import (
 type Renderer func(io.Writer, *analyze.Result) error
 
 // Formats lists the output formats by name, in the order help shows them.
-var formatNames = []string{"text", "json", "jsonl"}
+var formatNames = []string{"text", "markdown", "html", "json", "jsonl"}
 
 // FormatNames returns the names --format accepts.
 func FormatNames() []string { return append([]string(nil), formatNames...) }
@@ -24,6 +24,10 @@ func Lookup(format string) (Renderer, error) {
 	switch format {
 	case "text":
 		return Text, nil
+	case "markdown", "md":
+		return Markdown, nil
+	case "html":
+		return HTML, nil
 	case "json":
 		return JSON, nil
 	case "jsonl":

@@ -52,14 +52,18 @@ func replayable() []scenario.Scenario {
 func TestGoldenReports(t *testing.T) {
 	repoRoot(t)
 	for _, s := range replayable() {
-		for _, format := range []string{"text", "json"} {
+		for _, format := range []string{"text", "json", "markdown", "html"} {
 			t.Run(s.Name+"/"+format, func(t *testing.T) {
 				var stdout, stderr bytes.Buffer
 				err := run(context.Background(), analyzeArgs(s, format), nil, &stdout, &stderr)
 				if err != nil && !errors.Is(err, errProblems) {
 					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
 				}
-				golden := filepath.Join("testdata", "golden", s.Name+"."+format)
+				ext := format
+				if format == "markdown" {
+					ext = "md"
+				}
+				golden := filepath.Join("testdata", "golden", s.Name+"."+ext)
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 						t.Fatal(err)

@@ -1,0 +1,191 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/slbdiag/slbdiag/analyze"
+)
+
+// The HTML report is one self-contained file: inline CSS and SVG, no
+// script, nothing fetched. html/template escapes everything that comes
+// from the capture.
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+
+type htmlDoc struct {
+	*view
+	Timeline *timeline
+	Ladders  []ladder
+}
+
+// HTML writes the report as one self-contained HTML page with a timeline
+// of the attempts and a ladder diagram of one attempt per outcome.
+func HTML(w io.Writer, r *analyze.Result) error {
+	doc := htmlDoc{view: newView(r), Timeline: newTimeline(r)}
+	for _, o := range analyze.Outcomes() {
+		for i := range r.Attempts {
+			if r.Attempts[i].Outcome == o {
+				doc.Ladders = append(doc.Ladders, newLadder(r, &r.Attempts[i]))
+				break
+			}
+		}
+	}
+	return htmlTemplate.Execute(w, doc)
+}
+
+// Timeline geometry, in SVG user units.
+const (
+	tlWidth   = 760
+	tlLeft    = 130 // room for the outcome names
+	tlRight   = 20
+	tlRowH    = 26
+	tlMaxDots = 500 // per outcome; more are sampled evenly
+)
+
+type timeline struct {
+	Width, Height int
+	Left, Right   int
+	AxisY         int
+	Start, End    string
+	Rows          []timelineRow
+}
+
+type timelineRow struct {
+	Y, TextY     int
+	Name         string
+	Count, Shown int
+	Dots         []timelineDot
+}
+
+type timelineDot struct {
+	X     float64
+	Title string
+}
+
+// newTimeline places each attempt's first SYN on a time axis, one row per
+// outcome that occurred.
+func newTimeline(r *analyze.Result) *timeline {
+	if len(r.Attempts) == 0 {
+		return nil
+	}
+	start, end := r.Summary.Start, r.Summary.End
+	span := end.Sub(start)
+	t := &timeline{Width: tlWidth, Left: tlLeft, Right: tlWidth - tlRight,
+		Start: start.Format(time.DateTime), End: "+" + span.Round(time.Millisecond).String()}
+	x := func(ts time.Time) float64 {
+		if span <= 0 {
+			return tlLeft
+		}
+		return tlLeft + float64(tlWidth-tlLeft-tlRight)*float64(ts.Sub(start))/float64(span)
+	}
+	for _, o := range analyze.Outcomes() {
+		n := r.Summary.Counts[o]
+		if n == 0 {
+			continue
+		}
+		row := timelineRow{Name: o.String(), Count: n, Y: len(t.Rows)*tlRowH + 10}
+		row.TextY = row.Y + 4
+		step := 1
+		if n > tlMaxDots {
+			step = (n + tlMaxDots - 1) / tlMaxDots
+		}
+		k := 0
+		for i := range r.Attempts {
+			a := &r.Attempts[i]
+			if a.Outcome != o {
+				continue
+			}
+			if k%step == 0 {
+				row.Dots = append(row.Dots, timelineDot{X: x(a.FirstTS),
+					Title: fmt.Sprintf("%s → %s, %s, frame %s", a.Client, a.Server, o, frameName(r, a.First))})
+			}
+			k++
+		}
+		row.Shown = len(row.Dots)
+		t.Rows = append(t.Rows, row)
+	}
+	t.AxisY = len(t.Rows)*tlRowH + 4
+	t.Height = t.AxisY + 22
+	return t
+}
+
+// Ladder geometry.
+const (
+	ldWidth  = 760
+	ldClient = 150
+	ldServer = 470
+	ldOther  = 680
+	ldStepH  = 44
+)
+
+type ladder struct {
+	Outcome string
+	Width   int
+	Height  int
+	Lanes   []lane
+	Arrows  []arrow
+}
+
+type lane struct {
+	X      int
+	Label  string
+	Bottom int
+}
+
+type arrow struct {
+	X1, X2, Y, TextX, TextY int
+	Label                   string
+	Lost                    bool // drawn dashed, ending in a cross: nothing came back
+}
+
+// newLadder draws one attempt as a sequence diagram: the SYN (and its
+// retransmissions), then whatever decided its outcome.
+func newLadder(r *analyze.Result, a *analyze.Attempt) ladder {
+	l := ladder{Outcome: a.Outcome.String(), Width: ldWidth}
+	l.Lanes = []lane{{X: ldClient, Label: "client " + a.Client.String()}, {X: ldServer, Label: "server " + a.Server.String()}}
+	replyX := ldServer
+	if a.ReplySrc.IsValid() && a.ReplySrc != a.Server.Addr() {
+		replyX = ldOther
+		l.Lanes = append(l.Lanes, lane{X: ldOther, Label: a.ReplySrc.String()})
+	}
+	y := 60
+	add := func(from, to int, label string, lost bool) {
+		ar := arrow{X1: from, X2: to, Y: y, Label: label, Lost: lost, TextY: y - 6}
+		ar.TextX = (from + to) / 2
+		l.Arrows = append(l.Arrows, ar)
+		y += ldStepH
+	}
+	since := func(ts time.Time) string { return "+" + ts.Sub(a.FirstTS).Round(100*time.Microsecond).String() }
+	add(ldClient, ldServer, fmt.Sprintf("SYN, frame %s", frameName(r, a.First)), false)
+	if a.Syns > 1 {
+		add(ldClient, ldServer, fmt.Sprintf("SYN sent %d times in all, the last at %s, frame %s", a.Syns, since(a.LastSynTS), frameName(r, a.LastSyn)), false)
+	}
+	switch a.Outcome {
+	case analyze.Completed, analyze.SynAckNoAck, analyze.WrongSource:
+		add(replyX, ldClient, fmt.Sprintf("SYN-ACK from %s at %s, frame %s", a.ReplySrc, since(a.ReplyTS), frameName(r, a.Reply)), false)
+	case analyze.Refused:
+		add(replyX, ldClient, fmt.Sprintf("RST at %s, frame %s", since(a.ReplyTS), frameName(r, a.Reply)), false)
+	case analyze.Unreachable:
+		add(replyX, ldClient, fmt.Sprintf("ICMP unreachable from %s at %s, frame %s", a.ReplySrc, since(a.ReplyTS), frameName(r, a.Reply)), false)
+	case analyze.Unanswered, analyze.Pending:
+		add(ldServer, ldClient, "no reply in the capture", true)
+	}
+	switch {
+	case a.Outcome == analyze.Completed && !a.Ack.IsZero():
+		add(ldClient, ldServer, fmt.Sprintf("ACK, frame %s", frameName(r, a.Ack)), false)
+	case a.Outcome == analyze.SynAckNoAck:
+		add(ldClient, ldServer, "no ACK from the client", true)
+	}
+	l.Height = y
+	for i := range l.Lanes {
+		l.Lanes[i].Bottom = y - 10
+	}
+	return l
+}

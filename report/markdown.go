@@ -1,0 +1,88 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/slbdiag/slbdiag/analyze"
+)
+
+// Markdown writes the report for a ticket: the same content as the text
+// report, as GitHub-flavoured Markdown. Everything that comes from the
+// capture (file names, addresses) is escaped.
+func Markdown(w io.Writer, r *analyze.Result) error {
+	v := newView(r)
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	p("# slbdiag report\n\n")
+	verdict, rest, _ := strings.Cut(v.Verdict, ": ")
+	p("**%s:** %s\n\n", verdict, md(rest))
+	if v.FixLine != "" {
+		p("**Fix:** %s (steps under Finding 1).\n\n", md(v.FixLine))
+	}
+	for _, s := range append(v.Inputs, v.Facts...) {
+		p("- %s\n", md(s))
+	}
+	if len(v.Rows) > 0 {
+		p("\n## Handshakes by destination (port %s)\n\n", md(v.Ports))
+		p("| %s |\n|---|---|%s\n", strings.Join(v.Header, " | "), strings.Repeat("---:|", len(v.Header)-2))
+		for _, row := range v.Rows {
+			cells := append([]string{"`" + row[0] + "`", md(row[1])}, row[2:]...)
+			p("| %s |\n", strings.Join(cells, " | "))
+		}
+	}
+	for _, f := range v.Findings {
+		p("\n## Finding %d: %s (confidence %s)\n\n", f.N, f.Cause, f.Confidence)
+		if f.N > 1 {
+			p("%s\n\n", md(f.Headline))
+		}
+		p("**Evidence**\n\n")
+		for _, e := range f.Evidence {
+			p("- %s", md(e.Text))
+			if e.Frames != "" {
+				p(" Frames: %s.", md(e.Frames))
+			}
+			if e.Filter != "" {
+				p("  \n  Wireshark: `%s`", e.Filter)
+			}
+			p("\n")
+		}
+		for _, m := range f.Missing {
+			p("- %s\n", md(m))
+		}
+		p("\n**Why.** %s\n", md(f.Why))
+		if f.HostNote != "" {
+			p("\n%s\n", md(f.HostNote))
+		}
+		for _, fx := range f.Fixes {
+			p("\n### Fix, %s\n\n", md(fx.Title))
+			for n, st := range fx.Steps {
+				p("%d. %s\n", n+1, md(st.Text))
+				if len(st.Commands) > 0 {
+					p("   ```\n")
+					for _, c := range st.Commands {
+						p("   %s\n", c)
+					}
+					p("   ```\n")
+				}
+			}
+			p("\n**Verify:** %s\n", md(fx.Verify))
+		}
+	}
+	if len(v.Warnings) > 0 {
+		p("\n## Warnings\n\n")
+		for _, s := range v.Warnings {
+			p("- %s\n", md(s))
+		}
+	}
+	return bw.Flush()
+}
+
+// mdEscaper escapes the characters that would turn prose into Markdown
+// or HTML markup.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+	"<", "&lt;", ">", "&gt;", "|", `\|`, "#", `\#`)
+
+func md(s string) string { return mdEscaper.Replace(s) }
