@@ -9,11 +9,15 @@
 #   scripts/fuzz.sh FuzzDecode      only the named targets
 #
 # FUZZPARALLEL sets the fuzzing workers (default 1: the machine is shared).
+# FUZZMINIMIZE bounds the minimizing of each new interesting input (default
+# 5s): Go's 60s default can spend a whole short run shrinking one large
+# seed (FuzzRun's are whole captures) instead of fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fuzztime=${FUZZTIME:-30s}
 parallel=${FUZZPARALLEL:-1}
+minimize=${FUZZMINIMIZE:-5s}
 targets=(
   ./capture:FuzzFile
   ./analyze:FuzzDecode
@@ -35,7 +39,7 @@ for pt in "${targets[@]}"; do
   want "$target" "$@" || continue
   echo "fuzz: $pkg $target for $fuzztime"
   start=$(date +%s)
-  if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel "$parallel"; then
+  if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" -parallel "$parallel"; then
     echo "fuzz: $target FAILED; the input is in $pkg/testdata/fuzz/$target/" >&2
     failed=1
   fi
