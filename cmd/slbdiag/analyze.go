@@ -20,6 +20,7 @@ type analyzeCmd struct {
 	files  []string
 	cfg    analyze.Config
 	render report.Renderer
+	redact bool // replace client addresses in the report
 	output string // "" is stdout
 }
 
@@ -36,6 +37,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
 	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
+	redact := fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
 
 	var files []string
 	for {
@@ -52,6 +54,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.redact = *redact
 	if *probeNets != "" {
 		if c.cfg.ProbeNets, err = analyze.ParsePrefixes(*probeNets); err != nil {
 			return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--probe-net: %v", err)}
@@ -124,6 +127,9 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		out = f
 	}
 	res := analyze.Run(ctx, c.cfg, inputs)
+	if c.redact {
+		res = report.Redact(res)
+	}
 	if err := c.render(out, res); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}

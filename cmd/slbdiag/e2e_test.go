@@ -157,6 +157,16 @@ func TestBinary(t *testing.T) {
 		stderr:   []string{`--probe-net: "azure" is not an address or CIDR`},
 		noStdout: true,
 	}, {
+		name:   "--redact replaces clients, keeps probes and the VIP",
+		args:   []string{"analyze", "--redact", "--format", "jsonl", seed},
+		code:   1,
+		stdout: []string{`"client_ip":"198.18.0.1"`, `"client_ip":"198.18.0.2"`, `"client_ip":"100.100.110.5"`, `"server_ip":"192.0.2.10"`},
+	}, {
+		name:   "markdown for a ticket",
+		args:   []string{"analyze", "--format", "markdown", seed},
+		code:   1,
+		stdout: []string{"# slbdiag report", "**PROBLEM:**", "| `192.0.2.10:443` | likely VIP |", "   netsh interface ipv4 set interface <NIC-IDX> weakhostreceive=enabled"},
+	}, {
 		name:   "help exits 0",
 		args:   []string{"analyze", "-h"},
 		code:   0,

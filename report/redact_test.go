@@ -1,0 +1,57 @@
+package report
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// TestRedactHidesClients renders every bundled capture in every format
+// with clients redacted: no client address may survive anywhere, and the
+// same client must get the same stand-in in every format.
+func TestRedactHidesClients(t *testing.T) {
+	captures, _ := filepath.Glob(filepath.Join("..", "testdata", "pcaps", "*.pcap*"))
+	if len(captures) == 0 {
+		t.Fatal("no bundled captures")
+	}
+	for _, path := range captures {
+		r := analyzeFile(t, path)
+		red := Redact(r)
+		servers := map[string]bool{}
+		for _, d := range r.Destinations {
+			servers[d.Server.Addr().String()] = true
+		}
+		clients := map[string]bool{}
+		for _, a := range r.Attempts {
+			if c := a.Client.Addr().String(); !r.ProbeNets.Contains(a.Client.Addr()) && !servers[c] {
+				clients[c] = true
+			}
+		}
+		for _, name := range FormatNames() {
+			render, _ := Lookup(name)
+			var b bytes.Buffer
+			if err := render(&b, red); err != nil {
+				t.Fatal(err)
+			}
+			for c := range clients {
+				// The address as a whole word: not inside a longer address.
+				word := regexp.MustCompile(`(^|[^0-9A-Za-z.:])` + regexp.QuoteMeta(c) + `($|[^0-9A-Za-z.])`)
+				if loc := word.FindIndex(b.Bytes()); loc != nil {
+					t.Errorf("%s, --format %s: client %s is still in the report: %q", filepath.Base(path), name, c, b.Bytes()[loc[0]:loc[1]])
+				}
+			}
+		}
+		for i, a := range red.Attempts {
+			orig := r.Attempts[i].Client.Addr()
+			if clients[orig.String()] == (a.Client.Addr() == orig) {
+				t.Errorf("%s: attempt %d client %v became %v", filepath.Base(path), i, orig, a.Client.Addr())
+			}
+			for j, b := range red.Attempts {
+				if (r.Attempts[j].Client.Addr() == orig) != (b.Client.Addr() == a.Client.Addr()) {
+					t.Fatalf("%s: stand-ins are not one per client", filepath.Base(path))
+				}
+			}
+		}
+	}
+}
