@@ -20,7 +20,7 @@ type analyzeCmd struct {
 	files  []string
 	cfg    analyze.Config
 	render report.Renderer
-	redact bool // replace client addresses in the report
+	redact bool   // replace client addresses in the report
 	output string // "" is stdout
 }
 
