@@ -39,5 +39,104 @@ func recorded() []built {
 			{"lab-linux-after.pcap", cl(36974), v, 894941839, "completed", 1, 19},
 		},
 	}
-	return []built{{s: before}, {s: after}}
+	return append([]built{{s: before}, {s: after}}, labRecorded()...)
+}
+
+// labRecorded are captures recorded from a real Linux kernel by
+// test/lab/lab.sh (client, load balancer and backend namespaces; tcpdump on
+// the backend). As with recorded, the expectations were read off the files
+// and are checked by TestTsharkAgrees; rerecording changes ports and ISNs,
+// so update these with the new files ('test/lab/lab.sh record testdata/pcaps').
+func labRecorded() []built {
+	return []built{
+		{
+			s: Scenario{
+				Name:        "lab-dsr-novip",
+				Files:       []string{"lab-dsr-novip.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh (tcpdump on the backend's b0): the load balancer namespace routes the VIP 192.0.2.10/32 via the backend's address 10.2.0.2, so the frames reach the backend's MAC with the VIP as destination (layer-2 direct server return); the backend does not have the VIP, so its kernel drops the SYNs and the client retransmits them.",
+				Expect: []Expect{
+					{"lab-dsr-novip.pcap", ap("10.1.0.2:55034"), ap("192.0.2.10:443"), 2383354783, "unanswered", 4, 3},
+					{"lab-dsr-novip.pcap", ap("10.1.0.2:56494"), ap("192.0.2.10:443"), 1661702312, "unanswered", 4, 7},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-probes",
+				Files:       []string{"lab-dsr-probes.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh, the same lab as lab-dsr-novip.pcap plus health probes: the load balancer probes the backend's own address 10.2.0.2:443 from 100.100.110.1 and those handshakes complete, while the client's SYNs to the VIP 192.0.2.10 are dropped by the backend. Probes pass, clients fail.",
+				Expect: []Expect{
+					{"lab-dsr-probes.pcap", ap("100.100.110.1:52329"), ap("10.2.0.2:443"), 1092250783, "completed", 1, 3},
+					{"lab-dsr-probes.pcap", ap("10.1.0.2:56510"), ap("192.0.2.10:443"), 3598529301, "unanswered", 4, 11},
+					{"lab-dsr-probes.pcap", ap("100.100.110.1:55513"), ap("10.2.0.2:443"), 342340081, "completed", 1, 15},
+					{"lab-dsr-probes.pcap", ap("10.1.0.2:56526"), ap("192.0.2.10:443"), 1514421355, "unanswered", 4, 21},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-fixed",
+				Files:       []string{"lab-dsr-fixed.pcap"},
+				VIP:         "192.0.2.10",
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: lab-dsr-probes.pcap with the fix slbdiag prints for Linux on the backend (the VIP on lo, arp_ignore=1, arp_announce=2): probes and client connections complete, the latter answered from the VIP.",
+				Expect: []Expect{
+					{"lab-dsr-fixed.pcap", ap("100.100.110.1:55099"), ap("10.2.0.2:443"), 2136313030, "completed", 1, 3},
+					{"lab-dsr-fixed.pcap", ap("10.1.0.2:39310"), ap("192.0.2.10:443"), 3752903873, "completed", 1, 11},
+					{"lab-dsr-fixed.pcap", ap("100.100.110.1:60739"), ap("10.2.0.2:443"), 425415940, "completed", 1, 17},
+					{"lab-dsr-fixed.pcap", ap("10.1.0.2:39326"), ap("192.0.2.10:443"), 1050877152, "completed", 1, 23},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-nolistener",
+				Files:       []string{"lab-dsr-nolistener.pcap"},
+				VIP:         "192.0.2.10",
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: the VIP on the backend's lo, but the service listens on the backend's own address 10.2.0.2:443 only; probes complete and the kernel refuses the client's SYNs to the VIP with RST.",
+				Expect: []Expect{
+					{"lab-dsr-nolistener.pcap", ap("100.100.110.1:44803"), ap("10.2.0.2:443"), 539264105, "completed", 1, 3},
+					{"lab-dsr-nolistener.pcap", ap("10.1.0.2:39334"), ap("192.0.2.10:443"), 76076642, "refused", 1, 11},
+					{"lab-dsr-nolistener.pcap", ap("100.100.110.1:33601"), ap("10.2.0.2:443"), 1283774493, "completed", 1, 13},
+					{"lab-dsr-nolistener.pcap", ap("10.1.0.2:39350"), ap("192.0.2.10:443"), 828441973, "refused", 1, 19},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-return-lost",
+				Files:       []string{"lab-dsr-return-lost.pcap"},
+				VIP:         "192.0.2.10",
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: the backend is fixed (VIP on lo) and answers, but the load balancer drops what the backend sends from the VIP (an ip rule blackhole on its backend side), so the SYN-ACKs never reach the client, which retransmits its SYNs; probes from the load balancer itself complete.",
+				Expect: []Expect{
+					{"lab-dsr-return-lost.pcap", ap("100.100.110.1:52875"), ap("10.2.0.2:443"), 2734442272, "completed", 1, 3},
+					{"lab-dsr-return-lost.pcap", ap("10.1.0.2:39356"), ap("192.0.2.10:443"), 3521142833, "synack-no-ack", 4, 11},
+					{"lab-dsr-return-lost.pcap", ap("100.100.110.1:40407"), ap("10.2.0.2:443"), 1790646447, "completed", 1, 20},
+					{"lab-dsr-return-lost.pcap", ap("10.1.0.2:55216"), ap("192.0.2.10:443"), 174148990, "synack-no-ack", 4, 26},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr6-novip",
+				Files:       []string{"lab-dsr6-novip.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: lab-dsr-novip.pcap over IPv6; the load balancer routes the VIP 2001:db8::10/128 via the backend's 2001:db8:2::2, which does not have the VIP and drops the SYNs.",
+				Expect: []Expect{
+					{"lab-dsr6-novip.pcap", ap("[2001:db8:1::2]:42082"), ap("[2001:db8::10]:443"), 164667451, "unanswered", 4, 1},
+					{"lab-dsr6-novip.pcap", ap("[2001:db8:1::2]:42084"), ap("[2001:db8::10]:443"), 2219236035, "unanswered", 4, 5},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr6-fixed",
+				Files:       []string{"lab-dsr6-fixed.pcap"},
+				VIP:         "2001:db8::10",
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: lab-dsr6-novip.pcap with the VIP 2001:db8::10/128 on the backend's lo: the connections complete, answered from the VIP.",
+				Expect: []Expect{
+					{"lab-dsr6-fixed.pcap", ap("[2001:db8:1::2]:47736"), ap("[2001:db8::10]:443"), 1219171896, "completed", 1, 1},
+					{"lab-dsr6-fixed.pcap", ap("[2001:db8:1::2]:47746"), ap("[2001:db8::10]:443"), 1139498627, "completed", 1, 7},
+				},
+			},
+		},
+	}
 }
