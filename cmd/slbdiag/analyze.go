@@ -17,11 +17,12 @@ import (
 
 // analyzeCmd is a checked `slbdiag analyze` command line.
 type analyzeCmd struct {
-	files  []string
-	cfg    analyze.Config
-	render report.Renderer
-	redact bool   // replace client addresses in the report
-	output string // "" is stdout
+	files    []string
+	cfg      analyze.Config
+	render   report.Renderer
+	redact   bool   // replace client addresses in the report
+	evidence string // write the packets behind the findings here
+	output   string // "" is stdout
 }
 
 func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
@@ -37,6 +38,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
 	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
+	evidence := fs.String("evidence", "", "write the packets behind each finding to this pcapng, each with a comment saying what it shows")
 	redact := fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
 
 	var files []string
@@ -55,6 +57,9 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 		return nil, err
 	}
 	c.redact = *redact
+	if c.evidence = *evidence; c.evidence != "" && countStdin(files) > 0 {
+		return nil, &usageError{cmd: "analyze", msg: "--evidence reads the captures a second time, so it needs files, not stdin (\"-\")"}
+	}
 	if *probeNets != "" {
 		if c.cfg.ProbeNets, err = analyze.ParsePrefixes(*probeNets); err != nil {
 			return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--probe-net: %v", err)}
@@ -127,6 +132,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		out = f
 	}
 	res := analyze.Run(ctx, c.cfg, inputs)
+	if c.evidence != "" {
+		if err := writeEvidence(c.evidence, c.files, res); err != nil {
+			return fmt.Errorf("--evidence: %w", err)
+		}
+	}
 	if c.redact {
 		res = report.Redact(res)
 	}
@@ -163,4 +173,21 @@ func closeInputs(inputs []analyze.Input) {
 			f.Close()
 		}
 	}
+}
+
+// writeEvidence copies the frames behind the findings into a pcapng.
+func writeEvidence(name string, files []string, res *analyze.Result) error {
+	var picks []capture.Pick
+	for ref, comments := range report.EvidenceComments(res) {
+		picks = append(picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := capture.WriteEvidence(f, files, picks); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

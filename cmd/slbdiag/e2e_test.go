@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // binary is the slbdiag built once for the end-to-end tests.
@@ -167,6 +170,12 @@ func TestBinary(t *testing.T) {
 		code:   1,
 		stdout: []string{"# slbdiag report", "**PROBLEM:**", "| `192.0.2.10:443` | likely VIP |", "   netsh interface ipv4 set interface <NIC-IDX> weakhostreceive=enabled"},
 	}, {
+		name:     "--evidence cannot read stdin twice",
+		args:     []string{"analyze", "--evidence", "ev.pcapng", "-"},
+		code:     2,
+		stderr:   []string{"--evidence reads the captures a second time, so it needs files"},
+		noStdout: true,
+	}, {
 		name:   "help exits 0",
 		args:   []string{"analyze", "-h"},
 		code:   0,
@@ -220,5 +229,44 @@ func TestBinaryOutputFile(t *testing.T) {
 	}
 	if !bytes.HasPrefix(b, []byte("{\n  \"schema\": \"slbdiag/1\"")) {
 		t.Errorf("report file does not start with the schema: %.80s", b)
+	}
+}
+
+// TestBinaryEvidence checks --evidence writes the frames behind the
+// findings, each with a comment naming the finding and the original frame.
+func TestBinaryEvidence(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "evidence.pcapng")
+	r := slbdiag(t, nil, "analyze", "--evidence", out, "testdata/pcaps/seed-strong-host.pcapng")
+	if r.code != 1 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ng, err := pcapgo.NewNgReader(f, pcapgo.NgReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comments []string
+	for {
+		_, _, opts, err := ng.ReadPacketDataWithOptions()
+		if err != nil {
+			break
+		}
+		if len(opts.Comments) == 0 {
+			t.Error("a packet without a comment")
+		}
+		comments = append(comments, opts.Comments...)
+	}
+	// The seed's finding cites 3 first SYNs, their 3 last retransmissions
+	// and 4 probe SYN-ACKs.
+	if len(comments) != 10 {
+		t.Fatalf("%d commented packets, want 10: %q", len(comments), comments)
+	}
+	want := "slbdiag finding 1, strong-host-receive (confidence high): the first SYN of 198.51.100.23:50001 → 192.0.2.10:443 (3 SYNs in all; outcome unanswered). Frame 5 in testdata/pcaps/seed-strong-host.pcapng."
+	if !slices.Contains(comments, want) {
+		t.Errorf("no comment %q among %q", want, comments)
 	}
 }
