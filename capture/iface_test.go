@@ -28,8 +28,10 @@ const (
 	guidLoop = "{9E8D7C6B-5A4F-4E3D-8C2B-1A0F9E8D7C6B}"
 )
 
-// Recorded from Npcap 1.79's pcap_findalldevs on Windows Server 2012 R2 with
-// a KM-TEST loopback adapter holding the VIP (GUIDs replaced).
+// Shaped like Npcap's pcap_findalldevs on Windows Server with a KM-TEST
+// loopback adapter holding the VIP: devices named by GUID, the adapter
+// model as description, Npcap's own loopback device without addresses.
+// Written by hand (no Windows machine here), not recorded.
 var windowsDevs = []Device{
 	{Name: `\Device\NPF_` + guidNIC, Description: "Intel(R) 82574L Gigabit Network Connection", Flags: 0x16, Addrs: prefixes("fe80::5d1:2a3b:4c5d:6e7f/64", "10.0.0.5/24")},
 	{Name: `\Device\NPF_` + guidLoop, Description: "Microsoft KM-TEST Loopback Adapter", Flags: 0x16, Addrs: prefixes("fe80::9c8d:7e6f:5a4b:3c2d/64", "192.0.2.10/32")},
@@ -43,7 +45,8 @@ var windowsOS = []OSInterface{
 	{Index: 1, Name: "Loopback Pseudo-Interface 1", Flags: net.FlagUp | net.FlagLoopback | net.FlagMulticast, Addrs: prefixes("::1/128", "127.0.0.1/8")},
 }
 
-// Recorded from libpcap 1.10 on Linux 6.18 (a shortened list).
+// Recorded from libpcap on Linux 6.18 ('slbdiag interfaces' on the
+// development machine), shortened.
 var linuxDevs = []Device{
 	{Name: "eth0", Flags: 0x16, Addrs: prefixes("192.0.2.2/24", "fd00::2/64", "fe80::fc:ff:fe00:1/64")},
 	{Name: "any", Description: "Pseudo-device that captures on all interfaces", Flags: 0x36},
