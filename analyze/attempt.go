@@ -35,6 +35,14 @@ type Attempt struct {
 	// zero without a SYN-ACK.
 	RTT time.Duration
 	Ack FrameRef // the client's ACK that completed the handshake
+
+	// After a completed handshake whose client spoke first with a TLS
+	// ClientHello: the hello, the name it asked for, and whether the
+	// server answered with data or closed (RST or FIN) before any.
+	Hello       FrameRef
+	SNI         string
+	HelloEnd    FrameRef // the server's RST or FIN before any data from it
+	HelloServed bool     // the server sent data after the hello
 }
 
 // track is an attempt while the capture is read.

@@ -2,7 +2,9 @@ package analyze
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -163,4 +165,90 @@ func probeFilter(dir string, probes PrefixSet) string {
 		tests[i] = prefixFilter(dir, p)
 	}
 	return strings.Join(tests, " || ")
+}
+
+// tlsBindingMissing: handshakes complete, the client sends its TLS
+// ClientHello, and the server closes (RST or FIN) before sending anything:
+// what HTTP.sys does when no certificate is bound for the IP:port or the
+// name asked for.
+func (d *diagnosis) tlsBindingMissing(dest *Destination) (Finding, bool) {
+	closed := Evidence{Kind: EvHelloClosed, Filter: fmt.Sprintf("%s && tcp.srcport==%d && (tcp.flags.reset==1 || tcp.flags.fin==1)",
+		addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
+	served := Evidence{Kind: EvHelloServed, Filter: fmt.Sprintf("%s && tcp.srcport==%d && tls.handshake.type==2",
+		addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
+	closedNames, servedNames := map[string]bool{}, map[string]bool{}
+	clients := map[netip.Addr]struct{}{}
+	for _, a := range d.attempts(dest.Server, Completed) {
+		switch {
+		case a.Hello.IsZero():
+		case !a.HelloEnd.IsZero():
+			closed.Count++
+			closed.Frames = appendExample(closed.Frames, a.HelloEnd)
+			closedNames[a.SNI] = true
+			clients[a.Client.Addr()] = struct{}{}
+		case a.HelloServed:
+			served.Count++
+			served.Frames = appendExample(served.Frames, a.Hello)
+			servedNames[a.SNI] = true
+		}
+	}
+	if closed.Count == 0 {
+		return Finding{}, false
+	}
+	closed.Names = sortedNames(closedNames)
+	served.Names = sortedNames(servedNames)
+	f := Finding{Cause: TLSBindingMissing, Server: dest.Server, Attempts: closed.Count, Syns: closed.Count, Clients: len(clients),
+		Confidence: Medium, Evidence: []Evidence{closed}}
+	// All or nothing for this IP:port, or for the names asked: the shape a
+	// missing binding gives. A mix of both on the same names is more
+	// likely the service failing.
+	overlap := false
+	for n := range closedNames {
+		overlap = overlap || servedNames[n]
+	}
+	if served.Count == 0 || !overlap {
+		f.Confidence = High
+	}
+	if served.Count > 0 {
+		f.Evidence = append(f.Evidence, served)
+	}
+	d.setHost(&f, dest.Server.Addr())
+	return f, true
+}
+
+// vipAnswersARP: a MAC answered ARP for a VIP, or announced it. In direct
+// server return only the load balancer may: a backend that does pulls the
+// VIP's traffic to itself, past the load balancer.
+func (d *diagnosis) vipAnswersARP() []Finding {
+	var fs []Finding
+	for _, dest := range d.r.Destinations {
+		if !dest.Role.IsVIP() || !dest.Server.Addr().Unmap().Is4() {
+			continue
+		}
+		vip := dest.Server.Addr().Unmap()
+		for _, c := range d.tr.arps[vip] {
+			mac := net.HardwareAddr(c.mac[:]).String()
+			f := Finding{Cause: VIPAnswersARP, Server: dest.Server, Confidence: Medium}
+			e := Evidence{Kind: EvARPClaim, Count: c.count, Frames: []FrameRef{c.first}, MAC: mac,
+				Filter: fmt.Sprintf("arp.src.proto_ipv4==%s && eth.src==%s", vip, mac)}
+			sub := Destination{Server: dest.Server, SynMACs: []string{mac}}
+			if host, _, ok := d.hostByMAC(&sub); ok {
+				e.Addr = host
+				f.Confidence = High
+				d.setHost(&f, host)
+			}
+			f.Evidence = append(f.Evidence, e)
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+func sortedNames(set map[string]bool) []string {
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }

@@ -31,6 +31,13 @@ type packet struct {
 	sport, dport uint16
 	flags        uint8
 	seq, ack     uint32
+	payload      []byte // the TCP payload; valid until the next frame
+
+	// isARP is set for ARP replies and gratuitous ARP: a MAC claiming an
+	// IPv4 address.
+	isARP  bool
+	arpIP  netip.Addr
+	arpMAC [6]byte
 
 	// isICMPErr is set for ICMP/ICMPv6 errors that quote a TCP segment.
 	isICMPErr bool
@@ -58,6 +65,7 @@ type decoder struct {
 	tcp     layers.TCP
 	icmp4   layers.ICMPv4
 	icmp6   layers.ICMPv6
+	arp     layers.ARP
 	decoded []gopacket.LayerType
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 }
@@ -65,7 +73,7 @@ type decoder struct {
 func newDecoder() *decoder {
 	d := &decoder{decoded: make([]gopacket.LayerType, 0, 16)}
 	all := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop,
-		&d.ip4, &d.ip6, &d.ip6ext, &d.tcp, &d.icmp4, &d.icmp6}
+		&d.ip4, &d.ip6, &d.ip6ext, &d.tcp, &d.icmp4, &d.icmp6, &d.arp}
 	d.parsers = make(map[gopacket.LayerType]*gopacket.DecodingLayerParser)
 	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
 		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6} {
@@ -144,6 +152,9 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 			p.sport, p.dport = uint16(d.tcp.SrcPort), uint16(d.tcp.DstPort)
 			p.seq, p.ack = d.tcp.Seq, d.tcp.Ack
 			p.flags = tcpFlags(&d.tcp)
+			p.payload = d.tcp.Payload
+		case layers.LayerTypeARP:
+			d.arpClaim(p)
 		case layers.LayerTypeICMPv4:
 			if t := d.icmp4.TypeCode.Type(); t == layers.ICMPv4TypeDestinationUnreachable ||
 				t == layers.ICMPv4TypeTimeExceeded || t == layers.ICMPv4TypeParameterProblem {
@@ -160,7 +171,25 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	if err != nil && ip && !p.isTCP && !p.isICMPErr {
 		d.truncatedTCP(p)
 	}
-	return ip
+	return ip || p.isARP
+}
+
+// arpClaim notes an ARP reply, or a gratuitous ARP (a request for the
+// sender's own address), for IPv4 over Ethernet: a MAC saying it owns an
+// address. Ordinary requests claim nothing about the address asked for.
+func (d *decoder) arpClaim(p *packet) {
+	a := &d.arp
+	if a.AddrType != layers.LinkTypeEthernet || a.Protocol != layers.EthernetTypeIPv4 ||
+		len(a.SourceHwAddress) != 6 || len(a.SourceProtAddress) != 4 || len(a.DstProtAddress) != 4 {
+		return
+	}
+	sender := netip.AddrFrom4([4]byte(a.SourceProtAddress))
+	gratuitous := a.Operation == layers.ARPRequest && sender == netip.AddrFrom4([4]byte(a.DstProtAddress))
+	if a.Operation != layers.ARPReply && !gratuitous {
+		return
+	}
+	p.isARP, p.arpIP = true, sender
+	copy(p.arpMAC[:], a.SourceHwAddress)
 }
 
 // truncatedTCP recovers the fixed part of a TCP header that gopacket

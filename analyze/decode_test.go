@@ -111,8 +111,11 @@ func FuzzDecode(f *testing.F) {
 		if !ip && (p.isTCP || p.isICMPErr || p.src.IsValid()) {
 			t.Fatalf("no IP, yet decoded %+v", p)
 		}
-		if ip && (!p.src.IsValid() || !p.dst.IsValid()) {
+		if ip && !p.isARP && (!p.src.IsValid() || !p.dst.IsValid()) {
 			t.Fatalf("IP without addresses: %+v", p)
+		}
+		if p.isARP && (!p.arpIP.Is4() || p.isTCP || p.src.IsValid()) {
+			t.Fatalf("an ARP claim mixed with IP: %+v", p)
 		}
 		if p.isTCP && p.flags&^(flagFIN|flagSYN|flagRST|flagACK) != 0 {
 			t.Fatalf("flags %#x outside the ones tracked", p.flags)

@@ -29,6 +29,9 @@ func diagnose(r *Result, tr *tracker) []Finding {
 		if f, ok := d.returnPathLost(dest); ok {
 			fs = append(fs, f)
 		}
+		if f, ok := d.tlsBindingMissing(dest); ok {
+			fs = append(fs, f)
+		}
 		if f, ok := d.noListener(dest); ok {
 			fs = append(fs, f)
 		}
@@ -39,6 +42,7 @@ func diagnose(r *Result, tr *tracker) []Finding {
 	if f, ok := d.noTrafficToVIP(); ok {
 		fs = append(fs, f)
 	}
+	fs = append(fs, d.vipAnswersARP()...)
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {
 			return c

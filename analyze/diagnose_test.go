@@ -170,6 +170,27 @@ func TestDiagnose(t *testing.T) {
 		steps: handshakeTo(0, probe, real, 1, hostMAC),
 		want:  []found{{NoTrafficToVIP, Medium, vip, real.Addr(), "", []EvidenceKind{EvLoadBalancerSide}}},
 	}, {
+		name:  "ClientHello answered by RST, every time: no certificate bound",
+		vips:  "192.0.2.10",
+		steps: steps(tlsTo(0, c1, vip, 100, "shop.example.com", false), tlsTo(time.Second, c2, vip, 200, "shop.example.com", false)),
+		want:  []found{{TLSBindingMissing, High, vip, vip.Addr(), "", nil}},
+	}, {
+		name:  "one name reset, another served on the same IP:port: a binding for that name is missing",
+		vips:  "192.0.2.10",
+		steps: steps(tlsTo(0, c1, vip, 100, "new.example.com", false), tlsTo(time.Second, c2, vip, 200, "shop.example.com", true)),
+		want:  []found{{TLSBindingMissing, High, vip, vip.Addr(), "", nil}},
+	}, {
+		name:  "the same name sometimes served, sometimes reset: medium",
+		vips:  "192.0.2.10",
+		steps: steps(tlsTo(0, c1, vip, 100, "shop.example.com", false), tlsTo(time.Second, c2, vip, 200, "shop.example.com", true)),
+		want:  []found{{TLSBindingMissing, Medium, vip, vip.Addr(), "", nil}},
+	}, {
+		name: "the host answers ARP for the VIP from its own MAC",
+		vips: "192.0.2.10",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(time.Second, c1, vip, 100, hostMAC),
+			[]step{{2 * time.Second, packet{isARP: true, arpIP: vip.Addr(), arpMAC: hostMAC}}}),
+		want: []found{{VIPAnswersARP, High, vip, real.Addr(), "", nil}},
+	}, {
 		name:  "a healthy capture: no finding",
 		vips:  "192.0.2.10",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(time.Second, c1, vip, 100, hostMAC)),
@@ -183,5 +204,35 @@ func TestDiagnose(t *testing.T) {
 				t.Errorf("findings differ (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// tlsTo is a completed handshake whose client sends a ClientHello for sni;
+// the server answers it with data (served) or resets the connection.
+func tlsTo(at time.Duration, c, server netip.AddrPort, isn uint32, sni string, served bool) []step {
+	s := handshakeTo(at, c, server, isn, hostMAC)
+	hello := tcp(c, server, flagACK, isn+1, isn+5001)
+	hello.payload = helloBytes[sni]
+	hello.ipLen = uint16(40 + len(hello.payload)) // else it is a copy of the ACK before it
+	s = append(s, step{at + 3*time.Millisecond, in(hello)})
+	if served {
+		data := tcp(server, c, flagACK, isn+5001, isn+1+uint32(len(hello.payload)))
+		data.payload = []byte{22, 3, 3, 0, 1, 2}
+		data.ipLen = 46
+		return append(s, step{at + 4*time.Millisecond, out(data)})
+	}
+	return append(s, step{at + 4*time.Millisecond, out(tcp(server, c, flagRST|flagACK, isn+5001, isn+1+uint32(len(hello.payload))))})
+}
+
+// helloBytes are real ClientHellos for the names the tests use.
+var helloBytes = map[string][]byte{}
+
+func init() {
+	for _, n := range []string{"shop.example.com", "new.example.com"} {
+		b, err := clientHello(n)
+		if err != nil {
+			panic(err)
+		}
+		helloBytes[n] = b
 	}
 }

@@ -14,6 +14,8 @@ const (
 	RoleLastSyn  FrameRole = "last-syn" // the last retransmission of the SYN
 	RoleReply    FrameRole = "reply"    // the SYN-ACK, RST or ICMP error that decided the outcome
 	RoleAck      FrameRole = "ack"      // the client's ACK that completed the handshake
+	RoleHello    FrameRole = "client-hello"
+	RoleHelloEnd FrameRole = "hello-end" // the server's RST or FIN right after the ClientHello
 )
 
 // EvidenceFrame is one frame behind a finding.
@@ -32,6 +34,7 @@ var causeOutcome = map[Cause]Outcome{
 	WeakHostSend:      WrongSource,
 	NoListenerOnVIP:   Refused,
 	ReturnPathLost:    SynAckNoAck,
+	TLSBindingMissing: Completed,
 }
 
 // EvidenceFrames lists the frames behind every finding: those its
@@ -52,6 +55,8 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 		}
 		add(a.Reply, RoleReply)
 		add(a.Ack, RoleAck)
+		add(a.Hello, RoleHello)
+		add(a.HelloEnd, RoleHelloEnd)
 	}
 	for i := range r.Attempts {
 		roles(i, func(ref FrameRef, role FrameRole) {

@@ -14,6 +14,8 @@ const (
 	ClientsFiltered   Cause = "client-traffic-filtered"
 	ReturnPathLost    Cause = "return-path-lost"
 	NoTrafficToVIP    Cause = "no-traffic-to-vip"
+	TLSBindingMissing Cause = "tls-binding-missing"
+	VIPAnswersARP     Cause = "vip-answers-arp"
 )
 
 // Causes lists the causes slbdiag recognises, in the order explain shows them.
@@ -81,6 +83,9 @@ const (
 	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"   // clients retransmitted their SYN after the SYN-ACK left
 	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"      // not one SYN to the VIP in the capture
 	EvLoadBalancerSide EvidenceKind = "load-balancer-side" // what the load balancer itself shows
+	EvHelloClosed      EvidenceKind = "hello-closed"       // the server closed (RST/FIN) right after the ClientHello
+	EvHelloServed      EvidenceKind = "hello-served"       // ClientHellos the server answered
+	EvARPClaim         EvidenceKind = "arp-claims-vip"     // a MAC answered ARP for the VIP or announced it
 )
 
 // Evidence is one observation, with example frames and the Wireshark
@@ -92,6 +97,7 @@ type Evidence struct {
 	Filter string
 	Addr   netip.Addr // the other address involved, if any
 	MAC    string     // the MAC involved, if any
+	Names  []string   // the TLS server names (SNI) involved, if any
 }
 
 // OSHint is the operating system a TTL suggests. It is a hint: TTLs can

@@ -21,8 +21,9 @@ type Result struct {
 	Warnings     []Warning
 }
 
-// Problem reports whether any handshake failed.
-func (r *Result) Problem() bool { return r.Summary.Counts.Failed() > 0 }
+// Problem reports whether any handshake failed or a finding names a cause
+// (a TLS binding missing, say, fails after handshakes that completed).
+func (r *Result) Problem() bool { return r.Summary.Counts.Failed() > 0 || len(r.Findings) > 0 }
 
 // InputInfo describes one input as it was read.
 type InputInfo struct {

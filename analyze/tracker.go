@@ -41,6 +41,7 @@ type tracker struct {
 	byReply  map[replyKey]int
 	byFlow   map[flowKey]int
 	addrs    map[netip.Addr]*addrInfo
+	arps     map[netip.Addr][]arpClaim // ARP replies and announcements, by the address claimed
 	dups     *dedup
 
 	synPackets       int
@@ -55,6 +56,7 @@ func newTracker(ports *PortSet) *tracker {
 		byReply:        make(map[replyKey]int),
 		byFlow:         make(map[flowKey]int),
 		addrs:          make(map[netip.Addr]*addrInfo),
+		arps:           make(map[netip.Addr][]arpClaim),
 		midstreamFlows: make(map[flowKey]struct{}),
 		dups:           newDedup(),
 	}
@@ -63,6 +65,10 @@ func newTracker(ports *PortSet) *tracker {
 // add takes one decoded IP packet. Copies of a packet the capture
 // recorded more than once are dropped before anything counts them.
 func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
+	if p.isARP {
+		t.arp(p, ref)
+		return
+	}
 	if t.dups.copyOf(p, ref.File, ts) {
 		return
 	}
@@ -90,7 +96,7 @@ func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
 	case p.flags&(flagACK|flagRST|flagFIN) == flagACK:
 		matched = t.ports.Has(p.dport) && t.clientAck(p, src, ref)
 	}
-	if !matched {
+	if !matched && !t.afterHello(p, src, dst, ref) {
 		t.other(src, dst)
 	}
 }
@@ -164,7 +170,60 @@ func (t *tracker) clientAck(p *packet, client netip.AddrPort, ref FrameRef) bool
 		a.acked = true
 		a.Ack = ref
 	}
+	if a.acked && len(p.payload) > 0 && a.Hello.IsZero() {
+		if sni, ok := parseClientHello(p.payload); ok {
+			a.Hello, a.SNI = ref, sni
+		}
+	}
 	return true
+}
+
+// afterHello follows what the server sends after a client's ClientHello:
+// data (a ServerHello), or a close (RST or FIN) before any. It reports
+// whether the packet belongs to an attempt.
+func (t *tracker) afterHello(p *packet, src, dst netip.AddrPort, ref FrameRef) bool {
+	if !t.ports.Has(p.sport) {
+		return false
+	}
+	i, ok := t.byFlow[flowKey{dst, src}]
+	if !ok {
+		return false
+	}
+	a := &t.attempts[i]
+	if a.Hello.IsZero() || a.HelloServed || !a.HelloEnd.IsZero() {
+		return true
+	}
+	switch {
+	case len(p.payload) > 0:
+		a.HelloServed = true
+	case p.flags&(flagRST|flagFIN) != 0:
+		a.HelloEnd = ref
+	}
+	return true
+}
+
+// arpClaim is a MAC answering ARP for an address (or announcing it).
+type arpClaim struct {
+	mac   [6]byte
+	count int
+	first FrameRef
+}
+
+// maxARPAddrs bounds the addresses whose ARP claims are kept.
+const maxARPAddrs = 4096
+
+func (t *tracker) arp(p *packet, ref FrameRef) {
+	claims := t.arps[p.arpIP]
+	for i := range claims {
+		if claims[i].mac == p.arpMAC {
+			claims[i].count++
+			return
+		}
+	}
+	if len(claims) == 0 && len(t.arps) >= maxARPAddrs {
+		return
+	}
+	t.arps[p.arpIP] = append(claims, arpClaim{mac: p.arpMAC, count: 1, first: ref})
 }
 
 func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
