@@ -32,6 +32,7 @@ type packet struct {
 	flags        uint8
 	seq, ack     uint32
 	payload      []byte // the TCP payload; valid until the next frame
+	tsval        uint32 // the TCP timestamp option's value, 0 without one
 
 	// isARP is set for ARP replies and gratuitous ARP: a MAC claiming an
 	// IPv4 address.
@@ -153,6 +154,7 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 			p.seq, p.ack = d.tcp.Seq, d.tcp.Ack
 			p.flags = tcpFlags(&d.tcp)
 			p.payload = d.tcp.Payload
+			p.tsval = tsval(d.tcp.Options)
 		case layers.LayerTypeARP:
 			d.arpClaim(p)
 		case layers.LayerTypeICMPv4:
@@ -295,4 +297,16 @@ func parseQuotedTCP(b []byte, q *quotedTCP) bool {
 	q.dport = binary.BigEndian.Uint16(b[2:4])
 	q.seq = binary.BigEndian.Uint32(b[4:8])
 	return true
+}
+
+// tsval returns the value of a TCP timestamps option (RFC 7323): each
+// transmission of a segment carries the sender's clock, so copies of one
+// packet share it and retransmissions do not.
+func tsval(opts []layers.TCPOption) uint32 {
+	for _, o := range opts {
+		if o.OptionType == layers.TCPOptionKindTimestamps && len(o.OptionData) >= 4 {
+			return binary.BigEndian.Uint32(o.OptionData)
+		}
+	}
+	return 0
 }

@@ -16,6 +16,11 @@ import (
 // (Windows), and no TCP retransmits anything before its minimum RTO
 // (200 ms on Linux, 300 ms on Windows). The window sits well between.
 //
+// The TCP timestamp is in the key: a sender stamps each transmission with
+// its clock, so a SYN and its retransmission sent back to back (a load
+// balancer releasing both once it has resolved the backend's address, as
+// seen in the lab over IPv6) stay two transmissions.
+//
 // The IP identification is in the key too: Windows and Linux give each
 // transmission a new one, so for IPv4 a retransmission inside the window
 // would still count. It is not relied upon, because some stacks send SYNs
@@ -40,6 +45,7 @@ type dupKey struct {
 	sport, dport uint16
 	flags        uint8
 	seq, ack     uint32
+	tsval        uint32
 }
 
 type dupEntry struct {
@@ -64,7 +70,7 @@ func newDedup() *dedup {
 // remembers it otherwise.
 func (d *dedup) copyOf(p *packet, file int, ts time.Time) bool {
 	k := dupKey{file: file, src: p.src, dst: p.dst, ipID: p.ipID, ipLen: p.ipLen, proto: p.proto,
-		sport: p.sport, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack}
+		sport: p.sport, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, tsval: p.tsval}
 	if ts.After(d.latest) {
 		d.latest = ts
 	}

@@ -16,6 +16,12 @@ func withID(p packet, id uint16) packet {
 	return p
 }
 
+// withTS gives a packet a TCP timestamp and no IP ID, as IPv6 SYNs are.
+func withTS(p packet, ts uint32) packet {
+	p.ipLen, p.proto, p.tsval = 40, 6, ts
+	return p
+}
+
 func TestDuplicatesCollapsed(t *testing.T) {
 	const isn, sisn = 1000, 9000
 	us := time.Microsecond
@@ -42,6 +48,13 @@ func TestDuplicatesCollapsed(t *testing.T) {
 	}, {
 		name:   "IP ID 0 (some stacks' SYNs): the window alone tells copies from retransmissions",
 		steps:  []step{{0, withID(synP(client, vip, isn), 0)}, {40 * time.Millisecond, withID(synP(client, vip, isn), 0)}, {200 * time.Millisecond, withID(synP(client, vip, isn), 0)}},
+		end:    2 * time.Second,
+		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
+		copies: 1,
+	}, {
+		name: "IPv6 has no IP ID: a SYN and its retransmission released 9 µs apart differ in their TCP timestamp",
+		steps: []step{{0, withTS(synP(client, vip, isn), 1000)}, {9 * us, withTS(synP(client, vip, isn), 3000)},
+			{20 * us, withTS(synP(client, vip, isn), 3000)}},
 		end:    2 * time.Second,
 		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
 		copies: 1,
