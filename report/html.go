@@ -21,18 +21,25 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 type htmlDoc struct {
 	*view
+	HTMLLang string // the lang attribute
 	Timeline *timeline
 	Ladders  []ladder
 }
 
+// Tr picks the template's own words for the report's language, written
+// side by side in the template as {{$.Tr "English" "中文"}}. They are the
+// template's constants, never text from a capture, so they are markup.
+func (d htmlDoc) Tr(en, zh string) template.HTML { return template.HTML(d.Lang.tr(en, zh)) }
+
 // HTML writes the report as one self-contained HTML page with a timeline
 // of the attempts and a ladder diagram of one attempt per outcome.
-func HTML(w io.Writer, r *analyze.Result) error {
-	doc := htmlDoc{view: newView(r), Timeline: newTimeline(r)}
+func HTML(w io.Writer, r *analyze.Result, o Options) error {
+	l := o.Lang
+	doc := htmlDoc{view: newView(r, l), HTMLLang: l.tr("en", "zh-CN"), Timeline: newTimeline(r, l)}
 	for _, o := range analyze.Outcomes() {
 		for i := range r.Attempts {
 			if r.Attempts[i].Outcome == o {
-				doc.Ladders = append(doc.Ladders, newLadder(r, &r.Attempts[i]))
+				doc.Ladders = append(doc.Ladders, newLadder(r, &r.Attempts[i], l))
 				break
 			}
 		}
@@ -61,6 +68,7 @@ type timelineRow struct {
 	Y, TextY     int
 	Name         string
 	Count, Shown int
+	ShownText    string // "3 shown" when the dots are sampled
 	Dots         []timelineDot
 }
 
@@ -71,7 +79,7 @@ type timelineDot struct {
 
 // newTimeline places each attempt's first SYN on a time axis, one row per
 // outcome that occurred.
-func newTimeline(r *analyze.Result) *timeline {
+func newTimeline(r *analyze.Result, l Lang) *timeline {
 	if len(r.Attempts) == 0 {
 		return nil
 	}
@@ -103,12 +111,15 @@ func newTimeline(r *analyze.Result) *timeline {
 				continue
 			}
 			if k%step == 0 {
+				frame := frameName(r, a.First)
 				row.Dots = append(row.Dots, timelineDot{X: x(a.FirstTS),
-					Title: fmt.Sprintf("%s → %s, %s, frame %s", a.Client, a.Server, o, frameName(r, a.First))})
+					Title: l.tr(fmt.Sprintf("%s → %s, %s, frame %s", a.Client, a.Server, o, frame),
+						fmt.Sprintf("%s → %s，%s，帧 %s", a.Client, a.Server, o, frame))})
 			}
 			k++
 		}
 		row.Shown = len(row.Dots)
+		row.ShownText = l.tr(fmt.Sprintf("%d shown", row.Shown), fmt.Sprintf("显示 %d 个", row.Shown))
 		t.Rows = append(t.Rows, row)
 	}
 	t.AxisY = len(t.Rows)*tlRowH + 4
@@ -147,9 +158,9 @@ type arrow struct {
 
 // newLadder draws one attempt as a sequence diagram: the SYN (and its
 // retransmissions), then whatever decided its outcome.
-func newLadder(r *analyze.Result, a *analyze.Attempt) ladder {
+func newLadder(r *analyze.Result, a *analyze.Attempt, lg Lang) ladder {
 	l := ladder{Outcome: a.Outcome.String(), Width: ldWidth}
-	l.Lanes = []lane{{X: ldClient, Label: "client " + a.Client.String()}, {X: ldServer, Label: "server " + a.Server.String()}}
+	l.Lanes = []lane{{X: ldClient, Label: lg.tr("client ", "客户端 ") + a.Client.String()}, {X: ldServer, Label: lg.tr("server ", "服务器 ") + a.Server.String()}}
 	replyX := ldServer
 	if a.ReplySrc.IsValid() && a.ReplySrc != a.Server.Addr() {
 		replyX = ldOther
@@ -163,25 +174,32 @@ func newLadder(r *analyze.Result, a *analyze.Attempt) ladder {
 		y += ldStepH
 	}
 	since := func(ts time.Time) string { return "+" + ts.Sub(a.FirstTS).Round(100*time.Microsecond).String() }
-	add(ldClient, ldServer, fmt.Sprintf("SYN, frame %s", frameName(r, a.First)), false)
+	first := frameName(r, a.First)
+	add(ldClient, ldServer, lg.tr(fmt.Sprintf("SYN, frame %s", first), fmt.Sprintf("SYN，帧 %s", first)), false)
 	if a.Syns > 1 {
-		add(ldClient, ldServer, fmt.Sprintf("SYN sent %d times in all, the last at %s, frame %s", a.Syns, since(a.LastSynTS), frameName(r, a.LastSyn)), false)
+		last, at := frameName(r, a.LastSyn), since(a.LastSynTS)
+		add(ldClient, ldServer, lg.tr(fmt.Sprintf("SYN sent %d times in all, the last at %s, frame %s", a.Syns, at, last),
+			fmt.Sprintf("SYN 共发送 %d 次，最后一次在 %s，帧 %s", a.Syns, at, last)), false)
 	}
+	reply, at := frameName(r, a.Reply), since(a.ReplyTS)
 	switch a.Outcome {
 	case analyze.Completed, analyze.SynAckNoAck, analyze.WrongSource:
-		add(replyX, ldClient, fmt.Sprintf("SYN-ACK from %s at %s, frame %s", a.ReplySrc, since(a.ReplyTS), frameName(r, a.Reply)), false)
+		add(replyX, ldClient, lg.tr(fmt.Sprintf("SYN-ACK from %s at %s, frame %s", a.ReplySrc, at, reply),
+			fmt.Sprintf("SYN-ACK 来自 %s，%s，帧 %s", a.ReplySrc, at, reply)), false)
 	case analyze.Refused:
-		add(replyX, ldClient, fmt.Sprintf("RST at %s, frame %s", since(a.ReplyTS), frameName(r, a.Reply)), false)
+		add(replyX, ldClient, lg.tr(fmt.Sprintf("RST at %s, frame %s", at, reply), fmt.Sprintf("RST，%s，帧 %s", at, reply)), false)
 	case analyze.Unreachable:
-		add(replyX, ldClient, fmt.Sprintf("ICMP unreachable from %s at %s, frame %s", a.ReplySrc, since(a.ReplyTS), frameName(r, a.Reply)), false)
+		add(replyX, ldClient, lg.tr(fmt.Sprintf("ICMP unreachable from %s at %s, frame %s", a.ReplySrc, at, reply),
+			fmt.Sprintf("ICMP 不可达，来自 %s，%s，帧 %s", a.ReplySrc, at, reply)), false)
 	case analyze.Unanswered, analyze.Pending:
-		add(ldServer, ldClient, "no reply in the capture", true)
+		add(ldServer, ldClient, lg.tr("no reply in the capture", "抓包中没有应答"), true)
 	}
 	switch {
 	case a.Outcome == analyze.Completed && !a.Ack.IsZero():
-		add(ldClient, ldServer, fmt.Sprintf("ACK, frame %s", frameName(r, a.Ack)), false)
+		ack := frameName(r, a.Ack)
+		add(ldClient, ldServer, lg.tr(fmt.Sprintf("ACK, frame %s", ack), fmt.Sprintf("ACK，帧 %s", ack)), false)
 	case a.Outcome == analyze.SynAckNoAck:
-		add(ldClient, ldServer, "no ACK from the client", true)
+		add(ldClient, ldServer, lg.tr("no ACK from the client", "客户端没有回 ACK"), true)
 	}
 	l.Height = y
 	for i := range l.Lanes {

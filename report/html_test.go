@@ -66,7 +66,7 @@ func checkSelfContained(t *testing.T, page []byte) map[string]int {
 
 func TestHTMLEscapesCaptureStrings(t *testing.T) {
 	var b bytes.Buffer
-	if err := HTML(&b, hostileResult()); err != nil {
+	if err := HTML(&b, hostileResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	checkSelfContained(t, b.Bytes())
@@ -77,7 +77,7 @@ func TestHTMLEscapesCaptureStrings(t *testing.T) {
 
 func TestMarkdownEscapesCaptureStrings(t *testing.T) {
 	var b bytes.Buffer
-	if err := Markdown(&b, hostileResult()); err != nil {
+	if err := Markdown(&b, hostileResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, raw := range []string{"<script>", "[x](http", "|*_"} {
@@ -105,7 +105,7 @@ func renderSeed(t *testing.T, render Renderer) []byte {
 	t.Helper()
 	r := analyzeFile(t, filepath.Join("..", "testdata", "pcaps", "seed-strong-host.pcapng"))
 	var b bytes.Buffer
-	if err := render(&b, r); err != nil {
+	if err := render(&b, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -108,7 +108,8 @@ type jsonWarning struct {
 }
 
 // JSON writes the whole result as one JSON document.
-func JSON(w io.Writer, r *analyze.Result) error {
+func JSON(w io.Writer, r *analyze.Result, o Options) error {
+	l := o.Lang
 	doc := jsonDoc{Schema: Schema, Inputs: []jsonInput{}, Destinations: []jsonDest{}, Findings: []jsonFinding{}, Warnings: []jsonWarning{}}
 	for _, in := range r.Inputs {
 		ji := jsonInput{File: in.Name, Format: in.Format, Frames: in.Frames, LinkTypes: in.LinkTypes, Damaged: in.Damaged}
@@ -120,24 +121,24 @@ func JSON(w io.Writer, r *analyze.Result) error {
 		}
 		doc.Inputs = append(doc.Inputs, ji)
 	}
-	doc.Summary = jsonSummaryOf(r)
+	doc.Summary = jsonSummaryOf(r, l)
 	for _, d := range r.Destinations {
 		doc.Destinations = append(doc.Destinations, jsonDestOf(r, &d))
 	}
 	for i := range r.Findings {
-		doc.Findings = append(doc.Findings, jsonFindingOf(r, &r.Findings[i]))
+		doc.Findings = append(doc.Findings, jsonFindingOf(r, &r.Findings[i], l))
 	}
 	for _, wn := range r.Warnings {
-		doc.Warnings = append(doc.Warnings, jsonWarning{Kind: string(wn.Kind), File: fileName(r, wn.File), Count: wn.Count, Text: warningText(r, &wn)})
+		doc.Warnings = append(doc.Warnings, jsonWarning{Kind: string(wn.Kind), File: fileName(r, wn.File), Count: wn.Count, Text: warningText(r, &wn, l)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
 
-func jsonSummaryOf(r *analyze.Result) jsonSummary {
+func jsonSummaryOf(r *analyze.Result, l Lang) jsonSummary {
 	s := r.Summary
-	js := jsonSummary{Verdict: Verdict(r), Problem: r.Problem(), Ports: r.Ports, VIPs: []string{}, VIPsInferred: r.VIPs == nil,
+	js := jsonSummary{Verdict: Verdict(r, l), Problem: r.Problem(), Ports: r.Ports, VIPs: []string{}, VIPsInferred: r.VIPs == nil,
 		GraceMS: r.Grace.Milliseconds(), Frames: s.Frames, Attempts: s.Counts.Total(), SynPackets: s.SynPackets,
 		Outcomes: outcomeMap(s.Counts), MidstreamPackets: s.MidstreamPackets, MidstreamConns: s.MidstreamConns}
 	if s.Frames > 0 {
@@ -173,23 +174,23 @@ func jsonDestOf(r *analyze.Result, d *analyze.Destination) jsonDest {
 	return jd
 }
 
-func jsonFindingOf(r *analyze.Result, f *analyze.Finding) jsonFinding {
-	jf := jsonFinding{Cause: string(f.Cause), Confidence: string(f.Confidence), Summary: headline(f),
+func jsonFindingOf(r *analyze.Result, f *analyze.Finding, l Lang) jsonFinding {
+	jf := jsonFinding{Cause: string(f.Cause), Confidence: string(f.Confidence), Summary: headline(f, l),
 		Destination: f.Server.String(), HostAddress: addrOrNone(f.HostAddr), HostOSHint: string(f.HostOS),
-		Attempts: f.Attempts, Syns: f.Syns, Clients: f.Clients, Why: why(f),
+		Attempts: f.Attempts, Syns: f.Syns, Clients: f.Clients, Why: why(f, l),
 		Evidence: []jsonEvidence{}, Missing: []jsonMissing{}, Fix: map[string]Fix{}}
 	for i := range f.Evidence {
 		e := &f.Evidence[i]
-		je := jsonEvidence{Kind: string(e.Kind), Text: evidenceText(f, e), Count: e.Count, Filter: e.Filter, Frames: []jsonFrameRef{}}
+		je := jsonEvidence{Kind: string(e.Kind), Text: evidenceText(f, e, l), Count: e.Count, Filter: e.Filter, Frames: []jsonFrameRef{}}
 		for _, ref := range e.Frames {
 			je.Frames = append(je.Frames, jsonRef(r, ref))
 		}
 		jf.Evidence = append(jf.Evidence, je)
 	}
 	for _, k := range f.Missing {
-		jf.Missing = append(jf.Missing, jsonMissing{Kind: string(k), Text: missingText(f, k)})
+		jf.Missing = append(jf.Missing, jsonMissing{Kind: string(k), Text: missingText(f, k, l)})
 	}
-	for _, fx := range fixes(f) {
+	for _, fx := range fixes(f, l) {
 		jf.Fix[fx.Platform] = fx
 	}
 	return jf
@@ -228,8 +229,9 @@ type jsonlAttempt struct {
 	RTTms      *float64 `json:"rtt_ms,omitempty"`
 }
 
-// JSONL writes one JSON object per attempt, in order of first SYN.
-func JSONL(w io.Writer, r *analyze.Result) error {
+// JSONL writes one JSON object per attempt, in order of first SYN. It
+// holds no prose, so it is the same in every language.
+func JSONL(w io.Writer, r *analyze.Result, _ Options) error {
 	enc := json.NewEncoder(w)
 	for i := range r.Attempts {
 		a := &r.Attempts[i]

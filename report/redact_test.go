@@ -29,16 +29,18 @@ func TestRedactHidesClients(t *testing.T) {
 			}
 		}
 		for _, name := range FormatNames() {
-			render, _ := Lookup(name)
-			var b bytes.Buffer
-			if err := render(&b, red); err != nil {
-				t.Fatal(err)
-			}
-			for c := range clients {
-				// The address as a whole word: not inside a longer address.
-				word := regexp.MustCompile(`(^|[^0-9A-Za-z.:])` + regexp.QuoteMeta(c) + `($|[^0-9A-Za-z.])`)
-				if loc := word.FindIndex(b.Bytes()); loc != nil {
-					t.Errorf("%s, --format %s: client %s is still in the report: %q", filepath.Base(path), name, c, b.Bytes()[loc[0]:loc[1]])
+			for _, lang := range []Lang{English, Chinese} {
+				render, _ := Lookup(name)
+				var b bytes.Buffer
+				if err := render(&b, red, Options{Lang: lang}); err != nil {
+					t.Fatal(err)
+				}
+				for c := range clients {
+					// The address as a whole word: not inside a longer address.
+					word := regexp.MustCompile(`(^|[^0-9A-Za-z.:])` + regexp.QuoteMeta(c) + `($|[^0-9A-Za-z.])`)
+					if loc := word.FindIndex(b.Bytes()); loc != nil {
+						t.Errorf("%s, --format %s --lang %s: client %s is still in the report: %q", filepath.Base(path), name, lang, c, b.Bytes()[loc[0]:loc[1]])
+					}
 				}
 			}
 		}

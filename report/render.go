@@ -10,8 +10,8 @@ import (
 )
 
 // Renderer writes a result in one format. Output is deterministic: the same
-// result always gives the same bytes.
-type Renderer func(io.Writer, *analyze.Result) error
+// result and options always give the same bytes.
+type Renderer func(io.Writer, *analyze.Result, Options) error
 
 // Formats lists the output formats by name, in the order help shows them.
 var formatNames = []string{"text", "markdown", "html", "json", "jsonl"}

@@ -10,29 +10,30 @@ import (
 
 // Text writes the terminal report: the verdict first, then the table of
 // destinations, each finding with evidence, why and fix, and warnings.
-func Text(w io.Writer, r *analyze.Result) error {
-	v := newView(r)
+func Text(w io.Writer, r *analyze.Result, o Options) error {
+	v := newView(r, o.Lang)
+	l := o.Lang
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p("%s\n", v.Verdict)
 	if v.FixLine != "" {
-		p("Fix: %s (steps under Finding 1).\n", v.FixLine)
+		p(l.tr("Fix: %s (steps under Finding 1).\n", "修复：%s（步骤见结论 1）。\n"), v.FixLine)
 	}
 	p("\n")
 	for _, s := range append(v.Inputs, v.Facts...) {
 		p("%s\n", s)
 	}
 	if len(v.Rows) > 0 {
-		p("\nHandshakes by destination (port %s):\n", v.Ports)
+		p(l.tr("\nHandshakes by destination (port %s):\n", "\n按目的地址统计的握手（端口 %s）：\n"), v.Ports)
 		if err := destinationTable(bw, v); err != nil {
 			return err
 		}
 	}
 	for _, f := range v.Findings {
-		textFinding(p, f)
+		textFinding(p, f, l)
 	}
 	if len(v.Warnings) > 0 {
-		p("\nWarnings:\n")
+		p("%s", l.tr("\nWarnings:\n", "\n警告：\n"))
 		for _, s := range v.Warnings {
 			p("- %s\n", s)
 		}
@@ -42,49 +43,58 @@ func Text(w io.Writer, r *analyze.Result) error {
 
 type printer func(format string, a ...any)
 
-func textFinding(p printer, f viewFinding) {
-	p("\nFinding %d: %s (confidence %s)\n", f.N, f.Cause, f.Confidence)
+func textFinding(p printer, f viewFinding, l Lang) {
+	p(l.tr("\nFinding %d: %s (confidence %s)\n", "\n结论 %d：%s（置信度：%s）\n"), f.N, f.Cause, f.Confidence)
 	if f.N > 1 {
 		// The first finding's headline is the verdict, already on top.
 		p("  %s\n", f.Headline)
 	}
-	p("  Evidence:\n")
+	p(l.tr("  Evidence:\n", "  证据：\n"))
 	for _, e := range f.Evidence {
 		p("  - %s", e.Text)
 		if e.Frames != "" {
-			p(" Frames: %s.", e.Frames)
+			p(l.tr(" Frames: %s.", "帧号：%s。"), e.Frames)
 		}
 		p("\n")
 		if e.Filter != "" {
-			p("      Wireshark: %s\n", e.Filter)
+			p(l.tr("      Wireshark: %s\n", "      Wireshark 过滤器：%s\n"), e.Filter)
 		}
 	}
 	for _, m := range f.Missing {
 		p("  - %s\n", m)
 	}
-	p("  Why:\n    %s\n", f.Why)
+	p(l.tr("  Why:\n    %s\n", "  原因分析：\n    %s\n"), f.Why)
 	if f.HostNote != "" {
 		p("  %s\n", f.HostNote)
 	}
 	for _, fx := range f.Fixes {
-		writeFix(p, fx, "  ")
+		writeFix(p, fx, "  ", l)
 	}
 }
 
-func warningText(r *analyze.Result, w *analyze.Warning) string {
+func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
+	file := fileName(r, w.File)
 	switch w.Kind {
 	case analyze.WarnDamaged:
-		return fmt.Sprintf("%s could not be read to its end; the results cover the %s before the damage. %s", fileName(r, w.File), count(w.Count, "frame"), w.Detail)
+		// Detail is the reader's own error message, kept verbatim: it
+		// names the frame and byte offset of the damage.
+		return l.tr(fmt.Sprintf("%s could not be read to its end; the results cover the %s before the damage. %s", file, count(w.Count, "frame"), w.Detail),
+			fmt.Sprintf("%s 没能读到结尾；结果只涵盖损坏处之前的 %d 帧。读取错误：%s", file, w.Count, w.Detail))
 	case analyze.WarnLinkType:
-		return fmt.Sprintf("%s link type %s, which slbdiag cannot decode; skipped.", count(w.Count, "frame has", "frames have"), w.Detail)
+		return l.tr(fmt.Sprintf("%s link type %s, which slbdiag cannot decode; skipped.", count(w.Count, "frame has", "frames have"), w.Detail),
+			fmt.Sprintf("%d 帧的链路类型为 %s，slbdiag 无法解码，已跳过。", w.Count, w.Detail))
 	case analyze.WarnPending:
-		return fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail)
+		return l.tr(fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail),
+			fmt.Sprintf("%d 个连接尝试只发了一个 SYN，且距抓包结束不到 %s：不做判定（pending）。抓包时间更长就能判定。", w.Count, w.Detail))
 	case analyze.WarnInterrupted:
-		return "Reading was interrupted; the results cover the frames read until then."
+		return l.tr("Reading was interrupted; the results cover the frames read until then.",
+			"读取被中断；结果只涵盖中断前已读取的帧。")
 	case analyze.WarnDuplicates:
-		return fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", fileName(r, w.File), count(w.Count, "copy", "copies"), w.Detail)
+		return l.tr(fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", file, count(w.Count, "copy", "copies"), w.Detail),
+			fmt.Sprintf("%s 把同一个包记录了多次（pktmon 会在协议栈的每个组件各记一次，SPAN 端口也会重复）：与原包相隔 %s 以内的 %d 个副本已合并，不计为重传。帧号仍按所有副本计数。", file, w.Detail, w.Count))
 	case analyze.WarnDrops:
-		return fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail)
+		return l.tr(fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail),
+			fmt.Sprintf("抓包过程中丢了 %d 个包（%s）：SYN 或应答可能缺失，一些实际有应答的连接尝试可能显示为没有应答。请用更精确的 -f 过滤器或更小的 -s 抓包长度重新抓包。", w.Count, w.Detail))
 	}
 	return string(w.Kind)
 }
@@ -101,9 +111,9 @@ func osName(platform string) string {
 }
 
 // outcomeSummary lists the non-zero counts, e.g. "3 completed, 1 unanswered".
-func outcomeSummary(c analyze.Counts) string {
-	if s := joinCounts(c, func(analyze.Outcome) bool { return true }); s != "" {
+func outcomeSummary(c analyze.Counts, l Lang) string {
+	if s := joinCounts(c, func(analyze.Outcome) bool { return true }, l); s != "" {
 		return s
 	}
-	return "none"
+	return l.tr("none", "无")
 }

@@ -11,22 +11,24 @@ import (
 // view is a result in words, shared by the text, Markdown and HTML
 // reports so that they say the same things.
 type view struct {
-	Verdict  string
-	Problem  bool
-	FixLine  string   // the top finding's first fix, by title; empty without one
-	Inputs   []string // one sentence per input file
-	Facts    []string // attempts, probes against clients, mid-stream traffic
-	Ports    string
-	Header   []string   // destination table
-	Rows     [][]string // one per destination
-	Findings []viewFinding
-	Warnings []string
+	Lang                      Lang
+	Verdict                   string
+	VerdictLabel, VerdictText string // the verdict, split at its colon
+	Problem                   bool
+	FixLine                   string   // the top finding's first fix, by title; empty without one
+	Inputs                    []string // one sentence per input file
+	Facts                     []string // attempts, probes against clients, mid-stream traffic
+	Ports                     string
+	Header                    []string   // destination table
+	Rows                      [][]string // one per destination
+	Findings                  []viewFinding
+	Warnings                  []string
 }
 
 type viewFinding struct {
 	N          int
 	Cause      string
-	Confidence string
+	Confidence string // in the report's language
 	Headline   string
 	Evidence   []viewEvidence
 	Missing    []string
@@ -41,47 +43,56 @@ type viewEvidence struct {
 	Filter string
 }
 
-func newView(r *analyze.Result) *view {
-	v := &view{Verdict: Verdict(r), Problem: r.Problem(), Ports: r.Ports}
+func newView(r *analyze.Result, l Lang) *view {
+	v := &view{Lang: l, Verdict: Verdict(r, l), Problem: r.Problem(), Ports: r.Ports}
+	v.VerdictLabel, v.VerdictText = verdict(r, l)
 	if len(r.Findings) > 0 {
-		if fxs := fixes(&r.Findings[0]); len(fxs) > 0 {
+		if fxs := fixes(&r.Findings[0], l); len(fxs) > 0 {
 			v.FixLine = fxs[0].Title
 		}
 	}
 	for _, in := range r.Inputs {
-		s := fmt.Sprintf("Read %s: %s", in.Name, in.Format)
-		if len(in.LinkTypes) > 0 {
-			s += ", " + strings.Join(in.LinkTypes, "+")
-		}
-		s += ", " + count(in.Frames, "frame")
-		if in.Frames > 0 {
-			s += fmt.Sprintf(", %s to %s (%s)", in.First.Format(time.DateTime), in.Last.Format(time.TimeOnly), in.Last.Sub(in.First).Round(time.Millisecond))
-		}
-		v.Inputs = append(v.Inputs, s+".")
+		v.Inputs = append(v.Inputs, inputText(in, l))
 	}
-	v.Facts = facts(r)
-	v.Header = []string{"destination", "role", "total"}
+	v.Facts = facts(r, l)
+	v.Header = []string{l.tr("destination", "目的地址"), l.tr("role", "角色"), l.tr("total", "总数")}
 	for _, o := range analyze.Outcomes() {
 		v.Header = append(v.Header, o.String())
 	}
 	for _, d := range r.Destinations {
-		row := []string{d.Server.String(), roleName(d.Role), fmt.Sprint(d.Counts.Total())}
+		row := []string{d.Server.String(), roleName(d.Role, l), fmt.Sprint(d.Counts.Total())}
 		for _, n := range d.Counts {
 			row = append(row, fmt.Sprint(n))
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	for i := range r.Findings {
-		v.Findings = append(v.Findings, findingView(r, i))
+		v.Findings = append(v.Findings, findingView(r, i, l))
 	}
 	for _, w := range r.Warnings {
-		v.Warnings = append(v.Warnings, warningText(r, &w))
+		v.Warnings = append(v.Warnings, warningText(r, &w, l))
 	}
 	return v
 }
 
-func facts(r *analyze.Result) []string {
-	vips := "inferred (destinations that never send a packet)"
+// inputText is one sentence about an input file.
+func inputText(in analyze.InputInfo, l Lang) string {
+	link := ""
+	if len(in.LinkTypes) > 0 {
+		link = ", " + strings.Join(in.LinkTypes, "+")
+	}
+	span := ""
+	if in.Frames > 0 {
+		first, last := in.First.Format(time.DateTime), in.Last.Format(time.TimeOnly)
+		d := in.Last.Sub(in.First).Round(time.Millisecond)
+		span = l.tr(fmt.Sprintf(", %s to %s (%s)", first, last, d), fmt.Sprintf("，%s 至 %s（%s）", first, last, d))
+	}
+	return l.tr(fmt.Sprintf("Read %s: %s%s, %s%s.", in.Name, in.Format, link, count(in.Frames, "frame"), span),
+		fmt.Sprintf("已读取 %s：%s%s，%d 帧%s。", in.Name, in.Format, strings.ReplaceAll(link, ", ", "，"), in.Frames, span))
+}
+
+func facts(r *analyze.Result, l Lang) []string {
+	vips := l.tr("inferred (destinations that never send a packet)", "自动推断（从不发包的目的地址）")
 	if r.VIPs != nil {
 		var list []string
 		for _, p := range r.VIPs {
@@ -90,46 +101,53 @@ func facts(r *analyze.Result) []string {
 		vips = strings.Join(list, ", ")
 	}
 	s := r.Summary
-	out := []string{fmt.Sprintf("%d handshake attempts (%d SYN transmissions) to port %s; VIPs: %s. Times are UTC.", s.Counts.Total(), s.SynPackets, r.Ports, vips)}
+	out := []string{l.tr(fmt.Sprintf("%d handshake attempts (%d SYN transmissions) to port %s; VIPs: %s. Times are UTC.", s.Counts.Total(), s.SynPackets, r.Ports, vips),
+		fmt.Sprintf("发往端口 %s 的连接尝试共 %d 个（SYN 共发送 %d 次）；VIP：%s。时间均为 UTC。", r.Ports, s.Counts.Total(), s.SynPackets, vips))}
 	if probes := s.ProbeCounts.Total(); probes > 0 {
 		var clients analyze.Counts
 		for o := range clients {
 			clients[o] = s.Counts[o] - s.ProbeCounts[o]
 		}
-		out = append(out, fmt.Sprintf("Health probes: %s (%s). Clients: %s (%s).", count(probes, "attempt"), outcomeSummary(s.ProbeCounts),
-			count(clients.Total(), "attempt"), outcomeSummary(clients)))
+		out = append(out, l.tr(fmt.Sprintf("Health probes: %s (%s). Clients: %s (%s).", count(probes, "attempt"), outcomeSummary(s.ProbeCounts, l),
+			count(clients.Total(), "attempt"), outcomeSummary(clients, l)),
+			fmt.Sprintf("健康检查探测：%d 个连接尝试（%s）。客户端：%d 个连接尝试（%s）。", probes, outcomeSummary(s.ProbeCounts, l),
+				clients.Total(), outcomeSummary(clients, l))))
 	}
 	if s.MidstreamPackets > 0 {
-		out = append(out, fmt.Sprintf("%s of %s began before the capture did: counted, not judged.", count(s.MidstreamPackets, "packet"), atLeast(s.MidstreamConns, s.MidstreamCapped)))
+		out = append(out, l.tr(fmt.Sprintf("%s of %s began before the capture did: counted, not judged.", count(s.MidstreamPackets, "packet"), atLeast(s.MidstreamConns, s.MidstreamCapped, l)),
+			fmt.Sprintf("%d 个数据包属于抓包开始前就已建立的 %s：计入统计，但不做判定。", s.MidstreamPackets, atLeast(s.MidstreamConns, s.MidstreamCapped, l))))
 	}
 	return out
 }
 
-func findingView(r *analyze.Result, i int) viewFinding {
+func findingView(r *analyze.Result, i int, l Lang) viewFinding {
 	f := &r.Findings[i]
-	fv := viewFinding{N: i + 1, Cause: string(f.Cause), Confidence: string(f.Confidence), Headline: headline(f), Why: why(f)}
+	fv := viewFinding{N: i + 1, Cause: string(f.Cause), Confidence: l.confidence(string(f.Confidence)), Headline: headline(f, l), Why: why(f, l)}
 	for j := range f.Evidence {
 		e := &f.Evidence[j]
-		fv.Evidence = append(fv.Evidence, viewEvidence{Text: evidenceText(f, e), Frames: frameList(r, e.Frames), Filter: e.Filter})
+		fv.Evidence = append(fv.Evidence, viewEvidence{Text: evidenceText(f, e, l), Frames: frameList(r, e.Frames), Filter: e.Filter})
 	}
 	for _, k := range f.Missing {
-		fv.Missing = append(fv.Missing, missingText(f, k))
+		fv.Missing = append(fv.Missing, missingText(f, k, l))
 	}
-	fv.Fixes = fixes(f)
+	fv.Fixes = fixes(f, l)
 	if f.HostOS != analyze.OSUnknown && len(fv.Fixes) > 1 {
 		// The host's TTL says which fix applies; the other stays in the
 		// JSON report for when the hint is wrong.
-		fv.HostNote = fmt.Sprintf("%s sends with TTL %d, as %s does: the %s fix follows (the %s one is in --format json).",
-			f.HostAddr, f.HostTTL, osName(string(f.HostOS)), osName(fv.Fixes[0].Platform), osName(fv.Fixes[1].Platform))
+		hostOS, shown, other := osName(string(f.HostOS)), osName(fv.Fixes[0].Platform), osName(fv.Fixes[1].Platform)
+		fv.HostNote = l.tr(fmt.Sprintf("%s sends with TTL %d, as %s does: the %s fix follows (the %s one is in --format json).",
+			f.HostAddr, f.HostTTL, hostOS, shown, other),
+			fmt.Sprintf("%s 发出的包 TTL 为 %d，是 %s 的默认值：下面给出 %s 的修复方案（%s 的方案见 --format json 的输出）。",
+				f.HostAddr, f.HostTTL, hostOS, shown, other))
 		fv.Fixes = fv.Fixes[:1]
 	}
 	return fv
 }
 
 // atLeast counts connections, "at least" when the count stopped at its cap.
-func atLeast(n int, capped bool) string {
+func atLeast(n int, capped bool, l Lang) string {
 	if capped {
-		return "at least " + count(n, "connection")
+		return l.tr("at least "+count(n, "connection"), fmt.Sprintf("至少 %d 个连接", n))
 	}
-	return count(n, "connection")
+	return l.tr(count(n, "connection"), fmt.Sprintf("%d 个连接", n))
 }

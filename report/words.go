@@ -8,26 +8,36 @@ import (
 )
 
 // Verdict is the one line that says what is wrong and how sure slbdiag is.
-func Verdict(r *analyze.Result) string {
+func Verdict(r *analyze.Result, l Lang) string {
+	label, text := verdict(r, l)
+	return label + l.colon() + text
+}
+
+// verdict is the verdict's label (PROBLEM, OK, NO DATA) and its sentence.
+func verdict(r *analyze.Result, l Lang) (label, text string) {
 	c := r.Summary.Counts
 	switch {
 	case len(r.Findings) > 0:
-		return "PROBLEM: " + headline(&r.Findings[0])
+		return l.tr("PROBLEM", "问题"), headline(&r.Findings[0], l)
 	case r.Problem():
-		return "PROBLEM: " + unexplained(r)
+		return l.tr("PROBLEM", "问题"), unexplained(r, l)
 	case c.Total() > 0:
-		s := fmt.Sprintf("OK: all %d judged handshakes completed.", c.Total()-c[analyze.Pending])
-		if c[analyze.Pending] > 0 {
-			s += fmt.Sprintf(" %d more began too close to the end of the capture to judge.", c[analyze.Pending])
+		judged, pending := c.Total()-c[analyze.Pending], c[analyze.Pending]
+		s := l.tr(fmt.Sprintf("all %d judged handshakes completed.", judged),
+			fmt.Sprintf("已判定的 %d 次握手全部完成。", judged))
+		if pending > 0 {
+			s += l.tr(fmt.Sprintf(" %d more began too close to the end of the capture to judge.", pending),
+				fmt.Sprintf("另有 %d 次握手开始时离抓包结束太近，无法判定。", pending))
 		}
-		return s
+		return l.tr("OK", "正常"), s
 	}
-	return fmt.Sprintf("NO DATA: no SYN to port %s in %d frames: check the capture point, --port and the capture filter.",
-		r.Ports, r.Summary.Frames)
+	return l.tr("NO DATA", "无数据"), l.tr(
+		fmt.Sprintf("no SYN to port %s in %d frames: check the capture point, --port and the capture filter.", r.Ports, r.Summary.Frames),
+		fmt.Sprintf("%d 帧中没有发往端口 %s 的 SYN：请检查抓包位置、--port 参数和抓包过滤器。", r.Summary.Frames, r.Ports))
 }
 
 // unexplained describes failed handshakes no finding explains.
-func unexplained(r *analyze.Result) string {
+func unexplained(r *analyze.Result, l Lang) string {
 	c := r.Summary.Counts
 	var where []string
 	allHost := true
@@ -42,134 +52,173 @@ func unexplained(r *analyze.Result) string {
 			where = append(where, "…")
 		}
 	}
-	s := fmt.Sprintf("%d of %d handshakes failed (%s) at %s; no known cause matches the pattern.",
-		c.Failed(), c.Total(), breakdown(c), strings.Join(where, ", "))
+	s := l.tr(fmt.Sprintf("%d of %d handshakes failed (%s) at %s; no known cause matches the pattern.",
+		c.Failed(), c.Total(), breakdown(c, l), strings.Join(where, ", ")),
+		fmt.Sprintf("%s 上的 %d 次握手中有 %d 次失败（%s），不符合任何已知原因的特征。",
+			l.list(where), c.Total(), c.Failed(), breakdown(c, l)))
 	if allHost {
-		s += " The destinations are addresses this host answers from, so the host model is not the cause: look at the service, a firewall or the path."
+		s += l.tr(" The destinations are addresses this host answers from, so the host model is not the cause: look at the service, a firewall or the path.",
+			"这些目的地址都是本机用于应答的地址，所以原因不在主机模型：请检查服务本身、防火墙或网络路径。")
 	}
 	return s
 }
 
 // breakdown lists the non-zero failure counts, e.g. "3 unanswered, 1 refused".
-func breakdown(c analyze.Counts) string { return joinCounts(c, analyze.Outcome.Failed) }
+func breakdown(c analyze.Counts, l Lang) string { return joinCounts(c, analyze.Outcome.Failed, l) }
 
 // joinCounts lists the non-zero counts of the outcomes keep selects.
-func joinCounts(c analyze.Counts, keep func(analyze.Outcome) bool) string {
+func joinCounts(c analyze.Counts, keep func(analyze.Outcome) bool, l Lang) string {
 	var parts []string
 	for _, o := range analyze.Outcomes() {
 		if keep(o) && c[o] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c[o], o))
+			parts = append(parts, l.tr(fmt.Sprintf("%d %s", c[o], o), fmt.Sprintf("%d 个 %s", c[o], o)))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return l.list(parts)
 }
 
-func roleName(role analyze.Role) string {
+func roleName(role analyze.Role, l Lang) string {
 	switch role {
 	case analyze.RoleVIP:
 		return "VIP"
 	case analyze.RoleLikelyVIP:
-		return "likely VIP"
+		return l.tr("likely VIP", "疑似 VIP")
 	case analyze.RoleHost:
-		return "host address"
+		return l.tr("host address", "本机地址")
 	}
-	return "silent"
+	return l.tr("silent", "静默地址")
 }
 
 // headline is a finding in one sentence, confidence included.
-func headline(f *analyze.Finding) string {
+func headline(f *analyze.Finding, l Lang) string {
 	var s string
 	switch f.Cause {
 	case analyze.StrongHostReceive:
 		via := ""
 		if f.Via != "" {
-			via = fmt.Sprintf(" delivered to %s (%s)", f.Via, addrOrNone(f.HostAddr))
+			via = l.tr(fmt.Sprintf(" delivered to %s (%s)", f.Via, addrOrNone(f.HostAddr)),
+				fmt.Sprintf("，投递到 %s（%s）", f.Via, addrOrNone(f.HostAddr)))
 		}
-		why := "they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on."
+		why := l.tr("they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on.",
+			"这些 SYN 已到达本机，但 VIP 不是接收网卡上的地址，被强主机模型丢弃。")
 		if f.HostOS == analyze.OSLinux {
-			why = "they reach the host, which drops them because the VIP is not one of its addresses (Linux accepts any of its own addresses on any interface, but the VIP is not one)."
+			why = l.tr("they reach the host, which drops them because the VIP is not one of its addresses (Linux accepts any of its own addresses on any interface, but the VIP is not one).",
+				"这些 SYN 已到达本机，但 VIP 不是本机的地址，因而被丢弃（Linux 在任何接口上都接收发往本机任一地址的包，但 VIP 不在其中）。")
 		}
-		s = fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server, via, why)
+		s = l.tr(fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
+			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server, via, why),
+			fmt.Sprintf("来自 %d 个客户端、%d 个连接尝试的 %d 个 SYN 发往 VIP %s%s，始终没有应答：%s",
+				f.Clients, f.Attempts, f.Syns, f.Server, via, why))
 	case analyze.WeakHostSend:
-		s = fmt.Sprintf("%s to VIP %s answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
-			count(f.Attempts, "SYN"), f.Server, addrOrNone(f.HostAddr))
+		s = l.tr(fmt.Sprintf("%s to VIP %s answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
+			count(f.Attempts, "SYN"), f.Server, addrOrNone(f.HostAddr)),
+			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 由 %s 而不是 VIP 应答：客户端会丢弃这些应答（主机用自己的地址替 VIP 应答）。",
+				f.Server, f.Attempts, addrOrNone(f.HostAddr)))
 	case analyze.NoListenerOnVIP:
-		s = fmt.Sprintf("%s to VIP %s refused with RST: nothing listens on the VIP (no socket or site binding for it).",
-			count(f.Attempts, "SYN"), f.Server)
+		s = l.tr(fmt.Sprintf("%s to VIP %s refused with RST: nothing listens on the VIP (no socket or site binding for it).",
+			count(f.Attempts, "SYN"), f.Server),
+			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 被 RST 拒绝：VIP 上没有监听（没有绑定到 VIP 的套接字或站点）。", f.Server, f.Attempts))
 	case analyze.PartialLoss:
-		s = fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
-			count(f.Attempts, "handshake"), f.Server)
+		s = l.tr(fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
+			count(f.Attempts, "handshake"), f.Server),
+			fmt.Sprintf("发往 %s 的握手中有 %d 次没有应答，其余都已完成：这是丢包或过载，不是主机配置问题。", f.Server, f.Attempts))
 	case analyze.ClientsFiltered:
-		s = fmt.Sprintf("%s in %s from %s to %s were never answered while health probes to it completed: something admits the probes and drops the clients (host firewall or security group), not the host model.",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server)
+		s = l.tr(fmt.Sprintf("%s in %s from %s to %s were never answered while health probes to it completed: something admits the probes and drops the clients (host firewall or security group), not the host model.",
+			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server),
+			fmt.Sprintf("来自 %d 个客户端、%d 个连接尝试的 %d 个 SYN 发往 %s，始终没有应答，而发往同一地址的健康检查探测都已完成：有设备放行了探测、丢弃了客户端流量（主机防火墙或安全组），与主机模型无关。",
+				f.Clients, f.Attempts, f.Syns, f.Server))
 	case analyze.ReturnPathLost:
-		s = fmt.Sprintf("%s answered %s with SYN-ACKs that the clients never acknowledged: the replies are lost on the way back (route, gateway, ACL or asymmetric path).",
-			f.Server, count(f.Attempts, "attempt"))
+		s = l.tr(fmt.Sprintf("%s answered %s with SYN-ACKs that the clients never acknowledged: the replies are lost on the way back (route, gateway, ACL or asymmetric path).",
+			f.Server, count(f.Attempts, "attempt")),
+			fmt.Sprintf("%s 对 %d 个连接尝试回复了 SYN-ACK，但客户端始终没有确认：应答在回程路径上丢失（路由、网关、ACL 或非对称路径）。",
+				f.Server, f.Attempts))
 	case analyze.NoTrafficToVIP:
-		s = fmt.Sprintf("Not one SYN to the VIP %s reached this capture, while handshakes to the host's own address %s complete: the load balancer is not sending the VIP's traffic to this host.",
-			f.Server.Addr(), addrOrNone(f.HostAddr))
+		s = l.tr(fmt.Sprintf("Not one SYN to the VIP %s reached this capture, while handshakes to the host's own address %s complete: the load balancer is not sending the VIP's traffic to this host.",
+			f.Server.Addr(), addrOrNone(f.HostAddr)),
+			fmt.Sprintf("抓包中没有任何发往 VIP %s 的 SYN，而发往本机地址 %s 的握手都能完成：负载均衡器没有把 VIP 的流量转发到这台主机。",
+				f.Server.Addr(), addrOrNone(f.HostAddr)))
 	default:
-		s = fmt.Sprintf("%s at %s.", f.Cause, f.Server)
+		s = l.tr(fmt.Sprintf("%s at %s.", f.Cause, f.Server), fmt.Sprintf("%s：%s。", f.Server, f.Cause))
 	}
-	return fmt.Sprintf("%s Cause: %s, confidence %s.", s, f.Cause, f.Confidence)
+	return s + l.tr(fmt.Sprintf(" Cause: %s, confidence %s.", f.Cause, f.Confidence),
+		fmt.Sprintf("原因：%s，置信度：%s。", f.Cause, l.confidence(string(f.Confidence))))
 }
 
 // evidenceText says what one piece of evidence shows.
-func evidenceText(f *analyze.Finding, e *analyze.Evidence) string {
+func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 	switch e.Kind {
 	case analyze.EvSynsUnanswered:
-		return fmt.Sprintf("%s to %s, none answered.", count(e.Count, "SYN transmission"), f.Server)
+		return l.tr(fmt.Sprintf("%s to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),
+			fmt.Sprintf("发往 %s 的 SYN 共 %d 个（含重传），全部没有应答。", f.Server, e.Count))
 	case analyze.EvRetransmissions:
-		return fmt.Sprintf("%s retransmitted by the client: the clients were waiting, so the SYNs were lost, not slow.", count(e.Count, "attempt"))
+		return l.tr(fmt.Sprintf("%s retransmitted by the client: the clients were waiting, so the SYNs were lost, not slow.", count(e.Count, "attempt")),
+			fmt.Sprintf("%d 个连接尝试被客户端重传：客户端一直在等应答，说明 SYN 丢了，而不是服务端响应慢。", e.Count))
 	case analyze.EvNeverSource:
-		return fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr())
+		return l.tr(fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr()),
+			fmt.Sprintf("%s 从未作为源地址出现：这一侧没有任何设备替它应答（该过滤器显示不出任何包）。", f.Server.Addr()))
 	case analyze.EvHostMAC:
-		return fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr)
+		return l.tr(fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr),
+			fmt.Sprintf("这些 SYN 的目的 MAC 是 %s，也就是 %s 发包用的 MAC：SYN 已经到达本机，是本机把它们丢弃了。", e.MAC, e.Addr))
 	case analyze.EvOwnAddrWorks:
-		return fmt.Sprintf("%s to the host's own address %s on port %d completed: the service listens and answers.", count(e.Count, "handshake"), e.Addr, f.Server.Port())
+		return l.tr(fmt.Sprintf("%s to the host's own address %s on port %d completed: the service listens and answers.", count(e.Count, "handshake"), e.Addr, f.Server.Port()),
+			fmt.Sprintf("发往本机地址 %s 端口 %d 的 %d 次握手都已完成：服务在监听，并且正常应答。", e.Addr, f.Server.Port(), e.Count))
 	case analyze.EvOtherHostsAnswer:
-		return fmt.Sprintf("%s to %s delivered to other MACs completed: the load balancer and the VIP work on other backends; only this one drops the SYNs.", count(e.Count, "handshake"), f.Server)
+		return l.tr(fmt.Sprintf("%s to %s delivered to other MACs completed: the load balancer and the VIP work on other backends; only this one drops the SYNs.", count(e.Count, "handshake"), f.Server),
+			fmt.Sprintf("发往 %s、投递到其他 MAC 的 %d 次握手都已完成：负载均衡器和 VIP 在其他后端上工作正常，只有这台主机丢弃了 SYN。", f.Server, e.Count))
 	case analyze.EvSomeAnswered:
-		return fmt.Sprintf("%s to the same destination completed: the host accepts this address, so its host model is not the cause.", count(e.Count, "handshake"))
+		return l.tr(fmt.Sprintf("%s to the same destination completed: the host accepts this address, so its host model is not the cause.", count(e.Count, "handshake")),
+			fmt.Sprintf("发往同一目的地址的 %d 次握手已完成：主机接收这个地址，所以原因不在主机模型。", e.Count))
 	case analyze.EvWrongSource:
-		return fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr)
+		return l.tr(fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr),
+			fmt.Sprintf("对发往 %s 的 SYN，有 %d 个 SYN-ACK 来自 %s。", f.Server, e.Count, e.Addr))
 	case analyze.EvRefused:
-		return fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server)
+		return l.tr(fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server),
+			fmt.Sprintf("发往 %s 的 %d 个 SYN 收到的应答是 RST。", f.Server, e.Count))
 	case analyze.EvClientsFail:
-		return fmt.Sprintf("%s from clients (outside the health-probe ranges) to %s, none answered.", count(e.Count, "SYN transmission"), f.Server)
+		return l.tr(fmt.Sprintf("%s from clients (outside the health-probe ranges) to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),
+			fmt.Sprintf("客户端（健康检查探测地址段以外）发往 %s 的 SYN 共 %d 个（含重传），全部没有应答。", f.Server, e.Count))
 	case analyze.EvProbesComplete:
-		return fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server)
+		return l.tr(fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server),
+			fmt.Sprintf("来自健康检查探测地址段、发往 %s 的 %d 次握手都已完成：服务在监听，并且正常应答探测。", f.Server, e.Count))
 	case analyze.EvSynAckSent:
-		return fmt.Sprintf("%s left %s for clients that never acknowledged them.", count(e.Count, "SYN-ACK"), f.Server.Addr())
+		return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them.", count(e.Count, "SYN-ACK"), f.Server.Addr()),
+			fmt.Sprintf("%s 发出了 %d 个 SYN-ACK，客户端始终没有确认。", f.Server.Addr(), e.Count))
 	case analyze.EvSynAfterSynAck:
-		return fmt.Sprintf("%s retransmitted its SYN after the SYN-ACK left: the client never received it.", count(e.Count, "client", "clients"))
+		return l.tr(fmt.Sprintf("%s retransmitted its SYN after the SYN-ACK left: the client never received it.", count(e.Count, "client", "clients")),
+			fmt.Sprintf("%d 个客户端在 SYN-ACK 发出之后又重传了 SYN：说明客户端没有收到 SYN-ACK。", e.Count))
 	case analyze.EvNoSynToVIP:
-		return fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr())
+		return l.tr(fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr()),
+			fmt.Sprintf("抓包中没有发往 %s 的 SYN（该过滤器显示不出任何包）。", f.Server.Addr()))
 	}
 	return string(e.Kind)
 }
 
 // missingText says what evidence would raise a finding's confidence.
-func missingText(f *analyze.Finding, k analyze.EvidenceKind) string {
+func missingText(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 	switch k {
 	case analyze.EvHostMAC:
-		return "Not observed: that the SYNs reached this host's MAC. A capture taken on the backend's own Ethernet interface (not SLL \"any\", not in the path) shows it."
+		return l.tr("Not observed: that the SYNs reached this host's MAC. A capture taken on the backend's own Ethernet interface (not SLL \"any\", not in the path) shows it.",
+			"未观察到：SYN 是否到达了本机的 MAC。在后端自己的以太网接口上抓包（不要用 SLL 的 \"any\" 接口，也不要在路径中间抓）就能看到。")
 	case analyze.EvOwnAddrWorks:
-		return fmt.Sprintf("Not observed: a handshake to the host's own address on port %d. Capture one (a health check, or curl -k https://<host address>/ from another machine) alongside: if it completes, the service is fine and the VIP is the problem.", f.Server.Port())
+		return l.tr(fmt.Sprintf("Not observed: a handshake to the host's own address on port %d. Capture one (a health check, or curl -k https://<host address>/ from another machine) alongside: if it completes, the service is fine and the VIP is the problem.", f.Server.Port()),
+			fmt.Sprintf("未观察到：发往本机地址端口 %d 的握手。请同时抓一个（健康检查，或在另一台机器上执行 curl -k https://<本机地址>/）：如果它能完成，说明服务正常，问题出在 VIP。", f.Server.Port()))
 	case analyze.EvRetransmissions:
-		return "Not observed: client retransmissions of the unanswered SYNs; a longer capture tells lost SYNs from slow replies."
+		return l.tr("Not observed: client retransmissions of the unanswered SYNs; a longer capture tells lost SYNs from slow replies.",
+			"未观察到：客户端对未应答 SYN 的重传。抓包时间长一些，就能区分是 SYN 丢失还是应答太慢。")
 	case analyze.EvSynAfterSynAck:
-		return "Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up."
+		return l.tr("Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up.",
+			"未观察到：客户端在 SYN-ACK 发出之后重传 SYN。抓包时间长一些，或在客户端上抓包，就能区分是 SYN-ACK 丢失还是客户端放弃了连接。")
 	case analyze.EvLoadBalancerSide:
-		return "Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere."
+		return l.tr("Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere.",
+			"未观察到：负载均衡器自身的情况。查看它对这台后端的健康检查状态、后端服务器组成员和权重，并在负载均衡器上抓包，就能知道它是否把 VIP 的流量转发到了别处。")
 	}
 	return string(k)
 }
 
 // count writes n with its noun, singular or plural: count(1, "SYN") is
 // "1 SYN", count(3, "SYN") "3 SYNs". A second form gives an irregular
-// plural, or a phrase: count(n, "SYN was", "SYNs were").
+// plural, or a phrase: count(n, "SYN was", "SYNs were"). Chinese needs no
+// plural: its sentences write the number with a measure word.
 func count(n int, forms ...string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", forms[0])

@@ -44,7 +44,7 @@ func TestVerdictWithoutFindings(t *testing.T) {
 		{"no SYN at all", &none, []string{"NO DATA: no SYN to port 443 in 10 frames", "capture filter"}},
 	}
 	for _, tt := range tests {
-		got := Verdict(tt.r)
+		got := Verdict(tt.r, English)
 		for _, w := range tt.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: verdict %q lacks %q", tt.name, got, w)

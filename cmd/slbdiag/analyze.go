@@ -20,6 +20,7 @@ type analyzeCmd struct {
 	files    []string
 	cfg      analyze.Config
 	render   report.Renderer
+	opts     report.Options
 	redact   bool   // replace client addresses in the report
 	evidence string // write the packets behind the findings here
 	output   string // "" is stdout
@@ -35,6 +36,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	vips := fs.String("vip", "", "VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)")
 	ports := fs.String("port", "443", "server ports: a list, ranges (8000-8100) or any")
 	format := fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	lang := langFlag(fs)
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
 	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
@@ -57,6 +59,9 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 		return nil, err
 	}
 	c.redact = *redact
+	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
+		return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--lang: %v", err)}
+	}
 	if c.evidence = *evidence; c.evidence != "" && countStdin(files) > 0 {
 		return nil, &usageError{cmd: "analyze", msg: "--evidence reads the captures a second time, so it needs files, not stdin (\"-\")"}
 	}
@@ -97,6 +102,11 @@ func checkAnalyze(files []string, vips, ports, format, output string, grace time
 		return nil, bad("--format: %v", err)
 	}
 	return c, nil
+}
+
+// langFlag defines --lang, the language of the report's prose.
+func langFlag(fs *flag.FlagSet) *string {
+	return fs.String("lang", "en", "language of the report's text: "+strings.Join(report.LangNames(), ", ")+" (identifiers, commands and JSON keys stay as they are)")
 }
 
 func countStdin(files []string) int {
@@ -140,7 +150,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if c.redact {
 		res = report.Redact(res)
 	}
-	if err := c.render(out, res); err != nil {
+	if err := c.render(out, res, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if c.output != "" {

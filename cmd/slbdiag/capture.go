@@ -25,6 +25,7 @@ type captureCmd struct {
 	duration time.Duration // 0: until Ctrl-C or -c
 	evidence string        // -w; "" writes none
 	render   report.Renderer
+	opts     report.Options
 	output   string // "" is stdout
 }
 
@@ -44,6 +45,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	evidence := fs.String("w", "", "also write the packets to this pcapng file, as evidence")
 	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet")
 	format := fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	lang := langFlag(fs)
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
 	if err := fs.Parse(args); err != nil {
@@ -80,6 +82,9 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	c.cfg.Grace = *grace
 	if c.render, err = report.Lookup(*format); err != nil {
 		return nil, bad("--format: %v", err)
+	}
+	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
+		return nil, bad("--lang: %v", err)
 	}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + version()}
 	if c.live.Filter == "" {
@@ -154,7 +159,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := c.render(out.report, res); err != nil {
+	if err := c.render(out.report, res, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := closeOut(); err != nil {

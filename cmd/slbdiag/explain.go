@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/netip"
@@ -20,24 +22,41 @@ var (
 // runExplain prints a cause's explanation and fixes without a capture, or
 // the list of causes.
 func runExplain(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 1 {
-		return &usageError{cmd: "explain", msg: fmt.Sprintf("explain takes one cause, got %d arguments", len(args))}
-	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintf(stdout, "Usage: slbdiag explain CAUSE\n\nCauses:\n")
-		for _, c := range analyze.Causes() {
-			fmt.Fprintf(stdout, "  %-24s %s\n", c, report.CauseTitle(c))
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := langFlag(fs)
+	var causes []string
+	for {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			causes = nil
+			break
+		} else if err != nil {
+			return &usageError{cmd: "explain", msg: err.Error()}
 		}
-		return nil
+		if fs.NArg() == 0 {
+			break
+		}
+		causes = append(causes, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	l, err := report.ParseLang(*lang)
+	if err != nil {
+		return &usageError{cmd: "explain", msg: fmt.Sprintf("--lang: %v", err)}
+	}
+	if len(causes) > 1 {
+		return &usageError{cmd: "explain", msg: fmt.Sprintf("explain takes one cause, got %d arguments", len(causes))}
+	}
+	if len(causes) == 0 {
+		return report.ListCauses(stdout, l)
 	}
 	for _, c := range analyze.Causes() {
-		if string(c) == args[0] {
-			return report.Explain(stdout, c, explainVIP, explainHost)
+		if string(c) == causes[0] {
+			return report.Explain(stdout, c, explainVIP, explainHost, l)
 		}
 	}
 	names := make([]string, 0, len(analyze.Causes()))
 	for _, c := range analyze.Causes() {
 		names = append(names, string(c))
 	}
-	return &usageError{cmd: "explain", msg: fmt.Sprintf("unknown cause %q (known: %s)", args[0], strings.Join(names, ", "))}
+	return &usageError{cmd: "explain", msg: fmt.Sprintf("unknown cause %q (known: %s)", causes[0], strings.Join(names, ", "))}
 }
