@@ -236,3 +236,36 @@ func init() {
 		helloBytes[n] = b
 	}
 }
+
+func TestCapturePoint(t *testing.T) {
+	c1 := netip.MustParseAddrPort("198.51.100.23:50001")
+	routedSyn := func(at time.Duration, ttl uint8) step {
+		return step{at, framed(synP(c1, real, uint32(at)), gwMAC, hostMAC, ttl)}
+	}
+	reply := func(at time.Duration, ttl uint8) step {
+		return step{at + time.Millisecond, framed(synAckP(real, c1, uint32(at), 9), hostMAC, gwMAC, ttl)}
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		want  Place
+	}{
+		{"the server's packets unrouted, the client's routed: on the backend", []step{routedSyn(0, 113), reply(0, 128)}, PlaceBackend},
+		{"the client's SYNs unrouted, the server's routed: on the client", []step{routedSyn(0, 64), reply(0, 120)}, PlaceClient},
+		{"both routed: in the path", []step{routedSyn(0, 113), reply(0, 126)}, PlacePath},
+		{"both unrouted: one LAN", []step{routedSyn(0, 64), reply(0, 64)}, PlaceLAN},
+		{"the server silent, the SYNs routed: cannot tell", []step{routedSyn(0, 113), routedSyn(time.Second, 113)}, PlaceUnknown},
+	}
+	for _, tt := range tests {
+		ports, _ := ParsePorts("443")
+		a := newAnalyzer(Config{Ports: ports}, 1)
+		for i, s := range tt.steps {
+			p := s.p
+			a.tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(s.at))
+			a.end = t0.Add(s.at)
+		}
+		if got := a.finish(nil).CapturePoint.Place; got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

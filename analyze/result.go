@@ -16,8 +16,9 @@ type Result struct {
 	ProbeNets    PrefixSet // health-probe source ranges: the known ones and --probe-net
 	Summary      Summary
 	Destinations []Destination // most telling first: VIPs, then host addresses
-	Findings     []Finding     // most certain and largest first
-	Attempts     []Attempt     // in order of first SYN
+	CapturePoint CapturePoint
+	Findings     []Finding // most certain and largest first
+	Attempts     []Attempt // in order of first SYN
 	Warnings     []Warning
 }
 

@@ -45,6 +45,7 @@ type tracker struct {
 	dups     *dedup
 
 	synPackets       int
+	synTTLs          [256]int // client SYNs by the TTL they arrived with
 	midstreamPackets int
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
@@ -103,6 +104,7 @@ func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
 
 func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts time.Time) {
 	t.synPackets++
+	t.synTTLs[p.ttl]++
 	t.noteDest(p.dst)
 	rk := replyKey{client, server.Port(), p.seq}
 	if i, ok := t.byReply[rk]; ok && t.attempts[i].Server == server {
