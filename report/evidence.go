@@ -13,7 +13,7 @@ const EvidencePerFinding = 50
 // EvidenceComments says, for each frame behind the findings, what it
 // shows: the packet comments of the evidence pcapng. A frame behind
 // several findings gets one comment for each.
-func EvidenceComments(r *analyze.Result) map[analyze.FrameRef][]string {
+func EvidenceComments(r *analyze.Result, l Lang) map[analyze.FrameRef][]string {
 	out := map[analyze.FrameRef][]string{}
 	for _, ef := range r.EvidenceFrames(EvidencePerFinding) {
 		f := &r.Findings[ef.Finding]
@@ -22,26 +22,33 @@ func EvidenceComments(r *analyze.Result) map[analyze.FrameRef][]string {
 		var what string
 		switch ef.Role {
 		case analyze.RoleFirstSyn:
-			what = fmt.Sprintf("the first SYN of %s (%s in all; outcome %s)", flow, count(a.Syns, "SYN"), a.Outcome)
+			what = l.tr(fmt.Sprintf("the first SYN of %s (%s in all; outcome %s)", flow, count(a.Syns, "SYN"), a.Outcome),
+				fmt.Sprintf("%s 的第一个 SYN（共 %d 个；结果为 %s）", flow, a.Syns, a.Outcome))
 		case analyze.RoleLastSyn:
-			what = fmt.Sprintf("the last retransmission of the SYN of %s (SYN %d of %d; outcome %s)", flow, a.Syns, a.Syns, a.Outcome)
+			what = l.tr(fmt.Sprintf("the last retransmission of the SYN of %s (SYN %d of %d; outcome %s)", flow, a.Syns, a.Syns, a.Outcome),
+				fmt.Sprintf("%s 的 SYN 的最后一次重传（第 %d 个，共 %d 个；结果为 %s）", flow, a.Syns, a.Syns, a.Outcome))
 		case analyze.RoleReply:
-			what = fmt.Sprintf("the %s from %s answering %s (outcome %s)", replyName(a.Outcome), a.ReplySrc, flow, a.Outcome)
+			what = l.tr(fmt.Sprintf("the %s from %s answering %s (outcome %s)", replyName(a.Outcome, l), a.ReplySrc, flow, a.Outcome),
+				fmt.Sprintf("%s 发出的 %s，应答 %s（结果为 %s）", a.ReplySrc, replyName(a.Outcome, l), flow, a.Outcome))
 		case analyze.RoleAck:
-			what = fmt.Sprintf("the client's ACK that completed %s", flow)
+			what = l.tr(fmt.Sprintf("the client's ACK that completed %s", flow),
+				fmt.Sprintf("客户端的 ACK，%s 的握手由它完成", flow))
 		}
-		out[ef.Ref] = append(out[ef.Ref], fmt.Sprintf("slbdiag finding %d, %s (confidence %s): %s. Frame %s in %s.",
-			ef.Finding+1, f.Cause, f.Confidence, what, fmt.Sprint(ef.Ref.Frame), fileName(r, ef.Ref.File)))
+		n, frame, file := ef.Finding+1, fmt.Sprint(ef.Ref.Frame), fileName(r, ef.Ref.File)
+		out[ef.Ref] = append(out[ef.Ref], l.tr(fmt.Sprintf("slbdiag finding %d, %s (confidence %s): %s. Frame %s in %s.",
+			n, f.Cause, f.Confidence, what, frame, file),
+			fmt.Sprintf("slbdiag 结论 %d，%s（置信度：%s）：%s。原文件 %s 中的第 %s 帧。",
+				n, f.Cause, l.confidence(string(f.Confidence)), what, file, frame)))
 	}
 	return out
 }
 
-func replyName(o analyze.Outcome) string {
+func replyName(o analyze.Outcome, l Lang) string {
 	switch o {
 	case analyze.Refused:
 		return "RST"
 	case analyze.Unreachable:
-		return "ICMP error"
+		return l.tr("ICMP error", "ICMP 差错报文")
 	}
 	return "SYN-ACK"
 }

@@ -67,10 +67,7 @@ func ListCauses(w io.Writer, l Lang) error {
 func Explain(w io.Writer, c analyze.Cause, vip netip.AddrPort, host netip.Addr, l Lang) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
-	f := &analyze.Finding{Cause: c, Server: vip, HostAddr: host}
-	if c == analyze.ClientsFiltered || c == analyze.ReturnPathLost || c == analyze.PartialLoss {
-		f.Server = netip.AddrPortFrom(host, vip.Port())
-	}
+	f := exampleFinding(c, vip, host)
 	title, pattern := causeText(c, l)
 	p("%s%s%s\n\n", c, l.colon(), title)
 	p(l.tr("In a capture:\n  %s\n\n", "抓包中的特征：\n  %s\n\n"), pattern)
@@ -82,6 +79,15 @@ func Explain(w io.Writer, c analyze.Cause, vip netip.AddrPort, host netip.Addr, 
 		writeFix(p, fx, "", l)
 	}
 	return bw.Flush()
+}
+
+// exampleFinding is a finding of cause c about the example addresses.
+func exampleFinding(c analyze.Cause, vip netip.AddrPort, host netip.Addr) *analyze.Finding {
+	f := &analyze.Finding{Cause: c, Server: vip, HostAddr: host}
+	if c == analyze.ClientsFiltered || c == analyze.ReturnPathLost || c == analyze.PartialLoss {
+		f.Server = netip.AddrPortFrom(host, vip.Port())
+	}
+	return f
 }
 
 // writeFix writes a fix's steps, commands and verification, indented.

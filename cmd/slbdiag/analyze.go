@@ -143,7 +143,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	res := analyze.Run(ctx, c.cfg, inputs)
 	if c.evidence != "" {
-		if err := writeEvidence(c.evidence, c.files, res); err != nil {
+		if err := writeEvidence(c.evidence, c.files, res, c.opts.Lang); err != nil {
 			return fmt.Errorf("--evidence: %w", err)
 		}
 	}
@@ -186,9 +186,9 @@ func closeInputs(inputs []analyze.Input) {
 }
 
 // writeEvidence copies the frames behind the findings into a pcapng.
-func writeEvidence(name string, files []string, res *analyze.Result) error {
+func writeEvidence(name string, files []string, res *analyze.Result, l report.Lang) error {
 	var picks []capture.Pick
-	for ref, comments := range report.EvidenceComments(res) {
+	for ref, comments := range report.EvidenceComments(res, l) {
 		picks = append(picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
 	}
 	f, err := os.Create(name)
