@@ -85,6 +85,61 @@ func TestGoldenReports(t *testing.T) {
 	}
 }
 
+// zhGolden are the scenarios whose Chinese reports are kept as golden
+// files, <scenario>.zh.<ext>: the seed case and one of each other cause.
+var zhGolden = []string{"seed-strong-host", "lab-linux-before", "lab-dsr-nolistener", "lab-dsr-probes",
+	"lab-dsr-return-lost", "lab-dsr-novip", "outcomes", "truncated"}
+
+// TestGoldenReportsChinese keeps the --lang zh reports of a few scenarios
+// as golden files; the English ones above must not change with them.
+func TestGoldenReportsChinese(t *testing.T) {
+	repoRoot(t)
+	byName := map[string]scenario.Scenario{}
+	for _, s := range replayable() {
+		byName[s.Name] = s
+	}
+	for _, name := range zhGolden {
+		s, ok := byName[name]
+		if !ok {
+			t.Errorf("no scenario %q", name)
+			continue
+		}
+		for _, format := range []string{"text", "json", "markdown", "html"} {
+			t.Run(s.Name+"/"+format, func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				args := append([]string{"analyze", "--lang", "zh"}, analyzeArgs(s, format)[1:]...)
+				err := run(context.Background(), args, nil, &stdout, &stderr)
+				if err != nil && !errors.Is(err, errProblems) {
+					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+				}
+				ext := format
+				if format == "markdown" {
+					ext = "md"
+				}
+				checkGolden(t, filepath.Join("testdata", "golden", s.Name+".zh."+ext), stdout.Bytes())
+			})
+		}
+	}
+}
+
+// checkGolden compares got with a golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run 'go test ./cmd/slbdiag -run TestGoldenReportsChinese -update' to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("report differs from %s (-want +got); if the change is intended, run with -update and review the diff:\n%s", golden, diff)
+	}
+}
+
 // jsonlLine holds the jsonl fields the scenarios state expectations for.
 type jsonlLine struct {
 	File       string `json:"file"`
