@@ -176,6 +176,38 @@ func TestBinary(t *testing.T) {
 		stderr:   []string{"--evidence reads the captures a second time, so it needs files"},
 		noStdout: true,
 	}, {
+		name:   "--lang zh: the report in Chinese, identifiers and commands as they are",
+		args:   []string{"analyze", "--lang", "zh", seed},
+		code:   1,
+		stdout: []string{"问题：", "强主机模型", "原因：strong-host-receive，置信度：高", "| 目的地址", "unanswered", "证据：", "Wireshark 过滤器：ip.dst==192.0.2.10", "netsh interface ipv4 set interface <NIC-IDX> weakhostreceive=enabled", "验证："},
+	}, {
+		name:   "--lang zh json: keys and machine values stay",
+		args:   []string{"analyze", "--lang", "zh", "--format", "json", seed},
+		code:   1,
+		stdout: []string{`"verdict": "问题：`, `"cause": "strong-host-receive"`, `"confidence": "high"`, `"platform": "windows"`, `"unanswered": 3`},
+	}, {
+		name:     "bad --lang",
+		args:     []string{"analyze", "--lang", "fr", seed},
+		code:     2,
+		stderr:   []string{`slbdiag: error: --lang: unknown language "fr" (want one of: en, zh)`, "hint: run 'slbdiag analyze -h'"},
+		noStdout: true,
+	}, {
+		name:   "explain in Chinese",
+		args:   []string{"explain", "--lang", "zh", "strong-host-receive"},
+		code:   0,
+		stdout: []string{"strong-host-receive：发往 VIP 的 SYN 到达主机后被丢弃（强主机模型）", "原因分析：", "Microsoft KM-TEST 环回适配器", "weakhostreceive=enabled", "验证："},
+	}, {
+		name:   "explain lists the causes in Chinese, flag after the command",
+		args:   []string{"explain", "--lang=zh"},
+		code:   0,
+		stdout: []string{"用法：", "client-traffic-filtered", "探测能通过，客户端被过滤"},
+	}, {
+		name:     "explain with a bad --lang",
+		args:     []string{"explain", "strong-host-receive", "--lang", "de"},
+		code:     2,
+		stderr:   []string{`unknown language "de"`, "hint: run 'slbdiag explain' to list the causes"},
+		noStdout: true,
+	}, {
 		name:   "help exits 0",
 		args:   []string{"analyze", "-h"},
 		code:   0,
