@@ -16,6 +16,12 @@ import (
 // (Windows), and no TCP retransmits anything before its minimum RTO
 // (200 ms on Linux, 300 ms on Windows). The window sits well between.
 //
+// So is the number of packets the other side had sent: a copy is logged
+// before anything can answer it, while the same packet sent again after
+// an answer is a new transmission (Linux sends a SYN-ACK on its timer
+// and another for the client's retransmitted SYN a few microseconds
+// later, both with the same TCP timestamp).
+//
 // The TCP timestamp is in the key: a sender stamps each transmission with
 // its clock, so a SYN and its retransmission sent back to back (a load
 // balancer releasing both once it has resolved the backend's address, as
@@ -46,6 +52,14 @@ type dupKey struct {
 	flags        uint8
 	seq, ack     uint32
 	tsval        uint32
+	turn         uint32 // packets seen the other way on this connection before this one
+}
+
+// dirKey is one direction of a connection in one input.
+type dirKey struct {
+	file         int
+	src, dst     netip.Addr
+	sport, dport uint16
 }
 
 type dupEntry struct {
@@ -60,17 +74,19 @@ type dedup struct {
 	head   int                  // recent[head:] are live
 	latest time.Time            // the latest timestamp seen: the clock for expiry
 	copies map[int]int          // copies collapsed, by input
+	turns  map[dirKey]uint32    // packets sent each way, copies not counted
 }
 
 func newDedup() *dedup {
-	return &dedup{seen: make(map[dupKey]time.Time), copies: make(map[int]int)}
+	return &dedup{seen: make(map[dupKey]time.Time), copies: make(map[int]int), turns: make(map[dirKey]uint32)}
 }
 
 // copyOf reports whether p is a copy of a packet seen just before, and
 // remembers it otherwise.
 func (d *dedup) copyOf(p *packet, file int, ts time.Time) bool {
+	back := dirKey{file, p.dst, p.src, p.dport, p.sport}
 	k := dupKey{file: file, src: p.src, dst: p.dst, ipID: p.ipID, ipLen: p.ipLen, proto: p.proto,
-		sport: p.sport, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, tsval: p.tsval}
+		sport: p.sport, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, tsval: p.tsval, turn: d.turns[back]}
 	if ts.After(d.latest) {
 		d.latest = ts
 	}
@@ -81,6 +97,10 @@ func (d *dedup) copyOf(p *packet, file int, ts time.Time) bool {
 	}
 	d.seen[k] = ts
 	d.recent = append(d.recent, dupEntry{k, ts})
+	if len(d.turns) >= 4*maxDupEntries {
+		clear(d.turns) // forgetting turns only lets more copies through as packets
+	}
+	d.turns[dirKey{file, p.src, p.dst, p.sport, p.dport}]++
 	return false
 }
 

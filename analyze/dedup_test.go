@@ -59,6 +59,14 @@ func TestDuplicatesCollapsed(t *testing.T) {
 		want:   []outcomeOf{{client, vip, isn, "unanswered", 2, 1, 0, zeroAddr}},
 		copies: 1,
 	}, {
+		name: "the same SYN-ACK again after the client's retransmitted SYN is a new transmission, not a copy",
+		steps: []step{{0, withTS(synP(client, vip, isn), 1)}, {time.Millisecond, withTS(synAckP(vip, client, isn, sisn), 7)},
+			{time.Second, withTS(synAckP(vip, client, isn, sisn), 8)}, {time.Second + 40*us, withTS(synP(client, vip, isn), 2)},
+			{time.Second + 50*us, withTS(synAckP(vip, client, isn, sisn), 8)}},
+		end:    2 * time.Second,
+		want:   []outcomeOf{{client, vip, isn, "synack-no-ack", 2, 1, 2, vip.Addr()}},
+		copies: 0,
+	}, {
 		name:   "a new IP ID within the window is a new transmission",
 		steps:  []step{{0, syn}, {time.Millisecond, withID(synP(client, vip, isn), 0x1235)}},
 		end:    2 * time.Second,
