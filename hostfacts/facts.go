@@ -1,0 +1,209 @@
+package hostfacts
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// Facts is what one host's configuration says, from the host itself or from
+// a customer's saved command outputs.
+type Facts struct {
+	OS        string // "windows" or "linux"
+	OSVersion string // "10.0.20348", a kernel release, or "" if unknown
+	Source    string // where the facts came from: "this host" or a file name
+
+	Interfaces []Interface
+	// ConfAll and ConfDefault are Linux's net.ipv4.conf.all and .default.
+	ConfAll, ConfDefault IPv4Conf
+	Listeners            []netip.AddrPort // TCP sockets in LISTEN, by local address
+	SSLBindings          []SSLBinding     // HTTP.sys certificate bindings
+	Sites                []Site           // IIS sites and their bindings
+	Firewall             []FirewallProfile
+	// Unread lists what could not be read, and why: a fact not read is
+	// not a fact that is false.
+	Unread []string
+}
+
+// Interface is one network interface of the host.
+type Interface struct {
+	Index       int    // the OS interface index (netsh's Idx); 0 if unknown
+	Name        string // alias: "Ethernet", "以太网", "eth0"
+	Description string // "Microsoft KM-TEST Loopback Adapter"
+	Loopback    bool   // a loopback adapter or lo: owns addresses without answering ARP
+	Addrs       []netip.Prefix
+	IPv4, IPv6  HostModel // Windows: the weak host settings per address family
+	Conf        IPv4Conf  // Linux: this interface's ARP and reverse-path sysctls
+}
+
+// HostModel is Windows' weak host settings of one interface and family.
+type HostModel struct {
+	WeakHostSend, WeakHostReceive Setting
+}
+
+// Setting is an on/off setting that may not have been read.
+type Setting uint8
+
+// Settings.
+const (
+	Unknown Setting = iota
+	Disabled
+	Enabled
+)
+
+func (s Setting) String() string {
+	switch s {
+	case Enabled:
+		return "enabled"
+	case Disabled:
+		return "disabled"
+	}
+	return "unknown"
+}
+
+// IPv4Conf is Linux's per-interface ARP and reverse-path settings; -1 is
+// not read.
+type IPv4Conf struct {
+	ARPIgnore, ARPAnnounce, RPFilter int
+}
+
+// unreadConf is an IPv4Conf nothing was read into.
+var unreadConf = IPv4Conf{ARPIgnore: -1, ARPAnnounce: -1, RPFilter: -1}
+
+// SSLBinding is one HTTP.sys certificate binding.
+type SSLBinding struct {
+	IPPort   netip.AddrPort // 0.0.0.0:443 for all addresses; invalid for a hostname binding
+	Hostname string         // SNI binding: "www.example.com"; "" for an IP binding
+	Port     uint16
+	CertHash string
+}
+
+// Site is an IIS site.
+type Site struct {
+	Name     string
+	ID       int
+	State    string
+	Bindings []SiteBinding
+}
+
+// SiteBinding is one IIS binding: https/*:443:www.example.com.
+type SiteBinding struct {
+	Protocol string
+	Addr     netip.Addr // invalid for "*" (All Unassigned)
+	Port     uint16
+	Host     string
+}
+
+// FirewallProfile is the state of one Windows Firewall profile.
+type FirewallProfile struct {
+	Name string // "Domain", "Private", "Public" (as printed: "域", "专用", "公用" on Chinese Windows)
+	On   Setting
+}
+
+// Owner returns the interface that holds a, or nil.
+func (f *Facts) Owner(a netip.Addr) *Interface {
+	a = a.Unmap().WithZone("")
+	for i := range f.Interfaces {
+		for _, p := range f.Interfaces[i].Addrs {
+			if p.Addr().Unmap().WithZone("") == a {
+				return &f.Interfaces[i]
+			}
+		}
+	}
+	return nil
+}
+
+// ByIndex returns the interface with OS index idx, or nil.
+func (f *Facts) ByIndex(idx int) *Interface {
+	for i := range f.Interfaces {
+		if f.Interfaces[i].Index == idx {
+			return &f.Interfaces[i]
+		}
+	}
+	return nil
+}
+
+// LoopbackAdapters returns the loopback interfaces that can hold a VIP: on
+// Windows a KM-TEST adapter, not the Loopback Pseudo-Interface.
+func (f *Facts) LoopbackAdapters() []*Interface {
+	var out []*Interface
+	for i := range f.Interfaces {
+		if ifc := &f.Interfaces[i]; ifc.Loopback && !isPseudoLoopback(ifc.Name) {
+			out = append(out, ifc)
+		}
+	}
+	return out
+}
+
+// ListensOn reports whether a TCP socket listens on addr:port, bound to
+// the address itself or to all addresses of its family.
+func (f *Facts) ListensOn(addr netip.Addr, port uint16) bool {
+	addr = addr.Unmap()
+	return slices.ContainsFunc(f.Listeners, func(l netip.AddrPort) bool {
+		if l.Port() != port {
+			return false
+		}
+		la := l.Addr()
+		switch {
+		case la.Unmap() == addr:
+			return true
+		case la == netip.IPv4Unspecified():
+			return addr.Is4()
+		case la == netip.IPv6Unspecified():
+			// A [::] socket takes IPv4 too unless IPV6_V6ONLY: /proc
+			// does not say, and dual stack is the default.
+			return true
+		}
+		return false
+	})
+}
+
+// Model returns the host model of ifc for a's family.
+func (ifc *Interface) Model(a netip.Addr) HostModel {
+	if a.Unmap().Is4() {
+		return ifc.IPv4
+	}
+	return ifc.IPv6
+}
+
+// Effective returns the value the Linux kernel acts on for an interface:
+// for arp_ignore, arp_announce and rp_filter the larger of "all" and the
+// interface's own (kernel documentation, ip-sysctl.rst). -1 when neither
+// was read.
+func (f *Facts) Effective(ifc *Interface) IPv4Conf {
+	return IPv4Conf{
+		ARPIgnore:   max(f.ConfAll.ARPIgnore, ifc.Conf.ARPIgnore),
+		ARPAnnounce: max(f.ConfAll.ARPAnnounce, ifc.Conf.ARPAnnounce),
+		RPFilter:    max(f.ConfAll.RPFilter, ifc.Conf.RPFilter),
+	}
+}
+
+// SSLCovers reports whether HTTP.sys has a certificate for ip:port, bound
+// to the address or to all addresses (0.0.0.0 or [::]), or for name on port.
+func (f *Facts) SSLCovers(ap netip.AddrPort, name string) bool {
+	for _, b := range f.SSLBindings {
+		switch {
+		case b.Hostname != "":
+			if name != "" && b.Port == ap.Port() && equalFold(b.Hostname, name) {
+				return true
+			}
+		case b.IPPort.Port() == ap.Port():
+			if a := b.IPPort.Addr(); a.Unmap() == ap.Addr().Unmap() || a.IsUnspecified() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SiteFor returns the IIS site bound to addr:port (by address or All
+// Unassigned), or nil.
+func (f *Facts) SiteFor(addr netip.Addr, port uint16) *Site {
+	for i := range f.Sites {
+		for _, b := range f.Sites[i].Bindings {
+			if b.Port == port && (!b.Addr.IsValid() || b.Addr.Unmap() == addr.Unmap()) {
+				return &f.Sites[i]
+			}
+		}
+	}
+	return nil
+}

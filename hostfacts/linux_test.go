@@ -1,0 +1,83 @@
+package hostfacts
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var cmpIP = cmp.Options{
+	cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
+	cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
+	cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b }),
+}
+
+func aps(ss ...string) []netip.AddrPort {
+	var out []netip.AddrPort
+	for _, s := range ss {
+		out = append(out, netip.MustParseAddrPort(s))
+	}
+	return out
+}
+
+func TestLinuxBundle(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "hostfacts", "linux", "backend.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := FromOutputs("backend.txt", SplitBundle(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Facts{OS: "linux", Source: "backend.txt",
+		ConfAll:     IPv4Conf{ARPIgnore: 0, ARPAnnounce: 0, RPFilter: 0},
+		ConfDefault: IPv4Conf{ARPIgnore: 0, ARPAnnounce: 0, RPFilter: 1},
+		Interfaces: []Interface{
+			{Index: 1, Name: "lo", Loopback: true, Addrs: []netip.Prefix{pfx("127.0.0.1/8"), pfx("192.0.2.10/32"), pfx("::1/128")}, Conf: IPv4Conf{0, 0, 0}},
+			{Index: 2, Name: "eth0", Addrs: []netip.Prefix{pfx("10.0.0.5/24"), pfx("fe80::216:3eff:fe0a:1b2c/64")}, Conf: IPv4Conf{0, 0, 1}},
+		},
+		// ss, then /proc/net/tcp: the same sockets once.
+		Listeners: aps("127.0.0.53:53", "10.0.0.5:443", "0.0.0.0:22", "[::]:22"),
+	}
+	if d := cmp.Diff(want, got, cmpIP); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	vip := netip.MustParseAddr("192.0.2.10")
+	if o := got.Owner(vip); o == nil || o.Name != "lo" {
+		t.Errorf("Owner(VIP) = %v, want lo", o)
+	}
+	if got.ListensOn(vip, 443) || !got.ListensOn(netip.MustParseAddr("10.0.0.5"), 443) || !got.ListensOn(vip, 22) {
+		t.Error("ListensOn: want 10.0.0.5:443 and *:22, not the VIP on 443")
+	}
+	if e := got.Effective(got.ByIndex(2)); e != (IPv4Conf{0, 0, 1}) {
+		t.Errorf("Effective(eth0) = %+v", e)
+	}
+}
+
+func TestParseProcNetTCP6(t *testing.T) {
+	text := "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
+		"   0: 00000000000000000000000000000000:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1 0 100 0 0 10 0\n" +
+		"   1: B80D0120000000000000000010000000:20FB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4 1 0 100 0 0 10 0\n" +
+		"   2: 0000000000000000FFFF00000A02000A:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5 1 0 100 0 0 10 0\n"
+	got, err := ParseProcNetTCP(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(aps("[::]:443", "[2001:db8::10]:8443", "10.0.2.10:443"), got, cmpIP); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if _, err := ParseProcNetTCP("hello\n"); err == nil {
+		t.Error("want an error for text without the header")
+	}
+}
+
+func TestEffectiveTakesTheLarger(t *testing.T) {
+	f := &Facts{ConfAll: IPv4Conf{ARPIgnore: 1, ARPAnnounce: 0, RPFilter: 2}}
+	ifc := &Interface{Conf: IPv4Conf{ARPIgnore: 0, ARPAnnounce: 2, RPFilter: 1}}
+	if got, want := f.Effective(ifc), (IPv4Conf{1, 2, 2}); got != want {
+		t.Errorf("Effective = %+v, want %+v", got, want)
+	}
+}

@@ -1,0 +1,255 @@
+package hostfacts
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// ErrFormat is returned by a parser given text that is not the output it reads.
+var ErrFormat = errors.New("not the expected command output")
+
+// ParseNetshInterfaces reads `netsh interface ipv4 show interfaces`: a
+// table of Idx, Met, MTU, State and Name. The headers are localised, so the
+// columns come from the rule of dashes under them; the name runs to the end
+// of the line and may hold spaces.
+func ParseNetshInterfaces(text string) ([]Interface, error) {
+	cols := 0 // how many columns the rule of dashes shows
+	var out []Interface
+	for _, l := range lines(text) {
+		if cols == 0 {
+			if isDashes(l) && strings.HasPrefix(l, "---") {
+				cols = len(strings.Fields(l))
+			}
+			continue
+		}
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		f := columns(l, cols)
+		if len(f) < 2 || f[len(f)-1] == "" {
+			continue
+		}
+		idx, err := strconv.Atoi(f[0])
+		if err != nil {
+			continue
+		}
+		name := f[len(f)-1]
+		out = append(out, Interface{Index: idx, Name: name, Loopback: isPseudoLoopback(name)})
+	}
+	if cols == 0 || len(out) == 0 {
+		return nil, fmt.Errorf("netsh interface show interfaces: %w", ErrFormat)
+	}
+	return out, nil
+}
+
+// columns splits a row into its first n-1 cells (numbers and a state
+// word, never with spaces) and the name, which runs to the end of the line
+// and may hold spaces. Columns are aligned by display width, which differs
+// from bytes and runes once the name or state is Chinese, so the rule's
+// positions are not used to cut.
+func columns(row string, n int) []string {
+	var cells []string
+	rest := row
+	for len(cells) < n-1 {
+		rest = strings.TrimLeft(rest, " \t")
+		j := strings.IndexAny(rest, " \t")
+		if j < 0 {
+			return nil
+		}
+		cells, rest = append(cells, rest[:j]), rest[j:]
+	}
+	return append(cells, strings.TrimSpace(rest))
+}
+
+// NetshDetail is what `netsh interface ipv4 show interface N` says of one
+// interface.
+type NetshDetail struct {
+	Index int
+	Name  string
+	Model HostModel
+}
+
+// ParseNetshInterface reads `netsh interface ipv4 show interface N` (or
+// ipv6): the header "Interface NAME Parameters" (接口 NAME 参数), IfIndex,
+// and the weak host settings.
+func ParseNetshInterface(text string) (NetshDetail, error) {
+	var d NetshDetail
+	var header string
+	for _, l := range lines(text) {
+		if header == "" && strings.TrimSpace(l) != "" && !isDashes(l) {
+			if _, _, kv := splitKV(l); !kv {
+				header = strings.TrimSpace(l)
+				continue
+			}
+		}
+		label, value, ok := splitKV(l)
+		if !ok {
+			continue
+		}
+		switch {
+		case oneOf(label, lblIfIndex):
+			d.Index, _ = strconv.Atoi(value)
+		case oneOf(label, lblWeakSend):
+			d.Model.WeakHostSend = setting(value)
+		case oneOf(label, lblWeakRecv):
+			d.Model.WeakHostReceive = setting(value)
+		}
+	}
+	d.Name = detailName(header)
+	if d.Index == 0 || d.Model.WeakHostSend == Unknown || d.Model.WeakHostReceive == Unknown {
+		return d, fmt.Errorf("netsh interface show interface: no IfIndex or weak host settings: %w", ErrFormat)
+	}
+	return d, nil
+}
+
+// detailName takes the interface name out of "Interface Ethernet 2
+// Parameters" or "接口 以太网 2 参数".
+func detailName(h string) string {
+	for _, pre := range []string{"Interface ", "接口 "} {
+		h = strings.TrimPrefix(h, pre)
+	}
+	for _, suf := range []string{" Parameters", " 参数"} {
+		h = strings.TrimSuffix(h, suf)
+	}
+	return strings.TrimSpace(h)
+}
+
+// ParseIpconfig reads `ipconfig /all`: one section per adapter, headed
+// "Ethernet adapter NAME:" (以太网适配器 NAME:), with its description and
+// addresses. Addresses come with "(Preferred)" (首选) and IPv6 ones with a
+// zone; an IPv4 address takes its prefix from the Subnet Mask line after it.
+func ParseIpconfig(text string) ([]Interface, error) {
+	var out []Interface
+	var cur *Interface
+	for _, l := range lines(text) {
+		if l == "" {
+			continue
+		}
+		if l[0] != ' ' && l[0] != '\t' {
+			cur = nil
+			if name, ok := adapterHeader(l); ok {
+				out = append(out, Interface{Name: name})
+				cur = &out[len(out)-1]
+			}
+			continue
+		}
+		label, value, ok := splitKV(l)
+		if cur == nil || !ok {
+			continue
+		}
+		switch {
+		case oneOf(label, lblDescription):
+			cur.Description = value
+			cur.Loopback = isLoopbackDescription(value)
+		case oneOf(label, lblSubnetMask):
+			if n := len(cur.Addrs); n > 0 && cur.Addrs[n-1].Addr().Is4() {
+				if bits, ok := maskBits(value); ok {
+					cur.Addrs[n-1] = netip.PrefixFrom(cur.Addrs[n-1].Addr(), bits)
+				}
+			}
+		case strings.Contains(label, "IPv4") || strings.Contains(label, "IPv6") || oneOf(label, []string{"IP Address", "IP 地址"}):
+			if a, ok := ipconfigAddr(value); ok {
+				cur.Addrs = append(cur.Addrs, netip.PrefixFrom(a, a.BitLen()))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("ipconfig /all: no adapter section: %w", ErrFormat)
+	}
+	return out, nil
+}
+
+// adapterHeader recognises "Ethernet adapter Ethernet 2:", "Unknown
+// adapter Loopback:", "以太网适配器 以太网 2:" and returns the name.
+func adapterHeader(l string) (string, bool) {
+	l = strings.TrimSpace(l)
+	if !strings.HasSuffix(l, ":") && !strings.HasSuffix(l, "：") {
+		return "", false
+	}
+	l = strings.TrimSuffix(strings.TrimSuffix(l, ":"), "：")
+	for _, sep := range []string{" adapter ", "适配器 "} {
+		if i := strings.Index(l, sep); i >= 0 {
+			return strings.TrimSpace(l[i+len(sep):]), true
+		}
+	}
+	return "", false
+}
+
+// ipconfigAddr reads "10.0.0.5(Preferred)", "fe80::1%12(首选)".
+func ipconfigAddr(v string) (netip.Addr, bool) {
+	if i := strings.IndexAny(v, "(（"); i >= 0 {
+		v = v[:i]
+	}
+	a, err := netip.ParseAddr(strings.TrimSpace(v))
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.WithZone(""), true
+}
+
+func maskBits(v string) (int, bool) {
+	m, err := netip.ParseAddr(strings.TrimSpace(v))
+	if err != nil || !m.Is4() {
+		return 0, false
+	}
+	b := m.As4()
+	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	bits := 0
+	for n&0x80000000 != 0 {
+		bits++
+		n <<= 1
+	}
+	return bits, n == 0
+}
+
+// ParseNetIPInterface reads `Get-NetIPInterface | Format-List`: blocks of
+// "Property : Value". PowerShell does not localise property names or enum
+// values, so this is the same on every Windows.
+func ParseNetIPInterface(text string) ([]NetIPInterface, error) {
+	var out []NetIPInterface
+	var cur *NetIPInterface
+	for _, l := range lines(text) {
+		label, value, ok := splitKV(l)
+		if !ok {
+			continue
+		}
+		switch label {
+		case "ifIndex":
+			out = append(out, NetIPInterface{})
+			cur = &out[len(out)-1]
+			cur.Index, _ = strconv.Atoi(value)
+		case "InterfaceAlias":
+			if cur != nil {
+				cur.Alias = value
+			}
+		case "AddressFamily":
+			if cur != nil {
+				cur.IPv6 = value == "IPv6"
+			}
+		case "WeakHostSend":
+			if cur != nil {
+				cur.Model.WeakHostSend = setting(value)
+			}
+		case "WeakHostReceive":
+			if cur != nil {
+				cur.Model.WeakHostReceive = setting(value)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("Get-NetIPInterface: no ifIndex: %w", ErrFormat)
+	}
+	return out, nil
+}
+
+// NetIPInterface is one Get-NetIPInterface object: an interface in one
+// address family.
+type NetIPInterface struct {
+	Index int
+	Alias string
+	IPv6  bool
+	Model HostModel
+}

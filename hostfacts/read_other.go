@@ -1,0 +1,7 @@
+//go:build !windows
+
+package hostfacts
+
+import "context"
+
+func readWindows(context.Context) (*Facts, error) { return nil, ErrUnsupported }
