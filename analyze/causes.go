@@ -233,9 +233,12 @@ func (d *diagnosis) vipAnswersARP() []Finding {
 				Filter: fmt.Sprintf("arp.src.proto_ipv4==%s && eth.src==%s", vip, mac)}
 			sub := Destination{Server: dest.Server, SynMACs: []string{mac}}
 			if host, _, ok := d.hostByMAC(&sub); ok {
-				e.Addr = host
+				// The MAC sends packets: a host, not a router's proxy ARP.
 				f.Confidence = High
 				d.setHost(&f, host)
+				if host != vip {
+					e.Addr = host // name it by its own address, not the VIP
+				}
 			}
 			f.Evidence = append(f.Evidence, e)
 			fs = append(fs, f)

@@ -20,7 +20,7 @@ const (
 
 // Causes lists the causes slbdiag recognises, in the order explain shows them.
 func Causes() []Cause {
-	return []Cause{StrongHostReceive, WeakHostSend, NoListenerOnVIP, ClientsFiltered, ReturnPathLost, NoTrafficToVIP, PartialLoss}
+	return []Cause{StrongHostReceive, WeakHostSend, NoListenerOnVIP, TLSBindingMissing, ClientsFiltered, ReturnPathLost, VIPAnswersARP, NoTrafficToVIP, PartialLoss}
 }
 
 // Confidence is how sure a finding is.

@@ -48,6 +48,10 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 		win, lin = returnWindows(f, l), returnLinux(f, l)
 	case analyze.NoTrafficToVIP:
 		win, lin = forwardingWindows(f, l), forwardingLinux(f, l)
+	case analyze.TLSBindingMissing:
+		win, lin = tlsWindows(f, l), tlsLinux(f, l)
+	case analyze.VIPAnswersARP:
+		win, lin = arpWindows(f, l), arpLinux(f, l)
 	default:
 		return nil
 	}
@@ -59,6 +63,13 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 		vipFlag, f.Server.Port(), f.Server),
 		fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。所有发往 %s 的连接尝试都应为 completed。",
 			vipFlag, f.Server.Port(), f.Server))
+	if f.Cause == analyze.TLSBindingMissing || f.Cause == analyze.VIPAnswersARP {
+		// The handshakes already complete: success is the finding gone.
+		verify = l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. It should report no %s finding.",
+			vipFlag, f.Server.Port(), f.Cause),
+			fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。结果中不应再出现 %s。",
+				vipFlag, f.Server.Port(), f.Cause))
+	}
 	win.Verify, lin.Verify = verify, verify
 	if f.HostOS == analyze.OSLinux {
 		return []Fix{lin, win}
@@ -110,6 +121,10 @@ func why(f *analyze.Finding, l Lang) string {
 			fmt.Sprintf("抓包位置能看到这台主机的流量（发往 %s 的握手都能完成），但其中没有任何发往 VIP %s 的 SYN。"+
 				"负载均衡器把 VIP 的连接发给了其他后端，或者根本没有转发：它可能认为这台后端不健康（健康检查探测失败，或探测的是另一个端口），"+
 				"这台后端可能不在后端服务器组中或权重为 0，也可能是负载均衡器前面的安全组丢弃了客户端流量。", addrOrNone(f.HostAddr), f.Server.Addr()))
+	case analyze.TLSBindingMissing:
+		return whyTLS(f, l)
+	case analyze.VIPAnswersARP:
+		return whyARP(f, l)
 	case analyze.PartialLoss:
 		return l.tr(fmt.Sprintf("Some SYNs to %s were answered and others were not. The host model decides per destination address, all or nothing, so it cannot be the cause. "+
 			"A full SYN backlog (the service is slow to accept), packet loss on the way in, or a rate limit drops some SYNs.", f.Server),

@@ -49,6 +49,7 @@ type jsonSummary struct {
 	Outcomes         map[string]int `json:"outcomes"`
 	ProbeNets        []string       `json:"probe_nets"`
 	ProbeOutcomes    map[string]int `json:"probe_outcomes"`
+	CapturePoint     *jsonPoint     `json:"capture_point,omitempty"`
 	MidstreamPackets int            `json:"midstream_packets"`
 	MidstreamConns   int            `json:"midstream_connections"`
 }
@@ -145,6 +146,13 @@ func jsonSummaryOf(r *analyze.Result, l Lang) jsonSummary {
 		js.Start, js.End = timestamp(s.Start), timestamp(s.End)
 	}
 	js.ProbeOutcomes = outcomeMap(s.ProbeCounts)
+	if cp := r.CapturePoint; cp.SynSample > 0 {
+		js.CapturePoint = &jsonPoint{Place: string(cp.Place), Host: addrOrNone(cp.Host), HostTTL: cp.HostTTL, SynTTL: cp.SynTTL,
+			Text: capturePoint(cp, l)}
+		if cp.Place == analyze.PlaceUnknown {
+			js.CapturePoint.Place = "unknown"
+		}
+	}
 	js.ProbeNets = []string{}
 	for _, p := range r.ProbeNets {
 		js.ProbeNets = append(js.ProbeNets, p.String())
@@ -253,4 +261,12 @@ func JSONL(w io.Writer, r *analyze.Result, _ Options) error {
 		}
 	}
 	return nil
+}
+
+type jsonPoint struct {
+	Place   string `json:"place"` // backend, client, path, lan or unknown
+	Host    string `json:"host,omitempty"`
+	HostTTL uint8  `json:"host_ttl,omitempty"`
+	SynTTL  uint8  `json:"syn_ttl"`
+	Text    string `json:"text"`
 }

@@ -137,6 +137,10 @@ func headline(f *analyze.Finding, l Lang) string {
 			f.Server.Addr(), addrOrNone(f.HostAddr)),
 			fmt.Sprintf("抓包中没有任何发往 VIP %s 的 SYN，而发往本机地址 %s 的握手都能完成：负载均衡器没有把 VIP 的流量转发到这台主机。",
 				f.Server.Addr(), addrOrNone(f.HostAddr)))
+	case analyze.TLSBindingMissing:
+		s = headlineTLS(f, l)
+	case analyze.VIPAnswersARP:
+		s = headlineARP(f, l)
 	default:
 		s = l.tr(fmt.Sprintf("%s at %s.", f.Cause, f.Server), fmt.Sprintf("%s：%s。", f.Server, f.Cause))
 	}
@@ -146,6 +150,9 @@ func headline(f *analyze.Finding, l Lang) string {
 
 // evidenceText says what one piece of evidence shows.
 func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	if s, ok := evidenceTLSARP(f, e, l); ok {
+		return s
+	}
 	switch e.Kind {
 	case analyze.EvSynsUnanswered:
 		return l.tr(fmt.Sprintf("%s to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),

@@ -46,6 +46,9 @@ type packet struct {
 	// icmp, when set, makes this an ICMP (ICMPv6) destination unreachable
 	// from src.Addr() that quotes the packet it points at.
 	icmp *packet
+
+	// arp, when set, makes this an ARP packet on Ethernet instead of IP.
+	arp *layers.ARP
 }
 
 // frame is one packet in a capture file, with its time and framing.
@@ -170,10 +173,15 @@ func (c *conn) unreachable(at time.Duration, router side, l link) {
 // handshake is a complete handshake with a request: SYN, SYN-ACK after
 // rtt, ACK and data right after.
 func (c *conn) handshake(at, rtt time.Duration) {
+	c.open(at, rtt)
+	c.request(at + rtt + 200*time.Microsecond)
+}
+
+// open is the three-way handshake alone: SYN, SYN-ACK after rtt, ACK.
+func (c *conn) open(at, rtt time.Duration) {
 	c.syn(at)
 	c.synAck(at + rtt)
 	c.ack(at + rtt + 100*time.Microsecond)
-	c.request(at + rtt + 200*time.Microsecond)
 }
 
 // expectation is an Expect whose frame number is known once the file is
@@ -193,3 +201,51 @@ func mac(s string) net.HardwareAddr {
 }
 
 func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+
+// arpReply is mac answering ARP for ip (or, gratuitous, announcing it to
+// everyone): how a host claims an address on the LAN.
+func arpReply(mac net.HardwareAddr, ip netip.Addr, to net.HardwareAddr, toIP netip.Addr, gratuitous bool) packet {
+	a := &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+		Operation: layers.ARPReply, SourceHwAddress: mac, SourceProtAddress: ip.AsSlice(), DstHwAddress: to, DstProtAddress: toIP.AsSlice()}
+	if gratuitous {
+		a.Operation, a.DstHwAddress, a.DstProtAddress = layers.ARPRequest, make([]byte, 6), ip.AsSlice()
+	}
+	return packet{arp: a}
+}
+
+// clientHello is a minimal TLS 1.2 ClientHello record asking for sni,
+// built by hand so that it is the same bytes with every Go version.
+func clientHello(sni string) []byte {
+	ext := []byte{0, 0} // server_name
+	name := append([]byte{0, byte(len(sni))}, sni...)
+	list := append([]byte{0}, name...) // host_name
+	list = append([]byte{byte(len(list) >> 8), byte(len(list))}, list...)
+	ext = append(ext, byte(len(list)>>8), byte(len(list)))
+	ext = append(ext, list...)
+	body := []byte{3, 3}                     // client_version TLS 1.2
+	body = append(body, make([]byte, 32)...) // random
+	body = append(body, 0)                   // no session id
+	body = append(body, 0, 4, 0xc0, 0x2f, 0x13, 0x01)
+	body = append(body, 1, 0) // null compression
+	body = append(body, byte(len(ext)>>8), byte(len(ext)))
+	body = append(body, ext...)
+	hs := append([]byte{1, 0, byte(len(body) >> 8), byte(len(body))}, body...)
+	return append([]byte{22, 3, 1, byte(len(hs) >> 8), byte(len(hs))}, hs...)
+}
+
+// hello sends the client's ClientHello after the handshake.
+func (c *conn) hello(at time.Duration, sni string) {
+	c.toServer(at, psh|ack, c.isn+1, c.sisn+1, clientHello(sni))
+}
+
+// closeAfterHello is the server resetting the connection right after the
+// client's hello of n bytes, as HTTP.sys does without a certificate.
+func (c *conn) closeAfterHello(at time.Duration, n int) {
+	c.f.add(at, c.s2c, packet{src: c.s.addr, dst: c.c.addr, ttl: c.s.ttl, flags: rst | ack, seq: c.sisn + 1, ack: c.isn + 1 + uint32(n)})
+}
+
+// serverHello is the server answering the hello with data.
+func (c *conn) serverHello(at time.Duration, n int) {
+	c.f.add(at, c.s2c, packet{src: c.s.addr, dst: c.c.addr, ttl: c.s.ttl, flags: psh | ack, seq: c.sisn + 1, ack: c.isn + 1 + uint32(n),
+		payload: []byte{22, 3, 3, 0, 4, 2, 0, 0, 0}})
+}

@@ -13,6 +13,9 @@ import (
 
 // serialize turns a frame into the bytes a capture holds.
 func serialize(fr *frame) ([]byte, error) {
+	if a := fr.pkt.arp; a != nil {
+		return frameWith(nil, &layers.Ethernet{SrcMAC: fr.link.src, DstMAC: fr.link.dst, EthernetType: layers.EthernetTypeARP}, a)
+	}
 	ip, err := ipBytes(&fr.pkt)
 	if err != nil {
 		return nil, err
