@@ -130,7 +130,26 @@ func (a *analyzer) lateWarnings(r *Result) []Warning {
 	if n := r.Summary.Counts[Pending]; n > 0 {
 		ws = append(ws, Warning{Kind: WarnPending, File: -1, Count: n, Detail: a.cfg.Grace.String()})
 	}
+	if oneSided(r) {
+		ws = append(ws, Warning{Kind: WarnOneSided, File: -1, Count: r.Summary.SynPackets})
+	}
 	return ws
+}
+
+// oneSided reports a capture with SYNs and not one packet from any
+// server: nothing answered, or the capture sees one direction only (a
+// filter such as 'dst port 443', or a mirror of inbound traffic), and
+// then "unanswered" may be wrong.
+func oneSided(r *Result) bool {
+	if r.Summary.SynPackets == 0 {
+		return false
+	}
+	for _, d := range r.Destinations {
+		if d.Sent > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func single(port uint16, ok bool) uint16 {

@@ -94,4 +94,5 @@ const (
 	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
 	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
 	WarnDrops       WarningKind = "capture-drops"        // live: the kernel or Npcap dropped packets; Count is how many
+	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 )

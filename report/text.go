@@ -92,6 +92,9 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnDuplicates:
 		return l.tr(fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", file, count(w.Count, "copy", "copies"), w.Detail),
 			fmt.Sprintf("%s 把同一个包记录了多次（pktmon 会在协议栈的每个组件各记一次，SPAN 端口也会重复）：与原包相隔 %s 以内的 %d 个副本已合并，不计为重传。帧号仍按所有副本计数。", file, w.Detail, w.Count))
+	case analyze.WarnOneSided:
+		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
+			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
 	case analyze.WarnDrops:
 		return l.tr(fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail),
 			fmt.Sprintf("抓包过程中丢了 %d 个包（%s）：SYN 或应答可能缺失，一些实际有应答的连接尝试可能显示为没有应答。请用更精确的 -f 过滤器或更小的 -s 抓包长度重新抓包。", w.Count, w.Detail))
