@@ -61,6 +61,9 @@ type Finding struct {
 	// Missing lists the evidence that was not observed and would raise the
 	// confidence. Not observed is not the same as observed to be absent.
 	Missing []EvidenceKind
+	// Host is what the host's own configuration says (ApplyFacts); nil
+	// without host facts.
+	Host *HostConfig
 }
 
 // EvidenceKind names one kind of observation.
@@ -98,6 +101,7 @@ type Evidence struct {
 	Addr   netip.Addr // the other address involved, if any
 	MAC    string     // the MAC involved, if any
 	Names  []string   // the TLS server names (SNI) involved, if any
+	Fact   *Fact      // for host-fact evidence: what the configuration shows
 }
 
 // OSHint is the operating system a TTL suggests. It is a hint: TTLs can

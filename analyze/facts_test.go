@@ -1,0 +1,200 @@
+package analyze
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/hostfacts"
+)
+
+// runCapture analyses one bundled capture.
+func runCapture(t *testing.T, name string, cfg Config) *Result {
+	t.Helper()
+	f, err := capture.Open(filepath.Join(pcapsDir, name), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg.Ports, _ = ParsePorts("443")
+	if cfg.Grace == 0 {
+		cfg.Grace = DefaultGrace
+	}
+	return Run(context.Background(), cfg, []Input{{Name: name, Format: f.Format, Source: f}})
+}
+
+func windowsFacts(t *testing.T, locale, file string) *hostfacts.Facts {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "hostfacts", "windows", locale, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := hostfacts.FromOutputs(file, hostfacts.SplitBundle(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func finding(t *testing.T, r *Result, c Cause) *Finding {
+	t.Helper()
+	for i := range r.Findings {
+		if r.Findings[i].Cause == c {
+			return &r.Findings[i]
+		}
+	}
+	t.Fatalf("no %s finding in %d findings", c, len(r.Findings))
+	return nil
+}
+
+// factKinds lists the host-fact evidence of f, in order.
+func factKinds(f *Finding) []EvidenceKind {
+	var ks []EvidenceKind
+	for _, e := range f.Evidence {
+		if e.Fact != nil {
+			ks = append(ks, e.Kind)
+		}
+	}
+	return ks
+}
+
+// TestFactsStrongHostReceive: the seed capture (SYNs to the VIP dropped at
+// the Windows backend 10.0.0.5) with each sample of that backend's
+// configuration. The facts confirm the cause and name interface 12, or,
+// with the weak host model already set up, contradict it.
+func TestFactsStrongHostReceive(t *testing.T) {
+	base := runCapture(t, "seed-strong-host.pcapng", Config{})
+	if f := finding(t, base, StrongHostReceive); f.Host != nil || len(factKinds(f)) != 0 {
+		t.Fatalf("without facts the finding has host facts: %+v", f)
+	}
+	eth := HostIface{Index: 12, Name: "Ethernet"}
+	for _, tc := range []struct {
+		locale, file string
+		confidence   Confidence
+		kinds        []EvidenceKind
+		host         HostConfig
+	}{
+		{"en", "before.txt", High, []EvidenceKind{EvFactVIPNowhere, EvFactWeakRecvOff},
+			HostConfig{Source: "before.txt", OS: "windows", NIC: eth}},
+		{"zh", "before.txt", High, []EvidenceKind{EvFactVIPNowhere, EvFactWeakRecvOff},
+			HostConfig{Source: "before.txt", OS: "windows", NIC: HostIface{12, "以太网"}}},
+		{"zh", "half.txt", High, []EvidenceKind{EvFactVIPOnLoopback, EvFactWeakRecvOff},
+			HostConfig{Source: "half.txt", OS: "windows", NIC: HostIface{12, "以太网"}, Loopback: HostIface{14, "环回"}}},
+		// Weak host set up: the host model is not what drops the SYNs.
+		// HTTP.sys has no certificate for 192.0.2.10:443, and Windows
+		// Firewall is on in every profile: where to look instead.
+		{"en", "after.txt", Low, []EvidenceKind{EvFactVIPOnLoopback, EvFactHostModelReady, EvFactNoCertificate, EvFactFirewallOn, EvFactFirewallOn, EvFactFirewallOn},
+			HostConfig{Source: "after.txt", OS: "windows", NIC: eth, Loopback: HostIface{14, "Loopback"}}},
+	} {
+		r := runCapture(t, "seed-strong-host.pcapng", Config{})
+		ApplyFacts(r, windowsFacts(t, tc.locale, tc.file))
+		f := finding(t, r, StrongHostReceive)
+		if f.Confidence != tc.confidence {
+			t.Errorf("%s/%s: confidence %s, want %s", tc.locale, tc.file, f.Confidence, tc.confidence)
+		}
+		if d := cmp.Diff(tc.kinds, factKinds(f)); d != "" {
+			t.Errorf("%s/%s: host-fact evidence (-want +got):\n%s", tc.locale, tc.file, d)
+		}
+		if f.Host == nil || *f.Host != tc.host {
+			t.Errorf("%s/%s: host %+v, want %+v", tc.locale, tc.file, f.Host, tc.host)
+		}
+		for _, e := range f.Evidence {
+			if e.Kind == EvFactWeakRecvOff && e.Fact.Iface.Index != 12 {
+				t.Errorf("%s/%s: weakhostreceive evidence about %+v, want interface 12", tc.locale, tc.file, e.Fact.Iface)
+			}
+		}
+	}
+}
+
+func linuxFacts() *hostfacts.Facts {
+	off := hostfacts.IPv4Conf{ARPIgnore: 0, ARPAnnounce: 0, RPFilter: 0}
+	return &hostfacts.Facts{OS: "linux", Source: "test", ConfAll: off, ConfDefault: off,
+		Interfaces: []hostfacts.Interface{
+			{Index: 1, Name: "lo", Loopback: true, Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8"), netip.MustParsePrefix("192.0.2.10/32")}, Conf: off},
+			{Index: 2, Name: "b0", Addrs: []netip.Prefix{netip.MustParsePrefix("10.2.0.2/24")}, Conf: off},
+		},
+		Listeners: []netip.AddrPort{netip.MustParseAddrPort("10.2.0.2:443"), netip.MustParseAddrPort("0.0.0.0:22")},
+	}
+}
+
+// TestFactsNoListener: the lab's backend refuses SYNs to the VIP; its
+// listeners show nothing bound to the VIP or to all addresses on 443.
+func TestFactsNoListener(t *testing.T) {
+	cfg := Config{VIPs: PrefixSet{netip.MustParsePrefix("192.0.2.10/32")}}
+	r := runCapture(t, "lab-dsr-nolistener.pcap", cfg)
+	before := *finding(t, r, NoListenerOnVIP)
+	ApplyFacts(r, linuxFacts())
+	f := finding(t, r, NoListenerOnVIP)
+	if f.Confidence != High || len(f.Missing) != 0 {
+		t.Errorf("confidence %s, missing %v; want high, nothing missing (was %s)", f.Confidence, f.Missing, before.Confidence)
+	}
+	want := []netip.AddrPort{netip.MustParseAddrPort("10.2.0.2:443")}
+	last := f.Evidence[len(f.Evidence)-1]
+	if last.Kind != EvFactNoListener || !cmp.Equal(want, last.Fact.Listeners, cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })) {
+		t.Errorf("last evidence %+v, want %s with listeners %v", last, EvFactNoListener, want)
+	}
+
+	// A listener on all addresses takes the VIP: the facts do not confirm.
+	r = runCapture(t, "lab-dsr-nolistener.pcap", cfg)
+	facts := linuxFacts()
+	facts.Listeners = append(facts.Listeners, netip.MustParseAddrPort("0.0.0.0:443"))
+	ApplyFacts(r, facts)
+	if f := finding(t, r, NoListenerOnVIP); f.Confidence != before.Confidence || len(factKinds(f)) != 0 {
+		t.Errorf("with 0.0.0.0:443 listening: confidence %s, facts %v; want %s and none", f.Confidence, factKinds(f), before.Confidence)
+	}
+}
+
+// TestFactsARP: a backend answering ARP for the VIP, with the VIP on lo
+// and arp_ignore 0: the facts explain the capture.
+func TestFactsARP(t *testing.T) {
+	r := &Result{Findings: []Finding{{Cause: VIPAnswersARP, Confidence: Medium, Server: netip.MustParseAddrPort("192.0.2.10:443"), HostAddr: netip.MustParseAddr("10.2.0.2")}}}
+	ApplyFacts(r, linuxFacts())
+	f := &r.Findings[0]
+	if f.Confidence != High {
+		t.Errorf("confidence %s, want high", f.Confidence)
+	}
+	if d := cmp.Diff([]EvidenceKind{EvFactVIPOnLoopback, EvFactARPIgnore, EvFactARPAnnounce}, factKinds(f)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if f.Evidence[1].Fact.Iface != (HostIface{2, "b0"}) {
+		t.Errorf("arp_ignore evidence about %+v, want b0", f.Evidence[1].Fact.Iface)
+	}
+
+	fixed := linuxFacts()
+	fixed.ConfAll.ARPIgnore, fixed.ConfAll.ARPAnnounce = 1, 2
+	r.Findings[0] = Finding{Cause: VIPAnswersARP, Confidence: Medium, Server: netip.MustParseAddrPort("192.0.2.10:443"), HostAddr: netip.MustParseAddr("10.2.0.2")}
+	ApplyFacts(r, fixed)
+	if f := &r.Findings[0]; f.Confidence != Medium || len(factKinds(f)) != 1 {
+		t.Errorf("with arp_ignore=1 arp_announce=2 in all: %s %v; want medium and only the VIP on lo", f.Confidence, factKinds(f))
+	}
+}
+
+func TestCheckHost(t *testing.T) {
+	vip := netip.MustParseAddr("192.0.2.10")
+	causes := func(fs []Finding) []Cause {
+		var cs []Cause
+		for _, f := range fs {
+			cs = append(cs, f.Cause)
+		}
+		return cs
+	}
+	for _, tc := range []struct {
+		name  string
+		facts *hostfacts.Facts
+		want  []Cause
+	}{
+		{"en/before", windowsFacts(t, "en", "before.txt"), []Cause{StrongHostReceive}},
+		{"zh/half", windowsFacts(t, "zh", "half.txt"), []Cause{StrongHostReceive}},
+		{"en/after", windowsFacts(t, "en", "after.txt"), nil},
+		{"linux", linuxFacts(), []Cause{NoListenerOnVIP, VIPAnswersARP}},
+	} {
+		if d := cmp.Diff(tc.want, causes(CheckHost(tc.facts, vip, 443))); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
+		}
+	}
+}
