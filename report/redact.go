@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -59,6 +60,43 @@ func Redact(r *analyze.Result) *analyze.Result {
 		f.Evidence = slices.Clone(f.Evidence)
 		for j := range f.Evidence {
 			f.Evidence[j].Addr = swap(f.Evidence[j].Addr)
+		}
+	}
+	return &out
+}
+
+// RedactNames returns a copy of r in which every TLS server name (SNI) is
+// replaced by a stand-in (name-1.invalid, name-2.invalid, … in order of
+// first appearance), the same for the same name everywhere. Use it with
+// Redact when the customer's host names must not leave the ticket.
+func RedactNames(r *analyze.Result) *analyze.Result {
+	out := *r
+	alias := map[string]string{}
+	swap := func(n string) string {
+		if n == "" {
+			return n
+		}
+		if a, ok := alias[n]; ok {
+			return a
+		}
+		a := fmt.Sprintf("name-%d.invalid", len(alias)+1)
+		alias[n] = a
+		return a
+	}
+	out.Attempts = slices.Clone(r.Attempts)
+	for i := range out.Attempts {
+		out.Attempts[i].SNI = swap(out.Attempts[i].SNI)
+	}
+	out.Findings = slices.Clone(r.Findings)
+	for i := range out.Findings {
+		f := &out.Findings[i]
+		f.Evidence = slices.Clone(f.Evidence)
+		for j := range f.Evidence {
+			e := &f.Evidence[j]
+			e.Names = slices.Clone(e.Names)
+			for k := range e.Names {
+				e.Names[k] = swap(e.Names[k])
+			}
 		}
 	}
 	return &out

@@ -57,3 +57,24 @@ func TestRedactHidesClients(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactNames hides the server names of the TLS capture everywhere,
+// one stand-in per name.
+func TestRedactNames(t *testing.T) {
+	r := RedactNames(analyzeFile(t, filepath.Join("..", "testdata", "pcaps", "tls-binding.pcapng")))
+	for _, name := range FormatNames() {
+		render, _ := Lookup(name)
+		var b bytes.Buffer
+		if err := render(&b, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, sni := range []string{"shop.example.com", "www.example.com"} {
+			if bytes.Contains(b.Bytes(), []byte(sni)) {
+				t.Errorf("--format %s: %s is still in the report", name, sni)
+			}
+		}
+		if name == "text" && (!bytes.Contains(b.Bytes(), []byte("SNI name-1.invalid")) || !bytes.Contains(b.Bytes(), []byte("SNI name-2.invalid"))) {
+			t.Errorf("the stand-ins are missing:\n%s", b.String())
+		}
+	}
+}

@@ -17,13 +17,14 @@ import (
 
 // analyzeCmd is a checked `slbdiag analyze` command line.
 type analyzeCmd struct {
-	files    []string
-	cfg      analyze.Config
-	render   report.Renderer
-	opts     report.Options
-	redact   bool   // replace client addresses in the report
-	evidence string // write the packets behind the findings here
-	output   string // "" is stdout
+	files       []string
+	cfg         analyze.Config
+	render      report.Renderer
+	opts        report.Options
+	redact      bool   // replace client addresses in the report
+	redactNames bool   // replace TLS server names in the report
+	evidence    string // write the packets behind the findings here
+	output      string // "" is stdout
 }
 
 func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
@@ -42,6 +43,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
 	evidence := fs.String("evidence", "", "write the packets behind each finding to this pcapng, each with a comment saying what it shows")
 	redact := fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
+	redactNames := fs.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format")
 
 	var files []string
 	for {
@@ -58,7 +60,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.redact = *redact
+	c.redact, c.redactNames = *redact, *redactNames
 	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
 		return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--lang: %v", err)}
 	}
@@ -149,6 +151,9 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	if c.redact {
 		res = report.Redact(res)
+	}
+	if c.redactNames {
+		res = report.RedactNames(res)
 	}
 	if err := c.render(out, res, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
