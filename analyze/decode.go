@@ -31,8 +31,14 @@ type packet struct {
 	sport, dport uint16
 	flags        uint8
 	seq, ack     uint32
-	payload      []byte // the TCP payload; valid until the next frame
+	payload      []byte // the TCP payload; valid until the next frame, nil once settled
 	tsval        uint32 // the TCP timestamp option's value, 0 without one
+	// settlePayload sums the payload up in these, so that a packet handed
+	// to another goroutine keeps no reference to its frame's buffer:
+	// its length, whether it is a TLS ClientHello, and the name it asks for.
+	payloadLen int
+	hello      bool
+	sni        string
 
 	// isARP is set for ARP replies and gratuitous ARP: a MAC claiming an
 	// IPv4 address.
@@ -122,6 +128,18 @@ const linkTypeRawBSD layers.LinkType = 12
 // Decoding errors of inner layers (truncated frames) keep what was decoded.
 func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	*p = packet{}
+	if lt == layers.LinkTypeEthernet {
+		if ip, ok := fastEthernet(data, p); ok {
+			return ip
+		}
+		*p = packet{}
+	}
+	return d.decodeLayers(lt, data, p)
+}
+
+// decodeLayers is decode with gopacket's layers, for every frame the fast
+// path leaves alone.
+func (d *decoder) decodeLayers(lt layers.LinkType, data []byte, p *packet) bool {
 	parser := d.parsers[firstLayer(lt, data)]
 	if parser == nil {
 		return false
@@ -222,6 +240,19 @@ func (d *decoder) truncatedTCP(p *packet) {
 	p.seq = binary.BigEndian.Uint32(b[4:8])
 	p.ack = binary.BigEndian.Uint32(b[8:12])
 	p.flags = b[13] & (flagFIN | flagSYN | flagRST | flagACK)
+}
+
+// settlePayload notes the TCP payload's length and whether it is a
+// ClientHello, and lets go of the payload.
+func (p *packet) settlePayload() {
+	if p.payload == nil {
+		return
+	}
+	p.payloadLen = len(p.payload)
+	if p.payloadLen > 0 {
+		p.sni, p.hello = parseClientHello(p.payload)
+	}
+	p.payload = nil
 }
 
 func tcpFlags(t *layers.TCP) uint8 {

@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"net/netip"
+	"encoding/binary"
 	"time"
 )
 
@@ -15,6 +15,12 @@ import (
 // later: a SYN is first retransmitted after 1 s (RFC 6298; Linux) or 3 s
 // (Windows), and no TCP retransmits anything before its minimum RTO
 // (200 ms on Linux, 300 ms on Windows). The window sits well between.
+//
+// So is the number of packets the other side had sent: a copy is logged
+// before anything can answer it, while the same packet sent again after
+// an answer is a new transmission (Linux sends a SYN-ACK on its timer
+// and another for the client's retransmitted SYN a few microseconds
+// later, both with the same TCP timestamp).
 //
 // So is the number of packets the other side had sent: a copy is logged
 // before anything can answer it, while the same packet sent again after
@@ -42,24 +48,68 @@ const maxDupEntries = 1 << 14
 // not all share: the IP header's identity and length, and the TCP header
 // fields the tracker reads. MACs and link types are left out, because
 // pktmon logs the same packet with an Ethernet header at the NIC and
-// without one above it.
+// without one above it. Addresses are kept as 16 bytes and a family bit
+// each, so the key holds no pointer and compares as plain memory.
 type dupKey struct {
-	file         int
-	src, dst     netip.Addr
-	ipID, ipLen  uint16
-	proto        uint8
-	sport, dport uint16
-	flags        uint8
+	src, dst     [16]byte
 	seq, ack     uint32
 	tsval        uint32
+	file         int32
+	ipID, ipLen  uint16
+	sport, dport uint16
+	proto, flags uint8
+	family       uint8  // bit 0: src is IPv4; bit 1: dst is IPv4; bit 2: file does not fit in int32
 	turn         uint32 // packets seen the other way on this connection before this one
 }
 
-// dirKey is one direction of a connection in one input.
+// dirKey is one direction of a connection in one input, kept as plain
+// memory like dupKey.
 type dirKey struct {
-	file         int
-	src, dst     netip.Addr
+	src, dst     [16]byte
+	file         int32
 	sport, dport uint16
+	family       uint8
+}
+
+// dir is k's direction; back is the other one.
+func (k *dupKey) dir(back bool) dirKey {
+	if back {
+		f := k.family&4 | k.family&1<<1 | k.family&2>>1
+		return dirKey{src: k.dst, dst: k.src, file: k.file, sport: k.dport, dport: k.sport, family: f}
+	}
+	return dirKey{src: k.src, dst: k.dst, file: k.file, sport: k.sport, dport: k.dport, family: k.family}
+}
+
+func newDupKey(p *packet, file int) dupKey {
+	k := dupKey{src: p.src.As16(), dst: p.dst.As16(), seq: p.seq, ack: p.ack, tsval: p.tsval, file: int32(file),
+		ipID: p.ipID, ipLen: p.ipLen, sport: p.sport, dport: p.dport, proto: p.proto, flags: p.flags}
+	if p.src.Is4() {
+		k.family |= 1
+	}
+	if p.dst.Is4() {
+		k.family |= 2
+	}
+	if int(k.file) != file {
+		k.family |= 4 // never equal to a key of a file that fits
+	}
+	return k
+}
+
+// hash mixes the key's words (multiply and xor-shift, as in wyhash); it
+// only spreads keys over the table: equality is checked on the whole key.
+func (k *dupKey) hash() uint64 {
+	const m = 0x9E3779B97F4A7C15
+	h := uint64(k.family) | uint64(k.proto)<<8 | uint64(k.flags)<<16 | uint64(k.sport)<<32 | uint64(k.dport)<<48
+	for _, w := range [...]uint64{
+		binary.LittleEndian.Uint64(k.src[:8]), binary.LittleEndian.Uint64(k.src[8:]),
+		binary.LittleEndian.Uint64(k.dst[:8]), binary.LittleEndian.Uint64(k.dst[8:]),
+		uint64(k.seq) | uint64(k.ack)<<32, uint64(k.tsval) | uint64(uint32(k.file))<<32,
+		uint64(k.ipID) | uint64(k.ipLen)<<16 | uint64(k.turn)<<32,
+	} {
+		h = (h ^ w) * m
+		h ^= h >> 32
+	}
+	return h
 }
 
 type dupEntry struct {
@@ -67,61 +117,116 @@ type dupEntry struct {
 	ts  time.Time
 }
 
+// Sizes of dedup's table: the ring holds every packet remembered, the
+// index four slots per packet, so probes stay short.
+const (
+	dupRing  = maxDupEntries
+	dupSlots = 4 * dupRing
+)
+
 // dedup recognises copies of packets seen within dupWindow in the same input.
+//
+// It is a hash table of its own because it sees every packet: the packets
+// remembered sit in a ring in order of arrival, and the index maps a key
+// to the sequence number of its latest packet. A packet is remembered
+// while its sequence number is at or after head; an index slot pointing
+// before head is free for reuse, and the index is rebuilt from the ring
+// when such slots make up too much of it.
 type dedup struct {
-	seen   map[dupKey]time.Time // last time each key was seen
-	recent []dupEntry           // in order of arrival, oldest first
-	head   int                  // recent[head:] are live
-	latest time.Time            // the latest timestamp seen: the clock for expiry
-	copies map[int]int          // copies collapsed, by input
-	turns  map[dirKey]uint32    // packets sent each way, copies not counted
+	ring   []dupEntry
+	head   uint64            // sequence number of the oldest packet remembered
+	tail   uint64            // sequence number the next packet gets
+	index  []uint64          // sequence number + 1 per slot; 0: never used
+	used   int               // slots ever used since the last rebuild
+	latest time.Time         // the latest timestamp seen: the clock for expiry
+	copies map[int]int       // copies collapsed, by input
+	turns  map[dirKey]uint32 // packets sent each way, copies not counted
 }
 
 func newDedup() *dedup {
-	return &dedup{seen: make(map[dupKey]time.Time), copies: make(map[int]int), turns: make(map[dirKey]uint32)}
+	return &dedup{copies: make(map[int]int), turns: make(map[dirKey]uint32)}
 }
 
 // copyOf reports whether p is a copy of a packet seen just before, and
 // remembers it otherwise.
 func (d *dedup) copyOf(p *packet, file int, ts time.Time) bool {
-	back := dirKey{file, p.dst, p.src, p.dport, p.sport}
-	k := dupKey{file: file, src: p.src, dst: p.dst, ipID: p.ipID, ipLen: p.ipLen, proto: p.proto,
-		sport: p.sport, dport: p.dport, flags: p.flags, seq: p.seq, ack: p.ack, tsval: p.tsval, turn: d.turns[back]}
+	if d.ring == nil {
+		d.ring, d.index = make([]dupEntry, dupRing), make([]uint64, dupSlots)
+	}
+	k := newDupKey(p, file)
+	k.turn = d.turns[k.dir(true)]
 	if ts.After(d.latest) {
 		d.latest = ts
 	}
 	d.expire()
-	if last, ok := d.seen[k]; ok && absDuration(ts.Sub(last)) <= dupWindow {
+	slot, found := d.find(&k)
+	if found && absDuration(ts.Sub(d.ring[(d.index[slot]-1)&(dupRing-1)].ts)) <= dupWindow {
 		d.copies[file]++
 		return true
 	}
-	d.seen[k] = ts
-	d.recent = append(d.recent, dupEntry{k, ts})
+	if !found && d.index[slot] == 0 {
+		d.used++
+	}
+	d.index[slot] = d.tail + 1
+	d.ring[d.tail&(dupRing-1)] = dupEntry{k, ts}
+	d.tail++
+	if d.used > dupSlots*3/4 {
+		d.rebuild()
+	}
 	if len(d.turns) >= 4*maxDupEntries {
 		clear(d.turns) // forgetting turns only lets more copies through as packets
 	}
-	d.turns[dirKey{file, p.src, p.dst, p.sport, p.dport}]++
+	d.turns[k.dir(false)]++
 	return false
+}
+
+// find returns the slot holding k's latest packet, or else the slot where
+// k goes: the first free one on its probe sequence.
+func (d *dedup) find(k *dupKey) (int, bool) {
+	free := -1
+	for i := int(k.hash() & (dupSlots - 1)); ; i = (i + 1) & (dupSlots - 1) {
+		s := d.index[i]
+		if s == 0 {
+			if free < 0 {
+				free = i
+			}
+			return free, false
+		}
+		if s-1 < d.head {
+			if free < 0 {
+				free = i
+			}
+			continue
+		}
+		if d.ring[(s-1)&(dupRing-1)].key == *k {
+			return i, true
+		}
+	}
 }
 
 // expire forgets packets older than the window, and the oldest ones when
 // too many are remembered.
 func (d *dedup) expire() {
-	for d.head < len(d.recent) {
-		e := d.recent[d.head]
-		if d.latest.Sub(e.ts) <= dupWindow && len(d.recent)-d.head < maxDupEntries {
+	for d.head < d.tail {
+		if d.latest.Sub(d.ring[d.head&(dupRing-1)].ts) <= dupWindow && d.tail-d.head < maxDupEntries {
 			break
-		}
-		if d.seen[e.key].Equal(e.ts) {
-			delete(d.seen, e.key)
 		}
 		d.head++
 	}
-	// Reuse the slice once most of it is dead, so memory stays bounded.
-	if d.head > len(d.recent)/2 && d.head > 1024 {
-		n := copy(d.recent, d.recent[d.head:])
-		d.recent = d.recent[:n]
-		d.head = 0
+}
+
+// rebuild indexes the remembered packets afresh, oldest first, so each
+// key ends up pointing at its latest packet.
+func (d *dedup) rebuild() {
+	clear(d.index)
+	d.used = 0
+	for s := d.head; s < d.tail; s++ {
+		k := &d.ring[s&(dupRing-1)].key
+		slot, found := d.find(k)
+		if !found {
+			d.used++
+		}
+		d.index[slot] = s + 1
 	}
 }
 

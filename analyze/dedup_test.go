@@ -115,10 +115,60 @@ func TestDedupForgets(t *testing.T) {
 		// Bursts of packets 1 µs apart, every one distinct.
 		d.copyOf(&p, 0, t0.Add(time.Duration(i)*time.Microsecond))
 	}
-	if n := len(d.seen); n > maxDupEntries {
+	if n := d.tail - d.head; n > maxDupEntries {
 		t.Errorf("remembers %d packets, want at most %d", n, maxDupEntries)
 	}
-	if n := cap(d.recent); n > 4*maxDupEntries {
-		t.Errorf("queue capacity %d, want at most %d", n, 4*maxDupEntries)
+	if n := len(d.ring); n > maxDupEntries {
+		t.Errorf("ring of %d, want at most %d", n, maxDupEntries)
+	}
+	if n := len(d.index); n > 4*maxDupEntries {
+		t.Errorf("index of %d slots, want at most %d", n, 4*maxDupEntries)
+	}
+}
+
+// TestDedupIndexAgrees checks the table against a plain map doing the same
+// job, on traffic whose copies and repeats fall inside and outside the
+// window, with the clock stepping back now and then.
+func TestDedupIndexAgrees(t *testing.T) {
+	d := newDedup()
+	seen := map[dupKey]time.Time{}
+	type entry struct {
+		k  dupKey
+		ts time.Time
+	}
+	var recent []entry
+	var latest time.Time
+	ts := t0
+	for i := range 300000 {
+		p := packet{src: client.Addr(), dst: vip.Addr(), seq: uint32(i % 5000), ipID: uint16(i % 7)}
+		switch i % 10 {
+		case 3:
+			ts = ts.Add(-30 * time.Millisecond)
+		default:
+			ts = ts.Add(time.Duration(i%13) * 100 * time.Microsecond)
+		}
+		if i%100 == 0 {
+			p.src, p.dst, p.sport, p.dport = p.dst, p.src, p.dport, p.sport // an answer: a new turn
+		}
+		k := newDupKey(&p, 0)
+		k.turn = d.turns[k.dir(true)]
+		if ts.After(latest) {
+			latest = ts
+		}
+		for len(recent) > 0 && (latest.Sub(recent[0].ts) > dupWindow || len(recent) >= maxDupEntries) {
+			if seen[recent[0].k].Equal(recent[0].ts) {
+				delete(seen, recent[0].k)
+			}
+			recent = recent[1:]
+		}
+		last, ok := seen[k]
+		want := ok && absDuration(ts.Sub(last)) <= dupWindow
+		if !want {
+			seen[k] = ts
+			recent = append(recent, entry{k, ts})
+		}
+		if got := d.copyOf(&p, 0, ts); got != want {
+			t.Fatalf("packet %d: copy %v, want %v", i, got, want)
+		}
 	}
 }

@@ -66,11 +66,18 @@ func newTracker(ports *PortSet) *tracker {
 // add takes one decoded IP packet. Copies of a packet the capture
 // recorded more than once are dropped before anything counts them.
 func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
+	p.settlePayload()
 	if p.isARP {
 		t.arp(p, ref)
 		return
 	}
-	if t.dups.copyOf(p, ref.File, ts) {
+	t.addIP(p, ref, ts, t.dups.copyOf(p, ref.File, ts))
+}
+
+// addIP takes a decoded IP packet whose copy check is done: dup says
+// whether it is a copy of one seen just before.
+func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
+	if dup {
 		return
 	}
 	t.noteSender(p, ref)
@@ -172,10 +179,8 @@ func (t *tracker) clientAck(p *packet, client netip.AddrPort, ref FrameRef) bool
 		a.acked = true
 		a.Ack = ref
 	}
-	if a.acked && len(p.payload) > 0 && a.Hello.IsZero() {
-		if sni, ok := parseClientHello(p.payload); ok {
-			a.Hello, a.SNI = ref, sni
-		}
+	if a.acked && p.payloadLen > 0 && a.Hello.IsZero() && p.hello {
+		a.Hello, a.SNI = ref, p.sni
 	}
 	return true
 }
@@ -196,7 +201,7 @@ func (t *tracker) afterHello(p *packet, src, dst netip.AddrPort, ref FrameRef) b
 		return true
 	}
 	switch {
-	case len(p.payload) > 0:
+	case p.payloadLen > 0:
 		a.HelloServed = true
 	case p.flags&(flagRST|flagFIN) != 0:
 		a.HelloEnd = ref

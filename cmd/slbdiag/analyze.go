@@ -81,6 +81,7 @@ func checkAnalyze(files []string, vips, ports, format, output string, grace time
 		return &usageError{cmd: "analyze", msg: fmt.Sprintf(format, a...)}
 	}
 	c := &analyzeCmd{files: files, output: output}
+	c.cfg.ReadAhead = true // files never wait for traffic
 	if len(files) == 0 {
 		return nil, bad("no capture file given")
 	}
