@@ -225,7 +225,7 @@ func strongHostFacts(f *Finding, facts *hostfacts.Facts) {
 // firewall.
 func elsewhere(f *Finding, facts *hostfacts.Facts, vip netip.Addr, port uint16) {
 	if facts.OS == "linux" {
-		if !facts.ListensOn(vip, port) && len(facts.Listeners) > 0 {
+		if facts.ListenersRead && !facts.ListensOn(vip, port) {
 			f.Evidence = append(f.Evidence, noListener(facts, port))
 		}
 		return
@@ -289,7 +289,7 @@ func listenerFacts(f *Finding, facts *hostfacts.Facts) {
 	f.Host = hc
 	vip, port := f.Server.Addr(), f.Server.Port()
 	switch {
-	case facts.OS == "linux" && len(facts.Listeners) > 0 && !facts.ListensOn(vip, port):
+	case facts.OS == "linux" && facts.ListenersRead && !facts.ListensOn(vip, port):
 		f.Evidence = append(f.Evidence, noListener(facts, port))
 		f.Confidence, f.Missing = High, nil
 	case facts.OS == "windows" && len(facts.Sites) > 0 && facts.SiteFor(vip, port) == nil:

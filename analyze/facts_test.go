@@ -118,7 +118,8 @@ func linuxFacts() *hostfacts.Facts {
 			{Index: 1, Name: "lo", Loopback: true, Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8"), netip.MustParsePrefix("192.0.2.10/32")}, Conf: off},
 			{Index: 2, Name: "b0", Addrs: []netip.Prefix{netip.MustParsePrefix("10.2.0.2/24")}, Conf: off},
 		},
-		Listeners: []netip.AddrPort{netip.MustParseAddrPort("10.2.0.2:443"), netip.MustParseAddrPort("0.0.0.0:22")},
+		Listeners:     []netip.AddrPort{netip.MustParseAddrPort("10.2.0.2:443"), netip.MustParseAddrPort("0.0.0.0:22")},
+		ListenersRead: true,
 	}
 }
 

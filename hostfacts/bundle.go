@@ -227,7 +227,7 @@ func (b *winBuilder) addLinux(k kind, text string) error {
 		if err != nil {
 			return err
 		}
-		f.OS = "linux"
+		f.OS, f.ListenersRead = "linux", true
 		for _, l := range ls {
 			if !slices.Contains(f.Listeners, l) {
 				f.Listeners = append(f.Listeners, l)

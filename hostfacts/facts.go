@@ -16,9 +16,12 @@ type Facts struct {
 	// ConfAll and ConfDefault are Linux's net.ipv4.conf.all and .default.
 	ConfAll, ConfDefault IPv4Conf
 	Listeners            []netip.AddrPort // TCP sockets in LISTEN, by local address
-	SSLBindings          []SSLBinding     // HTTP.sys certificate bindings
-	Sites                []Site           // IIS sites and their bindings
-	Firewall             []FirewallProfile
+	// ListenersRead says Listeners was read: empty then means nothing
+	// listens, not that nobody looked.
+	ListenersRead bool
+	SSLBindings   []SSLBinding // HTTP.sys certificate bindings
+	Sites         []Site       // IIS sites and their bindings
+	Firewall      []FirewallProfile
 	// Unread lists what could not be read, and why: a fact not read is
 	// not a fact that is false.
 	Unread []string
@@ -205,5 +208,14 @@ func (f *Facts) SiteFor(addr netip.Addr, port uint16) *Site {
 			}
 		}
 	}
+	return nil
+}
+
+// MarshalText writes the setting as netsh and PowerShell do.
+func (s Setting) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a setting in either language.
+func (s *Setting) UnmarshalText(b []byte) error {
+	*s = setting(string(b))
 	return nil
 }

@@ -65,6 +65,7 @@ func ReadLinux(proc string) (*Facts, error) {
 			f.Unread = append(f.Unread, err.Error())
 		}
 		f.Listeners = append(f.Listeners, ls...)
+		f.ListenersRead = true
 	}
 	return f, nil
 }

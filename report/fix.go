@@ -71,6 +71,9 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 				vipFlag, f.Server.Port(), f.Cause))
 	}
 	win.Verify, lin.Verify = verify, verify
+	if fxs, ok := fixesFact(f, win, lin, l); ok {
+		return fxs
+	}
 	if f.HostOS == analyze.OSLinux {
 		return []Fix{lin, win}
 	}

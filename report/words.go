@@ -144,6 +144,9 @@ func headline(f *analyze.Finding, l Lang) string {
 	default:
 		s = l.tr(fmt.Sprintf("%s at %s.", f.Cause, f.Server), fmt.Sprintf("%s：%s。", f.Server, f.Cause))
 	}
+	if fs, ok := headlineFact(f, l); ok {
+		s = fs // the host's configuration contradicts the capture's reading
+	}
 	return s + l.tr(fmt.Sprintf(" Cause: %s, confidence %s.", f.Cause, f.Confidence),
 		fmt.Sprintf("原因：%s，置信度：%s。", f.Cause, l.confidence(string(f.Confidence))))
 }
@@ -151,6 +154,9 @@ func headline(f *analyze.Finding, l Lang) string {
 // evidenceText says what one piece of evidence shows.
 func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 	if s, ok := evidenceTLSARP(f, e, l); ok {
+		return s
+	}
+	if s, ok := evidenceFact(f, e, l); ok {
 		return s
 	}
 	switch e.Kind {

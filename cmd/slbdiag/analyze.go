@@ -12,6 +12,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/report"
 )
 
@@ -21,10 +22,11 @@ type analyzeCmd struct {
 	cfg         analyze.Config
 	render      report.Renderer
 	opts        report.Options
-	redact      bool   // replace client addresses in the report
-	redactNames bool   // replace TLS server names in the report
-	evidence    string // write the packets behind the findings here
-	output      string // "" is stdout
+	redact      bool             // replace client addresses in the report
+	redactNames bool             // replace TLS server names in the report
+	evidence    string           // write the packets behind the findings here
+	output      string           // "" is stdout
+	facts       *hostfacts.Facts // --host-facts: the capture host's configuration
 }
 
 func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
@@ -43,6 +45,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
 	evidence := fs.String("evidence", "", "write the packets behind each finding to this pcapng, each with a comment saying what it shows")
 	redact := fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
+	hostFacts := fs.String("host-facts", "", "the capture host's saved command outputs (netsh, ipconfig, ip, sysctl, ss; see README): confirm or rule out causes with its configuration")
 	redactNames := fs.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format")
 
 	var files []string
@@ -66,6 +69,11 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	}
 	if c.evidence = *evidence; c.evidence != "" && countStdin(files) > 0 {
 		return nil, &usageError{cmd: "analyze", msg: "--evidence reads the captures a second time, so it needs files, not stdin (\"-\")"}
+	}
+	if *hostFacts != "" {
+		if c.facts, err = readHostFacts(*hostFacts); err != nil {
+			return nil, err
+		}
 	}
 	if *probeNets != "" {
 		if c.cfg.ProbeNets, err = analyze.ParsePrefixes(*probeNets); err != nil {
@@ -145,6 +153,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		out = f
 	}
 	res := analyze.Run(ctx, c.cfg, inputs)
+	analyze.ApplyFacts(res, c.facts)
 	if c.evidence != "" {
 		if err := writeEvidence(c.evidence, c.files, res, c.opts.Lang); err != nil {
 			return fmt.Errorf("--evidence: %w", err)

@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInterfaces(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "slbdiag %s\n", version())
 		return nil
@@ -75,6 +77,7 @@ Usage:
   slbdiag capture -i IFACE [flags]  capture live on this host, then report (Ctrl-C, -c or -d stops)
   slbdiag interfaces                list the capture interfaces: names, addresses, indexes
   slbdiag explain [CAUSE]           a cause's explanation and fix, without a capture
+  slbdiag doctor --vip VIP          read this host's configuration and say whether it accepts the VIP
   slbdiag version
 
 Run 'slbdiag analyze -h' or 'slbdiag capture -h' for the flags.

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+)
+
+const hostFactsDir = "testdata/hostfacts" // from the repository root, as slbdiag() runs
+
+// TestDoctorHostFacts runs doctor on each saved sample: the verdict, the
+// exit code and the lines that carry the facts.
+func TestDoctorHostFacts(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		args []string
+		code int
+		want []string
+	}{
+		{"windows/en/before.txt", nil, exitProblems, []string{
+			"PROBLEM: SYNs to 192.0.2.10:443 that reach this host will be dropped",
+			"Host facts: weakhostreceive is disabled on interface 12 (Ethernet), the NIC the SYNs arrive on",
+			"netsh interface ipv4 set interface 12 weakhostreceive=enabled",
+			"interface 12 (Ethernet), Microsoft Hyper-V Network Adapter: fe80::5d1c:2e3f:4a5b:6c7d/128, 10.0.0.5/24; weakhostreceive=disabled weakhostsend=disabled",
+		}},
+		{"windows/en/after.txt", nil, exitOK, []string{
+			"OK: this host accepts 192.0.2.10:443",
+			"interface 14 (Loopback), loopback, Microsoft KM-TEST Loopback Adapter: fe80::8c3a:11d2:93be:4a07/128, 192.0.2.10/32 (holds the VIP); weakhostreceive=enabled weakhostsend=enabled",
+		}},
+		{"windows/zh/half.txt", []string{"--lang", "zh"}, exitProblems, []string{
+			"问题：到达本机的发往 192.0.2.10:443 的 SYN 会被丢弃",
+			"主机配置：192.0.2.10 已配置在环回适配器接口 14（环回）上。",
+			"主机配置：SYN 进入的网卡接口 12（以太网）的 weakhostreceive 为 disabled",
+			"netsh interface ipv4 set interface 12 weakhostreceive=enabled",
+			"Set-NetIPInterface -InterfaceIndex 14 -WeakHostReceive Enabled -WeakHostSend Enabled",
+			"Windows 防火墙：域 已启用、专用 已启用、公用 已禁用。",
+		}},
+		{"linux/backend.txt", nil, exitProblems, []string{
+			"PROBLEM: This host accepts 192.0.2.10:443 but nothing listens on it",
+			"Host facts: No socket listens on 192.0.2.10:443 or on all addresses; port 443 is bound to 10.0.0.5:443 only.",
+			"Host facts: arp_ignore is 0 on eth0",
+			"Finding 2: vip-answers-arp (confidence high)",
+		}},
+	} {
+		args := append([]string{"doctor", "--vip", "192.0.2.10", "--host-facts", filepath.Join(hostFactsDir, tc.file)}, tc.args...)
+		r := slbdiag(t, nil, args...)
+		if r.code != tc.code {
+			t.Errorf("%s: exit %d, want %d\n%s%s", tc.file, r.code, tc.code, r.stdout, r.stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s: output lacks %q:\n%s", tc.file, w, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "<NIC-IDX>") {
+			t.Errorf("%s: the NIC's index is known, yet the fix keeps the placeholder:\n%s", tc.file, r.stdout)
+		}
+	}
+}
+
+// TestAnalyzeHostFacts: the seed capture with the backend's configuration.
+// The facts name the NIC in the evidence and the fix, or rule the host
+// model out; without them the report is the golden one.
+func TestAnalyzeHostFacts(t *testing.T) {
+	seed := "testdata/pcaps/seed-strong-host.pcapng"
+	r := slbdiag(t, nil, "analyze", "--host-facts", filepath.Join(hostFactsDir, "windows/en/before.txt"), seed)
+	for _, w := range []string{
+		"Cause: strong-host-receive, confidence high.",
+		"Host facts: 192.0.2.10 is an address of no interface of the host",
+		"Host facts: weakhostreceive is disabled on interface 12 (Ethernet)",
+		"netsh interface ipv4 set interface 12 weakhostreceive=enabled",
+		"Set-NetIPInterface -InterfaceIndex 12 -WeakHostReceive Enabled",
+	} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("before: output lacks %q:\n%s", w, r.stdout)
+		}
+	}
+	if r.code != exitProblems || strings.Contains(r.stdout, "<NIC-IDX>") {
+		t.Errorf("before: exit %d, want %d, and no <NIC-IDX> left:\n%s", r.code, exitProblems, r.stdout)
+	}
+
+	r = slbdiag(t, nil, "analyze", "--host-facts", filepath.Join(hostFactsDir, "windows/en/after.txt"), seed)
+	for _, w := range []string{
+		"yet the host's configuration accepts the VIP (on the loopback adapter interface 14 (Loopback), weak host model enabled): the host model is not the cause",
+		"Cause: strong-host-receive, confidence low.",
+		"Host facts: HTTP.sys has no certificate bound to 192.0.2.10:443 or 0.0.0.0:443",
+		"Host facts: Windows Firewall is on in the Public profile",
+		"Fix, Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall:",
+	} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("after: output lacks %q:\n%s", w, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "weakhostreceive=enabled weakhostsend=enabled\n") || strings.Contains(r.stdout, "hdwwiz.exe") {
+		t.Errorf("after: the fix repeats the weak host recipe already applied:\n%s", r.stdout)
+	}
+
+	plain := slbdiag(t, nil, "analyze", seed)
+	if strings.Contains(plain.stdout, "Host facts") || !strings.Contains(plain.stdout, "<NIC-IDX>") {
+		t.Errorf("without --host-facts the report changed:\n%s", plain.stdout)
+	}
+}
+
+func TestHostFactsFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	gbk := filepath.Join(dir, "gbk.txt")
+	// "C:\>ver" then "版本" in GBK: not UTF-8.
+	os.WriteFile(gbk, []byte("C:\\>ver\r\nMicrosoft Windows [\xb0\xe6\xb1\xbe 10.0.17763.1]\r\n"), 0o644)
+	none := filepath.Join(dir, "none.txt")
+	os.WriteFile(none, []byte("hello\n"), 0o644)
+	for _, tc := range []struct{ file, want string }{
+		{gbk, "neither UTF-8 nor UTF-16"},
+		{none, "no output of a command slbdiag reads"},
+		{filepath.Join(dir, "missing.txt"), "no such file"},
+	} {
+		r := slbdiag(t, nil, "analyze", "--host-facts", tc.file, "testdata/pcaps/seed-strong-host.pcapng")
+		if r.code != exitError || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 naming %q before any analysis", tc.file, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+// TestDecodeUTF16: Windows PowerShell 5 saves `>` redirections as UTF-16LE.
+func TestDecodeUTF16(t *testing.T) {
+	want := "PS C:\\> ver\r\nMicrosoft Windows [版本 10.0.17763.1]\r\n"
+	u := utf16.Encode([]rune(want))
+	b := []byte{0xFF, 0xFE}
+	for _, c := range u {
+		b = append(b, byte(c), byte(c>>8))
+	}
+	if got, ok := decodeText(b); !ok || got != want {
+		t.Errorf("decodeText = %q, %v; want %q", got, ok, want)
+	}
+}
+
+func TestParseDoctorErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "no VIP given: --vip ADDR"},
+		{[]string{"--vip", "192.0.2.0/24"}, `--vip: "192.0.2.0/24" is not an address (doctor checks one VIP)`},
+		{[]string{"--vip", "192.0.2.10", "--port", "0"}, "--port must be 1-65535, not 0"},
+		{[]string{"--vip", "192.0.2.10", "--format", "html"}, `--format: "html" is not text or json`},
+		{[]string{"--vip", "192.0.2.10", "extra"}, `unexpected argument "extra"`},
+	} {
+		_, err := parseDoctor(tc.args, &bytes.Buffer{})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%q: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestDoctorInNamespace runs doctor for real on a Linux backend built in a
+// network namespace of its own: first with the VIP nowhere, then on lo
+// with ARP kept quiet and a listener on all addresses.
+func TestDoctorInNamespace(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create a network namespace")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("needs iproute2 (ip)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ns := fmt.Sprintf("slbddoc%d", os.Getpid())
+	ip := func(args ...string) {
+		t.Helper()
+		if out, err := exec.CommandContext(ctx, "ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	ip("netns", "add", ns)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	ip("-n", ns, "link", "set", "lo", "up")
+	ip("-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
+	ip("-n", ns, "addr", "add", "10.9.0.2/24", "dev", "eth0")
+	ip("-n", ns, "link", "set", "eth0", "up")
+	inNS := func(args ...string) result {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns, binary}, args...)...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	}
+
+	r := inNS("doctor", "--vip", "192.0.2.10")
+	for _, w := range []string{
+		"PROBLEM: SYNs to 192.0.2.10:443 that reach this host will be dropped: the VIP is not one of its addresses (put it on lo).",
+		"Host facts (this host, Linux ",
+		"eth0 (", "): 10.9.0.2/24; arp_ignore=0 arp_announce=0",
+		"Host facts: 192.0.2.10 is on no interface, not even lo",
+		"ip addr add 192.0.2.10/32 dev lo",
+	} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("VIP nowhere: output lacks %q:\n%s%s", w, r.stdout, r.stderr)
+		}
+	}
+	if r.code != exitProblems {
+		t.Errorf("VIP nowhere: exit %d, want %d", r.code, exitProblems)
+	}
+
+	// The fix, applied: the VIP on lo, ARP quiet, a listener on all
+	// addresses.
+	ip("-n", ns, "addr", "add", "192.0.2.10/32", "dev", "lo")
+	ip("netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2")
+	labnet := filepath.Join(t.TempDir(), "labnet")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", labnet, "../../test/lab/labnet").CombinedOutput(); err != nil {
+		t.Fatalf("building labnet: %v\n%s", err, out)
+	}
+	srv := exec.CommandContext(ctx, "ip", "netns", "exec", ns, labnet, "listen", "0.0.0.0:443")
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	ready := make(chan bool, 1)
+	go func() {
+		s := bufio.NewScanner(out)
+		for s.Scan() {
+			if strings.Contains(s.Text(), "listening") {
+				ready <- true
+				break
+			}
+		}
+		close(ready)
+		for s.Scan() {
+		}
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatal("labnet ended before listening")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("labnet did not listen within 10s")
+	}
+
+	r = inNS("doctor", "--vip", "192.0.2.10")
+	for _, w := range []string{
+		"OK: this host accepts 192.0.2.10:443",
+		"lo (1), loopback: 127.0.0.1/8, 192.0.2.10/32, ::1/128 (holds the VIP)",
+		"; arp_ignore=1 arp_announce=2",
+		"Listening on port 443: [::]:443.", // Go listens on 0.0.0.0 with a dual-stack socket
+	} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("fixed: output lacks %q:\n%s%s", w, r.stdout, r.stderr)
+		}
+	}
+	if r.code != exitOK {
+		t.Errorf("fixed: exit %d, want 0", r.code)
+	}
+}

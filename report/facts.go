@@ -1,0 +1,233 @@
+package report
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/slbdiag/slbdiag/analyze"
+)
+
+// Host facts in a report: the evidence read from the host's configuration,
+// the fix with the host's real interface indexes and names, and the
+// headline of a finding the configuration contradicts.
+
+// ifaceText names an interface: "interface 12 (Ethernet)", or "eth0" on
+// Linux, where names are what people use.
+func ifaceText(h analyze.HostIface, l Lang) string {
+	switch {
+	case h.Index > 0 && h.Name != "" && !isLinuxName(h):
+		return l.tr(fmt.Sprintf("interface %d (%s)", h.Index, h.Name), fmt.Sprintf("接口 %d（%s）", h.Index, h.Name))
+	case h.Name != "":
+		return h.Name
+	case h.Index > 0:
+		return l.tr(fmt.Sprintf("interface %d", h.Index), fmt.Sprintf("接口 %d", h.Index))
+	}
+	return l.tr("the interface", "该接口")
+}
+
+// zhPad spaces an interface name off the Chinese around it where its edge
+// is Latin or a digit ("在 eth0 上"), and not where it is Chinese or a
+// full-width bracket ("在接口 14（环回）上").
+func zhPad(s string) string {
+	ascii := func(b byte) bool { return b < 0x80 && b != ' ' }
+	if s != "" && ascii(s[0]) {
+		s = " " + s
+	}
+	if s != "" && ascii(s[len(s)-1]) {
+		s += " "
+	}
+	return s
+}
+
+// isLinuxName tells Linux names apart by their shape: no spaces, ASCII.
+func isLinuxName(h analyze.HostIface) bool {
+	return h.Name == "lo" || (!strings.ContainsAny(h.Name, " ") && strings.ToLower(h.Name) == h.Name && len(h.Name) <= 15 && strings.IndexFunc(h.Name, func(r rune) bool { return r > 127 }) < 0)
+}
+
+// evidenceFact says what one piece of host-fact evidence shows.
+func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool) {
+	if e.Fact == nil {
+		return "", false
+	}
+	vip, port := f.Server.Addr(), f.Server.Port()
+	ifc := ifaceText(e.Fact.Iface, l)
+	zhIfc := zhPad(ifc)
+	linux := f.Host != nil && f.Host.OS == "linux"
+	var en, zh string
+	switch e.Kind {
+	case analyze.EvFactVIPNowhere:
+		en, zh = fmt.Sprintf("%s is an address of no interface of the host: under the strong host model no interface accepts packets to it.", vip),
+			fmt.Sprintf("%s 不是本机任何接口的地址：在强主机模型下，没有哪个接口会接收发往它的包。", vip)
+		if linux {
+			en, zh = fmt.Sprintf("%s is on no interface, not even lo: the kernel drops packets to it as not local.", vip),
+				fmt.Sprintf("%s 不在任何接口上（lo 上也没有）：内核把发往它的包当作非本机的包丢弃。", vip)
+		}
+	case analyze.EvFactWeakRecvOff:
+		en, zh = fmt.Sprintf("weakhostreceive is disabled on %s, the NIC the SYNs arrive on: it accepts only packets to its own addresses.", ifc),
+			fmt.Sprintf("SYN 进入的网卡%s的 weakhostreceive 为 disabled：它只接收发往自身地址的包。", zhIfc)
+	case analyze.EvFactWeakSendOff:
+		en, zh = fmt.Sprintf("weakhostsend is disabled on the loopback adapter, %s: replies from the VIP cannot leave through the NIC.", ifc),
+			fmt.Sprintf("环回适配器%s的 weakhostsend 为 disabled：以 VIP 为源地址的应答无法经网卡发出。", zhIfc)
+	case analyze.EvFactVIPOnLoopback:
+		en, zh = fmt.Sprintf("%s is on the loopback adapter, %s.", vip, ifc), fmt.Sprintf("%s 已配置在环回适配器%s上。", vip, zhIfc)
+		if linux {
+			en, zh = fmt.Sprintf("%s is on %s: Linux accepts packets to it on any interface.", vip, ifc),
+				fmt.Sprintf("%s 已配置在%s上：Linux 在任何接口上都接收发往它的包。", vip, zhIfc)
+		}
+	case analyze.EvFactVIPOnNIC:
+		en, zh = fmt.Sprintf("%s is an address of %s, the interface the SYNs arrive on: the host model accepts them.", vip, ifc),
+			fmt.Sprintf("%s 就是 SYN 进入的%s的地址：主机模型会接收这些 SYN。", vip, zhIfc)
+	case analyze.EvFactVIPOnOther:
+		en, zh = fmt.Sprintf("%s is an address of %s, not of the interface the SYNs arrive on.", vip, ifc),
+			fmt.Sprintf("%s 是%s的地址，而不是 SYN 进入的那个接口的地址。", vip, zhIfc)
+		if f.Cause == analyze.VIPAnswersARP {
+			en, zh = fmt.Sprintf("%s is an address of %s, a network adapter rather than a loopback adapter: the host answers ARP for it there.", vip, ifc),
+				fmt.Sprintf("%s 配置在%s这块网卡上，而不是环回适配器上：主机会在这块网卡上为它应答 ARP。", vip, zhIfc)
+		}
+	case analyze.EvFactHostModelReady:
+		nic := l.tr("the NIC", "网卡")
+		if f.Host != nil && !f.Host.NIC.IsZero() {
+			nic = ifaceText(f.Host.NIC, l)
+		}
+		en, zh = fmt.Sprintf("The weak host model is set up for the VIP: weakhostreceive is enabled on %s and weakhostsend on the loopback adapter, %s. The host model is not what drops these SYNs: look at Windows Firewall and the bindings.", nic, ifc),
+			fmt.Sprintf("已为 VIP 配好弱主机模型：%s已启用 weakhostreceive，环回适配器%s已启用 weakhostsend。丢弃这些 SYN 的不是主机模型，请检查 Windows 防火墙和绑定。", zhPad(nic), zhIfc)
+	case analyze.EvFactNoSiteBinding:
+		en, zh = fmt.Sprintf("No IIS site is bound to %s:%d or to All Unassigned (*:%d) (appcmd list site).", vip, port, port),
+			fmt.Sprintf("没有任何 IIS 站点绑定到 %s:%d 或“全部未分配”（*:%d）（见 appcmd list site）。", vip, port, port)
+	case analyze.EvFactNoCertificate:
+		en, zh = fmt.Sprintf("HTTP.sys has no certificate bound to %s:%d or 0.0.0.0:%d (netsh http show sslcert): only clients that send a server name bound by hostname (SNI) can complete TLS.", vip, port, port),
+			fmt.Sprintf("HTTP.sys 中没有绑定到 %s:%d 或 0.0.0.0:%d 的证书（见 netsh http show sslcert）：只有发送了按主机名（SNI）绑定的服务器名称的客户端才能完成 TLS 握手。", vip, port, port)
+	case analyze.EvFactFirewallOn:
+		en, zh = fmt.Sprintf("Windows Firewall is on in the %s profile: it must admit TCP %d to %s (a loopback adapter often lands in the Public profile).", e.Fact.Value, port, vip),
+			fmt.Sprintf("Windows 防火墙的“%s”配置文件处于启用状态：它必须放行发往 %s 的 TCP %d（环回适配器经常被归入“公用”配置文件）。", e.Fact.Value, vip, port)
+	case analyze.EvFactARPIgnore:
+		en, zh = fmt.Sprintf("arp_ignore is 0 on %s (the larger of all and the interface's own): Linux answers ARP there for any of its addresses, the VIP on lo included.", sysctlScope(e.Fact.Iface, l)),
+			fmt.Sprintf("%s生效的 arp_ignore 为 0（取 all 与该接口自身设置中较大的值）：Linux 会在该接口上为本机的任何地址应答 ARP，包括 lo 上的 VIP。", sysctlScope(e.Fact.Iface, l))
+	case analyze.EvFactARPAnnounce:
+		en, zh = fmt.Sprintf("arp_announce is %s on %s: ARP requests the host sends may carry the VIP as their source address, announcing it.", e.Fact.Value, sysctlScope(e.Fact.Iface, l)),
+			fmt.Sprintf("%s生效的 arp_announce 为 %s：主机发出的 ARP 请求可能以 VIP 作为源地址，等于对外通告了 VIP。", sysctlScope(e.Fact.Iface, l), e.Fact.Value)
+	case analyze.EvFactNoListener:
+		var ls []string
+		for _, a := range e.Fact.Listeners {
+			ls = append(ls, a.String())
+		}
+		en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; nothing listens on port %d at all.", vip, port, port),
+			fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 上根本没有监听。", vip, port, port)
+		if len(ls) > 0 {
+			en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; port %d is bound to %s only.", vip, port, port, strings.Join(ls, ", ")),
+				fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 只绑定在 %s 上。", vip, port, port, strings.Join(ls, "、"))
+		}
+	default:
+		return "", false
+	}
+	return l.tr("Host facts: "+en, "主机配置："+zh), true
+}
+
+// sysctlScope is where a sysctl took effect: "b0", or "net.ipv4.conf.all"
+// when the interface is not known. The Chinese form ends with "上" so it
+// reads as a place.
+func sysctlScope(h analyze.HostIface, l Lang) string {
+	if h.IsZero() {
+		return l.tr("net.ipv4.conf.all", "net.ipv4.conf.all 中")
+	}
+	return l.tr(h.Name, h.Name+" 上")
+}
+
+// hasFact reports whether f carries host-fact evidence of kind k.
+func hasFact(f *analyze.Finding, k analyze.EvidenceKind) bool {
+	return slices.ContainsFunc(f.Evidence, func(e analyze.Evidence) bool { return e.Kind == k && e.Fact != nil })
+}
+
+// headlineFact is the headline of a strong-host-receive finding the host's
+// configuration contradicts: the SYNs are dropped, but not by the host
+// model.
+func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
+	if f.Cause != analyze.StrongHostReceive || f.Host == nil || f.Confidence != analyze.Low {
+		return "", false
+	}
+	var where, whereZh string
+	switch {
+	case hasFact(f, analyze.EvFactHostModelReady):
+		lb := ifaceText(f.Host.Loopback, l)
+		where, whereZh = "on the loopback adapter "+lb+", weak host model enabled", "配置在环回适配器"+zhPad(lb)+"上，并已启用弱主机模型"
+	case hasFact(f, analyze.EvFactVIPOnLoopback) || hasFact(f, analyze.EvFactVIPOnNIC):
+		where, whereZh = "an address of the host", "是本机地址"
+	default:
+		return "", false
+	}
+	return l.tr(fmt.Sprintf("%s in %s to VIP %s were never answered, yet the host's configuration accepts the VIP (%s): the host model is not the cause; look at the firewall and the listener or bindings (host facts below).",
+		count(f.Syns, "SYN"), count(f.Attempts, "attempt"), f.Server, where),
+		fmt.Sprintf("发往 VIP %s 的 %d 个连接尝试（%d 个 SYN）始终没有应答，但主机配置表明它接收该 VIP（%s）：原因不在主机模型，请检查防火墙以及监听或绑定（见下方主机配置）。",
+			f.Server, f.Attempts, f.Syns, whereZh)), true
+}
+
+// fixesFact adjusts the fixes to what the host's configuration says: the
+// real interface indexes and names in the commands, the facts' platform
+// first, and, when the weak host model is already set up, the Windows
+// steps that are left (bindings, firewall) instead of the whole recipe.
+func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
+	h := f.Host
+	if h == nil {
+		return nil, false
+	}
+	if f.Cause == analyze.StrongHostReceive && hasFact(f, analyze.EvFactHostModelReady) && len(win.Steps) >= 4 {
+		win.Title = l.tr("Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall",
+			"Windows——弱主机模型已配好；还需绑定 VIP，并在 Windows 防火墙中放行")
+		win.Steps = slices.Clone(win.Steps[2:])
+	} else if f.Cause == analyze.StrongHostReceive && hasFact(f, analyze.EvFactVIPOnLoopback) && h.OS == "windows" && len(win.Steps) >= 4 {
+		win.Steps = slices.Clone(win.Steps[1:]) // the loopback adapter holds the VIP already
+	}
+	win = fillInterfaces(win, h, l)
+	if h.OS == "linux" {
+		return []Fix{lin, win}, true
+	}
+	return []Fix{win, lin}, true
+}
+
+// fillInterfaces replaces the interface placeholders with the host's own.
+func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
+	var pairs []string
+	var named []string
+	if h.NIC.Index > 0 {
+		pairs = append(pairs, phNIC, strconv.Itoa(h.NIC.Index))
+		named = append(named, l.tr("the SYNs arrive on "+ifaceText(h.NIC, l), "SYN 从"+ifaceText(h.NIC, l)+"进入"))
+	}
+	if h.Loopback.Index > 0 {
+		pairs = append(pairs, phLoopback, strconv.Itoa(h.Loopback.Index))
+		named = append(named, l.tr("the loopback adapter is "+ifaceText(h.Loopback, l), "环回适配器是"+ifaceText(h.Loopback, l)))
+	}
+	if h.Loopback.Name != "" {
+		pairs = append(pairs, phLoopName, h.Loopback.Name)
+	}
+	if len(pairs) == 0 {
+		return fx
+	}
+	r := strings.NewReplacer(pairs...)
+	steps := make([]Step, 0, len(fx.Steps)+1)
+	steps = append(steps, Step{Text: l.tr(fmt.Sprintf("The host's configuration (%s) names the interfaces: %s. The commands below use them.", h.Source, strings.Join(named, "; ")),
+		fmt.Sprintf("主机配置（%s）已指明接口：%s。下面的命令已代入这些接口。", h.Source, strings.Join(named, "；")))})
+	for _, s := range fx.Steps {
+		cmds := make([]string, len(s.Commands))
+		for i, c := range s.Commands {
+			cmds[i] = r.Replace(c)
+		}
+		if len(s.Commands) == 0 {
+			cmds = nil
+		}
+		steps = append(steps, Step{Text: s.Text, Commands: cmds})
+	}
+	fx.Steps = steps
+	return fx
+}
+
+// addrs joins addresses for a sentence.
+func addrs(as []netip.Prefix) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}
