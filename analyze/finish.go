@@ -13,6 +13,7 @@ import (
 // finish decides every attempt's outcome and builds the Result.
 func (a *analyzer) finish(inputs []Input) *Result {
 	tr := a.tr
+	tr.finishSummaries(a.end, a.cfg.Grace)
 	r := &Result{
 		Inputs:    a.infos,
 		Ports:     a.cfg.Ports.String(),
@@ -38,11 +39,16 @@ func (a *analyzer) finish(inputs []Input) *Result {
 			r.Summary.ProbeCounts[t.Outcome]++
 		}
 	}
+	for _, d := range tr.sum.order {
+		r.Summary.Counts.add(d.counts)
+		r.Summary.ProbeCounts.add(d.probes)
+	}
 	r.Destinations = a.destinations()
 	r.CapturePoint = a.capturePoint(r.Destinations)
 	r.Findings = diagnose(r, tr)
 	r.Warnings = append(a.warns, a.lateWarnings(r)...)
 	r.Warnings = append(r.Warnings, tr.dupWarnings()...)
+	r.Warnings = append(r.Warnings, tr.summaryWarnings()...)
 	return r
 }
 
@@ -73,6 +79,16 @@ func (a *analyzer) destinations() []Destination {
 				d.SynMACs = append(d.SynMACs, mac)
 			}
 		}
+	}
+	for _, sd := range tr.sum.order {
+		j, ok := index[sd.server]
+		if !ok {
+			j = len(dests)
+			index[sd.server] = j
+			dests = append(dests, a.newDestination(sd.server))
+			clients[sd.server] = map[netip.Addr]struct{}{}
+		}
+		sd.addTo(&dests[j], clients[sd.server])
 	}
 	for i := range dests {
 		dests[i].Clients = len(clients[dests[i].Server])

@@ -94,5 +94,6 @@ const (
 	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
 	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
 	WarnDrops       WarningKind = "capture-drops"        // live: the kernel or Npcap dropped packets; Count is how many
+	WarnSummarised  WarningKind = "attempts-summarised"  // past the attempt table's cap: Count attempts were counted per destination and outcome, not kept whole; Detail is how many were kept
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 )

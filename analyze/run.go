@@ -110,6 +110,7 @@ func newAnalyzer(cfg Config, n int) *analyzer {
 	}
 	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{}}
 	a.tr = newTracker(&a.cfg.Ports)
+	a.tr.grace, a.tr.sum.probes = cfg.Grace, probeNets(cfg.ProbeNets)
 	return a
 }
 
@@ -158,7 +159,7 @@ func (a *analyzer) take(f *frame) {
 // progress counts the attempts so far. Deciding an attempt early is safe:
 // decide depends only on what was seen, and finish decides again.
 func (a *analyzer) progress() Progress {
-	p := Progress{Frames: a.frames, Attempts: len(a.tr.attempts)}
+	p := Progress{Frames: a.frames, Attempts: len(a.tr.attempts) + a.tr.sum.n}
 	for i := range a.tr.attempts {
 		t := &a.tr.attempts[i]
 		t.decide(a.end, a.cfg.Grace)

@@ -49,6 +49,10 @@ type tracker struct {
 	midstreamPackets int
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
+
+	sum   summaries     // attempts past the ones kept whole
+	clock time.Time     // the latest timestamp seen
+	grace time.Duration // as in Config
 }
 
 func newTracker(ports *PortSet) *tracker {
@@ -60,6 +64,7 @@ func newTracker(ports *PortSet) *tracker {
 		arps:           make(map[netip.Addr][]arpClaim),
 		midstreamFlows: make(map[flowKey]struct{}),
 		dups:           newDedup(),
+		grace:          DefaultGrace,
 	}
 }
 
@@ -79,6 +84,9 @@ func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
 func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 	if dup {
 		return
+	}
+	if ts.After(t.clock) {
+		t.clock = ts
 	}
 	t.noteSender(p, ref)
 	if p.isICMPErr {
@@ -125,8 +133,8 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 		First: ref, FirstTS: ts, LastSyn: ref, LastSynTS: ts,
 	}}
 	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
-	t.attempts = append(t.attempts, a)
-	i := len(t.attempts) - 1
+	i := t.slot(t.clock, t.grace)
+	t.attempts[i] = a
 	t.byReply[rk] = i
 	t.byFlow[flowKey{client, server}] = i
 }

@@ -95,6 +95,9 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnOneSided:
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
+	case analyze.WarnSummarised:
+		return l.tr(fmt.Sprintf("The capture holds more handshake attempts than slbdiag keeps one by one: the first %s are kept whole, and %s after them were counted per destination and outcome only. Every count stays exact, but the JSONL lines, the HTML timeline and ladders and the frames listed in findings cover the kept attempts only, and a packet arriving long after its attempt (past the last %s attempts) is not matched to it. Client counts are lower bounds past %d distinct clients among the summarised attempts. To see every attempt, split the capture (editcap -c) or filter it to fewer clients.", w.Detail, count(w.Count, "attempt"), w.Detail, 1<<19),
+			fmt.Sprintf("抓包中的握手尝试超出了 slbdiag 逐条保存的上限：前 %s 个完整保留，其后的 %d 个只按目的地址和结果计数。各项计数依然精确，但 JSONL 输出、HTML 时间线和握手时序图，以及结论中列出的帧号，都只涵盖完整保留的尝试；而且在其后又出现了 %s 个新尝试之后才到达的包，不会再关联到原来的尝试。被汇总的尝试中不同客户端超过 %d 个时，客户端数只是下限。如需查看每一个尝试，请先拆分抓包文件（editcap -c）或按客户端过滤后再分析。", w.Detail, w.Count, w.Detail, 1<<19))
 	case analyze.WarnDrops:
 		return l.tr(fmt.Sprintf("The capture dropped %s (%s): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Detail),
 			fmt.Sprintf("抓包过程中丢了 %d 个包（%s）：SYN 或应答可能缺失，一些实际有应答的连接尝试可能显示为没有应答。请用更精确的 -f 过滤器或更小的 -s 抓包长度重新抓包。", w.Count, w.Detail))
