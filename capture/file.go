@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -55,8 +56,9 @@ type File struct {
 	count   *countingReader
 	buf     *bufio.Reader
 	closer  io.Closer
-	frames  int   // frames read so far
-	goodEnd int64 // offset just after the last frame read whole
+	raw     atomic.Int64 // bytes read from r, for BytesRead
+	frames  int          // frames read so far
+	goodEnd int64        // offset just after the last frame read whole
 
 	lastLinkType layers.LinkType // pcapng: link type of the last frame read
 	bigEndian    bool            // the byte order of record (pcap) or block (pcapng) headers
@@ -83,7 +85,7 @@ func Open(name string, stdin io.Reader) (*File, error) {
 // NewFile reads a capture from r, recognising pcap, pcapng and gzip by content.
 func NewFile(name string, r io.Reader) (*File, error) {
 	f := &File{Name: name}
-	f.count = &countingReader{r: r}
+	f.count = &countingReader{r: r, raw: &f.raw}
 	f.buf = bufio.NewReaderSize(f.count, readBufferSize)
 	magic, _ := f.buf.Peek(4)
 	if bytes.HasPrefix(magic, magicGzip) {
@@ -207,14 +209,24 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it; raw, when set, also
+// counts them for another goroutine to watch.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	raw *atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.raw != nil {
+		c.raw.Add(int64(n))
+	}
 	return n, err
 }
+
+// BytesRead is how many bytes of the file (compressed, when gzip'd) have
+// been read so far. Unlike the rest of File, it may be called from
+// another goroutine while the file is read: a progress line does.
+func (f *File) BytesRead() int64 { return f.raw.Load() }

@@ -27,6 +27,7 @@ type analyzeCmd struct {
 	evidence    string           // write the packets behind the findings here
 	output      string           // "" is stdout
 	facts       *hostfacts.Facts // --host-facts: the capture host's configuration
+	format      string           // the --format name
 }
 
 func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
@@ -88,7 +89,7 @@ func checkAnalyze(files []string, vips, ports, format, output string, grace time
 	bad := func(format string, a ...any) error {
 		return &usageError{cmd: "analyze", msg: fmt.Sprintf(format, a...)}
 	}
-	c := &analyzeCmd{files: files, output: output}
+	c := &analyzeCmd{files: files, output: output, format: format}
 	c.cfg.ReadAhead = true // files never wait for traffic
 	if len(files) == 0 {
 		return nil, bad("no capture file given")
@@ -152,7 +153,9 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		defer f.Close()
 		out = f
 	}
+	stopProgress := showProgress(stderr, c.format, c.files, inputs)
 	res := analyze.Run(ctx, c.cfg, inputs)
+	stopProgress()
 	analyze.ApplyFacts(res, c.facts)
 	if c.evidence != "" {
 		if err := writeEvidence(c.evidence, c.files, res, c.opts.Lang); err != nil {
