@@ -233,3 +233,10 @@ func settingText(s hostfacts.Setting, l Lang) string {
 	}
 	return l.tr("unknown", "未知")
 }
+
+// CheckupLine is a checkup's verdict in one line, for a live capture's
+// status output.
+func CheckupLine(c *Checkup, l Lang) string {
+	label, text := doctorVerdict(c, l)
+	return label + l.colon() + text
+}

@@ -155,6 +155,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		ctx, cancel = context.WithTimeout(ctx, c.duration)
 		defer cancel()
 	}
+	hostFactsAtStart(ctx, c.cfg, c.opts.Lang, stderr)
 	res, err := captureAndAnalyze(ctx, c, ifc, stderr)
 	if err != nil {
 		return err

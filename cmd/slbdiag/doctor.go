@@ -134,3 +134,27 @@ func decodeText(b []byte) (string, bool) {
 	}
 	return string(utf16.Decode(u)), true
 }
+
+// hostFactsAtStart reads this host's facts as a live capture starts and
+// prints, on stderr, what they predict for each VIP given with --vip. The
+// report itself is left alone: it must equal a replay of the evidence
+// file, which does not carry the facts.
+func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, stderr io.Writer) {
+	facts, err := hostfacts.Read(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "slbdiag: host facts not read: %v\n", err)
+		return
+	}
+	port, ok := cfg.Ports.Single()
+	if !ok {
+		port = 443
+	}
+	for _, p := range cfg.VIPs {
+		if !p.IsSingleIP() {
+			continue
+		}
+		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
+			Findings: analyze.CheckHost(facts, p.Addr(), port)}
+		fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
+	}
+}

@@ -184,6 +184,7 @@ func TestDoctorInNamespace(t *testing.T) {
 	ip("-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
 	ip("-n", ns, "addr", "add", "10.9.0.2/24", "dev", "eth0")
 	ip("-n", ns, "link", "set", "eth0", "up")
+	ip("-n", ns, "link", "set", "eth1", "up")
 	inNS := func(args ...string) result {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns, binary}, args...)...)
@@ -203,7 +204,7 @@ func TestDoctorInNamespace(t *testing.T) {
 	for _, w := range []string{
 		"PROBLEM: SYNs to 192.0.2.10:443 that reach this host will be dropped: the VIP is not one of its addresses (put it on lo).",
 		"Host facts (this host, Linux ",
-		"eth0 (", "): 10.9.0.2/24; arp_ignore=0 arp_announce=0",
+		"eth0 (", "): 10.9.0.2/24", "arp_ignore=0 arp_announce=0",
 		"Host facts: 192.0.2.10 is on no interface, not even lo",
 		"ip addr add 192.0.2.10/32 dev lo",
 	} {
@@ -213,6 +214,14 @@ func TestDoctorInNamespace(t *testing.T) {
 	}
 	if r.code != exitProblems {
 		t.Errorf("VIP nowhere: exit %d, want %d", r.code, exitProblems)
+	}
+	// A live capture reads the same facts as it starts and says what they
+	// predict, on stderr; the report is the capture's own.
+	r = inNS("capture", "-i", "eth0", "--vip", "192.0.2.10", "-d", "300ms")
+	if strings.Contains(r.stderr, "without libpcap") {
+		t.Log("this slbdiag was built without libpcap: the capture hook is not checked")
+	} else if want := "slbdiag: host facts: PROBLEM: SYNs to 192.0.2.10:443 that reach this host will be dropped: the VIP is not one of its addresses (put it on lo).\n"; !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("capture: stderr does not start with %q:\n%s", want, r.stderr)
 	}
 
 	// The fix, applied: the VIP on lo, ARP quiet, a listener on all
