@@ -96,7 +96,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 	for i := range f.Interfaces {
 		ifc := &f.Interfaces[i]
 		h := analyze.HostIface{Index: ifc.Index, Name: ifc.Name}
-		s := ifaceText(h, l)
+		s := ifaceText(h, f.OS, l)
 		if f.OS == "linux" && ifc.Index > 0 {
 			s = fmt.Sprintf("%s (%d)", ifc.Name, ifc.Index)
 		}

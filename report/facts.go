@@ -14,11 +14,14 @@ import (
 // the fix with the host's real interface indexes and names, and the
 // headline of a finding the configuration contradicts.
 
-// ifaceText names an interface: "interface 12 (Ethernet)", or "eth0" on
-// Linux, where names are what people use.
-func ifaceText(h analyze.HostIface, l Lang) string {
+// ifaceText names an interface as the host's tools do: "interface 12
+// (Ethernet)" on Windows, where netsh takes the index, and "eth0" on Linux,
+// where names are what people use.
+func ifaceText(h analyze.HostIface, osName string, l Lang) string {
 	switch {
-	case h.Index > 0 && h.Name != "" && !isLinuxName(h):
+	case osName == "linux" && h.Name != "":
+		return h.Name
+	case h.Index > 0 && h.Name != "":
 		return l.tr(fmt.Sprintf("interface %d (%s)", h.Index, h.Name), fmt.Sprintf("接口 %d（%s）", h.Index, h.Name))
 	case h.Name != "":
 		return h.Name
@@ -26,6 +29,14 @@ func ifaceText(h analyze.HostIface, l Lang) string {
 		return l.tr(fmt.Sprintf("interface %d", h.Index), fmt.Sprintf("接口 %d", h.Index))
 	}
 	return l.tr("the interface", "该接口")
+}
+
+// hostOS is the OS the host's facts came from, or "".
+func hostOS(f *analyze.Finding) string {
+	if f.Host == nil {
+		return ""
+	}
+	return f.Host.OS
 }
 
 // zhPad spaces an interface name off the Chinese around it where its edge
@@ -42,20 +53,15 @@ func zhPad(s string) string {
 	return s
 }
 
-// isLinuxName tells Linux names apart by their shape: no spaces, ASCII.
-func isLinuxName(h analyze.HostIface) bool {
-	return h.Name == "lo" || (!strings.ContainsAny(h.Name, " ") && strings.ToLower(h.Name) == h.Name && len(h.Name) <= 15 && strings.IndexFunc(h.Name, func(r rune) bool { return r > 127 }) < 0)
-}
-
 // evidenceFact says what one piece of host-fact evidence shows.
 func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool) {
 	if e.Fact == nil {
 		return "", false
 	}
 	vip, port := f.Server.Addr(), f.Server.Port()
-	ifc := ifaceText(e.Fact.Iface, l)
+	ifc := ifaceText(e.Fact.Iface, hostOS(f), l)
 	zhIfc := zhPad(ifc)
-	linux := f.Host != nil && f.Host.OS == "linux"
+	linux := hostOS(f) == "linux"
 	var en, zh string
 	switch e.Kind {
 	case analyze.EvFactVIPNowhere:
@@ -90,7 +96,7 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 	case analyze.EvFactHostModelReady:
 		nic := l.tr("the NIC", "网卡")
 		if f.Host != nil && !f.Host.NIC.IsZero() {
-			nic = ifaceText(f.Host.NIC, l)
+			nic = ifaceText(f.Host.NIC, f.Host.OS, l)
 		}
 		en, zh = fmt.Sprintf("The weak host model is set up for the VIP: weakhostreceive is enabled on %s and weakhostsend on the loopback adapter, %s. The host model is not what drops these SYNs: look at Windows Firewall and the bindings.", nic, ifc),
 			fmt.Sprintf("已为 VIP 配好弱主机模型：%s已启用 weakhostreceive，环回适配器%s已启用 weakhostsend。丢弃这些 SYN 的不是主机模型，请检查 Windows 防火墙和绑定。", zhPad(nic), zhIfc)
@@ -151,7 +157,7 @@ func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
 	var where, whereZh string
 	switch {
 	case hasFact(f, analyze.EvFactHostModelReady):
-		lb := ifaceText(f.Host.Loopback, l)
+		lb := ifaceText(f.Host.Loopback, f.Host.OS, l)
 		where, whereZh = "on the loopback adapter "+lb+", weak host model enabled", "配置在环回适配器"+zhPad(lb)+"上，并已启用弱主机模型"
 	case hasFact(f, analyze.EvFactVIPOnLoopback) || hasFact(f, analyze.EvFactVIPOnNIC):
 		where, whereZh = "an address of the host", "是本机地址"
@@ -193,11 +199,11 @@ func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 	var named []string
 	if h.NIC.Index > 0 {
 		pairs = append(pairs, phNIC, strconv.Itoa(h.NIC.Index))
-		named = append(named, l.tr("the SYNs arrive on "+ifaceText(h.NIC, l), "SYN 从"+ifaceText(h.NIC, l)+"进入"))
+		named = append(named, l.tr("the SYNs arrive on "+ifaceText(h.NIC, h.OS, l), "SYN 从"+ifaceText(h.NIC, h.OS, l)+"进入"))
 	}
 	if h.Loopback.Index > 0 {
 		pairs = append(pairs, phLoopback, strconv.Itoa(h.Loopback.Index))
-		named = append(named, l.tr("the loopback adapter is "+ifaceText(h.Loopback, l), "环回适配器是"+ifaceText(h.Loopback, l)))
+		named = append(named, l.tr("the loopback adapter is "+ifaceText(h.Loopback, h.OS, l), "环回适配器是"+ifaceText(h.Loopback, h.OS, l)))
 	}
 	if h.Loopback.Name != "" {
 		pairs = append(pairs, phLoopName, h.Loopback.Name)

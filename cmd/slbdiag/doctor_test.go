@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -276,5 +277,34 @@ func TestDoctorInNamespace(t *testing.T) {
 	}
 	if r.code != exitOK {
 		t.Errorf("fixed: exit %d, want 0", r.code)
+	}
+}
+
+func TestDoctorJSON(t *testing.T) {
+	r := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--format", "json", "--host-facts", filepath.Join(hostFactsDir, "linux/backend.txt"))
+	var doc struct {
+		Schema, Verdict string
+		Facts           struct {
+			OS         string
+			Interfaces []struct{ Name string }
+			Listeners  []string
+		}
+		Findings []struct {
+			Cause    string
+			Evidence []struct{ Kind, Text string }
+			Fix      map[string]json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	var causes []string
+	for _, f := range doc.Findings {
+		causes = append(causes, f.Cause)
+	}
+	if doc.Schema != "slbdiag-doctor/1" || doc.Verdict != "PROBLEM" || doc.Facts.OS != "linux" || len(doc.Facts.Interfaces) != 2 ||
+		strings.Join(causes, ",") != "no-listener-on-vip,vip-answers-arp" || doc.Findings[0].Evidence[0].Kind != "host-fact-no-listener-on-vip" ||
+		doc.Findings[0].Fix["linux"] == nil || r.code != exitProblems {
+		t.Errorf("exit %d, doc %+v", r.code, doc)
 	}
 }
