@@ -31,6 +31,7 @@ type summaries struct {
 	byDest    map[netip.AddrPort]*destSummary
 	order     []*destSummary // in order of first summarised attempt
 	undecided []undecided    // single SYNs summarised before the grace time passed
+	decided   int            // undecided[:decided] have been counted since
 	clients   int            // addresses in all destSummary.clients
 	capped    bool           // some clients were not remembered
 }
@@ -65,7 +66,21 @@ func (t *tracker) slot(end time.Time, grace time.Duration) int {
 	i := maxKeptAttempts + s.next
 	s.next = (s.next + 1) % maxLiveAttempts
 	t.summarise(i, end, grace)
+	if s.next == 0 {
+		t.byReply, t.byFlow = rebuilt(t.byReply), rebuilt(t.byFlow)
+	}
 	return i
+}
+
+// rebuilt copies a map that has seen many deletions: the deleted slots
+// would otherwise lengthen every lookup of a key that is not there, which
+// is most lookups in a flood.
+func rebuilt[K comparable](m map[K]int) map[K]int {
+	n := make(map[K]int, len(m))
+	for k, v := range m {
+		n[k] = v
+	}
+	return n
 }
 
 // summarise counts attempt i and forgets it: packets that come for it
@@ -76,7 +91,7 @@ func (t *tracker) summarise(i int, end time.Time, grace time.Duration) {
 	if j, ok := t.byReply[rk]; ok && j == i {
 		delete(t.byReply, rk)
 	}
-	for _, fk := range []flowKey{{a.Client, a.Server}, {a.Client, netip.AddrPortFrom(a.ReplySrc, a.Server.Port())}} {
+	for _, fk := range [...]flowKey{{a.Client, a.Server}, {a.Client, netip.AddrPortFrom(a.ReplySrc, a.Server.Port())}} {
 		if j, ok := t.byFlow[fk]; ok && j == i {
 			delete(t.byFlow, fk)
 		}
@@ -110,14 +125,15 @@ func (t *tracker) summarise(i int, end time.Time, grace time.Duration) {
 
 // settle decides the undecided attempts whose grace time has passed.
 func (s *summaries) settle(end time.Time, grace time.Duration) {
-	n := 0
-	for n < len(s.undecided) && end.Sub(s.undecided[n].ts) >= grace {
-		u := &s.undecided[n]
+	for s.decided < len(s.undecided) && end.Sub(s.undecided[s.decided].ts) >= grace {
+		u := &s.undecided[s.decided]
 		u.dest.count(Unanswered, u.first, u.probe)
-		n++
+		s.decided++
 	}
-	if n > 0 {
-		s.undecided = s.undecided[:copy(s.undecided, s.undecided[n:])]
+	// Reuse the slice once most of it is decided, so memory stays bounded.
+	if s.decided > 1024 && s.decided > len(s.undecided)/2 {
+		s.undecided = s.undecided[:copy(s.undecided, s.undecided[s.decided:])]
+		s.decided = 0
 	}
 }
 
@@ -135,14 +151,14 @@ func (t *tracker) finishSummaries(end time.Time, grace time.Duration) {
 	if len(t.attempts) > maxKeptAttempts {
 		t.attempts = t.attempts[:maxKeptAttempts]
 	}
-	for _, u := range t.sum.undecided {
+	for _, u := range t.sum.undecided[t.sum.decided:] {
 		o := Pending
 		if end.Sub(u.ts) >= grace {
 			o = Unanswered
 		}
 		u.dest.count(o, u.first, u.probe)
 	}
-	t.sum.undecided = nil
+	t.sum.undecided, t.sum.decided = nil, 0
 }
 
 func (s *summaries) dest(server netip.AddrPort) *destSummary {
