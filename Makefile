@@ -1,5 +1,5 @@
 # Everyday commands; CI runs .ci/run.
-.PHONY: test fuzz ci
+.PHONY: test fuzz ci bench
 
 test:
 	go test ./...
@@ -10,3 +10,8 @@ fuzz:
 
 ci:
 	bash .ci/run
+
+# Generates large captures under $$SLBDIAG_BENCH_DIR (default /tmp/slbdiag-bench) and times
+# slbdiag against cat, tcpdump and tshark on them; see bench/run.sh.
+bench:
+	bench/run.sh
