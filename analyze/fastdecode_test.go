@@ -1,8 +1,10 @@
 package analyze
 
 import (
+	"net/netip"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket/layers"
 )
@@ -61,5 +63,26 @@ func BenchmarkDecode(b *testing.B) {
 				d.decodeLayers(layers.LinkTypeEthernet, frame, &p)
 			}
 		})
+	}
+}
+
+// BenchmarkTracker feeds the tracker a completed handshake and a data
+// packet per iteration, each from a new client port: the per-packet path
+// after decoding, copy check included.
+func BenchmarkTracker(b *testing.B) {
+	ports, _ := ParsePorts("443")
+	tr := newTracker(&ports)
+	b.ReportAllocs()
+	ts := t0
+	i := 0
+	for b.Loop() {
+		c := netip.AddrPortFrom(client.Addr(), uint16(1024+i%60000))
+		isn := uint32(i) * 11
+		for _, p := range []packet{synP(c, vip, isn), synAckP(vip, c, isn, 7), ackP(c, vip, isn, 7)} {
+			p.ipLen, p.proto = 52, 6
+			tr.add(&p, FrameRef{Frame: i + 1}, ts)
+			ts = ts.Add(time.Microsecond)
+		}
+		i++
 	}
 }
