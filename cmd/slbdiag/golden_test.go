@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/internal/scenario"
 )
 
@@ -227,5 +228,46 @@ func TestReadmeExampleIsReal(t *testing.T) {
 	}
 	if n < 10 {
 		t.Errorf("README example has only %d lines of report", n)
+	}
+}
+
+// TestFindingsMatchScenario checks every bundled capture gives the
+// findings its scenario intends, no more and no fewer: each cause has a
+// capture that triggers it, and the negative captures trigger nothing.
+func TestFindingsMatchScenario(t *testing.T) {
+	repoRoot(t)
+	covered := map[string]bool{}
+	for _, s := range replayable() {
+		if s.Causes == nil {
+			t.Errorf("scenario %s states no intended causes", s.Name)
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), analyzeArgs(s, "json"), nil, &stdout, &stderr)
+			if err != nil && !errors.Is(err, errProblems) {
+				t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+			}
+			var doc struct{ Findings []struct{ Cause string } }
+			if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, f := range doc.Findings {
+				got = append(got, f.Cause)
+				covered[f.Cause] = true
+			}
+			if diff := cmp.Diff(s.Causes, got); diff != "" {
+				t.Errorf("findings differ from the scenario's intent (-want +got):\n%s", diff)
+			}
+			if len(got) > 0 && !errors.Is(err, errProblems) {
+				t.Errorf("findings, yet the exit code says no problem: %v", err)
+			}
+		})
+	}
+	for _, c := range analyze.Causes() {
+		if !covered[string(c)] {
+			t.Errorf("no bundled capture triggers %s", c)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 func tlsBinding() *builder {
 	b := &builder{s: Scenario{
 		Name: "tls-binding", VIP: vipAddr,
+		Causes: []string{"tls-binding-missing"},
 		Description: "Generated: a Windows backend with the VIP on its loopback adapter. Every handshake to 192.0.2.10:443 " +
 			"completes; the ClientHellos for shop.example.com are answered by RST at once (no certificate bound for that " +
 			"name in HTTP.sys), those for www.example.com get a ServerHello.",
@@ -37,6 +38,7 @@ func tlsBinding() *builder {
 func vipARP() *builder {
 	b := &builder{s: Scenario{
 		Name: "vip-arp", VIP: vipAddr,
+		Causes: []string{"vip-answers-arp"},
 		Description: "Generated: a backend that has the VIP on an interface that answers ARP: it announces 192.0.2.10 " +
 			"(gratuitous ARP) and answers the gateway's ARP request for it, so the gateway sends the VIP's traffic " +
 			"straight to this backend, past the load balancer. Handshakes to the VIP complete here.",
@@ -52,6 +54,73 @@ func vipARP() *builder {
 		c := f.conn(client(fmt.Sprintf("198.51.100.23:%d", 52000+i), 113), vip(), in, out, 0x4000+uint32(i), 0xa000+uint32(i))
 		c.handshake(at, 300*time.Microsecond)
 		b.expect(c, "completed", 1)
+	}
+	return b
+}
+
+// probesPass is the shape "probes pass, clients fail": a host firewall or
+// security group that admits only the load balancer's probe range.
+func probesPass() *builder {
+	b := &builder{s: Scenario{
+		Name: "probes-pass",
+		Description: "Generated: a backend behind a load balancer that forwards to the backend's own address (not DSR). " +
+			"Azure's health probe (168.63.129.16) completes its handshakes to 10.0.0.5:443; the clients' SYNs to the same " +
+			"address are retransmitted and never answered: something admits the probes only.",
+		Causes: []string{"client-traffic-filtered"},
+	}}
+	f := b.file("probes-pass.pcap", pcapMicro, "")
+	in, out := ether(gwMAC, backendMAC), ether(backendMAC, gwMAC)
+	for i := range 3 {
+		at := time.Duration(i) * 5 * s
+		p := f.conn(client(fmt.Sprintf("168.63.129.16:%d", 40000+i), 128), windowsBackend("443"), in, out, 0x5000+uint32(i), 0xb000+uint32(i))
+		p.handshake(at, 300*time.Microsecond)
+		b.expect(p, "completed", 1)
+		c := f.conn(client(fmt.Sprintf("198.51.100.%d:%d", 30+i, 53000+i), 113), windowsBackend("443"), in, out, 0x6000+uint32(i), 0)
+		c.syn(at + time.Second)
+		c.syn(at + 4*s)
+		b.expect(c, "unanswered", 2)
+	}
+	return b
+}
+
+// noVIPTraffic is a backend the load balancer sends nothing to.
+func noVIPTraffic() *builder {
+	b := &builder{s: Scenario{
+		Name: "no-vip-traffic", VIP: vipAddr,
+		Description: "Generated: a capture on a backend of the VIP 192.0.2.10 that shows health probes to the backend's " +
+			"own address 10.0.0.5:443 completing and not one SYN to the VIP: the load balancer does not send the VIP's " +
+			"traffic to this backend.",
+		Causes: []string{"no-traffic-to-vip"},
+	}}
+	f := b.file("no-vip-traffic.pcap", pcapMicro, "")
+	in, out := ether(gwMAC, backendMAC), ether(backendMAC, gwMAC)
+	for i := range 3 {
+		p := f.conn(client(fmt.Sprintf("100.100.110.5:%d", 41000+i), 63), windowsBackend("443"), in, out, 0x7000+uint32(i), 0xc000+uint32(i))
+		p.handshake(time.Duration(i)*5*s, 300*time.Microsecond)
+		b.expect(p, "completed", 1)
+	}
+	return b
+}
+
+// ownAddressDropped must not be blamed on the host model: the SYNs go to
+// the host's own address, which answers other traffic.
+func ownAddressDropped() *builder {
+	b := &builder{s: Scenario{
+		Name: "own-address-dropped", VIP: vipAddr,
+		Description: "Generated, a negative case: clients' SYNs to the backend's own address 10.0.0.5:443 are retransmitted " +
+			"and never answered, while the backend answers on another port. The host model decides by destination " +
+			"address and 10.0.0.5 is the host's own, so slbdiag must not offer a host-model cause.",
+		Causes: []string{},
+	}}
+	f := b.file("own-address-dropped.pcap", pcapMicro, "")
+	in, out := ether(gwMAC, backendMAC), ether(backendMAC, gwMAC)
+	ssh := f.conn(client("198.51.100.9:55000", 113), windowsBackend("22"), in, out, 0x8000, 0xd000)
+	ssh.handshake(0, 300*time.Microsecond)
+	for i := range 2 {
+		c := f.conn(client(fmt.Sprintf("198.51.100.%d:%d", 40+i, 54000+i), 113), windowsBackend("443"), in, out, 0x9000+uint32(i), 0)
+		c.syn(time.Duration(i)*s + 500*ms)
+		c.syn(time.Duration(i)*s + 3500*ms)
+		b.expect(c, "unanswered", 2)
 	}
 	return b
 }

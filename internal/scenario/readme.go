@@ -46,6 +46,13 @@ health probes.
 			cmd += " testdata/pcaps/" + f
 		}
 		fmt.Fprintf(&b, "Replay: `%s`\n\n", cmd)
+		switch {
+		case x.s.Causes == nil:
+		case len(x.s.Causes) == 0:
+			b.WriteString("Findings: none (a negative case).\n\n")
+		default:
+			fmt.Fprintf(&b, "Findings: `%s`.\n\n", strings.Join(x.s.Causes, "`, `"))
+		}
 		if len(x.s.Expect) == 0 {
 			continue
 		}

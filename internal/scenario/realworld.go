@@ -30,7 +30,8 @@ func CopiesPerTransmission(scenario string) int {
 // component it crosses, microseconds apart.
 func pktmon() *builder {
 	b := &builder{s: Scenario{
-		Name: "pktmon",
+		Name:   "pktmon",
+		Causes: []string{"strong-host-receive"},
 		Description: "Generated: the seed story as Windows pktmon records it on the backend: every packet logged three " +
 			"times, at the NIC (Ethernet) and at two components above it (raw IPv4), 8 and 17 µs apart, as " +
 			"'pktmon pcapng' converts them. SYNs to the VIP 192.0.2.10:443 are dropped and retransmitted at 3 s and " +

@@ -12,8 +12,9 @@ func recorded() []built {
 	own := ap("10.0.0.8:443")
 	v := ap("192.0.2.10:443")
 	before := Scenario{
-		Name:  "lab-linux-before",
-		Files: []string{"lab-linux-before.pcap"},
+		Name:   "lab-linux-before",
+		Causes: []string{"strong-host-receive"},
+		Files:  []string{"lab-linux-before.pcap"},
 		Description: "Recorded from Linux 6.18 in two network namespaces by testdata/lab/record-linux-dsr.sh " +
 			"(tcpdump on the backend's veth): the client routes the VIP 192.0.2.10 to the backend's MAC as a " +
 			"direct-server-return load balancer would; the backend does not have the VIP, so its kernel drops those " +
@@ -26,9 +27,10 @@ func recorded() []built {
 		},
 	}
 	after := Scenario{
-		Name:  "lab-linux-after",
-		Files: []string{"lab-linux-after.pcap"},
-		VIP:   vipAddr,
+		Name:   "lab-linux-after",
+		Causes: []string{},
+		Files:  []string{"lab-linux-after.pcap"},
+		VIP:    vipAddr,
 		Description: "Recorded right after lab-linux-before.pcap, by the same script, once the backend had the fix " +
 			"slbdiag prints for Linux (the VIP on lo, arp_ignore=1, arp_announce=2): the same connections complete, " +
 			"those through the VIP answered from the VIP.",
@@ -52,6 +54,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr-novip",
+				Causes:      []string{"strong-host-receive"},
 				Files:       []string{"lab-dsr-novip.pcap"},
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh (tcpdump on the backend's b0): the load balancer namespace routes the VIP 192.0.2.10/32 via the backend's address 10.2.0.2, so the frames reach the backend's MAC with the VIP as destination (layer-2 direct server return); the backend does not have the VIP, so its kernel drops the SYNs and the client retransmits them.",
 				Expect: []Expect{
@@ -63,6 +66,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr-probes",
+				Causes:      []string{"strong-host-receive"},
 				Files:       []string{"lab-dsr-probes.pcap"},
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh, the same lab as lab-dsr-novip.pcap plus health probes: the load balancer probes the backend's own address 10.2.0.2:443 from 100.100.110.1 and those handshakes complete, while the client's SYNs to the VIP 192.0.2.10 are dropped by the backend. Probes pass, clients fail.",
 				Expect: []Expect{
@@ -76,6 +80,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr-fixed",
+				Causes:      []string{},
 				Files:       []string{"lab-dsr-fixed.pcap"},
 				VIP:         "192.0.2.10",
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: lab-dsr-probes.pcap with the fix slbdiag prints for Linux on the backend (the VIP on lo, arp_ignore=1, arp_announce=2): probes and client connections complete, the latter answered from the VIP.",
@@ -90,6 +95,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr-nolistener",
+				Causes:      []string{"no-listener-on-vip"},
 				Files:       []string{"lab-dsr-nolistener.pcap"},
 				VIP:         "192.0.2.10",
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: the VIP on the backend's lo, but the service listens on the backend's own address 10.2.0.2:443 only; probes complete and the kernel refuses the client's SYNs to the VIP with RST.",
@@ -104,6 +110,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr-return-lost",
+				Causes:      []string{"return-path-lost"},
 				Files:       []string{"lab-dsr-return-lost.pcap"},
 				VIP:         "192.0.2.10",
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: the backend is fixed (VIP on lo) and answers, but the load balancer drops what the backend sends from the VIP (an ip rule blackhole on its backend side), so the SYN-ACKs never reach the client, which retransmits its SYNs; probes from the load balancer itself complete.",
@@ -118,6 +125,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr6-novip",
+				Causes:      []string{"strong-host-receive"},
 				Files:       []string{"lab-dsr6-novip.pcap"},
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: lab-dsr-novip.pcap over IPv6; the load balancer routes the VIP 2001:db8::10/128 via the backend's 2001:db8:2::2, which does not have the VIP and drops the SYNs.",
 				Expect: []Expect{
@@ -129,6 +137,7 @@ func labRecorded() []built {
 		{
 			s: Scenario{
 				Name:        "lab-dsr6-fixed",
+				Causes:      []string{},
 				Files:       []string{"lab-dsr6-fixed.pcap"},
 				VIP:         "2001:db8::10",
 				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: lab-dsr6-novip.pcap with the VIP 2001:db8::10/128 on the backend's lo: the connections complete, answered from the VIP.",

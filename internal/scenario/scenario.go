@@ -31,6 +31,10 @@ type Scenario struct {
 	Description string   // where the capture comes from and what it shows
 	VIP         string   // the --vip to replay it with; empty to let slbdiag infer
 	Expect      []Expect // in the order slbdiag reports attempts: first SYN time
+	// Causes are the findings slbdiag must offer, in report order; nil
+	// means none is checked (the recorded captures say theirs in
+	// recorded.go), an empty non-nil list means there must be none.
+	Causes []string
 }
 
 // builder collects a scenario's files and intentions.
@@ -81,7 +85,7 @@ type built struct {
 func scenarios() []built {
 	var out []built
 	for _, fn := range []func() *builder{
-		seedStrongHost, outcomes, tlsBinding, vipARP, ipv6VLAN, sll, sll2, rawNull, merge, gzipOutcomes, truncated, notACapture, pktmon,
+		seedStrongHost, outcomes, tlsBinding, vipARP, probesPass, noVIPTraffic, ownAddressDropped, ipv6VLAN, sll, sll2, rawNull, merge, gzipOutcomes, truncated, notACapture, pktmon,
 	} {
 		b := fn()
 		out = append(out, built{b.done(), b.files})
@@ -146,7 +150,8 @@ func vip() side                       { return side{ap(vipAddr + ":443"), 128} }
 // seedStrongHost is the case slbdiag was born from.
 func seedStrongHost() *builder {
 	b := &builder{s: Scenario{
-		Name: "seed-strong-host",
+		Name:   "seed-strong-host",
+		Causes: []string{"strong-host-receive"},
 		Description: "The case slbdiag was born from, as a capture on the Windows backend's NIC would show it: " +
 			"the load balancer forwards clients' SYNs to the VIP 192.0.2.10:443 to the backend's MAC (direct server return); " +
 			"the backend, which does not have the VIP on any interface (strong host model), drops them, and the clients " +
@@ -253,6 +258,7 @@ func outcomesFile(b *builder, name string, f format) {
 func outcomes() *builder {
 	b := &builder{s: Scenario{
 		Name: "outcomes", VIP: vipAddr,
+		Causes: []string{"weak-host-send", "partial-loss", "return-path-lost"},
 		Description: "Generated: one handshake of each outcome (completed, unanswered, pending, refused, unreachable, " +
 			"synack-no-ack, wrong-source), a new ISN on a reused 4-tuple, a connection joined mid-stream and a SYN to " +
 			"an unwatched port, at a mirror port between a load balancer and its backends. Little-endian, microsecond pcap.",
@@ -264,6 +270,7 @@ func outcomes() *builder {
 func gzipOutcomes() *builder {
 	b := &builder{s: Scenario{
 		Name: "gzip-outcomes", VIP: vipAddr,
+		Causes:      []string{"weak-host-send", "partial-loss", "return-path-lost"},
 		Description: "outcomes.pcap compressed with gzip under a name that does not say so: slbdiag must recognise it by content.",
 	}}
 	outcomesFile(b, "gzip-outcomes.cap", pcapMicro)
@@ -277,6 +284,7 @@ func gzipOutcomes() *builder {
 func ipv6VLAN() *builder {
 	b := &builder{s: Scenario{
 		Name: "ipv6-vlan", VIP: "2001:db8:10::/64",
+		Causes: []string{"strong-host-receive"},
 		Description: "Generated: a trunk-port capture. IPv6 on VLAN 100: SYNs to the VIP [2001:db8:10::10]:443 " +
 			"(with a hop-by-hop extension header) unanswered, the backend's own address completing, an ICMPv6 " +
 			"address-unreachable; IPv4 in QinQ (outer VLAN 200, inner 100) completing. One pcapng section.",
@@ -312,7 +320,8 @@ func ipv6VLAN() *builder {
 // sll is 'tcpdump -i any' on a Linux backend, written by a big-endian host.
 func sll() *builder {
 	b := &builder{s: Scenario{
-		Name: "sll",
+		Name:   "sll",
+		Causes: []string{"strong-host-receive"},
 		Description: "Generated: 'tcpdump -i any' on a Linux backend (Linux cooked SLL), as a big-endian host " +
 			"writes a nanosecond pcap. SYNs to the VIP 192.0.2.10:443 unanswered (Linux retransmits at 1 s and 3 s), " +
 			"a health probe to the backend's own address 10.0.0.8:443 completing, and one SYN too late to judge.",
@@ -343,7 +352,8 @@ func sll() *builder {
 // sll2 is 'tcpdump -i any' on a newer Linux (libpcap ≥ 1.10).
 func sll2() *builder {
 	b := &builder{s: Scenario{
-		Name: "sll2",
+		Name:   "sll2",
+		Causes: []string{"return-path-lost"},
 		Description: "Generated: 'tcpdump -i any' on a Linux backend with libpcap 1.10 or later (LINUX_SLL2), " +
 			"little-endian nanosecond pcap: one handshake completing, one whose SYN-ACK the client never acknowledges.",
 	}}
@@ -368,7 +378,8 @@ func sll2() *builder {
 // with two sections.
 func rawNull() *builder {
 	b := &builder{s: Scenario{
-		Name: "raw-null",
+		Name:   "raw-null",
+		Causes: []string{"strong-host-receive"},
 		Description: "Generated: a pcapng with two sections. The first has two interfaces: raw IPv4 (a tunnel or " +
 			"pktmon-style capture) with a completed handshake, and BSD loopback (NULL) with a refused connection to " +
 			"[::1]:443. The second section is Ethernet, with SYNs to 192.0.2.10:443 unanswered.",
@@ -399,6 +410,7 @@ func rawNull() *builder {
 func merge() *builder {
 	b := &builder{s: Scenario{
 		Name: "merge", VIP: vipAddr,
+		Causes: []string{"strong-host-receive"},
 		Description: "Generated: two backends behind the VIP 192.0.2.10 in direct server return, each captured on its " +
 			"own NIC and replayed together, interleaved by time with frame numbers per file. merge-a.pcap is a " +
 			"Linux backend with the VIP on its loopback: it answers from the VIP. merge-b.pcapng is a Windows " +
@@ -437,7 +449,8 @@ func merge() *builder {
 // truncated is a capture whose copy stopped in the middle of a record.
 func truncated() *builder {
 	b := &builder{s: Scenario{
-		Name: "truncated",
+		Name:   "truncated",
+		Causes: []string{"strong-host-receive"},
 		Description: "Generated: a microsecond pcap cut in the middle of its last record, as an interrupted copy " +
 			"leaves it. slbdiag must report the attempts before the damage and warn where it stopped.",
 	}}
