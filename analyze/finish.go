@@ -146,6 +146,11 @@ func (a *analyzer) lateWarnings(r *Result) []Warning {
 	if n := r.Summary.Counts[Pending]; n > 0 {
 		ws = append(ws, Warning{Kind: WarnPending, File: -1, Count: n, Detail: a.cfg.Grace.String()})
 	}
+	for i, in := range r.Inputs {
+		if in.Cut > 0 {
+			ws = append(ws, Warning{Kind: WarnSnaplen, File: i, Count: in.Cut, Detail: fmt.Sprint(in.Kept)})
+		}
+	}
 	if oneSided(r) {
 		ws = append(ws, Warning{Kind: WarnOneSided, File: -1, Count: r.Summary.SynPackets})
 	}

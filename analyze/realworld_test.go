@@ -16,9 +16,10 @@ import (
 
 // timedFrame is a frame with its own timestamp and link type.
 type timedFrame struct {
-	at   time.Duration
-	lt   layers.LinkType
-	data []byte
+	at     time.Duration
+	lt     layers.LinkType
+	data   []byte
+	length int // the frame's length on the wire when data was cut short; 0 if not
 }
 
 // timedSource replays frames with the timestamps and link types given,
@@ -31,7 +32,8 @@ func (s *timedSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, er
 	}
 	f := s.frames[0]
 	s.frames = s.frames[1:]
-	return f.data, gopacket.CaptureInfo{Timestamp: t0.Add(f.at), CaptureLength: len(f.data), Length: len(f.data),
+	length := max(f.length, len(f.data))
+	return f.data, gopacket.CaptureInfo{Timestamp: t0.Add(f.at), CaptureLength: len(f.data), Length: length,
 		AncillaryData: []any{f.lt}}, nil
 }
 
@@ -65,11 +67,11 @@ func TestRealWorldShapes(t *testing.T) {
 	eth := layers.LinkTypeEthernet
 	clean := func() []timedFrame {
 		return []timedFrame{
-			{0, eth, tcpFrame(t, synP(client, real, isn))},
-			{time.Millisecond, eth, tcpFrame(t, synAckP(real, client, isn, sisn))},
-			{2 * time.Millisecond, eth, tcpFrame(t, ackP(client, real, isn, sisn))},
-			{10 * time.Millisecond, eth, tcpFrame(t, synP(client, vip, isn2))},
-			{3 * time.Second, eth, tcpFrame(t, synP(client, vip, isn2))},
+			{0, eth, tcpFrame(t, synP(client, real, isn)), 0},
+			{time.Millisecond, eth, tcpFrame(t, synAckP(real, client, isn, sisn)), 0},
+			{2 * time.Millisecond, eth, tcpFrame(t, ackP(client, real, isn, sisn)), 0},
+			{10 * time.Millisecond, eth, tcpFrame(t, synP(client, vip, isn2)), 0},
+			{3 * time.Second, eth, tcpFrame(t, synP(client, vip, isn2)), 0},
 		}
 	}
 	tests := []struct {
@@ -85,19 +87,20 @@ func TestRealWorldShapes(t *testing.T) {
 		}, ""},
 		{"snaplen 54: TCP options cut off", func(f []timedFrame) []timedFrame {
 			for i := range f {
+				f[i].length = len(f[i].data)
 				f[i].data = f[i].data[:min(54, len(f[i].data))]
 			}
 			return f
-		}, ""},
+		}, WarnSnaplen},
 		{"timestamps going backwards", func(f []timedFrame) []timedFrame {
 			f[1].at, f[2].at = -time.Second, -2*time.Second
 			return f
 		}, ""},
 		{"frames of an unknown link type among them", func(f []timedFrame) []timedFrame {
-			return append(f[:3:3], append([]timedFrame{{5 * time.Millisecond, 147, []byte{1, 2, 3}}}, f[3:]...)...)
+			return append(f[:3:3], append([]timedFrame{{5 * time.Millisecond, 147, []byte{1, 2, 3}, 0}}, f[3:]...)...)
 		}, WarnLinkType},
 		{"zero-length frames among them", func(f []timedFrame) []timedFrame {
-			return append(f[:1:1], append([]timedFrame{{0, eth, nil}}, f[1:]...)...)
+			return append(f[:1:1], append([]timedFrame{{0, eth, nil, 0}}, f[1:]...)...)
 		}, ""},
 	}
 	for _, tt := range tests {

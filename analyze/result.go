@@ -34,6 +34,8 @@ type InputInfo struct {
 	First, Last time.Time // timestamps of its earliest and latest frames
 	LinkTypes   []string  // link types seen, in order of first appearance
 	Damaged     string    // why reading stopped early, if it did
+	Cut         int       // frames the snaplen cut short
+	Kept        int       // the fewest bytes a cut frame kept
 }
 
 // Summary counts over all inputs.
@@ -96,4 +98,5 @@ const (
 	WarnDrops       WarningKind = "capture-drops"        // live: the kernel or Npcap dropped packets; Count is how many
 	WarnSummarised  WarningKind = "attempts-summarised"  // past the attempt table's cap: Count attempts were counted per destination and outcome, not kept whole; Detail is how many were kept
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
+	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 )

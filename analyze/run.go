@@ -135,6 +135,12 @@ func (a *analyzer) take(f *frame) {
 		a.end = ts
 	}
 	a.noteLinkType(info, f.lt)
+	if f.kept > 0 {
+		if info.Cut == 0 || f.kept < info.Kept {
+			info.Kept = f.kept
+		}
+		info.Cut++
+	}
 	if !f.supported {
 		a.unknown[f.lt]++
 		return

@@ -17,6 +17,7 @@ type frame struct {
 	ip        bool // decoded as IP or as an ARP claim
 	checked   bool // the copy check is done, and dup is its verdict
 	dup       bool
+	kept      int // bytes captured when the snaplen cut the frame, else 0
 	pkt       packet
 }
 
@@ -39,6 +40,10 @@ func read(src Source, file int, dec *decoder, f *frame) error {
 		}
 	}
 	f.file, f.lt, f.ts = file, lt, ci.Timestamp
+	f.kept = 0
+	if ci.CaptureLength < ci.Length {
+		f.kept = ci.CaptureLength
+	}
 	f.supported = Supported(lt)
 	f.ip = f.supported && dec.decode(lt, data, &f.pkt)
 	f.checked, f.dup = false, false

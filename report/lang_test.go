@@ -300,9 +300,11 @@ func TestChineseCoversEveryKind(t *testing.T) {
 	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
 	evidence := []analyze.EvidenceKind{analyze.EvSynsUnanswered, analyze.EvNeverSource, analyze.EvHostMAC, analyze.EvOwnAddrWorks,
 		analyze.EvOtherHostsAnswer, analyze.EvSomeAnswered, analyze.EvWrongSource, analyze.EvRefused, analyze.EvRetransmissions,
-		analyze.EvClientsFail, analyze.EvProbesComplete, analyze.EvSynAckSent, analyze.EvSynAfterSynAck, analyze.EvNoSynToVIP}
+		analyze.EvClientsFail, analyze.EvProbesComplete, analyze.EvSynAckSent, analyze.EvSynAfterSynAck, analyze.EvNoSynToVIP,
+		analyze.EvHelloClosed, analyze.EvHelloServed, analyze.EvARPClaim}
 	missing := []analyze.EvidenceKind{analyze.EvHostMAC, analyze.EvOwnAddrWorks, analyze.EvRetransmissions, analyze.EvSynAfterSynAck, analyze.EvLoadBalancerSide}
-	warnings := []analyze.WarningKind{analyze.WarnDamaged, analyze.WarnLinkType, analyze.WarnPending, analyze.WarnInterrupted, analyze.WarnDuplicates, analyze.WarnDrops}
+	warnings := []analyze.WarningKind{analyze.WarnDamaged, analyze.WarnLinkType, analyze.WarnPending, analyze.WarnInterrupted, analyze.WarnDuplicates, analyze.WarnDrops,
+		analyze.WarnSummarised, analyze.WarnOneSided, analyze.WarnSnaplen}
 	r := &analyze.Result{Ports: "443", Inputs: []analyze.InputInfo{{Name: "x.pcap", Format: "pcap"}}}
 	for _, k := range warnings {
 		r.Warnings = append(r.Warnings, analyze.Warning{Kind: k, Count: 2, Detail: "x.pcap: truncated after frame 6"})

@@ -92,6 +92,9 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnDuplicates:
 		return l.tr(fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", file, count(w.Count, "copy", "copies"), w.Detail),
 			fmt.Sprintf("%s 把同一个包记录了多次（pktmon 会在协议栈的每个组件各记一次，SPAN 端口也会重复）：与原包相隔 %s 以内的 %d 个副本已合并，不计为重传。帧号仍按所有副本计数。", file, w.Detail, w.Count))
+	case analyze.WarnSnaplen:
+		return l.tr(fmt.Sprintf("%s: %s cut short by the capture's snaplen (as few as %s bytes kept). Handshakes are still read from the TCP header, but TLS server names and payloads may be missing, so a missing TLS binding may go unseen; capture with -s 0 (tcpdump) or a larger pktmon --pkt-size to see them.", file, count(w.Count, "frame"), w.Detail),
+			fmt.Sprintf("%s：有 %d 帧被抓包长度（snaplen）截断（最少只保留了 %s 字节）。握手仍能从 TCP 头读出，但 TLS 服务器名称和载荷可能缺失，因此可能看不出证书绑定缺失；要看到它们，请用 -s 0（tcpdump）或更大的 pktmon --pkt-size 重新抓包。", file, w.Count, w.Detail))
 	case analyze.WarnOneSided:
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
