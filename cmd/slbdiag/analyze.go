@@ -18,16 +18,15 @@ import (
 
 // analyzeCmd is a checked `slbdiag analyze` command line.
 type analyzeCmd struct {
-	files       []string
-	cfg         analyze.Config
-	render      report.Renderer
-	opts        report.Options
-	redact      bool             // replace client addresses in the report
-	redactNames bool             // replace TLS server names in the report
-	evidence    string           // write the packets behind the findings here
-	output      string           // "" is stdout
-	facts       *hostfacts.Facts // --host-facts: the capture host's configuration
-	format      string           // the --format name
+	files    []string
+	cfg      analyze.Config
+	render   report.Renderer
+	opts     report.Options
+	shape    *reportFlags     // probe ranges and redactions
+	evidence string           // write the packets behind the findings here
+	output   string           // "" is stdout
+	facts    *hostfacts.Facts // --host-facts: the capture host's configuration
+	format   string           // the --format name
 }
 
 func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
@@ -43,11 +42,9 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	lang := langFlag(fs)
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
-	probeNets := fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones")
 	evidence := fs.String("evidence", "", "write the packets behind each finding to this pcapng, each with a comment saying what it shows")
-	redact := fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
 	hostFacts := fs.String("host-facts", "", "the capture host's saved command outputs (netsh, ipconfig, ip, sysctl, ss; see README): confirm or rule out causes with its configuration")
-	redactNames := fs.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format")
+	shape := addReportFlags(fs)
 
 	var files []string
 	for {
@@ -64,7 +61,10 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.redact, c.redactNames = *redact, *redactNames
+	c.shape = shape
+	if err := shape.configure("analyze", &c.cfg); err != nil {
+		return nil, err
+	}
 	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
 		return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--lang: %v", err)}
 	}
@@ -74,11 +74,6 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	if *hostFacts != "" {
 		if c.facts, err = readHostFacts(*hostFacts); err != nil {
 			return nil, err
-		}
-	}
-	if *probeNets != "" {
-		if c.cfg.ProbeNets, err = analyze.ParsePrefixes(*probeNets); err != nil {
-			return nil, &usageError{cmd: "analyze", msg: fmt.Sprintf("--probe-net: %v", err)}
 		}
 	}
 	return c, nil
@@ -162,12 +157,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return fmt.Errorf("--evidence: %w", err)
 		}
 	}
-	if c.redact {
-		res = report.Redact(res)
-	}
-	if c.redactNames {
-		res = report.RedactNames(res)
-	}
+	res = c.shape.shape(res)
 	if err := c.render(out, res, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}

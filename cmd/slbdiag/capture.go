@@ -27,6 +27,7 @@ type captureCmd struct {
 	render   report.Renderer
 	opts     report.Options
 	output   string // "" is stdout
+	shape    *reportFlags
 }
 
 func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
@@ -48,6 +49,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	lang := langFlag(fs)
 	output := fs.String("o", "", "write the report to this file instead of stdout")
 	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
+	shape := addReportFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -57,7 +59,10 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	if fs.NArg() > 0 {
 		return nil, bad("unexpected argument %q: capture reads an interface (-i), not files; use 'slbdiag analyze FILE' for files", fs.Arg(0))
 	}
-	c := &captureCmd{iface: *iface, duration: *duration, evidence: *evidence, output: *output}
+	c := &captureCmd{iface: *iface, duration: *duration, evidence: *evidence, output: *output, shape: shape}
+	if err := shape.configure("capture", &c.cfg); err != nil {
+		return nil, err
+	}
 	var err error
 	switch {
 	case *iface == "":
@@ -160,7 +165,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := c.render(out.report, res, c.opts); err != nil {
+	if err := c.render(out.report, c.shape.shape(res), c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := closeOut(); err != nil {

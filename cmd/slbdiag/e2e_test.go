@@ -208,6 +208,12 @@ func TestBinary(t *testing.T) {
 		stderr:   []string{`unknown language "de"`, "hint: run 'slbdiag explain' to list the causes"},
 		noStdout: true,
 	}, {
+		name:     "capture shares the report flags: a bad --probe-net fails before any interface is opened",
+		args:     []string{"capture", "-i", "lo", "--probe-net", "azure"},
+		code:     2,
+		stderr:   []string{`--probe-net: "azure" is not an address or CIDR`, "hint: run 'slbdiag capture -h'"},
+		noStdout: true,
+	}, {
 		name:   "help exits 0",
 		args:   []string{"analyze", "-h"},
 		code:   0,
