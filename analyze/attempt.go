@@ -32,7 +32,8 @@ type Attempt struct {
 	ReplyTS  time.Time
 	ReplySrc netip.Addr
 	// RTT runs from the SYN transmission a SYN-ACK answered to that SYN-ACK;
-	// zero without a SYN-ACK.
+	// zero without a SYN-ACK, or when only another capture than the SYN's
+	// saw the SYN-ACK (their clocks differ).
 	RTT time.Duration
 	Ack FrameRef // the client's ACK that completed the handshake
 
@@ -56,6 +57,16 @@ type track struct {
 	unreachable bool
 	hasMAC      bool
 	synMAC      [6]byte // destination MAC of the first SYN
+	// With several captures of the same traffic: the inputs (a bit each,
+	// the first 64) that saw the SYN, and those that saw a SYN-ACK.
+	synFiles, replyFiles uint64
+}
+
+func fileBit(file int) uint64 {
+	if file >= 64 {
+		return 0
+	}
+	return 1 << file
 }
 
 // decide sets the outcome once the capture is read; end is the time of its

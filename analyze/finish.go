@@ -45,6 +45,7 @@ func (a *analyzer) finish(inputs []Input) *Result {
 	}
 	r.Destinations = a.destinations()
 	r.CapturePoint = a.capturePoint(r.Destinations)
+	r.Hops = a.hops(r)
 	r.Findings = diagnose(r, tr)
 	r.Warnings = append(a.warns, a.lateWarnings(r)...)
 	r.Warnings = append(r.Warnings, tr.dupWarnings()...)

@@ -33,6 +33,9 @@ func initialTTL(ttl uint8) bool { return ttl == 64 || ttl == 128 || ttl == 255 }
 // capturePoint judges the place from the servers' TTLs and the clients'.
 func (a *analyzer) capturePoint(dests []Destination) CapturePoint {
 	var cp CapturePoint
+	if len(a.infos) > 1 {
+		return cp // several capture points: the TTLs of all mixed say nothing
+	}
 	serversSent := false
 	for _, d := range dests {
 		serversSent = serversSent || d.Sent > 0

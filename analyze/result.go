@@ -17,6 +17,7 @@ type Result struct {
 	Summary      Summary
 	Destinations []Destination // most telling first: VIPs, then host addresses
 	CapturePoint CapturePoint
+	Hops         []Hop     // with several captures of the same traffic: where packets vanished
 	Findings     []Finding // most certain and largest first
 	Attempts     []Attempt // in order of first SYN
 	Warnings     []Warning

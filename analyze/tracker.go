@@ -45,7 +45,8 @@ type tracker struct {
 	dups     *dedup
 
 	synPackets       int
-	synTTLs          [256]int // client SYNs by the TTL they arrived with
+	clocks           clockSamples // offsets between captures of the same SYNs
+	synTTLs          [256]int     // client SYNs by the TTL they arrived with
 	midstreamPackets int
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
@@ -118,20 +119,30 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 }
 
 func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts time.Time) {
-	t.synPackets++
-	t.synTTLs[p.ttl]++
+	t.clocks.ttl(ref.File, p.ttl)
 	t.noteDest(p.dst)
 	rk := replyKey{client, server.Port(), p.seq}
 	if i, ok := t.byReply[rk]; ok && t.attempts[i].Server == server {
 		a := &t.attempts[i]
+		if ref.File != a.First.File {
+			// Another capture of the same traffic: the same transmissions
+			// seen elsewhere, not new ones. Note where, and the clocks.
+			if a.synFiles&fileBit(ref.File) == 0 {
+				t.clocks.sample(a.First.File, ref.File, ts.Sub(a.FirstTS))
+			}
+			a.synFiles |= fileBit(ref.File)
+			return
+		}
+		t.countSyn(p)
 		a.Syns++
 		a.LastSyn, a.LastSynTS = ref, ts
 		return
 	}
+	t.countSyn(p)
 	a := track{Attempt: Attempt{
 		Client: client, Server: server, ISN: p.seq, Syns: 1,
 		First: ref, FirstTS: ts, LastSyn: ref, LastSynTS: ts,
-	}}
+	}, synFiles: fileBit(ref.File)}
 	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
 	i := t.slot(t.clock, t.grace)
 	t.attempts[i] = a
@@ -145,18 +156,19 @@ func (t *tracker) synAck(p *packet, client netip.AddrPort, ref FrameRef, ts time
 		return false
 	}
 	a := &t.attempts[i]
+	a.replyFiles |= fileBit(ref.File)
 	if p.src == a.Server.Addr() {
 		if !a.synAck {
 			a.synAck, a.synAckSeq = true, p.seq
 			a.setReply(p, ref, ts)
-			a.RTT = rtt(a.LastSynTS, ts)
+			a.RTT = sameClockRTT(a, ref, ts)
 		}
 		return true
 	}
 	if !a.synAck && !a.wrongSrc {
 		a.wrongSrc = true
 		a.setReply(p, ref, ts)
-		a.RTT = rtt(a.LastSynTS, ts)
+		a.RTT = sameClockRTT(a, ref, ts)
 		// The client answers a SYN-ACK from the wrong address (usually
 		// with RST); those packets belong to this attempt too.
 		t.byFlow[flowKey{client, netip.AddrPortFrom(p.src, p.sport)}] = i
@@ -322,4 +334,19 @@ func (t *tracker) noteSender(p *packet, ref FrameRef) {
 // (or a damaged timestamp) would make it negative: it is then unknown, 0.
 func rtt(syn, reply time.Time) time.Duration {
 	return max(0, reply.Sub(syn))
+}
+
+// sameClockRTT is the RTT when the SYN-ACK was seen by the capture that
+// saw the SYN; across two captures their clocks differ, and it is unknown.
+func sameClockRTT(a *track, ref FrameRef, ts time.Time) time.Duration {
+	if ref.File != a.LastSyn.File {
+		return 0
+	}
+	return rtt(a.LastSynTS, ts)
+}
+
+// countSyn counts a SYN transmission (not a copy another capture saw).
+func (t *tracker) countSyn(p *packet) {
+	t.synPackets++
+	t.synTTLs[p.ttl]++
 }

@@ -50,6 +50,7 @@ type jsonSummary struct {
 	ProbeNets        []string       `json:"probe_nets"`
 	ProbeOutcomes    map[string]int `json:"probe_outcomes"`
 	CapturePoint     *jsonPoint     `json:"capture_point,omitempty"`
+	Hops             []jsonHop      `json:"hops,omitempty"` // several captures of the same traffic: where packets vanished
 	MidstreamPackets int            `json:"midstream_packets"`
 	MidstreamConns   int            `json:"midstream_connections"`
 }
@@ -146,6 +147,9 @@ func jsonSummaryOf(r *analyze.Result, l Lang) jsonSummary {
 		js.Start, js.End = timestamp(s.Start), timestamp(s.End)
 	}
 	js.ProbeOutcomes = outcomeMap(s.ProbeCounts)
+	if len(r.Hops) > 0 {
+		js.Hops = jsonHops(r)
+	}
 	if cp := r.CapturePoint; cp.SynSample > 0 {
 		js.CapturePoint = &jsonPoint{Place: string(cp.Place), Host: addrOrNone(cp.Host), HostTTL: cp.HostTTL, SynTTL: cp.SynTTL,
 			Text: capturePoint(cp, l)}
@@ -252,7 +256,8 @@ func JSONL(w io.Writer, r *analyze.Result, _ Options) error {
 		if !a.Reply.IsZero() && a.Reply.File != a.First.File {
 			line.ReplyFile = fileName(r, a.Reply.File)
 		}
-		if a.Outcome == analyze.Completed || a.Outcome == analyze.SynAckNoAck || a.Outcome == analyze.WrongSource {
+		if (a.Outcome == analyze.Completed || a.Outcome == analyze.SynAckNoAck || a.Outcome == analyze.WrongSource) &&
+			a.Reply.File == a.LastSyn.File { // across captures the clocks differ: no RTT
 			ms := float64(a.RTT.Microseconds()) / 1000
 			line.RTTms = &ms
 		}

@@ -237,12 +237,14 @@ func TestReadmeExampleIsReal(t *testing.T) {
 func TestFindingsMatchScenario(t *testing.T) {
 	repoRoot(t)
 	covered := map[string]bool{}
+	ran := 0
 	for _, s := range replayable() {
 		if s.Causes == nil {
 			t.Errorf("scenario %s states no intended causes", s.Name)
 			continue
 		}
 		t.Run(s.Name, func(t *testing.T) {
+			ran++
 			var stdout, stderr bytes.Buffer
 			err := run(context.Background(), analyzeArgs(s, "json"), nil, &stdout, &stderr)
 			if err != nil && !errors.Is(err, errProblems) {
@@ -264,6 +266,9 @@ func TestFindingsMatchScenario(t *testing.T) {
 				t.Errorf("findings, yet the exit code says no problem: %v", err)
 			}
 		})
+	}
+	if ran < len(replayable()) {
+		return // -run picked some scenarios: coverage is for the whole set
 	}
 	for _, c := range analyze.Causes() {
 		if !covered[string(c)] {

@@ -124,3 +124,54 @@ func ownAddressDropped() *builder {
 	}
 	return b
 }
+
+// twoSides is one set of connections captured at both ends: on the client
+// and on the backend, whose clock runs 2.5 s ahead.
+func twoSides() *builder {
+	b := &builder{s: Scenario{
+		Name: "two-sides", VIP: vipAddr,
+		Description: "Generated: the same connections captured on the client (two-sides-client.pcap, SYNs with TTL 64) " +
+			"and on the backend (two-sides-backend.pcapng, SYNs with TTL 57 after the routers, clock 2.5 s ahead). " +
+			"One handshake completes; one client's SYNs never reach the backend (lost between the two capture " +
+			"points); one backend's SYN-ACKs never reach the client (lost on the way back). slbdiag must match " +
+			"them by 4-tuple and ISN, count each transmission once, estimate the clock offset and name both hops.",
+		Causes: []string{"return-path-lost", "partial-loss"},
+	}}
+	fc := b.file("two-sides-client.pcap", pcapMicro, "")
+	fb := b.file("two-sides-backend.pcapng", pcapng, "Generated: the backend's side of two-sides-client.pcap")
+	clientMAC, routerMAC := mac("02:00:00:00:00:17"), mac("02:00:00:00:00:18")
+	cOut, cIn := ether(clientMAC, routerMAC), ether(routerMAC, clientMAC)
+	bIn, bOut := ether(gwMAC, backendMAC), ether(backendMAC, gwMAC)
+	const skew, transit = 2500 * ms, 20 * ms
+	srv := side{ap(vipAddr + ":443"), 64}
+	pair := func(port string, isn, sisn uint32) (*conn, *conn) {
+		c := fc.conn(client("198.51.100.23:"+port, 64), side{srv.addr, 57}, cOut, cIn, isn, sisn)
+		s := fb.conn(client("198.51.100.23:"+port, 57), srv, bIn, bOut, isn, sisn)
+		return c, s
+	}
+	at := func(t time.Duration) time.Duration { return t + skew + transit } // client time → backend clock
+
+	c, s := pair("50300", 0x11000, 0x21000)
+	c.syn(0)
+	s.syn(at(0))
+	s.synAck(at(0) + time.Millisecond)
+	c.synAck(2*transit + time.Millisecond)
+	c.ack(2*transit + 2*time.Millisecond)
+	s.ack(at(2*transit + 2*time.Millisecond))
+	b.expect(c, "completed", 1)
+
+	c, _ = pair("50301", 0x12000, 0)
+	for _, t := range []time.Duration{500 * ms, 1500 * ms, 3500 * ms} {
+		c.syn(t) // dropped on the way: the backend never sees them
+	}
+	b.expect(c, "unanswered", 3)
+
+	c, s = pair("50302", 0x13000, 0x23000)
+	for _, t := range []time.Duration{800 * ms, 1800 * ms, 3800 * ms} {
+		c.syn(t)
+		s.syn(at(t))
+		s.synAck(at(t) + time.Millisecond) // lost on the way back
+	}
+	b.expect(c, "synack-no-ack", 3)
+	return b
+}

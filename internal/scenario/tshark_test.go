@@ -47,8 +47,12 @@ func TestTsharkAgrees(t *testing.T) {
 					}
 					delete(syns, k)
 				}
+				elsewhere := map[synKey]bool{} // attempts another capture of the scenario saw first
+				for _, e := range s.Expect {
+					elsewhere[synKey{e.Client, e.Server, e.ISN}] = e.File != name
+				}
 				for k, v := range syns {
-					if !strings.HasPrefix(name, "truncated") {
+					if !strings.HasPrefix(name, "truncated") && !elsewhere[k] {
 						t.Errorf("tshark sees a SYN the scenario does not expect: %v→%v ISN %d, frame %d", k.client, k.server, k.isn, v.first)
 					}
 				}
