@@ -24,6 +24,9 @@ targets=(
   ./analyze:FuzzRun
   ./analyze:FuzzParsePorts
   ./analyze:FuzzParsePrefixes
+  ./analyze:FuzzParseClientHello
+  ./analyze:FuzzFastDecode
+  ./hostfacts:FuzzBundle
 )
 
 want() { # target: run it if no names were given, or if it is named
