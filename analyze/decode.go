@@ -33,6 +33,10 @@ type packet struct {
 	seq, ack     uint32
 	payload      []byte // the TCP payload; valid until the next frame, nil once settled
 	tsval        uint32 // the TCP timestamp option's value, 0 without one
+	// sumChecked is set for SYNs and SYN-ACKs captured whole, and sumBad
+	// when their TCP checksum is wrong: checksum offload on the sending
+	// host, or corruption on the way.
+	sumChecked, sumBad bool
 	// settlePayload sums the payload up in these, so that a packet handed
 	// to another goroutine keeps no reference to its frame's buffer:
 	// its length, whether it is a TLS ClientHello, and the name it asks for.
@@ -191,7 +195,62 @@ func (d *decoder) decodeLayers(lt layers.LinkType, data []byte, p *packet) bool 
 	if err != nil && ip && !p.isTCP && !p.isICMPErr {
 		d.truncatedTCP(p)
 	}
+	if err == nil && p.isTCP && p.flags&flagSYN != 0 {
+		d.checkSum(p)
+	}
 	return ip || p.isARP
+}
+
+// checkSum checks the TCP checksum of a SYN or SYN-ACK whose segment
+// follows its IP header directly and was captured whole.
+func (d *decoder) checkSum(p *packet) {
+	n := len(d.decoded)
+	if n < 2 || d.decoded[n-1] != layers.LayerTypeTCP {
+		return
+	}
+	var seg []byte
+	switch d.decoded[n-2] {
+	case layers.LayerTypeIPv4:
+		if seg = d.ip4.Payload; len(seg) != int(d.ip4.Length)-int(d.ip4.IHL)*4 {
+			return
+		}
+	case layers.LayerTypeIPv6:
+		if seg = d.ip6.Payload; len(seg) != int(d.ip6.Length) {
+			return
+		}
+	default:
+		return
+	}
+	p.sumChecked, p.sumBad = true, tcpSumBad(p.src, p.dst, seg)
+}
+
+// tcpSumBad reports whether a TCP segment's checksum (RFC 793, RFC 8200
+// for IPv6's pseudo-header) is wrong.
+func tcpSumBad(src, dst netip.Addr, seg []byte) bool {
+	var sum uint32
+	add := func(b []byte) {
+		for i := 0; i+1 < len(b); i += 2 {
+			sum += uint32(b[i])<<8 | uint32(b[i+1])
+		}
+		if len(b)%2 == 1 {
+			sum += uint32(b[len(b)-1]) << 8
+		}
+	}
+	if src.Is4() {
+		s, d := src.As4(), dst.As4()
+		add(s[:])
+		add(d[:])
+	} else {
+		s, d := src.As16(), dst.As16()
+		add(s[:])
+		add(d[:])
+	}
+	sum += protoTCP + uint32(len(seg))
+	add(seg)
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	return sum != 0xffff
 }
 
 // arpClaim notes an ARP reply, or a gratuitous ARP (a request for the

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"net"
 	"net/netip"
 	"testing"
@@ -121,4 +122,42 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("flags %#x outside the ones tracked", p.flags)
 		}
 	})
+}
+
+// TestChecksum checks SYN checksums both ways a frame is decoded: the fast
+// path (Ethernet) and gopacket's layers (the same packet as raw IP).
+func TestChecksum(t *testing.T) {
+	for _, v6 := range []bool{false, true} {
+		frame := synFrame(t, v6)
+		ipStart := 14
+		tcpStart := ipStart + 20
+		if v6 {
+			tcpStart = ipStart + 40
+		}
+		bad := bytes.Clone(frame)
+		bad[tcpStart+16] ^= 0xff // the checksum's first byte
+		d := newDecoder()
+		for _, tt := range []struct {
+			name  string
+			lt    layers.LinkType
+			data  []byte
+			wrong bool
+		}{
+			{"Ethernet, good", layers.LinkTypeEthernet, frame, false},
+			{"Ethernet, bad", layers.LinkTypeEthernet, bad, true},
+			{"raw IP, good", layers.LinkTypeRaw, frame[ipStart:], false},
+			{"raw IP, bad", layers.LinkTypeRaw, bad[ipStart:], true},
+		} {
+			var p packet
+			d.decode(tt.lt, tt.data, &p)
+			if !p.sumChecked || p.sumBad != tt.wrong {
+				t.Errorf("v6=%v %s: checked %v, bad %v; want bad %v", v6, tt.name, p.sumChecked, p.sumBad, tt.wrong)
+			}
+		}
+		var p packet
+		d.decode(layers.LinkTypeEthernet, frame[:len(frame)-4], &p) // cut short: cannot be checked
+		if p.sumChecked {
+			t.Errorf("v6=%v: a cut segment was checked", v6)
+		}
+	}
 }

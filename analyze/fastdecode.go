@@ -48,7 +48,13 @@ func fastEthernet(data []byte, p *packet) (ip, ok bool) {
 	p.srcMAC = [6]byte(data[6:12])
 	switch p.proto {
 	case protoTCP:
-		return true, fastTCP(l4, p)
+		if !fastTCP(l4, p) {
+			return true, false
+		}
+		if p.flags&flagSYN != 0 {
+			p.sumChecked, p.sumBad = true, tcpSumBad(p.src, p.dst, l4)
+		}
+		return true, true
 	case protoUDP:
 		return true, true
 	}

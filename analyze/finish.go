@@ -152,6 +152,12 @@ func (a *analyzer) lateWarnings(r *Result) []Warning {
 			ws = append(ws, Warning{Kind: WarnSnaplen, File: i, Count: in.Cut, Detail: fmt.Sprint(in.Kept)})
 		}
 	}
+	// Offload leaves checksums unfilled on the sender, and virtual NICs
+	// (veth, many VM vNICs) pass them on unfilled: in captures, wrong
+	// checksums are nearly always that, not corruption. Said, not judged.
+	if n := a.tr.badSums.syns + a.tr.badSums.synAcks; n > 0 {
+		ws = append(ws, Warning{Kind: WarnOffload, File: -1, Count: n, Detail: fmt.Sprint(a.tr.badSums.synAcks)})
+	}
 	if oneSided(r) {
 		ws = append(ws, Warning{Kind: WarnOneSided, File: -1, Count: r.Summary.SynPackets})
 	}

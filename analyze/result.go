@@ -100,4 +100,5 @@ const (
 	WarnSummarised  WarningKind = "attempts-summarised"  // past the attempt table's cap: Count attempts were counted per destination and outcome, not kept whole; Detail is how many were kept
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
+	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
 )

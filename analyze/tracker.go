@@ -45,8 +45,9 @@ type tracker struct {
 	dups     *dedup
 
 	synPackets       int
-	clocks           clockSamples // offsets between captures of the same SYNs
-	synTTLs          [256]int     // client SYNs by the TTL they arrived with
+	clocks           clockSamples                // offsets between captures of the same SYNs
+	badSums          struct{ syns, synAcks int } // SYNs and SYN-ACKs with a wrong TCP checksum
+	synTTLs          [256]int                    // client SYNs by the TTL they arrived with
 	midstreamPackets int
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
@@ -90,6 +91,13 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 		t.clock = ts
 	}
 	t.noteSender(p, ref)
+	if p.sumBad {
+		if p.flags&flagACK != 0 {
+			t.badSums.synAcks++
+		} else {
+			t.badSums.syns++
+		}
+	}
 	if p.isICMPErr {
 		t.icmpError(p, ref, ts)
 		return

@@ -95,6 +95,9 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnSnaplen:
 		return l.tr(fmt.Sprintf("%s: %s cut short by the capture's snaplen (as few as %s bytes kept). Handshakes are still read from the TCP header, but TLS server names and payloads may be missing, so a missing TLS binding may go unseen; capture with -s 0 (tcpdump) or a larger pktmon --pkt-size to see them.", file, count(w.Count, "frame"), w.Detail),
 			fmt.Sprintf("%s：有 %d 帧被抓包长度（snaplen）截断（最少只保留了 %s 字节）。握手仍能从 TCP 头读出，但 TLS 服务器名称和载荷可能缺失，因此可能看不出证书绑定缺失；要看到它们，请用 -s 0（tcpdump）或更大的 pktmon --pkt-size 重新抓包。", file, w.Count, w.Detail))
+	case analyze.WarnOffload:
+		return l.tr(fmt.Sprintf("%s wrong TCP checksums (%s of them SYN-ACKs). That is what checksum offload leaves: the capture was taken on a host, or on a virtual interface, before the checksums were filled in. Wireshark flags them as errors; slbdiag does not use checksums, and no outcome depends on them.", count(w.Count, "SYN or SYN-ACK carries", "SYNs and SYN-ACKs carry"), w.Detail),
+			fmt.Sprintf("有 %d 个 SYN 或 SYN-ACK 的 TCP 校验和不正确（其中 SYN-ACK %s 个）。这是校验和卸载造成的：抓包是在主机上或虚拟网卡上、校验和填入之前进行的。Wireshark 会把它们标为错误；slbdiag 不使用校验和，所有判定结果都不受影响。", w.Count, w.Detail))
 	case analyze.WarnOneSided:
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
