@@ -43,6 +43,7 @@ func (a *analyzer) finish(inputs []Input) *Result {
 		r.Summary.Counts.add(d.counts)
 		r.Summary.ProbeCounts.add(d.probes)
 	}
+	a.ifaceAddrs = interfaceAddrs(inputs)
 	r.Destinations = a.destinations()
 	r.CapturePoint = a.capturePoint(r.Destinations)
 	r.Hops = a.hops(r)
@@ -115,9 +116,10 @@ func (a *analyzer) newDestination(server netip.AddrPort) Destination {
 	switch {
 	case a.cfg.VIPs != nil && a.cfg.VIPs.Contains(server.Addr()):
 		d.Role = RoleVIP
-	case a.cfg.HostAddrs.Contains(server.Addr()):
-		// Live, the OS says which addresses are the host's: a fact, not
-		// inferred from traffic.
+	case a.cfg.HostAddrs.Contains(server.Addr()) || a.ifaceAddrs[server.Addr().Unmap()]:
+		// Live, the OS says which addresses are the host's, and a pcapng
+		// file may say so for its interfaces: a fact, not inferred from
+		// traffic.
 		d.Role = RoleHost
 	case d.Sent > 0:
 		d.Role = RoleHost
@@ -185,4 +187,22 @@ func single(port uint16, ok bool) uint16 {
 		return 0
 	}
 	return port
+}
+
+// interfaceSource is a source that knows its capture interfaces' addresses
+// (a pcapng file whose interface blocks name them).
+type interfaceSource interface {
+	InterfaceAddrs() []netip.Addr
+}
+
+func interfaceAddrs(inputs []Input) map[netip.Addr]bool {
+	set := map[netip.Addr]bool{}
+	for _, in := range inputs {
+		if s, ok := in.Source.(interfaceSource); ok {
+			for _, a := range s.InterfaceAddrs() {
+				set[a.Unmap()] = true
+			}
+		}
+	}
+	return set
 }

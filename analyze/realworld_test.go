@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -129,5 +130,41 @@ func TestRealWorldShapes(t *testing.T) {
 				t.Errorf("warnings %v lack %q", kinds, tt.warn)
 			}
 		})
+	}
+}
+
+// ifaceSource is a capture whose pcapng interface blocks name addresses.
+type ifaceSource struct {
+	*timedSource
+	addrs []netip.Addr
+}
+
+func (s ifaceSource) InterfaceAddrs() []netip.Addr { return s.addrs }
+
+// TestInterfaceAddrsAreHostAddresses: an address the capture's interface
+// block gives the host is the host's, even if it never sends; SYNs to it
+// unanswered must not be taken for a VIP dropped by the host model.
+func TestInterfaceAddrsAreHostAddresses(t *testing.T) {
+	const isn = 1000
+	frames := func() []timedFrame {
+		return []timedFrame{
+			{0, layers.LinkTypeEthernet, tcpFrame(t, synP(client, real, isn)), 0},
+			{3 * time.Second, layers.LinkTypeEthernet, tcpFrame(t, synP(client, real, isn)), 0},
+		}
+	}
+	ports, _ := ParsePorts("443")
+	for _, tt := range []struct {
+		name  string
+		src   Source
+		role  Role
+		cause int
+	}{
+		{"no interface addresses: a silent destination looks like a VIP", &timedSource{frames: frames()}, RoleLikelyVIP, 1},
+		{"the interface block names it: the host's own address", ifaceSource{&timedSource{frames: frames()}, []netip.Addr{real.Addr()}}, RoleHost, 0},
+	} {
+		r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: tt.src}})
+		if len(r.Destinations) != 1 || r.Destinations[0].Role != tt.role || len(r.Findings) != tt.cause {
+			t.Errorf("%s: destinations %+v, %d findings", tt.name, r.Destinations, len(r.Findings))
+		}
 	}
 }

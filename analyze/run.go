@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/netip"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -101,7 +102,8 @@ type analyzer struct {
 	start   time.Time
 	end     time.Time
 
-	lastProgress time.Time // capture time of the last Progress call
+	lastProgress time.Time           // capture time of the last Progress call
+	ifaceAddrs   map[netip.Addr]bool // the capture interfaces' own addresses, from the inputs
 }
 
 func newAnalyzer(cfg Config, n int) *analyzer {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 )
 
 // The lengths a capture may declare. pcapgo allocates as the bytes of a
@@ -82,6 +83,10 @@ func (f *File) checkNgBlocks() error {
 			return err
 		}
 		switch typ {
+		case ngInterface:
+			if b, err := f.peek(off, n); err == nil {
+				f.noteInterfaceAddrs(b)
+			}
 		case ngSectionHeader:
 			h, _ := f.peek(off+12, 2)
 			skipping = f.order().Uint16(h) != 1
@@ -182,3 +187,41 @@ func minBlockLen(typ uint32) int {
 	}
 	return ngMinBlockLen
 }
+
+// pcapng interface options that name the interface's addresses.
+const (
+	ngOptIPv4Addr = 4 // if_IPv4addr: address and netmask, 8 bytes
+	ngOptIPv6Addr = 5 // if_IPv6addr: address and prefix length, 17 bytes
+)
+
+// maxIfaceAddrs bounds the addresses kept from interface blocks.
+const maxIfaceAddrs = 256
+
+// noteInterfaceAddrs keeps the addresses an interface description block
+// gives its interface (dumpcap and others write them when they know them).
+func (f *File) noteInterfaceAddrs(b []byte) {
+	o := f.order()
+	opts := b[16 : len(b)-4] // after type, length, link type, reserved, snaplen
+	for len(opts) >= 4 && len(f.ifaceAddrs) < maxIfaceAddrs {
+		code, n := o.Uint16(opts[0:2]), int(o.Uint16(opts[2:4]))
+		if code == 0 || len(opts) < 4+n {
+			return
+		}
+		v := opts[4 : 4+n]
+		switch {
+		case code == ngOptIPv4Addr && n == 8:
+			f.ifaceAddrs = append(f.ifaceAddrs, netip.AddrFrom4([4]byte(v[:4])))
+		case code == ngOptIPv6Addr && n == 17:
+			f.ifaceAddrs = append(f.ifaceAddrs, netip.AddrFrom16([16]byte(v[:16])))
+		}
+		next := 4 + (n+3)&^3 // values are padded to 32 bits
+		if next > len(opts) {
+			return
+		}
+		opts = opts[next:]
+	}
+}
+
+// InterfaceAddrs returns the addresses the capture's pcapng interface
+// blocks give the capture host, as far as the file has been read.
+func (f *File) InterfaceAddrs() []netip.Addr { return f.ifaceAddrs }

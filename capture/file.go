@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"sync/atomic"
 
@@ -61,6 +62,7 @@ type File struct {
 	goodEnd int64        // offset just after the last frame read whole
 
 	lastLinkType layers.LinkType // pcapng: link type of the last frame read
+	ifaceAddrs   []netip.Addr    // pcapng: addresses interface blocks give the capture host
 	bigEndian    bool            // the byte order of record (pcap) or block (pcapng) headers
 }
 
