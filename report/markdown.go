@@ -32,6 +32,7 @@ func Markdown(w io.Writer, r *analyze.Result, o Options) error {
 			cells := append([]string{"`" + row[0] + "`", md(row[1])}, row[2:]...)
 			p("| %s |\n", strings.Join(cells, " | "))
 		}
+		p("\n%s\n", md(v.RoleNote))
 	}
 	for _, f := range v.Findings {
 		p(l.tr("\n## Finding %d: %s (confidence %s)\n\n", "\n## 结论 %d：%s（置信度：%s）\n\n"), f.N, f.Cause, f.Confidence)

@@ -28,6 +28,7 @@ func Text(w io.Writer, r *analyze.Result, o Options) error {
 		if err := destinationTable(bw, v); err != nil {
 			return err
 		}
+		p("%s\n", v.RoleNote)
 	}
 	for _, f := range v.Findings {
 		textFinding(p, f, l)

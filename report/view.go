@@ -21,6 +21,7 @@ type view struct {
 	Ports                     string
 	Header                    []string   // destination table
 	Rows                      [][]string // one per destination
+	RoleNote                  string     // why each role in the table was given
 	Findings                  []viewFinding
 	Warnings                  []string
 }
@@ -66,6 +67,7 @@ func newView(r *analyze.Result, l Lang) *view {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	v.RoleNote = roleNote(r, l)
 	for i := range r.Findings {
 		v.Findings = append(v.Findings, findingView(r, i, l))
 	}
@@ -153,4 +155,35 @@ func atLeast(n int, capped bool, l Lang) string {
 		return l.tr("at least "+count(n, "connection"), fmt.Sprintf("至少 %d 个连接", n))
 	}
 	return l.tr(count(n, "connection"), fmt.Sprintf("%d 个连接", n))
+}
+
+// roleNote says why the destinations in the table have the roles they
+// have, for the roles present.
+func roleNote(r *analyze.Result, l Lang) string {
+	present := map[analyze.Role]bool{}
+	for _, d := range r.Destinations {
+		present[d.Role] = true
+	}
+	var parts []string
+	for _, role := range []analyze.Role{analyze.RoleVIP, analyze.RoleLikelyVIP, analyze.RoleHost, analyze.RoleSilent} {
+		if !present[role] {
+			continue
+		}
+		var why string
+		switch role {
+		case analyze.RoleVIP:
+			why = l.tr("given with --vip", "由 --vip 指定")
+		case analyze.RoleLikelyVIP:
+			why = l.tr("received SYNs and never sent a packet", "收到过 SYN，却从未发出任何包")
+		case analyze.RoleHost:
+			why = l.tr("sends packets, or the OS, the pcapng file or host facts name it as the host's", "会发包，或者操作系统、pcapng 文件或主机配置表明它是本机地址")
+		case analyze.RoleSilent:
+			why = l.tr("never sent a packet and is not a given VIP", "从未发包，也不是指定的 VIP")
+		}
+		parts = append(parts, roleName(role, l)+l.colon()+why)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return l.tr("Roles: ", "角色说明：") + strings.Join(parts, l.tr("; ", "；")) + l.tr(".", "。")
 }
