@@ -150,6 +150,13 @@ func newDedup() *dedup {
 // copyOf reports whether p is a copy of a packet seen just before, and
 // remembers it otherwise.
 func (d *dedup) copyOf(p *packet, file int, ts time.Time) bool {
+	if !p.isTCP || p.flags&(flagSYN|flagRST|flagFIN) == 0 {
+		// Only SYNs are counted (transmissions), and only SYNs, RSTs and
+		// FINs start or end what slbdiag decides; a copy of anything
+		// else (data, ACKs, ICMP, UDP) changes no outcome, and those are
+		// most of any capture, so they are not looked up.
+		return false
+	}
 	if d.ring == nil {
 		d.ring, d.index = make([]dupEntry, dupRing), make([]uint64, dupSlots)
 	}

@@ -91,8 +91,8 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 		return l.tr("Reading was interrupted; the results cover the frames read until then.",
 			"读取被中断；结果只涵盖中断前已读取的帧。")
 	case analyze.WarnDuplicates:
-		return l.tr(fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s within %s of the original collapsed, not counted as retransmissions. Frame numbers still count every copy.", file, count(w.Count, "copy", "copies"), w.Detail),
-			fmt.Sprintf("%s 把同一个包记录了多次（pktmon 会在协议栈的每个组件各记一次，SPAN 端口也会重复）：与原包相隔 %s 以内的 %d 个副本已合并，不计为重传。帧号仍按所有副本计数。", file, w.Detail, w.Count))
+		return l.tr(fmt.Sprintf("%s recorded the same packet more than once (as pktmon does at each stack component, or a SPAN port): %s of SYNs, SYN-ACKs, RSTs and FINs within %s of the original collapsed, not counted as retransmissions (copies of other packets change nothing slbdiag reports). Frame numbers still count every copy.", file, count(w.Count, "copy", "copies"), w.Detail),
+			fmt.Sprintf("%s 把同一个包记录了多次（pktmon 会在协议栈的每个组件各记一次，SPAN 端口也会重复）：与原包相隔 %s 以内的 %d 个 SYN、SYN-ACK、RST 和 FIN 副本已合并，不计为重传（其他包的副本不影响 slbdiag 的任何结果）。帧号仍按所有副本计数。", file, w.Detail, w.Count))
 	case analyze.WarnSnaplen:
 		return l.tr(fmt.Sprintf("%s: %s cut short by the capture's snaplen (as few as %s bytes kept). Handshakes are still read from the TCP header, but TLS server names and payloads may be missing, so a missing TLS binding may go unseen; capture with -s 0 (tcpdump) or a larger pktmon --pkt-size to see them.", file, count(w.Count, "frame"), w.Detail),
 			fmt.Sprintf("%s：有 %d 帧被抓包长度（snaplen）截断（最少只保留了 %s 字节）。握手仍能从 TCP 头读出，但 TLS 服务器名称和载荷可能缺失，因此可能看不出证书绑定缺失；要看到它们，请用 -s 0（tcpdump）或更大的 pktmon --pkt-size 重新抓包。", file, w.Count, w.Detail))
