@@ -128,7 +128,11 @@ func defaultFilter(vips analyze.PrefixSet, ports string) string {
 	parts = append(parts, "arp",
 		"(icmp and (icmp[0] == 3 or icmp[0] == 11 or icmp[0] == 12))",
 		"(icmp6 and (ip6[40] == 1 or ip6[40] == 2 or ip6[40] == 3 or ip6[40] == 4 or ip6[40] == 135 or ip6[40] == 136))")
-	return strings.Join(parts, " or ")
+	f := strings.Join(parts, " or ")
+	// The same behind an 802.1Q tag, and behind two (QinQ): each 'vlan'
+	// moves the offsets that follow past a tag, so trunk ports and tagged
+	// NICs are captured too.
+	return f + " or (vlan and (" + f + " or (vlan and (" + f + "))))"
 }
 
 func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -72,6 +72,7 @@ func TestDefaultFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := defaultFilter(tt.vips, tt.ports)
+		tt.want += " or (vlan and (" + tt.want + " or (vlan and (" + tt.want + "))))"
 		if got != tt.want {
 			t.Errorf("defaultFilter(%v, %q):\n got %s\nwant %s", tt.vips, tt.ports, got, tt.want)
 		}
