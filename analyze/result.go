@@ -84,6 +84,11 @@ type Warning struct {
 	File   int    // index into Inputs, when it concerns one
 	Count  int    // frames or attempts it concerns; for damaged inputs, the frames read whole
 	Detail string // the underlying error or value
+	// Offset is where a damaged input's unreadable record starts (in
+	// uncompressed bytes for gzip'd files), -1 when the reader did not say;
+	// Truncated says the input ended there rather than holding garbage.
+	Offset    int64
+	Truncated bool
 }
 
 // WarningKind names a kind of warning.

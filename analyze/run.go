@@ -191,7 +191,18 @@ func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {
 // readError records why an input stopped before its end.
 func (a *analyzer) readError(file int, err error) {
 	a.infos[file].Damaged = err.Error()
-	a.warn(Warning{Kind: WarnDamaged, File: file, Count: a.infos[file].Frames, Detail: err.Error()})
+	w := Warning{Kind: WarnDamaged, File: file, Count: a.infos[file].Frames, Detail: err.Error(), Offset: -1}
+	var at damageLocator
+	if errors.As(err, &at) {
+		w.Offset, w.Truncated = at.DamageAt()
+	}
+	a.warn(w)
+}
+
+// damageLocator is a read error that says where the damage starts (the
+// capture package's ReadError), so reports can word it in any language.
+type damageLocator interface {
+	DamageAt() (offset int64, truncated bool)
 }
 
 // merger interleaves the inputs' frames in timestamp order (ties keep input

@@ -211,6 +211,12 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// DamageAt says where the damage starts and whether the file just ends
+// there (truncated) rather than holding something unreadable.
+func (e *ReadError) DamageAt() (offset int64, truncated bool) {
+	return e.Offset, errors.Is(e.Err, io.ErrUnexpectedEOF) || errors.Is(e.Err, io.EOF)
+}
+
 // countingReader counts the bytes read through it; raw, when set, also
 // counts them for another goroutine to watch.
 type countingReader struct {

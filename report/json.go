@@ -106,7 +106,9 @@ type jsonWarning struct {
 	Kind  string `json:"kind"`
 	File  string `json:"file,omitempty"`
 	Count int    `json:"count,omitempty"`
-	Text  string `json:"text"`
+	// Offset is where a damaged input's unreadable part starts.
+	Offset *int64 `json:"offset,omitempty"`
+	Text   string `json:"text"`
 }
 
 // JSON writes the whole result as one JSON document.
@@ -131,7 +133,11 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		doc.Findings = append(doc.Findings, jsonFindingOf(r, &r.Findings[i], l))
 	}
 	for _, wn := range r.Warnings {
-		doc.Warnings = append(doc.Warnings, jsonWarning{Kind: string(wn.Kind), File: fileName(r, wn.File), Count: wn.Count, Text: warningText(r, &wn, l)})
+		jw := jsonWarning{Kind: string(wn.Kind), File: fileName(r, wn.File), Count: wn.Count, Text: warningText(r, &wn, l)}
+		if wn.Kind == analyze.WarnDamaged && wn.Offset >= 0 {
+			jw.Offset = &wn.Offset
+		}
+		doc.Warnings = append(doc.Warnings, jw)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

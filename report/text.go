@@ -79,8 +79,15 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnDamaged:
 		// Detail is the reader's own error message, kept verbatim: it
 		// names the frame and byte offset of the damage.
-		return l.tr(fmt.Sprintf("%s could not be read to its end; the results cover the %s before the damage. %s", file, count(w.Count, "frame"), w.Detail),
-			fmt.Sprintf("%s 没能读到结尾；结果只涵盖损坏处之前的 %d 帧。读取错误：%s", file, w.Count, w.Detail))
+		zh := fmt.Sprintf("%s 没能读到结尾；结果只涵盖损坏处之前的 %d 帧。读取错误：%s", file, w.Count, w.Detail)
+		if w.Offset >= 0 {
+			what := "内容无法读取（已损坏）"
+			if w.Truncated {
+				what = "文件在此被截断"
+			}
+			zh = fmt.Sprintf("%s 没能读到结尾：第 %d 帧之后、第 %d 字节处%s；结果只涵盖此前的 %d 帧。", file, w.Count, w.Offset, what, w.Count)
+		}
+		return l.tr(fmt.Sprintf("%s could not be read to its end; the results cover the %s before the damage. %s", file, count(w.Count, "frame"), w.Detail), zh)
 	case analyze.WarnLinkType:
 		return l.tr(fmt.Sprintf("%s link type %s, which slbdiag cannot decode; skipped.", count(w.Count, "frame has", "frames have"), w.Detail),
 			fmt.Sprintf("%d 帧的链路类型为 %s，slbdiag 无法解码，已跳过。", w.Count, w.Detail))
