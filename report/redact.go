@@ -16,13 +16,57 @@ var (
 	redactV6 = netip.MustParseAddr("100::")
 )
 
-// Redact returns a copy of r in which every client address is replaced by
-// a stand-in, the same stand-in for the same client in every attempt,
-// finding and format. Health probes, VIPs and the host's addresses (also
+// Redaction says what Redact hides.
+type Redaction struct {
+	Clients bool // client addresses
+	Names   bool // TLS server names (SNI)
+}
+
+// Redact returns a copy of r with what red asks replaced by stand-ins, the
+// same stand-in for the same value in every attempt, finding and format;
+// with nothing asked it returns r. Client addresses become stand-ins from
+// the ranges above; health probes, VIPs and the host's addresses (also
 // when the host is its own client) stay: they are the diagnosis, not the
-// customer's users.
-func Redact(r *analyze.Result) *analyze.Result {
+// customer's users. Server names become name-1.invalid, name-2.invalid, …
+// in order of first appearance.
+func Redact(r *analyze.Result, red Redaction) *analyze.Result {
+	if !red.Clients && !red.Names {
+		return r
+	}
+	addr, name := func(a netip.Addr) netip.Addr { return a }, func(n string) string { return n }
+	if red.Clients {
+		addr = clientAliases(r)
+	}
+	if red.Names {
+		name = nameAliases()
+	}
 	out := *r
+	out.Attempts = slices.Clone(r.Attempts)
+	for i := range out.Attempts {
+		a := &out.Attempts[i]
+		a.Client = netip.AddrPortFrom(addr(a.Client.Addr()), a.Client.Port())
+		a.ReplySrc = addr(a.ReplySrc)
+		a.SNI = name(a.SNI)
+	}
+	out.Findings = slices.Clone(r.Findings)
+	for i := range out.Findings {
+		f := &out.Findings[i]
+		f.Evidence = slices.Clone(f.Evidence)
+		for j := range f.Evidence {
+			e := &f.Evidence[j]
+			e.Addr = addr(e.Addr)
+			e.Names = slices.Clone(e.Names)
+			for k := range e.Names {
+				e.Names[k] = name(e.Names[k])
+			}
+		}
+	}
+	return &out
+}
+
+// clientAliases maps each client address of r (not a probe, not a server)
+// to its stand-in, numbered in order of first appearance.
+func clientAliases(r *analyze.Result) func(netip.Addr) netip.Addr {
 	next4, next6 := redactV4, redactV6
 	alias := map[netip.Addr]netip.Addr{}
 	servers := map[netip.Addr]bool{}
@@ -42,37 +86,18 @@ func Redact(r *analyze.Result) *analyze.Result {
 			alias[c] = next6
 		}
 	}
-	swap := func(a netip.Addr) netip.Addr {
+	return func(a netip.Addr) netip.Addr {
 		if b, ok := alias[a]; ok {
 			return b
 		}
 		return a
 	}
-	out.Attempts = slices.Clone(r.Attempts)
-	for i := range out.Attempts {
-		a := &out.Attempts[i]
-		a.Client = netip.AddrPortFrom(swap(a.Client.Addr()), a.Client.Port())
-		a.ReplySrc = swap(a.ReplySrc)
-	}
-	out.Findings = slices.Clone(r.Findings)
-	for i := range out.Findings {
-		f := &out.Findings[i]
-		f.Evidence = slices.Clone(f.Evidence)
-		for j := range f.Evidence {
-			f.Evidence[j].Addr = swap(f.Evidence[j].Addr)
-		}
-	}
-	return &out
 }
 
-// RedactNames returns a copy of r in which every TLS server name (SNI) is
-// replaced by a stand-in (name-1.invalid, name-2.invalid, … in order of
-// first appearance), the same for the same name everywhere. Use it with
-// Redact when the customer's host names must not leave the ticket.
-func RedactNames(r *analyze.Result) *analyze.Result {
-	out := *r
+// nameAliases gives each server name a stand-in as it is first met.
+func nameAliases() func(string) string {
 	alias := map[string]string{}
-	swap := func(n string) string {
+	return func(n string) string {
 		if n == "" {
 			return n
 		}
@@ -83,21 +108,4 @@ func RedactNames(r *analyze.Result) *analyze.Result {
 		alias[n] = a
 		return a
 	}
-	out.Attempts = slices.Clone(r.Attempts)
-	for i := range out.Attempts {
-		out.Attempts[i].SNI = swap(out.Attempts[i].SNI)
-	}
-	out.Findings = slices.Clone(r.Findings)
-	for i := range out.Findings {
-		f := &out.Findings[i]
-		f.Evidence = slices.Clone(f.Evidence)
-		for j := range f.Evidence {
-			e := &f.Evidence[j]
-			e.Names = slices.Clone(e.Names)
-			for k := range e.Names {
-				e.Names[k] = swap(e.Names[k])
-			}
-		}
-	}
-	return &out
 }

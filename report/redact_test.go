@@ -17,7 +17,7 @@ func TestRedactHidesClients(t *testing.T) {
 	}
 	for _, path := range captures {
 		r := analyzeFile(t, path)
-		red := Redact(r)
+		red := Redact(r, Redaction{Clients: true})
 		servers := map[string]bool{}
 		for _, d := range r.Destinations {
 			servers[d.Server.Addr().String()] = true
@@ -61,7 +61,7 @@ func TestRedactHidesClients(t *testing.T) {
 // TestRedactNames hides the server names of the TLS capture everywhere,
 // one stand-in per name.
 func TestRedactNames(t *testing.T) {
-	r := RedactNames(analyzeFile(t, filepath.Join("..", "testdata", "pcaps", "tls-binding.pcapng")))
+	r := Redact(analyzeFile(t, filepath.Join("..", "testdata", "pcaps", "tls-binding.pcapng")), Redaction{Names: true})
 	for _, name := range FormatNames() {
 		render, _ := Lookup(name)
 		var b bytes.Buffer

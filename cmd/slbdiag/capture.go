@@ -14,20 +14,15 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
-	"github.com/slbdiag/slbdiag/report"
 )
 
 // captureCmd is a checked `slbdiag capture` command line.
 type captureCmd struct {
 	iface    string
-	cfg      analyze.Config
+	flags    *reportFlags // what to look for and how to report it, checked
 	live     capture.LiveConfig
 	duration time.Duration // 0: until Ctrl-C or -c
 	evidence string        // -w; "" writes none
-	render   report.Renderer
-	opts     report.Options
-	output   string // "" is stdout
-	shape    *reportFlags
 }
 
 func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
@@ -38,18 +33,12 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 		fs.PrintDefaults()
 	}
 	iface := fs.String("i", "", "interface: its name, friendly name, description, index, or one of its addresses")
-	vips := fs.String("vip", "", "VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)")
-	ports := fs.String("port", "443", "server ports: a list, ranges (8000-8100) or any")
 	filter := fs.String("f", "", "BPF capture filter, replacing the default (the ports, the VIPs, ARP, ICMP errors)")
 	count := fs.Int("c", 0, "stop after this many packets (0: no limit)")
 	duration := fs.Duration("d", 0, "stop after this long, e.g. 30s or 5m (0: until Ctrl-C)")
 	evidence := fs.String("w", "", "also write the packets to this pcapng file, as evidence")
 	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet")
-	format := fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
-	lang := langFlag(fs)
-	output := fs.String("o", "", "write the report to this file instead of stdout")
-	grace := fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
-	shape := addReportFlags(fs)
+	rf := addReportFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -59,11 +48,6 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	if fs.NArg() > 0 {
 		return nil, bad("unexpected argument %q: capture reads an interface (-i), not files; use 'slbdiag analyze FILE' for files", fs.Arg(0))
 	}
-	c := &captureCmd{iface: *iface, duration: *duration, evidence: *evidence, output: *output, shape: shape}
-	if err := shape.configure("capture", &c.cfg); err != nil {
-		return nil, err
-	}
-	var err error
 	switch {
 	case *iface == "":
 		return nil, bad("no interface given: -i IFACE (run 'slbdiag interfaces' for the list)")
@@ -73,27 +57,14 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 		return nil, bad("-d must be 0 or more, not %s", *duration)
 	case *snaplen < 64:
 		return nil, bad("-s must be at least 64 bytes to hold the TCP header, not %d", *snaplen)
-	case *grace <= 0:
-		return nil, bad("--grace must be positive, not %s", *grace)
 	}
-	if c.cfg.Ports, err = analyze.ParsePorts(*ports); err != nil {
-		return nil, bad("--port: %v", err)
+	if err := rf.check("capture"); err != nil {
+		return nil, err
 	}
-	if *vips != "" {
-		if c.cfg.VIPs, err = analyze.ParsePrefixes(*vips); err != nil {
-			return nil, bad("--vip: %v", err)
-		}
-	}
-	c.cfg.Grace = *grace
-	if c.render, err = report.Lookup(*format); err != nil {
-		return nil, bad("--format: %v", err)
-	}
-	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
-		return nil, bad("--lang: %v", err)
-	}
+	c := &captureCmd{iface: *iface, flags: rf, duration: *duration, evidence: *evidence}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + version()}
 	if c.live.Filter == "" {
-		c.live.Filter = defaultFilter(c.cfg.VIPs, *ports)
+		c.live.Filter = defaultFilter(rf.cfg.VIPs, *rf.ports)
 	}
 	return c, nil
 }
@@ -164,12 +135,12 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		ctx, cancel = context.WithTimeout(ctx, c.duration)
 		defer cancel()
 	}
-	hostFactsAtStart(ctx, c.cfg, c.opts.Lang, stderr)
+	hostFactsAtStart(ctx, c.flags.cfg, c.flags.opts.Lang, stderr)
 	res, err := captureAndAnalyze(ctx, c, ifc, stderr)
 	if err != nil {
 		return err
 	}
-	if err := c.render(out.report, c.shape.shape(res), c.opts); err != nil {
+	if err := c.flags.render(out.report, c.flags.shape(res), c.flags.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := closeOut(); err != nil {
@@ -210,7 +181,7 @@ func createOutputs(c *captureCmd, stdout io.Writer) (*outputs, func() error, err
 		to   func(*os.File)
 	}{
 		{c.evidence, func(f *os.File) { o.evidence = f; c.live.Evidence = f }},
-		{c.output, func(f *os.File) { o.report = f }},
+		{*c.flags.output, func(f *os.File) { o.report = f }},
 	} {
 		if x.name == "" {
 			continue
@@ -234,7 +205,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 	if err != nil {
 		return nil, err
 	}
-	cfg := c.cfg
+	cfg := c.flags.cfg
 	cfg.HostAddrs = hostPrefixes(ifc)
 	fmt.Fprintf(stderr, "slbdiag: capturing on %s, filter: %s\n", ifc.Label(), c.live.Filter)
 	fmt.Fprintf(stderr, "slbdiag: stop with Ctrl-C%s\n", stopWhen(c))
