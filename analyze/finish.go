@@ -48,7 +48,7 @@ func (a *analyzer) finish(inputs []Input) *Result {
 	r.CapturePoint = a.capturePoint(r.Destinations)
 	r.Hops = a.hops(r)
 	r.Findings = diagnose(r, tr)
-	r.Warnings = append(a.warns, a.lateWarnings(r)...)
+	r.Warnings = append(a.warns, a.lateWarnings(r, inputs)...)
 	r.Warnings = append(r.Warnings, tr.dupWarnings()...)
 	r.Warnings = append(r.Warnings, tr.summaryWarnings()...)
 	return r
@@ -136,7 +136,7 @@ func roleOrder(r Role) int {
 }
 
 // lateWarnings are the warnings only the whole result can tell.
-func (a *analyzer) lateWarnings(r *Result) []Warning {
+func (a *analyzer) lateWarnings(r *Result, inputs []Input) []Warning {
 	var ws []Warning
 	lts := make([]int, 0, len(a.unknown))
 	for lt := range a.unknown {
@@ -159,6 +159,13 @@ func (a *analyzer) lateWarnings(r *Result) []Warning {
 	// checksums are nearly always that, not corruption. Said, not judged.
 	if n := a.tr.badSums.syns + a.tr.badSums.synAcks; n > 0 {
 		ws = append(ws, Warning{Kind: WarnOffload, File: -1, Count: n, Detail: fmt.Sprint(a.tr.badSums.synAcks)})
+	}
+	for i, in := range inputs {
+		if dc, ok := in.Source.(dropCounter); ok {
+			if dropped, received := dc.Drops(); dropped > 0 {
+				ws = append(ws, Warning{Kind: WarnDrops, File: i, Count: dropped, Received: received})
+			}
+		}
 	}
 	if oneSided(r) {
 		ws = append(ws, Warning{Kind: WarnOneSided, File: -1, Count: r.Summary.SynPackets})
@@ -205,4 +212,10 @@ func interfaceAddrs(inputs []Input) map[netip.Addr]bool {
 		}
 	}
 	return set
+}
+
+// dropCounter is a live source that knows how many packets the capture
+// library (kernel, Npcap, interface) dropped and received.
+type dropCounter interface {
+	Drops() (dropped, received int)
 }

@@ -168,3 +168,36 @@ func TestInterfaceAddrsAreHostAddresses(t *testing.T) {
 		}
 	}
 }
+
+// dropSource is a live capture whose library dropped packets.
+type dropSource struct {
+	*timedSource
+	dropped, received int
+}
+
+func (s dropSource) Drops() (int, int) { return s.dropped, s.received }
+
+// TestDropWarning: what the capture library dropped (kernel or Npcap, and
+// the interface, together) becomes a warning; no drops, no warning.
+func TestDropWarning(t *testing.T) {
+	ports, _ := ParsePorts("443")
+	for _, tt := range []struct {
+		dropped, received int
+		want              []Warning
+	}{
+		{0, 10, nil},
+		{4, 10, []Warning{{Kind: WarnDrops, File: 0, Count: 4, Received: 10}}},
+	} {
+		src := dropSource{&timedSource{frames: []timedFrame{{0, layers.LinkTypeEthernet, tcpFrame(t, synP(client, real, 1)), 0}}}, tt.dropped, tt.received}
+		r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "live", Source: src}})
+		var got []Warning
+		for _, w := range r.Warnings {
+			if w.Kind == WarnDrops {
+				got = append(got, w)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%d dropped: warnings (-want +got):\n%s", tt.dropped, diff)
+		}
+	}
+}

@@ -89,6 +89,12 @@ type Warning struct {
 	// Truncated says the input ended there rather than holding garbage.
 	Offset    int64
 	Truncated bool
+	// Received is, for capture drops, what the capture library received.
+	Received int
+	// For summarised attempts: how many were kept whole, how many later
+	// ones are followed at a time before being summarised, and past how
+	// many distinct clients the client counts are lower bounds.
+	Kept, Window, ClientCap int
 }
 
 // WarningKind names a kind of warning.
@@ -101,7 +107,7 @@ const (
 	WarnPending     WarningKind = "pending"              // SYNs too close to the end to judge
 	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
 	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
-	WarnDrops       WarningKind = "capture-drops"        // live: the kernel or Npcap dropped packets; Count is how many
+	WarnDrops       WarningKind = "capture-drops"        // live: the kernel, Npcap or the interface dropped packets; Count is how many, Received what was received
 	WarnSummarised  WarningKind = "attempts-summarised"  // past the attempt table's cap: Count attempts were counted per destination and outcome, not kept whole; Detail is how many were kept
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/netip"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -215,5 +214,5 @@ func (t *tracker) summaryWarnings() []Warning {
 	if t.sum.n == 0 {
 		return nil
 	}
-	return []Warning{{Kind: WarnSummarised, File: -1, Count: t.sum.n, Detail: strconv.Itoa(maxKeptAttempts)}}
+	return []Warning{{Kind: WarnSummarised, File: -1, Count: t.sum.n, Kept: maxKeptAttempts, Window: maxLiveAttempts, ClientCap: maxSummarisedClients}}
 }

@@ -172,29 +172,35 @@ func (l *Live) write(ci gopacket.CaptureInfo, data []byte) {
 // LinkType is the interface's link type.
 func (l *Live) LinkType() layers.LinkType { return l.h.LinkType() }
 
-// Close stops the capture, completes the evidence file with the drop
-// counts, and returns the capture library's counters.
-func (l *Live) Close() (Stats, error) {
-	var st Stats
+// Drops is what the capture library dropped (kernel or Npcap for lack of
+// buffer, and the interface) and received so far.
+func (l *Live) Drops() (dropped, received int) {
 	ps, err := l.h.Stats()
-	if err == nil {
-		st = Stats{Received: ps.PacketsReceived, Dropped: ps.PacketsDropped, IfDropped: ps.PacketsIfDropped}
+	if err != nil {
+		return 0, 0
 	}
+	return ps.PacketsDropped + ps.PacketsIfDropped, ps.PacketsReceived
+}
+
+// Close stops the capture and completes the evidence file with the
+// capture library's counters.
+func (l *Live) Close() error {
+	ps, err := l.h.Stats()
 	l.h.Close()
 	if l.ng == nil {
-		return st, nil
+		return nil
 	}
 	if l.werr == nil && err == nil {
 		l.werr = l.ng.WriteInterfaceStats(0, pcapgo.NgInterfaceStatistics{
 			StartTime: l.start, EndTime: time.Now(), LastUpdate: time.Now(),
-			PacketsReceived: uint64(st.Received), PacketsDropped: uint64(st.Dropped + st.IfDropped),
+			PacketsReceived: uint64(ps.PacketsReceived), PacketsDropped: uint64(ps.PacketsDropped + ps.PacketsIfDropped),
 		})
 	}
 	if ferr := l.ng.Flush(); l.werr == nil {
 		l.werr = ferr
 	}
 	if l.werr != nil {
-		return st, fmt.Errorf("writing the evidence file: %w", l.werr)
+		return fmt.Errorf("writing the evidence file: %w", l.werr)
 	}
-	return st, nil
+	return nil
 }

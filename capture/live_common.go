@@ -18,13 +18,6 @@ type LiveConfig struct {
 // DefaultSnaplen keeps whole packets, as tcpdump does.
 const DefaultSnaplen = 262144
 
-// Stats are the capture library's counters at the end of a live capture.
-type Stats struct {
-	Received  int // packets the filter passed
-	Dropped   int // dropped by the kernel or Npcap for lack of buffer space
-	IfDropped int // dropped by the interface or its driver
-}
-
 // osInterfaces lists the OS's interfaces with their addresses (pure Go:
 // on Windows the names are the friendly names, "Ethernet 2").
 func osInterfaces() ([]OSInterface, error) {

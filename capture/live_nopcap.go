@@ -36,4 +36,4 @@ func (l *Live) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 func (l *Live) LinkType() layers.LinkType { return layers.LinkTypeNull }
 
 // Close is never reached: OpenLive returns no Live.
-func (l *Live) Close() (Stats, error) { return Stats{}, ErrNoLibpcap }
+func (l *Live) Close() error { return ErrNoLibpcap }

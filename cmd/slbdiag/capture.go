@@ -64,46 +64,9 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	c := &captureCmd{iface: *iface, flags: rf, duration: *duration, evidence: *evidence}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + version()}
 	if c.live.Filter == "" {
-		c.live.Filter = defaultFilter(rf.cfg.VIPs, *rf.ports)
+		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, *rf.ports)
 	}
 	return c, nil
-}
-
-// defaultFilter keeps what the causes need and little else: TCP on the
-// watched ports, anything to or from the VIPs, ARP (a VIP that leaks), and
-// ICMP/ICMPv6 errors (unreachable, time exceeded, parameter problem,
-// packet too big) plus IPv6 neighbour discovery. Ports are as --port gave
-// them, already checked.
-func defaultFilter(vips analyze.PrefixSet, ports string) string {
-	tcp := "tcp"
-	var ps []string
-	for _, p := range strings.Split(ports, ",") {
-		p = strings.TrimSpace(p)
-		if p == "any" {
-			ps = nil
-			break
-		}
-		if strings.Contains(p, "-") {
-			ps = append(ps, "portrange "+p)
-		} else {
-			ps = append(ps, "port "+p)
-		}
-	}
-	if len(ps) > 0 {
-		tcp = "(tcp and (" + strings.Join(ps, " or ") + "))"
-	}
-	parts := []string{tcp}
-	for _, v := range vips {
-		parts = append(parts, "net "+v.String())
-	}
-	parts = append(parts, "arp",
-		"(icmp and (icmp[0] == 3 or icmp[0] == 11 or icmp[0] == 12))",
-		"(icmp6 and (ip6[40] == 1 or ip6[40] == 2 or ip6[40] == 3 or ip6[40] == 4 or ip6[40] == 135 or ip6[40] == 136))")
-	f := strings.Join(parts, " or ")
-	// The same behind an 802.1Q tag, and behind two (QinQ): each 'vlan'
-	// moves the offsets that follow past a tag, so trunk ports and tagged
-	// NICs are captured too.
-	return f + " or (vlan and (" + f + " or (vlan and (" + f + "))))"
 }
 
 func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -220,15 +183,12 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 		name, format = c.evidence, capture.FormatPcapng
 	}
 	res := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{{Name: name, Format: format, Source: live}})
-	stats, err := live.Close()
+	err = live.Close()
 	if status {
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}
 	if err != nil {
 		return nil, err
-	}
-	if w, ok := dropWarning(stats); ok {
-		res.Warnings = append(res.Warnings, w)
 	}
 	return res, nil
 }
@@ -255,16 +215,6 @@ func hostPrefixes(ifc capture.Interface) analyze.PrefixSet {
 		set = append(set, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return set
-}
-
-// dropWarning turns the capture library's drop counters into a warning.
-func dropWarning(st capture.Stats) (analyze.Warning, bool) {
-	n := st.Dropped + st.IfDropped
-	if n <= 0 {
-		return analyze.Warning{}, false
-	}
-	return analyze.Warning{Kind: analyze.WarnDrops, File: 0, Count: n,
-		Detail: fmt.Sprintf("%d by the kernel or Npcap, %d by the interface, %d received", st.Dropped, st.IfDropped, st.Received)}, true
 }
 
 // isTerminal reports whether w is a terminal (a character device), where a

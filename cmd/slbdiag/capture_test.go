@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 )
 
@@ -47,41 +46,12 @@ func TestParseCapture(t *testing.T) {
 	if c.iface != "Ethernet 2" || c.duration.String() != "30s" || c.evidence != "ev.pcapng" || c.live.Count != 100 || c.live.Snaplen != 128 {
 		t.Errorf("parsed %+v", c)
 	}
-	if want := defaultFilter(c.flags.cfg.VIPs, "443,8443"); c.live.Filter != want {
+	if want := capture.DefaultFilter(c.flags.cfg.VIPs, "443,8443"); c.live.Filter != want {
 		t.Errorf("filter %q, want the default %q", c.live.Filter, want)
 	}
 	c, err = parseCapture([]string{"-i", "eth0", "-f", "tcp port 80"}, &bytes.Buffer{})
 	if err != nil || c.live.Filter != "tcp port 80" {
 		t.Errorf("-f: filter %q, error %v; want the user's filter unchanged", c.live.Filter, err)
-	}
-}
-
-const icmpErrs = " or arp or (icmp and (icmp[0] == 3 or icmp[0] == 11 or icmp[0] == 12))" +
-	" or (icmp6 and (ip6[40] == 1 or ip6[40] == 2 or ip6[40] == 3 or ip6[40] == 4 or ip6[40] == 135 or ip6[40] == 136))"
-
-func TestDefaultFilter(t *testing.T) {
-	vips, _ := analyze.ParsePrefixes("192.0.2.10,2001:db8::/64")
-	tests := []struct {
-		vips  analyze.PrefixSet
-		ports string
-		want  string
-	}{
-		{nil, "443", "(tcp and (port 443))" + icmpErrs},
-		{vips, "443, 8000-8100", "(tcp and (port 443 or portrange 8000-8100)) or net 192.0.2.10/32 or net 2001:db8::/64" + icmpErrs},
-		{nil, "443,any", "tcp" + icmpErrs},
-	}
-	for _, tt := range tests {
-		got := defaultFilter(tt.vips, tt.ports)
-		tt.want += " or (vlan and (" + tt.want + " or (vlan and (" + tt.want + "))))"
-		if got != tt.want {
-			t.Errorf("defaultFilter(%v, %q):\n got %s\nwant %s", tt.vips, tt.ports, got, tt.want)
-		}
-		if !capture.LiveAvailable {
-			continue
-		}
-		if err := capture.CheckFilter(got, capture.DefaultSnaplen); err != nil {
-			t.Errorf("the default filter does not compile: %v", err)
-		}
 	}
 }
 
@@ -145,17 +115,6 @@ func TestCaptureHints(t *testing.T) {
 		if diff := cmp.Diff(tt.want, captureHints(tt.err, tt.goos)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
 		}
-	}
-}
-
-func TestDropWarning(t *testing.T) {
-	if _, ok := dropWarning(capture.Stats{Received: 10}); ok {
-		t.Error("a warning without drops")
-	}
-	w, ok := dropWarning(capture.Stats{Received: 10, Dropped: 3, IfDropped: 1})
-	want := analyze.Warning{Kind: analyze.WarnDrops, File: 0, Count: 4, Detail: "3 by the kernel or Npcap, 1 by the interface, 10 received"}
-	if !ok || w != want {
-		t.Errorf("dropWarning = %+v, %v; want %+v", w, ok, want)
 	}
 }
 

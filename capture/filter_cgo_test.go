@@ -1,30 +1,28 @@
 //go:build cgo
 
-package main
+package capture
 
 import (
+	"net/netip"
 	"path/filepath"
 	"testing"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcap"
-
-	"github.com/slbdiag/slbdiag/analyze"
-	"github.com/slbdiag/slbdiag/capture"
 )
 
 // TestDefaultFilterMatches runs the default capture filter, compiled by
 // libpcap, over bundled captures: every SYN slbdiag counts there, on
 // 802.1Q and QinQ trunks and IPv6 too, must pass it.
 func TestDefaultFilterMatches(t *testing.T) {
-	vips, _ := analyze.ParsePrefixes("192.0.2.10,2001:db8:10::/64")
-	bpf, err := pcap.NewBPF(layers.LinkTypeEthernet, 65535, defaultFilter(vips, "443"))
+	vips := []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32"), netip.MustParsePrefix("2001:db8:10::/64")}
+	bpf, err := pcap.NewBPF(layers.LinkTypeEthernet, 65535, DefaultFilter(vips, "443"))
 	if err != nil {
 		t.Skipf("libpcap cannot compile filters here: %v", err)
 	}
 	for _, name := range []string{"ipv6-vlan.pcapng", "seed-strong-host.pcapng", "outcomes.pcap"} {
-		f, err := capture.Open(filepath.Join("..", "..", "testdata", "pcaps", name), nil)
+		f, err := Open(filepath.Join("..", "testdata", "pcaps", name), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
