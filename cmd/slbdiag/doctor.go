@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/hostfacts"
@@ -92,47 +89,13 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// errHostFactsEncoding is a --host-facts file in a legacy code page.
-var errHostFactsEncoding = errors.New("--host-facts: the file is neither UTF-8 nor UTF-16 (cmd.exe on Chinese Windows saves GBK); " +
-	"save the outputs as UTF-8: run 'chcp 65001' in cmd.exe before the commands, or in PowerShell pipe them to 'Out-File -Encoding utf8'")
-
-// readHostFacts reads a customer's saved command outputs (README, "Host
-// facts"). Windows PowerShell 5 writes `>` redirections as UTF-16LE with a
-// BOM, so that is read too; cmd.exe on Chinese Windows writes GBK, which
-// is refused with a hint rather than misread.
+// readHostFacts reads a customer's saved command outputs for --host-facts.
 func readHostFacts(name string) (*hostfacts.Facts, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("--host-facts: %w", err)
-	}
-	text, ok := decodeText(b)
-	if !ok {
-		return nil, errHostFactsEncoding
-	}
-	f, err := hostfacts.FromOutputs(name, hostfacts.SplitBundle(text))
+	f, err := hostfacts.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("--host-facts: %w", err)
 	}
 	return f, nil
-}
-
-// decodeText returns b as a string if it is UTF-8, or UTF-16 with a BOM.
-func decodeText(b []byte) (string, bool) {
-	le := len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE
-	be := len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF
-	if !le && !be {
-		return string(b), utf8.Valid(b)
-	}
-	b = b[2:]
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if le {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-		} else {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		}
-	}
-	return string(utf16.Decode(u)), true
 }
 
 // hostFactsAtStart reads this host's facts as a live capture starts and

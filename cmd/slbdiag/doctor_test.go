@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 )
 
 const hostFactsDir = "testdata/hostfacts" // from the repository root, as slbdiag() runs
@@ -126,19 +125,6 @@ func TestHostFactsFileErrors(t *testing.T) {
 		if r.code != exitError || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 naming %q before any analysis", tc.file, r.code, r.stderr, tc.want)
 		}
-	}
-}
-
-// TestDecodeUTF16: Windows PowerShell 5 saves `>` redirections as UTF-16LE.
-func TestDecodeUTF16(t *testing.T) {
-	want := "PS C:\\> ver\r\nMicrosoft Windows [版本 10.0.17763.1]\r\n"
-	u := utf16.Encode([]rune(want))
-	b := []byte{0xFF, 0xFE}
-	for _, c := range u {
-		b = append(b, byte(c), byte(c>>8))
-	}
-	if got, ok := decodeText(b); !ok || got != want {
-		t.Errorf("decodeText = %q, %v; want %q", got, ok, want)
 	}
 }
 
