@@ -14,6 +14,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/report"
 )
 
 // captureCmd is a checked `slbdiag capture` command line.
@@ -247,7 +248,7 @@ func captureHints(err error, goos string) []string {
 	case errors.As(err, &ie):
 		hs := []string{"-i takes an interface's name, friendly name, description, index or one of its addresses; the interfaces are:"}
 		for _, i := range ie.Known {
-			hs = append(hs, "  "+interfaceLine(i))
+			hs = append(hs, "  "+report.InterfaceLine(i))
 		}
 		return hs
 	case errors.As(err, &fe):
