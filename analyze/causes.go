@@ -128,24 +128,6 @@ func (d *diagnosis) noTrafficToVIP() (Finding, bool) {
 	return f, true
 }
 
-// attemptsTo returns every attempt to server in the diagnosis' scope.
-func (d *diagnosis) attemptsTo(server netip.AddrPort) []*Attempt {
-	var as []*Attempt
-	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == server && d.inScope(i) {
-			as = append(as, a)
-		}
-	}
-	return as
-}
-
-func appendExample(fr []FrameRef, r FrameRef) []FrameRef {
-	if len(fr) < maxExamples {
-		fr = append(fr, r)
-	}
-	return fr
-}
-
 // prefixFilter is the Wireshark test for an address in a prefix.
 func prefixFilter(dir string, p netip.Prefix) string {
 	if p.IsSingleIP() {

@@ -293,12 +293,7 @@ func (d *decoder) truncatedTCP(p *packet) {
 	if l.NextLayerType() != layers.LayerTypeTCP || len(b) < 14 {
 		return
 	}
-	p.isTCP = true
-	p.sport = binary.BigEndian.Uint16(b[0:2])
-	p.dport = binary.BigEndian.Uint16(b[2:4])
-	p.seq = binary.BigEndian.Uint32(b[4:8])
-	p.ack = binary.BigEndian.Uint32(b[8:12])
-	p.flags = b[13] & (flagFIN | flagSYN | flagRST | flagACK)
+	fixedTCP(b, p)
 }
 
 // settlePayload notes the TCP payload's length and whether it is a

@@ -112,8 +112,8 @@ func (d *diagnosis) scoped(dest *Destination) Destination {
 func (d *diagnosis) otherReplies(dest *Destination) []FrameRef {
 	var fr []FrameRef
 	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == dest.Server && a.Outcome == Completed && !d.inScope(i) && len(fr) < maxExamples {
-			fr = append(fr, a.Reply)
+		if a := &d.r.Attempts[i]; a.Server == dest.Server && a.Outcome == Completed && !d.inScope(i) {
+			fr = appendExample(fr, a.Reply)
 		}
 	}
 	return fr
@@ -252,23 +252,40 @@ func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
 	}
 }
 
-// attempts returns the attempts to server with outcome o.
+// attempts returns the attempts to server with outcome o, in scope.
 func (d *diagnosis) attempts(server netip.AddrPort, o Outcome) []*Attempt {
 	var as []*Attempt
-	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == server && a.Outcome == o && d.inScope(i) {
+	for _, a := range d.attemptsTo(server) {
+		if a.Outcome == o {
 			as = append(as, a)
 		}
 	}
 	return as
 }
 
+// attemptsTo returns every attempt to server in the diagnosis' scope.
+func (d *diagnosis) attemptsTo(server netip.AddrPort) []*Attempt {
+	var as []*Attempt
+	for i := range d.r.Attempts {
+		if a := &d.r.Attempts[i]; a.Server == server && d.inScope(i) {
+			as = append(as, a)
+		}
+	}
+	return as
+}
+
+// appendExample adds a frame to a list of examples not yet full.
+func appendExample(fr []FrameRef, r FrameRef) []FrameRef {
+	if len(fr) < maxExamples {
+		fr = append(fr, r)
+	}
+	return fr
+}
+
 func (d *diagnosis) unansweredSyns(dest *Destination, syns int) Evidence {
 	e := Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: d.synFilter(dest.Server)}
 	for _, a := range d.attempts(dest.Server, Unanswered) {
-		if len(e.Frames) < maxExamples {
-			e.Frames = append(e.Frames, a.First)
-		}
+		e.Frames = appendExample(e.Frames, a.First)
 	}
 	return e
 }
@@ -280,9 +297,7 @@ func (d *diagnosis) retransmissions(dest *Destination) Evidence {
 	for _, a := range d.attempts(dest.Server, Unanswered) {
 		if a.Syns > 1 {
 			e.Count++
-			if len(e.Frames) < maxExamples {
-				e.Frames = append(e.Frames, a.LastSyn)
-			}
+			e.Frames = appendExample(e.Frames, a.LastSyn)
 		}
 	}
 	return e
@@ -291,10 +306,7 @@ func (d *diagnosis) retransmissions(dest *Destination) Evidence {
 func (d *diagnosis) replyFrames(dest *Destination, o Outcome) []FrameRef {
 	var fr []FrameRef
 	for _, a := range d.attempts(dest.Server, o) {
-		if len(fr) == maxExamples {
-			break
-		}
-		fr = append(fr, a.Reply)
+		fr = appendExample(fr, a.Reply)
 	}
 	return fr
 }

@@ -123,13 +123,19 @@ func fastTCP(b []byte, p *packet) bool {
 		}
 		o = o[o[1]:]
 	}
+	fixedTCP(b, p)
+	p.tsval = ts
+	p.payload = b[off:]
+	return true
+}
+
+// fixedTCP fills p from the first 14 bytes of a TCP header: ports,
+// sequence numbers and the flags the tracker reads, all a handshake needs.
+func fixedTCP(b []byte, p *packet) {
 	p.isTCP = true
 	p.sport = binary.BigEndian.Uint16(b[0:2])
 	p.dport = binary.BigEndian.Uint16(b[2:4])
 	p.seq = binary.BigEndian.Uint32(b[4:8])
 	p.ack = binary.BigEndian.Uint32(b[8:12])
 	p.flags = b[13] & (flagFIN | flagSYN | flagRST | flagACK)
-	p.tsval = ts
-	p.payload = b[off:]
-	return true
 }

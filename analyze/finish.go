@@ -60,16 +60,19 @@ func (a *analyzer) destinations() []Destination {
 	index := map[netip.AddrPort]int{}
 	var dests []Destination
 	clients := map[netip.AddrPort]map[netip.Addr]struct{}{}
-	for i := range tr.attempts {
-		t := &tr.attempts[i]
-		j, ok := index[t.Server]
+	dest := func(server netip.AddrPort) *Destination {
+		j, ok := index[server]
 		if !ok {
 			j = len(dests)
-			index[t.Server] = j
-			dests = append(dests, a.newDestination(t.Server))
-			clients[t.Server] = map[netip.Addr]struct{}{}
+			index[server] = j
+			dests = append(dests, a.newDestination(server))
+			clients[server] = map[netip.Addr]struct{}{}
 		}
-		d := &dests[j]
+		return &dests[j]
+	}
+	for i := range tr.attempts {
+		t := &tr.attempts[i]
+		d := dest(t.Server)
 		d.Counts[t.Outcome]++
 		d.Syns += t.Syns
 		clients[t.Server][t.Client.Addr()] = struct{}{}
@@ -83,14 +86,8 @@ func (a *analyzer) destinations() []Destination {
 		}
 	}
 	for _, sd := range tr.sum.order {
-		j, ok := index[sd.server]
-		if !ok {
-			j = len(dests)
-			index[sd.server] = j
-			dests = append(dests, a.newDestination(sd.server))
-			clients[sd.server] = map[netip.Addr]struct{}{}
-		}
-		sd.addTo(&dests[j], clients[sd.server])
+		d := dest(sd.server) // before clients[sd.server]: it makes that map
+		sd.addTo(d, clients[sd.server])
 	}
 	for i := range dests {
 		dests[i].Clients = len(clients[dests[i].Server])
