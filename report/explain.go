@@ -92,7 +92,7 @@ func Explain(w io.Writer, c analyze.Cause, vip netip.AddrPort, host netip.Addr, 
 // exampleFinding is a finding of cause c about the example addresses.
 func exampleFinding(c analyze.Cause, vip netip.AddrPort, host netip.Addr) *analyze.Finding {
 	f := &analyze.Finding{Cause: c, Server: vip, HostAddr: host}
-	if c == analyze.ClientsFiltered || c == analyze.ReturnPathLost || c == analyze.PartialLoss {
+	if c.OnHostAddress() {
 		f.Server = netip.AddrPortFrom(host, vip.Port())
 	}
 	return f

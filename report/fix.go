@@ -56,15 +56,14 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 		return nil
 	}
 	vipFlag := fmt.Sprintf(" --vip %s", f.Server.Addr())
-	if f.Cause == analyze.ClientsFiltered || f.Cause == analyze.ReturnPathLost || f.Cause == analyze.PartialLoss {
-		vipFlag = "" // the destination is the host's own address, not a VIP
+	if f.Cause.OnHostAddress() {
+		vipFlag = ""
 	}
 	verify := l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. Every attempt to %s should be completed.",
 		vipFlag, f.Server.Port(), f.Server),
 		fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。所有发往 %s 的连接尝试都应为 completed。",
 			vipFlag, f.Server.Port(), f.Server))
-	if f.Cause == analyze.TLSBindingMissing || f.Cause == analyze.VIPAnswersARP {
-		// The handshakes already complete: success is the finding gone.
+	if f.Cause.BesideHandshakes() {
 		verify = l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. It should report no %s finding.",
 			vipFlag, f.Server.Port(), f.Cause),
 			fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。结果中不应再出现 %s。",
