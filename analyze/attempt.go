@@ -35,7 +35,7 @@ type Attempt struct {
 	// zero without a SYN-ACK, or when only another capture than the SYN's
 	// saw the SYN-ACK (their clocks differ).
 	RTT time.Duration
-	Ack FrameRef // the client's ACK that completed the handshake
+	Ack FrameRef // the client's packet that proved the handshake completed
 
 	// After a completed handshake whose client spoke first with a TLS
 	// ClientHello: the hello, the name it asked for, and whether the
@@ -44,17 +44,26 @@ type Attempt struct {
 	SNI         string
 	HelloEnd    FrameRef // the server's RST or FIN before any data from it
 	HelloServed bool     // the server sent data after the hello
+
+	// Early is set when the attempt was decided before its outcome was
+	// settled, because more attempts were open at once than the tracker
+	// holds (a flood): its outcome is what had been seen by then.
+	Early bool
 }
 
-// track is an attempt while the capture is read.
+// track is an attempt while it is open.
 type track struct {
 	Attempt
+	dest        int32  // index of its destination's totals
+	synLen      uint32 // payload the SYN carried (TCP Fast Open): replies ack ISN+1+synLen
 	synAckSeq   uint32
 	synAck      bool // a SYN-ACK from the SYN's destination
 	wrongSrc    bool // a SYN-ACK from another address
 	acked       bool
 	refused     bool
 	unreachable bool
+	spoke       bool // the client sent payload after the handshake
+	final       bool // nothing the capture can still show changes the outcome
 	hasMAC      bool
 	synMAC      [6]byte // destination MAC of the first SYN
 	// With several captures of the same traffic: the inputs (a bit each,
@@ -69,8 +78,8 @@ func fileBit(file int) uint64 {
 	return 1 << file
 }
 
-// decide sets the outcome once the capture is read; end is the time of its
-// last frame.
+// decide sets the outcome from what was seen; end is the capture time at
+// which it is decided.
 func (t *track) decide(end time.Time, grace time.Duration) {
 	switch {
 	case t.synAck && t.acked:
@@ -87,5 +96,17 @@ func (t *track) decide(end time.Time, grace time.Duration) {
 		t.Outcome = Unanswered
 	default:
 		t.Outcome = Pending
+	}
+}
+
+// settle marks the attempt final once nothing more can change what it
+// reports: refused or unreachable, or completed with the client's first
+// payload seen and, after a ClientHello, the server's answer to it.
+func (t *track) settle() {
+	switch {
+	case t.refused || t.unreachable:
+		t.final = !t.synAck && !t.wrongSrc
+	case t.synAck && t.acked && t.spoke:
+		t.final = t.Hello.IsZero() || t.HelloServed || !t.HelloEnd.IsZero()
 	}
 }

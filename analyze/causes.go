@@ -12,53 +12,31 @@ import (
 // health probes' handshakes complete and the clients' go unanswered. The
 // host model cannot tell probes from clients; a firewall rule or security
 // group that admits only the probe ranges can.
-func (d *diagnosis) clientsFiltered(dest *Destination) (Finding, bool) {
+func (d *diagnosis) clientsFiltered(dest *Destination, t *destTotals) (Finding, bool) {
 	if dest.Role != RoleHost {
 		return Finding{}, false
 	}
-	probes := d.r.ProbeNets
-	var probeDone, probeFail, clientDone, clientFail, clientSyns, retrans int
-	var clientFrames, probeFrames, retransFrames []FrameRef
-	clients := map[netip.Addr]struct{}{}
-	for _, a := range d.attemptsTo(dest.Server) {
-		switch isProbe := probes.Contains(a.Client.Addr()); {
-		case isProbe && a.Outcome == Completed:
-			probeDone++
-			probeFrames = appendExample(probeFrames, a.Reply)
-		case isProbe && a.Outcome.Failed():
-			probeFail++
-		case !isProbe && a.Outcome == Completed:
-			clientDone++
-		case !isProbe && a.Outcome == Unanswered:
-			clientFail++
-			clientSyns += a.Syns
-			clients[a.Client.Addr()] = struct{}{}
-			clientFrames = appendExample(clientFrames, a.First)
-			if a.Syns > 1 {
-				retrans++
-				retransFrames = appendExample(retransFrames, a.LastSyn)
-			}
-		}
-	}
-	if probeDone == 0 || clientFail == 0 || clientDone > 0 {
+	fail := &t.clientFail
+	if t.probeDone == 0 || fail.counts[Unanswered] == 0 || t.clientDone > 0 {
 		return Finding{}, false
 	}
-	f := Finding{Cause: ClientsFiltered, Server: dest.Server, Attempts: clientFail, Syns: clientSyns, Clients: len(clients)}
+	probes := d.r.ProbeNets
+	f := newFinding(ClientsFiltered, dest.Server, fail, Unanswered)
 	notProbe := "!(" + probeFilter("src", probes) + ")"
 	f.Evidence = append(f.Evidence,
-		Evidence{Kind: EvClientsFail, Count: clientSyns, Frames: clientFrames, Filter: d.synFilter(dest.Server) + " && " + notProbe},
-		Evidence{Kind: EvProbesComplete, Count: probeDone, Frames: probeFrames,
+		Evidence{Kind: EvClientsFail, Count: f.Syns, Frames: fail.firstEx[Unanswered], Filter: synFilter(dest.Server, "") + " && " + notProbe},
+		Evidence{Kind: EvProbesComplete, Count: t.probeDone, Frames: t.probeDoneEx,
 			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port()) + " && " + probeFilter("dst", probes)})
-	if retrans > 0 {
-		f.Evidence = append(f.Evidence, Evidence{Kind: EvRetransmissions, Count: retrans, Frames: retransFrames,
-			Filter: d.synFilter(dest.Server) + " && " + notProbe + " && tcp.analysis.retransmission"})
+	if fail.retrans > 0 {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvRetransmissions, Count: fail.retrans, Frames: fail.retransEx,
+			Filter: synFilter(dest.Server, "") + " && " + notProbe + " && tcp.analysis.retransmission"})
 	}
 	switch {
-	case probeFail == 0 && retrans > 0:
+	case t.probeFail == 0 && fail.retrans > 0:
 		f.Confidence = High
 	default:
 		f.Confidence = Medium
-		if retrans == 0 {
+		if fail.retrans == 0 {
 			f.Missing = append(f.Missing, EvRetransmissions)
 		}
 	}
@@ -69,26 +47,18 @@ func (d *diagnosis) clientsFiltered(dest *Destination) (Finding, bool) {
 // returnPathLost: the server sent SYN-ACKs that the clients never
 // acknowledged. When the clients retransmit their SYN after the SYN-ACK
 // left, the SYN-ACK never reached them: it was lost on the way back.
-func (d *diagnosis) returnPathLost(dest *Destination) (Finding, bool) {
+func (d *diagnosis) returnPathLost(dest *Destination, t *destTotals) (Finding, bool) {
 	if dest.Counts[SynAckNoAck] == 0 {
 		return Finding{}, false
 	}
-	f := d.newFinding(ReturnPathLost, dest, SynAckNoAck)
-	sent := Evidence{Kind: EvSynAckSent, Count: f.Attempts, Frames: d.replyFrames(dest, SynAckNoAck),
-		Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())}
-	again := Evidence{Kind: EvSynAfterSynAck, Filter: d.synFilter(dest.Server) + " && tcp.analysis.retransmission"}
-	for _, a := range d.attempts(dest.Server, SynAckNoAck) {
-		if !sent.Addr.IsValid() {
-			sent.Addr = a.Client.Addr() // an example client, for the fix's route lookup
-		}
-		if a.Syns > 1 && a.LastSynTS.After(a.ReplyTS) {
-			again.Count++
-			again.Frames = appendExample(again.Frames, a.LastSyn)
-		}
-	}
+	f := newFinding(ReturnPathLost, dest.Server, &t.all, SynAckNoAck)
+	sent := Evidence{Kind: EvSynAckSent, Count: f.Attempts, Frames: t.all.replyEx[SynAckNoAck],
+		Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port()),
+		Addr:   t.noAckClient} // an example client, for the fix's route lookup
 	f.Evidence = append(f.Evidence, sent)
-	if again.Count > 0 {
-		f.Evidence = append(f.Evidence, again)
+	if t.synAfterSynAck > 0 {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvSynAfterSynAck, Count: t.synAfterSynAck, Frames: t.synAfterEx,
+			Filter: synFilter(dest.Server, "") + " && tcp.analysis.retransmission"})
 		f.Confidence = High
 	} else {
 		f.Confidence = Medium
@@ -153,40 +123,25 @@ func probeFilter(dir string, probes PrefixSet) string {
 // ClientHello, and the server closes (RST or FIN) before sending anything:
 // what HTTP.sys does when no certificate is bound for the IP:port or the
 // name asked for.
-func (d *diagnosis) tlsBindingMissing(dest *Destination) (Finding, bool) {
-	closed := Evidence{Kind: EvHelloClosed, Filter: fmt.Sprintf("%s && tcp.srcport==%d && (tcp.flags.reset==1 || tcp.flags.fin==1)",
-		addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
-	served := Evidence{Kind: EvHelloServed, Filter: fmt.Sprintf("%s && tcp.srcport==%d && tls.handshake.type==2",
-		addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
-	closedNames, servedNames := map[string]bool{}, map[string]bool{}
-	clients := map[netip.Addr]struct{}{}
-	for _, a := range d.attempts(dest.Server, Completed) {
-		switch {
-		case a.Hello.IsZero():
-		case !a.HelloEnd.IsZero():
-			closed.Count++
-			closed.Frames = appendExample(closed.Frames, a.HelloEnd)
-			closedNames[a.SNI] = true
-			clients[a.Client.Addr()] = struct{}{}
-		case a.HelloServed:
-			served.Count++
-			served.Frames = appendExample(served.Frames, a.Hello)
-			servedNames[a.SNI] = true
-		}
-	}
-	if closed.Count == 0 {
+func (d *diagnosis) tlsBindingMissing(dest *Destination, t *destTotals) (Finding, bool) {
+	if t.helloClosed == 0 {
 		return Finding{}, false
 	}
-	closed.Names = sortedNames(closedNames)
-	served.Names = sortedNames(servedNames)
-	f := Finding{Cause: TLSBindingMissing, Server: dest.Server, Attempts: closed.Count, Syns: closed.Count, Clients: len(clients),
+	closed := Evidence{Kind: EvHelloClosed, Count: t.helloClosed, Frames: t.closedEx, Names: sortedNames(t.closedNames),
+		Filter: fmt.Sprintf("%s && tcp.srcport==%d && (tcp.flags.reset==1 || tcp.flags.fin==1)",
+			addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
+	served := Evidence{Kind: EvHelloServed, Count: t.helloServed, Frames: t.servedEx, Names: sortedNames(t.servedNames),
+		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tls.handshake.type==2",
+			addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
+	f := Finding{Cause: TLSBindingMissing, Server: dest.Server, Attempts: closed.Count, Syns: closed.Count,
 		Confidence: Medium, Evidence: []Evidence{closed}}
+	f.Clients, f.ClientsEstimated = t.closedClients.count()
 	// All or nothing for this IP:port, or for the names asked: the shape a
 	// missing binding gives. A mix of both on the same names is more
 	// likely the service failing.
 	overlap := false
-	for n := range closedNames {
-		overlap = overlap || servedNames[n]
+	for _, n := range t.closedNames {
+		overlap = overlap || slices.Contains(t.servedNames, n)
 	}
 	if served.Count == 0 || !overlap {
 		f.Confidence = High
@@ -208,13 +163,12 @@ func (d *diagnosis) vipAnswersARP() []Finding {
 			continue
 		}
 		vip := dest.Server.Addr().Unmap()
-		for _, c := range d.tr.arps[vip] {
+		for _, c := range d.arps[vip] {
 			mac := net.HardwareAddr(c.mac[:]).String()
 			f := Finding{Cause: VIPAnswersARP, Server: dest.Server, Confidence: Medium}
 			e := Evidence{Kind: EvARPClaim, Count: c.count, Frames: []FrameRef{c.first}, MAC: mac,
 				Filter: fmt.Sprintf("arp.src.proto_ipv4==%s && eth.src==%s", vip, mac)}
-			sub := Destination{Server: dest.Server, SynMACs: []string{mac}}
-			if host, _, ok := d.hostByMAC(&sub); ok {
+			if host, _, ok := d.hostByMAC(dest.Server.Addr(), []string{mac}); ok {
 				// The MAC sends packets: a host, not a router's proxy ARP.
 				f.Confidence = High
 				d.setHost(&f, host)
@@ -229,11 +183,8 @@ func (d *diagnosis) vipAnswersARP() []Finding {
 	return fs
 }
 
-func sortedNames(set map[string]bool) []string {
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+func sortedNames(names []string) []string {
+	out := slices.Clone(names)
+	slices.Sort(out)
+	return out
 }

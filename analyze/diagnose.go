@@ -2,41 +2,45 @@ package analyze
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
 	"slices"
 )
 
-// diagnose turns the destinations' outcomes into findings.
-func diagnose(r *Result, tr *tracker) []Finding {
-	d := &diagnosis{r: r, tr: tr}
+// maxFindingsPerCause bounds the findings of one cause listed one by
+// one; the rest are counted in a warning, so a scan of thousands of
+// destinations gives a readable report.
+const maxFindingsPerCause = 10
+
+// diagnose turns the destinations' running totals into findings, in
+// time linear in the destinations.
+func diagnose(ctx context.Context, r *Result, tr *tracker) ([]Finding, []Warning) {
+	d := newDiagnosis(r, tr)
 	var fs []Finding
 	for i := range r.Destinations {
+		if i%1024 == 0 && ctx.Err() != nil {
+			break
+		}
 		dest := &r.Destinations[i]
-		if f, ok := d.strongHostReceive(dest); ok {
+		t := d.totals(dest)
+		if f, ok := d.strongHostReceive(scope{dest: dest, t: &t.all, sent: dest.Sent, macs: dest.SynMACs}); ok {
 			fs = append(fs, f)
 		}
-		perHost := d.perHost(dest)
+		perHost := d.perHost(dest, t)
 		fs = append(fs, perHost...)
-		filtered, isFiltered := d.clientsFiltered(dest)
+		filtered, isFiltered := d.clientsFiltered(dest, t)
 		if isFiltered {
 			fs = append(fs, filtered)
 		}
-		if f, ok := d.partialLoss(dest); ok && len(perHost) == 0 && !isFiltered {
+		if f, ok := d.partialLoss(dest, t); ok && len(perHost) == 0 && !isFiltered {
 			fs = append(fs, f)
 		}
-		if f, ok := d.returnPathLost(dest); ok {
-			fs = append(fs, f)
-		}
-		if f, ok := d.tlsBindingMissing(dest); ok {
-			fs = append(fs, f)
-		}
-		if f, ok := d.noListener(dest); ok {
-			fs = append(fs, f)
-		}
-		if f, ok := d.weakHostSend(dest); ok {
-			fs = append(fs, f)
+		for _, check := range []func(*Destination, *destTotals) (Finding, bool){d.returnPathLost, d.tlsBindingMissing, d.noListener, d.weakHostSend} {
+			if f, ok := check(dest, t); ok {
+				fs = append(fs, f)
+			}
 		}
 	}
 	if f, ok := d.noTrafficToVIP(); ok {
@@ -49,15 +53,82 @@ func diagnose(r *Result, tr *tracker) []Finding {
 		}
 		return cmp.Compare(b.Attempts, a.Attempts)
 	})
-	return fs
+	return groupFindings(fs)
 }
 
+// groupFindings keeps the first maxFindingsPerCause findings of each
+// cause (the most certain and largest) and counts the rest.
+func groupFindings(fs []Finding) ([]Finding, []Warning) {
+	kept := fs[:0:0]
+	var ws []Warning
+	more := map[Cause]int{}
+	for _, f := range fs {
+		n := 0
+		for _, k := range kept {
+			if k.Cause == f.Cause {
+				n++
+			}
+		}
+		if n < maxFindingsPerCause {
+			kept = append(kept, f)
+			continue
+		}
+		i, ok := more[f.Cause]
+		if !ok {
+			i = len(ws)
+			more[f.Cause] = i
+			ws = append(ws, Warning{Kind: WarnFindings, File: -1, Detail: string(f.Cause), Limit: maxFindingsPerCause})
+		}
+		ws[i].Count++
+		ws[i].Attempts += f.Attempts
+	}
+	return kept, ws
+}
+
+// diagnosis holds what the causes' detectors share, each built once.
 type diagnosis struct {
-	r  *Result
-	tr *tracker
-	// mac, when set, narrows the diagnosis to the attempts whose SYNs were
-	// delivered to that MAC: one backend among several behind a VIP.
-	mac string
+	r       *Result
+	tr      *tracker
+	byMAC   map[string][]netip.Addr         // addresses that send from a MAC
+	works   map[uint16]*Destination         // per port, the first host address with completed handshakes
+	worksAt map[netip.AddrPort]*Destination // every host address with completed handshakes
+	arps    map[netip.Addr][]arpClaim
+}
+
+func newDiagnosis(r *Result, tr *tracker) *diagnosis {
+	d := &diagnosis{r: r, tr: tr, byMAC: map[string][]netip.Addr{}, works: map[uint16]*Destination{},
+		worksAt: map[netip.AddrPort]*Destination{}, arps: tr.arpClaims()}
+	for addr, info := range tr.addrs {
+		if info.sent > 0 && info.hasMAC {
+			mac := net.HardwareAddr(info.mac[:]).String()
+			d.byMAC[mac] = append(d.byMAC[mac], addr)
+		}
+	}
+	for i := range r.Destinations {
+		o := &r.Destinations[i]
+		if o.Role != RoleHost || o.Counts[Completed] == 0 {
+			continue
+		}
+		d.worksAt[o.Server] = o
+		if _, ok := d.works[o.Server.Port()]; !ok {
+			d.works[o.Server.Port()] = o
+		}
+	}
+	return d
+}
+
+func (d *diagnosis) totals(dest *Destination) *destTotals {
+	return d.tr.totals.dests[d.tr.totals.index[dest.Server]]
+}
+
+// scope is what one detector looks at: a destination's attempts, or
+// those of them delivered to one MAC.
+type scope struct {
+	dest *Destination
+	t    *tally
+	sent int      // packets the destination sent, as seen in the scope
+	macs []string // MACs the scope's SYNs were delivered to
+	mac  string   // the one MAC the scope is narrowed to, if any
 }
 
 // perHost diagnoses a VIP whose SYNs went to several MACs (several
@@ -65,92 +136,65 @@ type diagnosis struct {
 // is all or nothing per host, so a backend that drops every SYN to the VIP
 // while others answer is a strong-host-receive finding for that backend,
 // not partial loss.
-func (d *diagnosis) perHost(dest *Destination) []Finding {
-	if !dest.Role.IsVIP() || len(dest.SynMACs) < 2 || dest.Counts[Unanswered] == 0 {
+func (d *diagnosis) perHost(dest *Destination, t *destTotals) []Finding {
+	if !dest.Role.IsVIP() || len(t.macs) < 2 || dest.Counts[Unanswered] == 0 {
 		return nil
 	}
 	var fs []Finding
-	for _, mac := range dest.SynMACs {
-		d.mac = mac
-		sub := d.scoped(dest)
-		c := sub.Counts
-		if c[Unanswered] > 0 && c.Total() == c[Unanswered]+c[Pending] {
-			sub.Sent = 0 // through this MAC, the VIP never answered
-			if f, ok := d.strongHostReceive(&sub); ok {
-				f.Via = mac
-				if other := dest.Counts[Completed]; other > 0 {
-					f.Evidence = append(f.Evidence, Evidence{Kind: EvOtherHostsAnswer, Count: other,
-						Frames: d.otherReplies(dest), Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
-				}
-				fs = append(fs, f)
-			}
+	for i := range t.macs {
+		m := &t.macs[i]
+		c := m.counts
+		if c[Unanswered] == 0 || c.Total() != c[Unanswered]+c[Pending] {
+			continue
 		}
-	}
-	d.mac = ""
-	if len(fs) == 0 {
-		return nil
+		mac := net.HardwareAddr(m.mac[:]).String()
+		// Through this MAC, the VIP never answered.
+		f, ok := d.strongHostReceive(scope{dest: dest, t: &m.tally, macs: []string{mac}, mac: mac})
+		if !ok {
+			continue
+		}
+		f.Via = mac
+		if other := dest.Counts[Completed]; other > 0 {
+			var frames []FrameRef
+			for j := range t.macs {
+				if j != i {
+					for _, fr := range t.macs[j].replyEx[Completed] {
+						frames = appendExample(frames, fr)
+					}
+				}
+			}
+			f.Evidence = append(f.Evidence, Evidence{Kind: EvOtherHostsAnswer, Count: other,
+				Frames: frames, Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
+		}
+		fs = append(fs, f)
 	}
 	return fs
-}
-
-// scoped is dest counted over the attempts in the diagnosis' scope.
-func (d *diagnosis) scoped(dest *Destination) Destination {
-	sub := Destination{Server: dest.Server, Role: dest.Role, Sent: dest.Sent, HostTTL: dest.HostTTL, SynMACs: []string{d.mac}}
-	clients := map[netip.Addr]struct{}{}
-	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == dest.Server && d.inScope(i) {
-			sub.Counts[a.Outcome]++
-			sub.Syns += a.Syns
-			clients[a.Client.Addr()] = struct{}{}
-		}
-	}
-	sub.Clients = len(clients)
-	return sub
-}
-
-// otherReplies are example SYN-ACKs to dest from outside the scope.
-func (d *diagnosis) otherReplies(dest *Destination) []FrameRef {
-	var fr []FrameRef
-	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == dest.Server && a.Outcome == Completed && !d.inScope(i) {
-			fr = appendExample(fr, a.Reply)
-		}
-	}
-	return fr
-}
-
-// inScope reports whether attempt i is within the diagnosis' MAC scope.
-func (d *diagnosis) inScope(i int) bool {
-	if d.mac == "" {
-		return true
-	}
-	t := &d.tr.attempts[i]
-	return t.hasMAC && net.HardwareAddr(t.synMAC[:]).String() == d.mac
 }
 
 // strongHostReceive: SYNs to a VIP, none answered, the VIP never a source.
 // Only a destination that is not an address the host answers from can be
 // dropped by the strong host model.
-func (d *diagnosis) strongHostReceive(dest *Destination) (Finding, bool) {
-	c := dest.Counts
-	if !dest.Role.IsVIP() || dest.Sent > 0 || c[Unanswered] == 0 ||
+func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
+	c := s.t.counts
+	if !s.dest.Role.IsVIP() || s.sent > 0 || c[Unanswered] == 0 ||
 		c[Completed]+c[SynAckNoAck]+c[WrongSource]+c[Refused] > 0 {
 		return Finding{}, false
 	}
-	f := d.newFinding(StrongHostReceive, dest, Unanswered)
-	f.Evidence = append(f.Evidence, d.unansweredSyns(dest, f.Syns))
-	if rt := d.retransmissions(dest); rt.Count > 0 {
+	server := s.dest.Server
+	f := newFinding(StrongHostReceive, server, s.t, Unanswered)
+	f.Evidence = append(f.Evidence, unansweredSyns(server, s.t, f.Syns, s.mac))
+	if rt := retransmissions(server, s.t, s.mac); rt.Count > 0 {
 		f.Evidence = append(f.Evidence, rt)
 	}
-	if d.mac == "" {
-		f.Evidence = append(f.Evidence, Evidence{Kind: EvNeverSource, Filter: addrFilter("src", dest.Server.Addr())})
+	if s.mac == "" {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvNeverSource, Filter: addrFilter("src", server.Addr())})
 	}
-	host, mac, delivered := d.hostByMAC(dest)
+	host, mac, delivered := d.hostByMAC(server.Addr(), s.macs)
 	if delivered {
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvHostMAC, Addr: host, MAC: mac,
-			Filter: fmt.Sprintf("eth.dst==%s && %s", mac, addrFilter("dst", dest.Server.Addr()))})
+			Filter: fmt.Sprintf("eth.dst==%s && %s", mac, addrFilter("dst", server.Addr()))})
 	}
-	own, works := d.ownAddressWorks(dest.Server.Port(), host)
+	own, works := d.ownAddressWorks(server.Port(), host)
 	if works {
 		f.Evidence = append(f.Evidence, own)
 		host = own.Addr
@@ -175,18 +219,18 @@ func (d *diagnosis) strongHostReceive(dest *Destination) (Finding, bool) {
 
 // partialLoss: some SYNs to a destination answered, others not. The host
 // model is all-or-nothing per destination, so this is load or loss.
-func (d *diagnosis) partialLoss(dest *Destination) (Finding, bool) {
+func (d *diagnosis) partialLoss(dest *Destination, t *destTotals) (Finding, bool) {
 	c := dest.Counts
 	if c[Unanswered] == 0 || c[Completed] == 0 {
 		return Finding{}, false
 	}
-	f := d.newFinding(PartialLoss, dest, Unanswered)
+	f := newFinding(PartialLoss, dest.Server, &t.all, Unanswered)
 	f.Confidence = Medium
-	f.Evidence = append(f.Evidence, d.unansweredSyns(dest, f.Syns),
-		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: d.replyFrames(dest, Completed),
+	f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, &t.all, f.Syns, ""),
+		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: t.all.replyEx[Completed],
 			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
 	f.Missing = []EvidenceKind{EvRetransmissions}
-	if rt := d.retransmissions(dest); rt.Count > 0 {
+	if rt := retransmissions(dest.Server, &t.all, ""); rt.Count > 0 {
 		f.Evidence = append(f.Evidence, rt)
 		f.Missing = nil
 	}
@@ -197,13 +241,13 @@ func (d *diagnosis) partialLoss(dest *Destination) (Finding, bool) {
 }
 
 // noListener: SYNs to a given VIP are refused.
-func (d *diagnosis) noListener(dest *Destination) (Finding, bool) {
+func (d *diagnosis) noListener(dest *Destination, t *destTotals) (Finding, bool) {
 	if dest.Role != RoleVIP || dest.Counts[Refused] == 0 {
 		return Finding{}, false
 	}
-	f := d.newFinding(NoListenerOnVIP, dest, Refused)
+	f := newFinding(NoListenerOnVIP, dest.Server, &t.all, Refused)
 	f.Evidence = append(f.Evidence, Evidence{Kind: EvRefused, Count: f.Attempts,
-		Frames: d.replyFrames(dest, Refused),
+		Frames: t.all.replyEx[Refused],
 		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
 	f.Confidence = Medium
 	f.Missing = []EvidenceKind{EvOwnAddrWorks}
@@ -216,32 +260,23 @@ func (d *diagnosis) noListener(dest *Destination) (Finding, bool) {
 }
 
 // weakHostSend: the host answers SYNs to the VIP from another address.
-func (d *diagnosis) weakHostSend(dest *Destination) (Finding, bool) {
+func (d *diagnosis) weakHostSend(dest *Destination, t *destTotals) (Finding, bool) {
 	if !dest.Role.IsVIP() || dest.Counts[WrongSource] == 0 {
 		return Finding{}, false
 	}
-	f := d.newFinding(WeakHostSend, dest, WrongSource)
-	var from netip.Addr
-	for _, a := range d.attempts(dest.Server, WrongSource) {
-		from = a.ReplySrc
-		break
-	}
+	f := newFinding(WeakHostSend, dest.Server, &t.all, WrongSource)
+	from := t.wrongFrom
 	f.Evidence = append(f.Evidence, Evidence{Kind: EvWrongSource, Count: f.Attempts, Addr: from,
-		Frames: d.replyFrames(dest, WrongSource), Filter: synAckFilter(from, dest.Server.Port())})
+		Frames: t.all.replyEx[WrongSource], Filter: synAckFilter(from, dest.Server.Port())})
 	f.Confidence = High
 	d.setHost(&f, from)
 	return f, true
 }
 
-func (d *diagnosis) newFinding(c Cause, dest *Destination, o Outcome) Finding {
-	f := Finding{Cause: c, Server: dest.Server}
-	clients := map[netip.Addr]struct{}{}
-	for _, a := range d.attempts(dest.Server, o) {
-		f.Attempts++
-		f.Syns += a.Syns
-		clients[a.Client.Addr()] = struct{}{}
-	}
-	f.Clients = len(clients)
+// newFinding counts a finding's attempts: those of outcome o in tally t.
+func newFinding(c Cause, server netip.AddrPort, t *tally, o Outcome) Finding {
+	f := Finding{Cause: c, Server: server, Attempts: t.counts[o], Syns: t.synsBy[o]}
+	f.Clients, f.ClientsEstimated = t.clients(o)
 	return f
 }
 
@@ -252,83 +287,30 @@ func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
 	}
 }
 
-// attempts returns the attempts to server with outcome o, in scope.
-func (d *diagnosis) attempts(server netip.AddrPort, o Outcome) []*Attempt {
-	var as []*Attempt
-	for _, a := range d.attemptsTo(server) {
-		if a.Outcome == o {
-			as = append(as, a)
-		}
-	}
-	return as
-}
-
-// attemptsTo returns every attempt to server in the diagnosis' scope.
-func (d *diagnosis) attemptsTo(server netip.AddrPort) []*Attempt {
-	var as []*Attempt
-	for i := range d.r.Attempts {
-		if a := &d.r.Attempts[i]; a.Server == server && d.inScope(i) {
-			as = append(as, a)
-		}
-	}
-	return as
-}
-
-// appendExample adds a frame to a list of examples not yet full.
-func appendExample(fr []FrameRef, r FrameRef) []FrameRef {
-	if len(fr) < maxExamples {
-		fr = append(fr, r)
-	}
-	return fr
-}
-
-func (d *diagnosis) unansweredSyns(dest *Destination, syns int) Evidence {
-	e := Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: d.synFilter(dest.Server)}
-	for _, a := range d.attempts(dest.Server, Unanswered) {
-		e.Frames = appendExample(e.Frames, a.First)
-	}
-	return e
+func unansweredSyns(server netip.AddrPort, t *tally, syns int, mac string) Evidence {
+	return Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: synFilter(server, mac), Frames: t.firstEx[Unanswered]}
 }
 
 // retransmissions counts the unanswered attempts whose SYN was sent again:
 // the clients were waiting, so the SYNs (or replies) were lost, not slow.
-func (d *diagnosis) retransmissions(dest *Destination) Evidence {
-	e := Evidence{Kind: EvRetransmissions, Filter: d.synFilter(dest.Server) + " && tcp.analysis.retransmission"}
-	for _, a := range d.attempts(dest.Server, Unanswered) {
-		if a.Syns > 1 {
-			e.Count++
-			e.Frames = appendExample(e.Frames, a.LastSyn)
-		}
-	}
-	return e
+func retransmissions(server netip.AddrPort, t *tally, mac string) Evidence {
+	return Evidence{Kind: EvRetransmissions, Count: t.retrans, Frames: t.retransEx,
+		Filter: synFilter(server, mac) + " && tcp.analysis.retransmission"}
 }
 
-func (d *diagnosis) replyFrames(dest *Destination, o Outcome) []FrameRef {
-	var fr []FrameRef
-	for _, a := range d.attempts(dest.Server, o) {
-		fr = appendExample(fr, a.Reply)
-	}
-	return fr
-}
-
-// hostByMAC finds a host address that sends from the MAC the SYNs to dest
-// were delivered to: proof the SYNs reached that host.
-func (d *diagnosis) hostByMAC(dest *Destination) (netip.Addr, string, bool) {
-	if len(dest.SynMACs) != 1 {
+// hostByMAC finds a host address that sends from the one MAC the SYNs to
+// vip were delivered to: proof the SYNs reached that host.
+func (d *diagnosis) hostByMAC(vip netip.Addr, macs []string) (netip.Addr, string, bool) {
+	if len(macs) != 1 {
 		return netip.Addr{}, "", false
 	}
-	var found []netip.Addr
-	for addr, info := range d.tr.addrs {
-		if info.sent > 0 && info.hasMAC && net.HardwareAddr(info.mac[:]).String() == dest.SynMACs[0] {
-			found = append(found, addr)
-		}
-	}
+	found := slices.Clone(d.byMAC[macs[0]])
 	if len(found) == 0 {
 		return netip.Addr{}, "", false
 	}
 	// Prefer an address of the VIP's family: its handshakes are the fair
 	// comparison, and the fix is written per family.
-	v4 := dest.Server.Addr().Unmap().Is4()
+	v4 := vip.Unmap().Is4()
 	slices.SortFunc(found, func(a, b netip.Addr) int {
 		if fa, fb := a.Unmap().Is4() == v4, b.Unmap().Is4() == v4; fa != fb {
 			if fa {
@@ -338,27 +320,21 @@ func (d *diagnosis) hostByMAC(dest *Destination) (netip.Addr, string, bool) {
 		}
 		return a.Compare(b)
 	})
-	return found[0], dest.SynMACs[0], true
+	return found[0], macs[0], true
 }
 
 // ownAddressWorks looks for completed handshakes on port to an address the
 // host answers from, preferring want.
 func (d *diagnosis) ownAddressWorks(port uint16, want netip.Addr) (Evidence, bool) {
-	var best *Destination
-	for i := range d.r.Destinations {
-		o := &d.r.Destinations[i]
-		if o.Role != RoleHost || o.Server.Port() != port || o.Counts[Completed] == 0 {
-			continue
-		}
-		if best == nil || o.Server.Addr() == want {
-			best = o
-		}
+	best, ok := d.worksAt[netip.AddrPortFrom(want, port)]
+	if !ok {
+		best, ok = d.works[port]
 	}
-	if best == nil {
+	if !ok {
 		return Evidence{}, false
 	}
 	return Evidence{Kind: EvOwnAddrWorks, Count: best.Counts[Completed], Addr: best.Server.Addr(),
-		Frames: d.replyFrames(best, Completed), Filter: synAckFilter(best.Server.Addr(), port)}, true
+		Frames: d.totals(best).all.replyEx[Completed], Filter: synAckFilter(best.Server.Addr(), port)}, true
 }
 
 // addrFilter is the Wireshark field test for an address in direction dir
@@ -370,12 +346,12 @@ func addrFilter(dir string, a netip.Addr) string {
 	return fmt.Sprintf("ipv6.%s==%s", dir, a)
 }
 
-// synFilter shows the SYNs to server, to the scope's MAC if any.
-func (d *diagnosis) synFilter(server netip.AddrPort) string {
+// synFilter shows the SYNs to server, to mac if one is given.
+func synFilter(server netip.AddrPort, mac string) string {
 	f := fmt.Sprintf("%s && tcp.dstport==%d && tcp.flags.syn==1 && tcp.flags.ack==0",
 		addrFilter("dst", server.Addr()), server.Port())
-	if d.mac != "" {
-		f = "eth.dst==" + d.mac + " && " + f
+	if mac != "" {
+		f = "eth.dst==" + mac + " && " + f
 	}
 	return f
 }

@@ -22,7 +22,7 @@ const (
 type EvidenceFrame struct {
 	Ref     FrameRef
 	Finding int // index into Result.Findings
-	Attempt int // index into Result.Attempts
+	Attempt int // index into Result.Examples
 	Role    FrameRole
 }
 
@@ -48,7 +48,7 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 	}
 	byRef := map[FrameRef]owner{}
 	roles := func(i int, add func(FrameRef, FrameRole)) {
-		a := &r.Attempts[i]
+		a := &r.Examples[i]
 		add(a.First, RoleFirstSyn)
 		if a.Syns > 1 {
 			add(a.LastSyn, RoleLastSyn)
@@ -58,7 +58,7 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 		add(a.Hello, RoleHello)
 		add(a.HelloEnd, RoleHelloEnd)
 	}
-	for i := range r.Attempts {
+	for i := range r.Examples {
 		roles(i, func(ref FrameRef, role FrameRole) {
 			if _, ok := byRef[ref]; !ok && !ref.IsZero() {
 				byRef[ref] = owner{i, role}
@@ -83,8 +83,8 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 			}
 		}
 		o, ok := causeOutcome[f.Cause]
-		for i, n := 0, 0; ok && i < len(r.Attempts) && n < perFinding; i++ {
-			if a := &r.Attempts[i]; a.Server == f.Server && a.Outcome == o {
+		for i, n := 0, 0; ok && i < len(r.Examples) && n < perFinding; i++ {
+			if a := &r.Examples[i]; a.Server == f.Server && a.Outcome == o {
 				n++
 				roles(i, func(ref FrameRef, role FrameRole) { add(ref, i, role) })
 			}

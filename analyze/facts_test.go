@@ -25,7 +25,8 @@ func runCapture(t *testing.T, name string, cfg Config) *Result {
 	if cfg.Grace == 0 {
 		cfg.Grace = DefaultGrace
 	}
-	return Run(context.Background(), cfg, []Input{{Name: name, Format: f.Format, Source: f}})
+	r, _ := Run(context.Background(), cfg, []Input{{Name: name, Format: f.Format, Source: f}})
+	return r
 }
 
 func windowsFacts(t *testing.T, locale, file string) *hostfacts.Facts {

@@ -71,7 +71,10 @@ type Finding struct {
 	Attempts int // attempts the finding explains
 	Syns     int // their SYN transmissions
 	Clients  int // their distinct clients
-	Evidence []Evidence
+	// ClientsEstimated says Clients is an estimate within EstimateError
+	// percent.
+	ClientsEstimated bool
+	Evidence         []Evidence
 	// Missing lists the evidence that was not observed and would raise the
 	// confidence. Not observed is not the same as observed to be absent.
 	Missing []EvidenceKind

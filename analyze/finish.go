@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -10,87 +11,66 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// finish decides every attempt's outcome and builds the Result.
-func (a *analyzer) finish(inputs []Input) *Result {
+// finish lets every attempt leave the tracker and builds the Result from
+// the running totals.
+func (a *analyzer) finish(ctx context.Context, inputs []Input) *Result {
 	tr := a.tr
-	tr.finishSummaries(a.end, a.cfg.Grace)
+	tr.finish(a.end)
+	rt := tr.totals
 	r := &Result{
 		Inputs:    a.infos,
 		Ports:     a.cfg.Ports.String(),
 		Port:      single(a.cfg.Ports.Single()),
 		VIPs:      a.cfg.VIPs,
 		Grace:     a.cfg.Grace,
+		Horizon:   a.cfg.Horizon,
 		ProbeNets: probeNets(a.cfg.ProbeNets),
 		Summary: Summary{
 			Frames: a.frames, Start: a.start, End: a.end,
 			SynPackets:       tr.synPackets,
+			Counts:           rt.counts,
+			ProbeCounts:      rt.probeCounts,
 			MidstreamPackets: tr.midstreamPackets,
 			MidstreamConns:   len(tr.midstreamFlows),
 			MidstreamCapped:  tr.midstreamCapped,
 		},
-		Attempts: make([]Attempt, len(tr.attempts)),
+		Examples: rt.examples,
 	}
-	for i := range tr.attempts {
-		t := &tr.attempts[i]
-		t.decide(a.end, a.cfg.Grace)
-		r.Attempts[i] = t.Attempt
-		r.Summary.Counts[t.Outcome]++
-		if r.ProbeNets.Contains(t.Client.Addr()) {
-			r.Summary.ProbeCounts[t.Outcome]++
-		}
-	}
-	for _, d := range tr.sum.order {
-		r.Summary.Counts.add(d.counts)
-		r.Summary.ProbeCounts.add(d.probes)
+	if len(rt.timeline.bins) > 0 {
+		r.Timeline = &Timeline{Start: rt.timeline.start, Bin: rt.timeline.width, Bins: rt.timeline.bins}
 	}
 	a.ifaceAddrs = interfaceAddrs(inputs)
 	r.Destinations = a.destinations()
 	r.CapturePoint = a.capturePoint(r.Destinations)
 	r.Hops = a.hops(r)
-	r.Findings = diagnose(r, tr)
+	var grouped []Warning
+	r.Findings, grouped = diagnose(ctx, r, tr)
 	r.Warnings = append(a.warns, a.lateWarnings(r, inputs)...)
+	r.Warnings = append(r.Warnings, grouped...)
 	r.Warnings = append(r.Warnings, tr.dupWarnings()...)
-	r.Warnings = append(r.Warnings, tr.summaryWarnings()...)
+	r.Warnings = append(r.Warnings, tr.boundWarnings(r)...)
 	return r
 }
 
-// destinations groups the attempts by server address and port.
+// destinations lists the destinations' totals, most telling first.
 func (a *analyzer) destinations() []Destination {
-	tr := a.tr
-	index := map[netip.AddrPort]int{}
-	var dests []Destination
-	clients := map[netip.AddrPort]map[netip.Addr]struct{}{}
-	dest := func(server netip.AddrPort) *Destination {
-		j, ok := index[server]
-		if !ok {
-			j = len(dests)
-			index[server] = j
-			dests = append(dests, a.newDestination(server))
-			clients[server] = map[netip.Addr]struct{}{}
+	rt := a.tr.totals
+	dests := make([]Destination, 0, len(rt.dests))
+	for _, t := range rt.dests {
+		d := a.newDestination(t.server)
+		d.Counts = t.all.counts
+		d.Syns = t.syns
+		d.Clients, d.ClientsEstimated = t.clients.count()
+		for _, m := range t.macs {
+			d.SynMACs = append(d.SynMACs, net.HardwareAddr(m.mac[:]).String())
 		}
-		return &dests[j]
-	}
-	for i := range tr.attempts {
-		t := &tr.attempts[i]
-		d := dest(t.Server)
-		d.Counts[t.Outcome]++
-		d.Syns += t.Syns
-		clients[t.Server][t.Client.Addr()] = struct{}{}
-		if d.Examples[t.Outcome].IsZero() {
-			d.Examples[t.Outcome] = t.First
-		}
-		if t.hasMAC {
-			if mac := net.HardwareAddr(t.synMAC[:]).String(); !slices.Contains(d.SynMACs, mac) {
-				d.SynMACs = append(d.SynMACs, mac)
+		d.OtherMACs = t.otherMACs
+		for o := range numOutcomes {
+			if ex := t.all.firstEx[o]; len(ex) > 0 {
+				d.Examples[o] = ex[0]
 			}
 		}
-	}
-	for _, sd := range tr.sum.order {
-		d := dest(sd.server) // before clients[sd.server]: it makes that map
-		sd.addTo(d, clients[sd.server])
-	}
-	for i := range dests {
-		dests[i].Clients = len(clients[dests[i].Server])
+		dests = append(dests, d)
 	}
 	slices.SortStableFunc(dests, func(x, y Destination) int {
 		if c := cmp.Compare(roleOrder(x.Role), roleOrder(y.Role)); c != 0 {
@@ -212,7 +192,7 @@ func interfaceAddrs(inputs []Input) map[netip.Addr]bool {
 }
 
 // dropCounter is a live source that knows how many packets the capture
-// library (kernel, Npcap, interface) dropped and received.
+// library (kernel, Npcap or the interface) dropped and received.
 type dropCounter interface {
 	Drops() (dropped, received int)
 }

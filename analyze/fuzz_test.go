@@ -61,11 +61,18 @@ func FuzzRun(f *testing.F) {
 		ports, _ := ParsePorts("any")
 		src := &frameSource{lt: fuzzLinkTypes[int(lt)%len(fuzzLinkTypes)], frames: splitFrames(data),
 			ts: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-		r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "fuzz", Source: src}})
-		if r.Summary.Counts.Total() != len(r.Attempts) {
-			t.Fatalf("counts %d != attempts %d", r.Summary.Counts.Total(), len(r.Attempts))
+		r, all := runAll(Config{Ports: ports}, []Input{{Name: "fuzz", Source: src}})
+		if r.Summary.Counts.Total() != len(all) {
+			t.Fatalf("counts %d != attempts %d", r.Summary.Counts.Total(), len(all))
 		}
-		for _, a := range r.Attempts {
+		var sum Counts
+		for _, d := range r.Destinations {
+			sum.add(d.Counts)
+		}
+		if sum != r.Summary.Counts {
+			t.Fatalf("destinations add up to %v, the summary says %v", sum, r.Summary.Counts)
+		}
+		for _, a := range all {
 			if a.Outcome.String() == "unknown" || a.Syns < 1 {
 				t.Fatalf("attempt %+v", a)
 			}
@@ -78,7 +85,7 @@ func TestRunStopsOnCancel(t *testing.T) {
 	cancel()
 	ports, _ := ParsePorts("443")
 	src := &frameSource{lt: layers.LinkTypeRaw, frames: [][]byte{{0x45}}}
-	r := Run(ctx, Config{Ports: ports}, []Input{{Name: "x", Source: src}})
+	r, _ := Run(ctx, Config{Ports: ports}, []Input{{Name: "x", Source: src}})
 	if len(r.Warnings) != 1 || r.Warnings[0].Kind != WarnInterrupted {
 		t.Errorf("warnings %+v, want one %q", r.Warnings, WarnInterrupted)
 	}
@@ -97,7 +104,7 @@ func (s *errSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, erro
 func TestRunKeepsFramesBeforeDamage(t *testing.T) {
 	ports, _ := ParsePorts("443")
 	src := &errSource{frameSource{lt: layers.LinkTypeRaw, frames: [][]byte{{0x45}}}}
-	r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: src}})
+	r, _ := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: src}})
 	if r.Inputs[0].Frames != 1 || len(r.Warnings) != 1 || r.Warnings[0].Kind != WarnDamaged || r.Warnings[0].Count != 1 {
 		t.Errorf("inputs %+v warnings %+v", r.Inputs, r.Warnings)
 	}

@@ -76,6 +76,40 @@ type Hop struct {
 	Matched  int           // SYNs both captures saw, that the offset rests on
 }
 
+// maxHopCandidates bounds the attempts kept for comparing captures: those
+// some capture missed. Past it, hop counts are lower bounds, said so.
+const maxHopCandidates = 1 << 16
+
+// hopCandidate is an attempt that not every capture saw whole.
+type hopCandidate struct {
+	first, reply         FrameRef
+	firstTS, replyTS     time.Time
+	synFiles, replyFiles uint64
+}
+
+// hopCandidates keeps, with several inputs, the attempts whose SYN or
+// SYN-ACK some input did not see.
+type hopCandidates struct {
+	inputs  int
+	all     uint64 // a bit per input
+	list    []hopCandidate
+	dropped int
+}
+
+func (h *hopCandidates) offer(a *track) {
+	if h.inputs < 2 || h.inputs > 64 {
+		return
+	}
+	if a.synFiles == h.all && (a.Reply.IsZero() || a.replyFiles&a.synFiles == a.synFiles) {
+		return
+	}
+	if len(h.list) >= maxHopCandidates {
+		h.dropped++
+		return
+	}
+	h.list = append(h.list, hopCandidate{a.First, a.Reply, a.FirstTS, a.ReplyTS, a.synFiles, a.replyFiles})
+}
+
 // hops compares the captures pairwise along the path: upstream is the
 // capture whose SYNs have the higher TTL (fewer routers from the
 // clients). A SYN the upstream capture saw and the downstream one did not,
@@ -104,16 +138,15 @@ func (a *analyzer) hops(r *Result) []Hop {
 		back := Hop{Kind: "synack", From: down, To: up, Offset: -off, Matched: matched}
 		din, uin := r.Inputs[down], r.Inputs[up]
 		running := func(in InputInfo, ts time.Time) bool { return !ts.Before(in.First) && !ts.After(in.Last) }
-		for i := range r.Attempts {
-			t := &a.tr.attempts[i]
+		for _, t := range a.tr.totals.hops.list {
 			switch {
-			case t.First.File == up && t.synFiles&fileBit(down) == 0 && running(din, t.FirstTS.Add(off)):
+			case t.first.File == up && t.synFiles&fileBit(down) == 0 && running(din, t.firstTS.Add(off)):
 				lost.Count++
-				lost.Examples = appendExample(lost.Examples, t.First)
-			case !t.Reply.IsZero() && t.Reply.File == down && t.replyFiles&fileBit(up) == 0 &&
-				t.synFiles&fileBit(up) != 0 && running(uin, t.ReplyTS.Add(-off)):
+				lost.Examples = appendExample(lost.Examples, t.first)
+			case !t.reply.IsZero() && t.reply.File == down && t.replyFiles&fileBit(up) == 0 &&
+				t.synFiles&fileBit(up) != 0 && running(uin, t.replyTS.Add(-off)):
 				back.Count++
-				back.Examples = appendExample(back.Examples, t.Reply)
+				back.Examples = appendExample(back.Examples, t.reply)
 			}
 		}
 		for _, h := range []Hop{lost, back} {

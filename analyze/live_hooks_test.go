@@ -17,7 +17,8 @@ func runFile(t *testing.T, name string, cfg Config) *Result {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	return Run(context.Background(), cfg, []Input{{Name: name, Format: f.Format, Source: f}})
+	r, _ := Run(context.Background(), cfg, []Input{{Name: name, Format: f.Format, Source: f}})
+	return r
 }
 
 func roleOf(r *Result, server string) Role {
@@ -56,8 +57,8 @@ func TestProgress(t *testing.T) {
 	var calls []Progress
 	watched := runFile(t, "lab-linux-before.pcap", Config{Ports: ports, Progress: func(p Progress) { calls = append(calls, p) }})
 	plain := runFile(t, "lab-linux-before.pcap", Config{Ports: ports})
-	if !slices.Equal(plain.Attempts, watched.Attempts) || plain.Summary != watched.Summary {
-		t.Errorf("watching changed the result:\n%+v\n%+v", plain.Attempts, watched.Attempts)
+	if !slices.Equal(plain.Examples, watched.Examples) || plain.Summary != watched.Summary {
+		t.Errorf("watching changed the result:\n%+v\n%+v", plain.Examples, watched.Examples)
 	}
 	span := plain.Summary.End.Sub(plain.Summary.Start)
 	if len(calls) < 2 || len(calls) > int(span/progressEvery)+1 {
@@ -70,7 +71,7 @@ func TestProgress(t *testing.T) {
 		}
 	}
 	last := calls[len(calls)-1]
-	if last.Attempts > len(plain.Attempts) || last.Unanswered > plain.Summary.Counts[Unanswered] || last.Unanswered == 0 {
-		t.Errorf("last progress %+v; the result has %d attempts, %d unanswered", last, len(plain.Attempts), plain.Summary.Counts[Unanswered])
+	if total := plain.Summary.Counts.Total(); last.Attempts > total || last.Unanswered > plain.Summary.Counts[Unanswered] || last.Unanswered == 0 {
+		t.Errorf("last progress %+v; the result has %d attempts, %d unanswered", last, total, plain.Summary.Counts[Unanswered])
 	}
 }

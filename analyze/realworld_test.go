@@ -108,16 +108,16 @@ func TestRealWorldShapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ports, _ := ParsePorts("443")
 			src := &timedSource{frames: tt.shape(clean())}
-			r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: src}})
+			r, all := runAll(Config{Ports: ports}, []Input{{Name: "x", Source: src}})
 			var got []string
-			for _, a := range r.Attempts {
+			for _, a := range all {
 				got = append(got, fmt.Sprintf("%v→%v %s ×%d", a.Client, a.Server, a.Outcome, a.Syns))
 			}
 			want := []string{"198.51.100.23:50000→10.0.0.5:443 completed ×1", "198.51.100.23:50000→192.0.2.10:443 unanswered ×2"}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("attempts (-want +got):\n%s", diff)
 			}
-			for _, a := range r.Attempts {
+			for _, a := range all {
 				if a.RTT < 0 {
 					t.Errorf("negative RTT %v for %v", a.RTT, a.Client)
 				}
@@ -162,7 +162,7 @@ func TestInterfaceAddrsAreHostAddresses(t *testing.T) {
 		{"no interface addresses: a silent destination looks like a VIP", &timedSource{frames: frames()}, RoleLikelyVIP, 1},
 		{"the interface block names it: the host's own address", ifaceSource{&timedSource{frames: frames()}, []netip.Addr{real.Addr()}}, RoleHost, 0},
 	} {
-		r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: tt.src}})
+		r, _ := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: tt.src}})
 		if len(r.Destinations) != 1 || r.Destinations[0].Role != tt.role || len(r.Findings) != tt.cause {
 			t.Errorf("%s: destinations %+v, %d findings", tt.name, r.Destinations, len(r.Findings))
 		}
@@ -189,7 +189,7 @@ func TestDropWarning(t *testing.T) {
 		{4, 10, []Warning{{Kind: WarnDrops, File: 0, Count: 4, Received: 10}}},
 	} {
 		src := dropSource{&timedSource{frames: []timedFrame{{0, layers.LinkTypeEthernet, tcpFrame(t, synP(client, real, 1)), 0}}}, tt.dropped, tt.received}
-		r := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "live", Source: src}})
+		r, _ := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "live", Source: src}})
 		var got []Warning
 		for _, w := range r.Warnings {
 			if w.Kind == WarnDrops {

@@ -13,15 +13,24 @@ type Result struct {
 	Port         uint16    // the watched port when there is just one, else 0
 	VIPs         PrefixSet // the VIPs given with --vip; nil when inferred
 	Grace        time.Duration
-	ProbeNets    PrefixSet // health-probe source ranges: the known ones and --probe-net
+	Horizon      time.Duration // how long an attempt stayed open after its first SYN
+	ProbeNets    PrefixSet     // health-probe source ranges: the known ones and --probe-net
 	Summary      Summary
 	Destinations []Destination // most telling first: VIPs, then host addresses
 	CapturePoint CapturePoint
 	Hops         []Hop     // with several captures of the same traffic: where packets vanished
 	Findings     []Finding // most certain and largest first
-	Attempts     []Attempt // in order of first SYN
-	Warnings     []Warning
+	// Examples are whole attempts, in order of first SYN: the first few
+	// of each outcome per destination, for diagrams and evidence files.
+	// Every attempt went to Config.OnAttempt; every count is over all.
+	Examples []Attempt
+	Timeline *Timeline // the attempts by time of first SYN; nil without any
+	Warnings []Warning
 }
+
+// Judged reports whether any handshake attempt got an outcome other than
+// pending: whether there was anything to judge.
+func (r *Result) Judged() bool { return r.Summary.Counts.Total() > r.Summary.Counts[Pending] }
 
 // Problem reports whether any handshake failed or a finding names a cause
 // (a TLS binding missing, say, fails after handshakes that completed).
@@ -67,15 +76,21 @@ func (r Role) IsVIP() bool { return r == RoleVIP || r == RoleLikelyVIP }
 
 // Destination is the handshake statistics of one server address and port.
 type Destination struct {
-	Server   netip.AddrPort
-	Role     Role
-	Counts   Counts
-	Syns     int                   // SYN transmissions, retransmissions included
-	Clients  int                   // distinct client addresses
-	Sent     int                   // packets sent by the address (any port)
-	HostTTL  uint8                 // TTL of the first packet the address sent
-	SynMACs  []string              // destination MACs the SYNs were delivered to
-	Examples [numOutcomes]FrameRef // first SYN of the first attempt with each outcome
+	Server  netip.AddrPort
+	Role    Role
+	Counts  Counts
+	Syns    int // SYN transmissions, retransmissions included
+	Clients int // distinct client addresses
+	// ClientsEstimated says Clients is an estimate, within
+	// EstimateError percent (too many distinct clients to remember).
+	ClientsEstimated bool
+	Sent             int      // packets sent by the address (any port)
+	HostTTL          uint8    // TTL of the first packet the address sent
+	SynMACs          []string // destination MACs the SYNs were delivered to
+	// OtherMACs counts the attempts delivered to MACs past the first
+	// ones listed in SynMACs.
+	OtherMACs int
+	Examples  [numOutcomes]FrameRef // first SYN of the first attempt with each outcome
 }
 
 // Warning is something that limits what the inputs can show.
@@ -91,10 +106,9 @@ type Warning struct {
 	Truncated bool
 	// Received is, for capture drops, what the capture library received.
 	Received int
-	// For summarised attempts: how many were kept whole, how many later
-	// ones are followed at a time before being summarised, and past how
-	// many distinct clients the client counts are lower bounds.
-	Kept, Window, ClientCap int
+	// Attempts is, for bounds reached, how many attempts the warning
+	// concerns; Limit is the bound.
+	Attempts, Limit int
 }
 
 // WarningKind names a kind of warning.
@@ -108,8 +122,25 @@ const (
 	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
 	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
 	WarnDrops       WarningKind = "capture-drops"        // live: the kernel, Npcap or the interface dropped packets; Count is how many, Received what was received
-	WarnSummarised  WarningKind = "attempts-summarised"  // past the attempt table's cap: Count attempts were counted per destination and outcome, not kept whole; Detail is how many were kept
+	WarnEarly       WarningKind = "decided-early"        // more attempts open at once than Limit: Count were decided before their horizon
+	WarnLate        WarningKind = "late-packets"         // Count SYN retransmissions and Attempts replies came after their attempt left (past the horizon, Detail)
+	WarnForgotten   WarningKind = "forgotten-early"      // Count finished attempts were forgotten before their packets stopped (Limit remembered): a later SYN of one would start a new attempt
+	WarnDestsCapped WarningKind = "destinations-grouped" // past Limit destinations: Count more (Detail "estimated" when estimated) with Attempts attempts counted together
+	WarnEstimated   WarningKind = "clients-estimated"    // Count client counts are estimates within Detail percent
+	WarnAddrsCapped WarningKind = "addresses-capped"     // past Limit addresses, Count packets of new ones were not followed (their roles and TTLs unknown)
+	WarnARPCapped   WarningKind = "arp-capped"           // past Limit address-MAC pairs, Count ARP claims not followed
+	WarnMACsCapped  WarningKind = "macs-grouped"         // Count attempts went to destination MACs past the first Limit of their destination, and are judged with the destination only
+	WarnFindings    WarningKind = "findings-grouped"     // Count more findings of cause Detail, about Attempts attempts, are not listed one by one
+	WarnHopsCapped  WarningKind = "hops-capped"          // past Limit attempts some capture missed, Count were not compared: hop counts are lower bounds
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
 )
+
+// WarningKinds lists every kind of warning, so that whatever shows
+// warnings can be tested on each.
+func WarningKinds() []WarningKind {
+	return []WarningKind{WarnDamaged, WarnLinkType, WarnPending, WarnInterrupted, WarnDuplicates, WarnDrops,
+		WarnOneSided, WarnSnaplen, WarnOffload, WarnEarly, WarnLate, WarnForgotten, WarnDestsCapped,
+		WarnEstimated, WarnAddrsCapped, WarnARPCapped, WarnMACsCapped, WarnFindings, WarnHopsCapped}
+}

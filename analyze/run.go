@@ -48,6 +48,14 @@ type Config struct {
 	// wait for traffic; a live source would hold frames back until a
 	// batch fills. The result is the same either way.
 	ReadAhead bool
+	// Horizon is how long after its first SYN an attempt stays open
+	// (DefaultHorizon when zero); see DefaultHorizon.
+	Horizon time.Duration
+	// OnAttempt, when set, is called with every attempt once its outcome
+	// is final, in order of first SYN, during the Run: the only way to see
+	// every attempt, as the Result keeps totals and a few examples. An
+	// error stops the Run and is returned by it.
+	OnAttempt func(*Attempt) error
 }
 
 // Progress is a snapshot of the counts while a Run goes on.
@@ -65,13 +73,15 @@ const DefaultGrace = time.Second
 
 // Run reads every input to its end, merged in timestamp order, and returns
 // what it found. Damaged inputs yield what was readable and a warning; a
-// cancelled ctx stops reading and the result covers what was read.
-func Run(ctx context.Context, cfg Config, inputs []Input) *Result {
+// cancelled ctx stops reading and the result covers what was read. The
+// error is the one cfg.OnAttempt returned, if any; the Result then covers
+// what was read until then.
+func Run(ctx context.Context, cfg Config, inputs []Input) (*Result, error) {
 	a := newAnalyzer(cfg, len(inputs))
 	var streams []stream
+	var ra *readAhead
 	if cfg.ReadAhead {
-		ra := a.readAhead(inputs)
-		defer ra.stop()
+		ra = a.readAhead(inputs)
 		streams = ra.streams
 	} else {
 		for i := range inputs {
@@ -79,14 +89,20 @@ func Run(ctx context.Context, cfg Config, inputs []Input) *Result {
 		}
 	}
 	m := newMerger(inputs, streams, a)
-	for i := 0; m.Len() > 0; i++ {
+	for i := 0; m.Len() > 0 && a.tr.emitFail == nil; i++ {
 		if i%4096 == 0 && ctx.Err() != nil {
 			a.warn(Warning{Kind: WarnInterrupted, File: -1})
 			break
 		}
 		m.step()
 	}
-	return a.finish(inputs)
+	if ra != nil {
+		// The readers write the copy counts: stop them before anything
+		// reads those.
+		ra.stop()
+	}
+	r := a.finish(ctx, inputs)
+	return r, a.tr.emitFail
 }
 
 // analyzer holds the state of one Run.
@@ -110,9 +126,18 @@ func newAnalyzer(cfg Config, n int) *analyzer {
 	if cfg.Grace == 0 {
 		cfg.Grace = DefaultGrace
 	}
+	if cfg.Horizon <= 0 {
+		cfg.Horizon = DefaultHorizon
+	}
 	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{}}
 	a.tr = newTracker(&a.cfg.Ports)
-	a.tr.grace, a.tr.sum.probes = cfg.Grace, probeNets(cfg.ProbeNets)
+	a.tr.grace, a.tr.horizon = cfg.Grace, cfg.Horizon
+	a.tr.totals = newRunTotals(probeNets(cfg.ProbeNets))
+	a.tr.totals.emit = cfg.OnAttempt
+	a.tr.totals.hops.inputs = n
+	for i := range min(n, 64) {
+		a.tr.totals.hops.all |= 1 << i
+	}
 	return a
 }
 
@@ -164,18 +189,11 @@ func (a *analyzer) take(f *frame) {
 	}
 }
 
-// progress counts the attempts so far. Deciding an attempt early is safe:
-// decide depends only on what was seen, and finish decides again.
+// progress counts the attempts so far: those final, and those open as
+// they would be decided if the capture ended now.
 func (a *analyzer) progress() Progress {
-	p := Progress{Frames: a.frames, Attempts: len(a.tr.attempts) + a.tr.sum.n}
-	for i := range a.tr.attempts {
-		t := &a.tr.attempts[i]
-		t.decide(a.end, a.cfg.Grace)
-		if t.Outcome == Unanswered {
-			p.Unanswered++
-		}
-	}
-	return p
+	c := &a.tr.totals.counts
+	return Progress{Frames: a.frames, Attempts: a.tr.win.len() + c.Total(), Unanswered: a.tr.openUnanswered() + c[Unanswered]}
 }
 
 func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {

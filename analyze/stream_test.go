@@ -24,7 +24,8 @@ func runBoth(t *testing.T, paths []string) (inline, ahead *Result) {
 			defer f.Close()
 			inputs = append(inputs, Input{Name: path, Format: f.Format, Source: f})
 		}
-		return Run(context.Background(), Config{Ports: ports, ReadAhead: readAhead}, inputs)
+		r, _ := Run(context.Background(), Config{Ports: ports, ReadAhead: readAhead}, inputs)
+		return r
 	}
 	return run(false), run(true)
 }

@@ -5,20 +5,6 @@ import (
 	"time"
 )
 
-// replyKey finds the attempt a reply belongs to: replies go to the client
-// address and port, from the server port, with ack = ISN+1, whatever their
-// source address.
-type replyKey struct {
-	client     netip.AddrPort
-	serverPort uint16
-	isn        uint32
-}
-
-// flowKey is a connection's 4-tuple, client side first.
-type flowKey struct {
-	client, server netip.AddrPort
-}
-
 // addrInfo is what the capture shows an address doing: being a SYN
 // destination, and sending packets.
 type addrInfo struct {
@@ -30,19 +16,73 @@ type addrInfo struct {
 	ttl      uint8   // the TTL (hop limit) of its first packet
 }
 
-// maxMidstreamFlows bounds the set used to count connections seen without
-// their SYN; past it only packets are counted.
-const maxMidstreamFlows = 1 << 16
+// Bounds of the tracker's tables. Past maxOpen attempts open at once the
+// oldest is decided early; past maxGone finished attempts remembered, the
+// oldest is forgotten early; past maxAddrs addresses, new ones are not
+// followed; past maxMidstreamFlows, connections without a SYN are
+// counted as packets only. Each is said in the report when reached.
+const (
+	maxOpen           = 1 << 18
+	maxGone           = 1 << 20
+	maxAddrs          = 1 << 18
+	maxMidstreamFlows = 1 << 16
+	maxOrphans        = 1 << 12
+)
 
-// tracker follows handshake attempts frame by frame.
+// DefaultHorizon is how long after its first SYN an attempt stays open:
+// longer than a Windows client retransmits a SYN (21 s) and than Linux's
+// default retries take to their fifth retransmission (31 s after the
+// first SYN). A later transmission (Linux's sixth, at 63 s) is still
+// counted to its attempt for another two horizons, as a late packet.
+const DefaultHorizon = 32 * time.Second
+
+// replyRef is where a reply key points: an attempt, and its destination
+// for when it has left the window.
+type replyRef struct {
+	seq  uint64
+	dest int32
+}
+
+// flowRef is where a connection's packets go, and when the connection
+// was last seen after its attempt left the window.
+type flowRef struct {
+	seq  uint64
+	last int64
+}
+
+// goneKeys are the map keys of an attempt that has left the window, kept
+// until its packets can no longer come.
+type goneKeys struct {
+	seq                uint64
+	at                 int64 // when it left, or its connection was last seen, in capture time
+	reply, replyTFO    uint64
+	flow, wrongSrcFlow uint64
+	tfo, wrong         bool
+}
+
+// tracker follows handshake attempts frame by frame and hands each one,
+// once final, to the running totals and to the Run's consumer.
 type tracker struct {
-	ports    *PortSet
-	attempts []track
-	byReply  map[replyKey]int
-	byFlow   map[flowKey]int
-	addrs    map[netip.Addr]*addrInfo
-	arps     map[netip.Addr][]arpClaim // ARP replies and announcements, by the address claimed
-	dups     *dedup
+	ports *PortSet
+	win   window
+	// byReply finds the attempt a reply answers; byFlow the attempt a
+	// connection's other packets belong to.
+	byReply map[uint64]replyRef
+	byFlow  map[uint64]flowRef
+	gone    []goneKeys // a FIFO: gone[goneHead:]
+	goneAt  int
+	orphans map[uint64]orphan // SYN-ACKs seen before their SYN
+
+	addrs map[netip.Addr]*addrInfo
+	arps  map[arpKey]*arpClaim // ARP replies and announcements, by address and MAC
+	dups  *dedup
+
+	totals   *runTotals
+	horizon  time.Duration
+	grace    time.Duration
+	clock    time.Time // the latest timestamp seen
+	now      int64     // clock in Unix nanoseconds
+	emitFail error     // the first error the consumer returned
 
 	synPackets       int
 	clocks           clockSamples                // offsets between captures of the same SYNs
@@ -52,20 +92,36 @@ type tracker struct {
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
 
-	sum   summaries     // attempts past the ones kept whole
-	clock time.Time     // the latest timestamp seen
-	grace time.Duration // as in Config
+	// What the bounds cost, for the report.
+	early, forgotten, addrsCapped, arpsCapped int
+	lateSyns, latePackets                     int
+}
+
+// flowKey is a connection's 4-tuple, client side first.
+type flowKey struct {
+	client, server netip.AddrPort
+}
+
+// orphan is a SYN-ACK (or RST) that came before the SYN it answers, as a
+// capture merged from several queues or files may record them.
+type orphan struct {
+	p   packet
+	ref FrameRef
+	ts  time.Time
 }
 
 func newTracker(ports *PortSet) *tracker {
 	return &tracker{
 		ports:          ports,
-		byReply:        make(map[replyKey]int),
-		byFlow:         make(map[flowKey]int),
+		byReply:        make(map[uint64]replyRef),
+		byFlow:         make(map[uint64]flowRef),
+		orphans:        make(map[uint64]orphan),
 		addrs:          make(map[netip.Addr]*addrInfo),
-		arps:           make(map[netip.Addr][]arpClaim),
+		arps:           make(map[arpKey]*arpClaim),
 		midstreamFlows: make(map[flowKey]struct{}),
 		dups:           newDedup(),
+		totals:         newRunTotals(nil),
+		horizon:        DefaultHorizon,
 		grace:          DefaultGrace,
 	}
 }
@@ -88,7 +144,7 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 		return
 	}
 	if ts.After(t.clock) {
-		t.clock = ts
+		t.clock, t.now = ts, ts.UnixNano()
 	}
 	t.noteSender(p, ref)
 	if p.sumBad {
@@ -98,72 +154,124 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 			t.badSums.syns++
 		}
 	}
-	if p.isICMPErr {
+	switch {
+	case p.isICMPErr:
 		t.icmpError(p, ref, ts)
-		return
+	case !p.isTCP:
+	default:
+		t.tcp(p, ref, ts)
 	}
-	if !p.isTCP {
-		return
-	}
+	t.drain(false)
+}
+
+func (t *tracker) tcp(p *packet, ref FrameRef, ts time.Time) {
 	src := netip.AddrPortFrom(p.src, p.sport)
 	dst := netip.AddrPortFrom(p.dst, p.dport)
-	matched := false
 	switch {
 	case p.flags&(flagSYN|flagACK) == flagSYN:
 		if t.ports.Has(p.dport) {
 			t.syn(p, src, dst, ref, ts)
-			matched = true
+			return
 		}
 	case p.flags&(flagSYN|flagACK) == flagSYN|flagACK:
-		matched = t.ports.Has(p.sport) && t.synAck(p, dst, ref, ts)
+		if t.ports.Has(p.sport) && t.reply(p, dst, ref, ts) {
+			return
+		}
 	case p.flags&flagRST != 0 && p.flags&flagACK != 0:
-		matched = t.ports.Has(p.sport) && t.rst(p, dst, ref, ts)
-	case p.flags&(flagACK|flagRST|flagFIN) == flagACK:
-		matched = t.ports.Has(p.dport) && t.clientAck(p, src, ref)
+		if t.ports.Has(p.sport) && t.reply(p, dst, ref, ts) {
+			return
+		}
 	}
-	if !matched && !t.afterHello(p, src, dst, ref) {
-		t.other(src, dst)
-	}
+	t.flowPacket(p, src, dst, ref)
 }
 
 func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts time.Time) {
 	t.clocks.ttl(ref.File, p.ttl)
 	t.noteDest(p.dst)
-	rk := replyKey{client, server.Port(), p.seq}
-	if i, ok := t.byReply[rk]; ok && t.attempts[i].Server == server {
-		a := &t.attempts[i]
-		if ref.File != a.First.File {
-			// Another capture of the same traffic: the same transmissions
-			// seen elsewhere, not new ones. Note where, and the clocks.
-			if a.synFiles&fileBit(ref.File) == 0 {
-				t.clocks.sample(a.First.File, ref.File, ts.Sub(a.FirstTS))
-			}
-			a.synFiles |= fileBit(ref.File)
+	rk := replyHash(client, server.Port(), p.seq)
+	if r, ok := t.byReply[rk]; ok {
+		if a := t.win.at(r.seq); a != nil && a.Client == client && a.Server == server && a.ISN == p.seq {
+			t.resent(a, p, ref, ts)
 			return
 		}
-		t.countSyn(p)
-		a.Syns++
-		a.LastSyn, a.LastSynTS = ref, ts
+		if r.seq < t.win.head && (r.dest < 0 || t.totals.server(r.dest) == server) {
+			// A retransmission after its attempt left the window: its
+			// line is written, its destination counts the transmission.
+			t.countSyn(p)
+			t.totals.lateSyn(r.dest)
+			t.lateSyns++
+			return
+		}
+	}
+	t.countSyn(p)
+	if t.win.len() >= maxOpen {
+		t.leave(true)
+	}
+	seq, a := t.win.push()
+	a.Attempt = Attempt{Client: client, Server: server, ISN: p.seq, Syns: 1,
+		First: ref, FirstTS: ts, LastSyn: ref, LastSynTS: ts}
+	a.synFiles = fileBit(ref.File)
+	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
+	a.dest = t.totals.dest(server)
+	a.synLen = uint32(p.payloadLen)
+	t.byReply[rk] = replyRef{seq, a.dest}
+	if a.synLen > 0 {
+		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest}
+	}
+	t.byFlow[flowHash(client, server)] = flowRef{seq: seq}
+	if len(t.orphans) > 0 {
+		t.adopt(a, rk)
+	}
+}
+
+// resent counts another transmission of an open attempt's SYN, or notes
+// another capture's copy of it.
+func (t *tracker) resent(a *track, p *packet, ref FrameRef, ts time.Time) {
+	if ref.File != a.First.File {
+		// Another capture of the same traffic: the same transmissions
+		// seen elsewhere, not new ones. Note where, and the clocks.
+		if a.synFiles&fileBit(ref.File) == 0 {
+			t.clocks.sample(a.First.File, ref.File, ts.Sub(a.FirstTS))
+		}
+		a.synFiles |= fileBit(ref.File)
 		return
 	}
 	t.countSyn(p)
-	a := track{Attempt: Attempt{
-		Client: client, Server: server, ISN: p.seq, Syns: 1,
-		First: ref, FirstTS: ts, LastSyn: ref, LastSynTS: ts,
-	}, synFiles: fileBit(ref.File)}
-	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
-	i := t.slot(t.clock, t.grace)
-	t.attempts[i] = a
-	t.byReply[rk] = i
-	t.byFlow[flowKey{client, server}] = i
+	a.Syns++
+	a.LastSyn, a.LastSynTS = ref, ts
 }
 
-func (t *tracker) synAck(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
-	i, ok := t.lookupReply(client, p.sport, p.ack)
+// reply takes a SYN-ACK or RST from a watched port: it answers the
+// attempt whose ISN+1 (plus the SYN's payload) it acknowledges, whatever
+// its source address. It reports whether the packet belongs to an attempt.
+func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
+	rk := replyHash(client, p.sport, p.ack-1)
+	r, ok := t.byReply[rk]
 	if !ok {
+		if p.flags&flagSYN != 0 {
+			return t.hold(p, rk, ref, ts)
+		}
 		return false
 	}
-	a := &t.attempts[i]
+	a := t.win.at(r.seq)
+	if a == nil {
+		t.latePackets++
+		return true
+	}
+	if a.Client != client || a.Server.Port() != p.sport || (a.ISN != p.ack-1 && a.ISN+a.synLen != p.ack-1) {
+		return false
+	}
+	if p.flags&flagSYN != 0 {
+		t.synAck(a, r.seq, p, client, ref, ts)
+	} else if !a.synAck && !a.wrongSrc && !a.refused {
+		a.refused = true
+		a.setReply(p, ref, ts)
+	}
+	a.settle()
+	return true
+}
+
+func (t *tracker) synAck(a *track, seq uint64, p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) {
 	a.replyFiles |= fileBit(ref.File)
 	if p.src == a.Server.Addr() {
 		if !a.synAck {
@@ -171,7 +279,7 @@ func (t *tracker) synAck(p *packet, client netip.AddrPort, ref FrameRef, ts time
 			a.setReply(p, ref, ts)
 			a.RTT = sameClockRTT(a, ref, ts)
 		}
-		return true
+		return
 	}
 	if !a.synAck && !a.wrongSrc {
 		a.wrongSrc = true
@@ -179,54 +287,123 @@ func (t *tracker) synAck(p *packet, client netip.AddrPort, ref FrameRef, ts time
 		a.RTT = sameClockRTT(a, ref, ts)
 		// The client answers a SYN-ACK from the wrong address (usually
 		// with RST); those packets belong to this attempt too.
-		t.byFlow[flowKey{client, netip.AddrPortFrom(p.src, p.sport)}] = i
+		t.byFlow[flowHash(client, netip.AddrPortFrom(p.src, p.sport))] = flowRef{seq: seq}
 	}
+}
+
+// hold keeps a SYN-ACK that answers no attempt yet, for a SYN recorded
+// after it. It reports whether it was kept.
+func (t *tracker) hold(p *packet, rk uint64, ref FrameRef, ts time.Time) bool {
+	if len(t.orphans) >= maxOrphans {
+		t.dropOrphans(true)
+		if len(t.orphans) >= maxOrphans {
+			return false
+		}
+	}
+	o := orphan{p: *p, ref: ref, ts: ts}
+	o.p.payload = nil
+	t.orphans[rk] = o
 	return true
 }
 
-func (t *tracker) rst(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
-	i, ok := t.lookupReply(client, p.sport, p.ack)
-	if !ok {
-		return false
+// reorderWindow is how much earlier than its SYN a SYN-ACK may be
+// recorded and still answer it: multi-queue NICs and merged captures
+// misorder packets by microseconds, never by a round trip.
+const reorderWindow = 50 * time.Millisecond
+
+// adopt applies a held SYN-ACK to a new attempt it answers.
+func (t *tracker) adopt(a *track, rk uint64) {
+	o, ok := t.orphans[rk]
+	if !ok || a.FirstTS.Sub(o.ts) > reorderWindow {
+		return
 	}
-	a := &t.attempts[i]
-	if !a.synAck && !a.wrongSrc && !a.refused {
-		a.refused = true
-		a.setReply(p, ref, ts)
-	}
-	return true
+	delete(t.orphans, rk)
+	t.synAck(a, t.win.tail-1, &o.p, a.Client, o.ref, o.ts)
 }
 
-func (t *tracker) clientAck(p *packet, client netip.AddrPort, ref FrameRef) bool {
-	i, ok := t.lookupReply(client, p.dport, p.seq)
-	if !ok {
-		return false
+// dropOrphans counts held SYN-ACKs that no SYN claimed in time as the
+// packets of connections the capture joined late (all, when the table
+// is full).
+func (t *tracker) dropOrphans(all bool) {
+	for k, o := range t.orphans {
+		if all || t.clock.Sub(o.ts) > reorderWindow {
+			delete(t.orphans, k)
+			t.midstream(flowKey{netip.AddrPortFrom(o.p.dst, o.p.dport), netip.AddrPortFrom(o.p.src, o.p.sport)})
+		}
 	}
-	a := &t.attempts[i]
-	if a.synAck && !a.acked && p.ack == a.synAckSeq+1 {
+}
+
+// flowPacket takes a TCP packet that is neither a SYN nor a reply: the
+// client's ACK and data, or the server's answer to a ClientHello.
+func (t *tracker) flowPacket(p *packet, src, dst netip.AddrPort, ref FrameRef) {
+	var key flowKey
+	toServer := t.ports.Has(p.dport)
+	switch {
+	case toServer:
+		key = flowKey{src, dst}
+	case t.ports.Has(p.sport):
+		key = flowKey{dst, src}
+	default:
+		return
+	}
+	h := flowHash(key.client, key.server)
+	f, ok := t.byFlow[h]
+	if !ok && !toServer && t.ports.Has(p.dport) {
+		// Both ports watched: the other way round.
+		key = flowKey{src, dst}
+		h = flowHash(key.client, key.server)
+		f, ok = t.byFlow[h]
+	}
+	if !ok {
+		t.midstream(key)
+		return
+	}
+	a := t.win.at(f.seq)
+	if a == nil {
+		// A connection whose attempt has left: refresh when it was seen,
+		// now and then, so it is remembered while it is in use.
+		if t.now-f.last > int64(t.horizon)/2 {
+			t.byFlow[h] = flowRef{seq: f.seq, last: t.now}
+		}
+		return
+	}
+	if a.Client != key.client {
+		t.midstream(key)
+		return
+	}
+	if toServer {
+		t.clientPacket(a, p, ref)
+	} else {
+		t.serverPacket(a, p, ref)
+	}
+	a.settle()
+}
+
+// clientPacket: any packet of the client that acknowledges the server's
+// ISN+1 or beyond proves the handshake completed, whether or not the pure
+// ACK was captured. The client's first payload may be a ClientHello.
+func (t *tracker) clientPacket(a *track, p *packet, ref FrameRef) {
+	if p.flags&flagRST != 0 {
+		return
+	}
+	if a.synAck && !a.acked && p.flags&flagACK != 0 &&
+		seqAtOrAfter(p.ack, a.synAckSeq+1) && seqAtOrAfter(p.seq, a.ISN+1) {
 		a.acked = true
 		a.Ack = ref
 	}
-	if a.acked && p.payloadLen > 0 && a.Hello.IsZero() && p.hello {
-		a.Hello, a.SNI = ref, p.sni
+	if a.acked && p.payloadLen > 0 && !a.spoke {
+		a.spoke = true
+		if p.hello {
+			a.Hello, a.SNI = ref, p.sni
+		}
 	}
-	return true
 }
 
-// afterHello follows what the server sends after a client's ClientHello:
-// data (a ServerHello), or a close (RST or FIN) before any. It reports
-// whether the packet belongs to an attempt.
-func (t *tracker) afterHello(p *packet, src, dst netip.AddrPort, ref FrameRef) bool {
-	if !t.ports.Has(p.sport) {
-		return false
-	}
-	i, ok := t.byFlow[flowKey{dst, src}]
-	if !ok {
-		return false
-	}
-	a := &t.attempts[i]
+// serverPacket follows what the server sends after a client's
+// ClientHello: data (a ServerHello), or a close (RST or FIN) before any.
+func (t *tracker) serverPacket(a *track, p *packet, ref FrameRef) {
 	if a.Hello.IsZero() || a.HelloServed || !a.HelloEnd.IsZero() {
-		return true
+		return
 	}
 	switch {
 	case p.payloadLen > 0:
@@ -234,76 +411,39 @@ func (t *tracker) afterHello(p *packet, src, dst netip.AddrPort, ref FrameRef) b
 	case p.flags&(flagRST|flagFIN) != 0:
 		a.HelloEnd = ref
 	}
-	return true
 }
 
-// arpClaim is a MAC answering ARP for an address (or announcing it).
-type arpClaim struct {
-	mac   [6]byte
-	count int
-	first FrameRef
-}
-
-// maxARPAddrs bounds the addresses whose ARP claims are kept.
-const maxARPAddrs = 4096
-
-func (t *tracker) arp(p *packet, ref FrameRef) {
-	claims := t.arps[p.arpIP]
-	for i := range claims {
-		if claims[i].mac == p.arpMAC {
-			claims[i].count++
-			return
-		}
-	}
-	if len(claims) == 0 && len(t.arps) >= maxARPAddrs {
-		return
-	}
-	t.arps[p.arpIP] = append(claims, arpClaim{mac: p.arpMAC, count: 1, first: ref})
-}
+// seqAtOrAfter compares sequence numbers modulo 2^32: whether x is y or
+// up to 2^30 bytes beyond it.
+func seqAtOrAfter(x, y uint32) bool { return x-y < 1<<30 }
 
 func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
 	q := &p.quoted
-	i, ok := t.byReply[replyKey{netip.AddrPortFrom(q.src, q.sport), q.dport, q.seq}]
+	client := netip.AddrPortFrom(q.src, q.sport)
+	r, ok := t.byReply[replyHash(client, q.dport, q.seq)]
 	if !ok {
 		return
 	}
-	a := &t.attempts[i]
-	if a.Server.Addr() == q.dst && !a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
+	a := t.win.at(r.seq)
+	if a == nil {
+		t.latePackets++
+		return
+	}
+	if a.Client == client && a.Server.Addr() == q.dst && a.ISN == q.seq &&
+		!a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
 		a.unreachable = true
 		a.setReply(p, ref, ts)
+		a.settle()
 	}
-}
-
-// lookupReply finds the attempt a packet from the server port to client
-// answers; ackOrSeq is the packet's ack (replies) or seq (client ACKs),
-// which is ISN+1 in both cases.
-func (t *tracker) lookupReply(client netip.AddrPort, serverPort uint16, ackOrSeq uint32) (int, bool) {
-	i, ok := t.byReply[replyKey{client, serverPort, ackOrSeq - 1}]
-	return i, ok
 }
 
 func (a *track) setReply(p *packet, ref FrameRef, ts time.Time) {
 	a.Reply, a.ReplyTS, a.ReplySrc = ref, ts, p.src
 }
 
-// other counts TCP packets on the watched ports that belong to no attempt:
-// connections the capture joined after their SYN.
-func (t *tracker) other(src, dst netip.AddrPort) {
-	var key flowKey
-	switch {
-	case t.ports.Has(dst.Port()):
-		key = flowKey{src, dst}
-	case t.ports.Has(src.Port()):
-		key = flowKey{dst, src}
-	default:
-		return
-	}
-	if _, ok := t.byFlow[key]; ok {
-		return
-	}
-	if _, ok := t.byFlow[flowKey{key.server, key.client}]; ok {
-		return
-	}
+// midstream counts TCP packets on the watched ports that belong to no
+// attempt: connections the capture joined after their SYN.
+func (t *tracker) midstream(key flowKey) {
 	t.midstreamPackets++
 	if len(t.midstreamFlows) < maxMidstreamFlows {
 		t.midstreamFlows[key] = struct{}{}
@@ -317,6 +457,10 @@ func (t *tracker) noteDest(a netip.Addr) {
 		info.dest = true
 		return
 	}
+	if len(t.addrs) >= maxAddrs {
+		t.addrsCapped++
+		return
+	}
 	t.addrs[a] = &addrInfo{dest: true}
 }
 
@@ -326,6 +470,10 @@ func (t *tracker) noteSender(p *packet, ref FrameRef) {
 	info, ok := t.addrs[p.src]
 	if !ok {
 		if !p.isTCP || !t.ports.Has(p.sport) || p.flags&(flagSYN|flagACK) == flagSYN {
+			return
+		}
+		if len(t.addrs) >= maxAddrs {
+			t.addrsCapped++
 			return
 		}
 		info = &addrInfo{}

@@ -17,7 +17,7 @@ func EvidenceComments(r *analyze.Result, l Lang) map[analyze.FrameRef][]string {
 	out := map[analyze.FrameRef][]string{}
 	for _, ef := range r.EvidenceFrames(EvidencePerFinding) {
 		f := &r.Findings[ef.Finding]
-		a := &r.Attempts[ef.Attempt]
+		a := &r.Examples[ef.Attempt]
 		flow := fmt.Sprintf("%s → %s", a.Client, a.Server)
 		var what string
 		switch ef.Role {

@@ -22,5 +22,6 @@ func analyzeFile(t *testing.T, path string) *analyze.Result {
 		t.Fatal(err)
 	}
 	ports, _ := analyze.ParsePorts("443")
-	return analyze.Run(context.Background(), analyze.Config{Ports: ports}, []analyze.Input{{Name: path, Format: cf.Format, Source: cf}})
+	r, _ := analyze.Run(context.Background(), analyze.Config{Ports: ports}, []analyze.Input{{Name: path, Format: cf.Format, Source: cf}})
+	return r
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
@@ -37,9 +38,9 @@ func HTML(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	doc := htmlDoc{view: newView(r, l), HTMLLang: l.tr("en", "zh-CN"), Timeline: newTimeline(r, l)}
 	for _, o := range analyze.Outcomes() {
-		for i := range r.Attempts {
-			if r.Attempts[i].Outcome == o {
-				doc.Ladders = append(doc.Ladders, newLadder(r, &r.Attempts[i], l))
+		for i := range r.Examples {
+			if r.Examples[i].Outcome == o {
+				doc.Ladders = append(doc.Ladders, newLadder(r, &r.Examples[i], l))
 				break
 			}
 		}
@@ -49,11 +50,10 @@ func HTML(w io.Writer, r *analyze.Result, o Options) error {
 
 // Timeline geometry, in SVG user units.
 const (
-	tlWidth   = 760
-	tlLeft    = 130 // room for the outcome names
-	tlRight   = 20
-	tlRowH    = 26
-	tlMaxDots = 500 // per outcome; more are sampled evenly
+	tlWidth = 760
+	tlLeft  = 130 // room for the outcome names
+	tlRight = 20
+	tlRowH  = 26
 )
 
 type timeline struct {
@@ -61,37 +61,44 @@ type timeline struct {
 	Left, Right   int
 	AxisY         int
 	Start, End    string
+	Bin           string // the width of one bin, as text
 	Rows          []timelineRow
 }
 
 type timelineRow struct {
-	Y, TextY     int
-	Name         string
-	Count, Shown int
-	ShownText    string // "3 shown" when the dots are sampled
-	Dots         []timelineDot
+	Y, TextY int
+	Name     string
+	Count    int
+	Dots     []timelineDot
 }
 
+// timelineDot is one bin's attempts of one outcome: its area grows with
+// their number, its title says it exactly.
 type timelineDot struct {
-	X     float64
+	X, R  float64
 	Title string
 }
 
-// newTimeline places each attempt's first SYN on a time axis, one row per
-// outcome that occurred.
+// newTimeline places the attempts on a time axis by their first SYN, one
+// row per outcome that occurred, one dot per bin of the Result's
+// timeline: every attempt is in a dot, none is sampled.
 func newTimeline(r *analyze.Result, l Lang) *timeline {
-	if len(r.Attempts) == 0 {
+	tl := r.Timeline
+	if tl == nil {
 		return nil
 	}
+	// The axis spans the capture; a bin's dot sits at its middle, clamped
+	// to the capture's end.
 	start, end := r.Summary.Start, r.Summary.End
 	span := end.Sub(start)
 	t := &timeline{Width: tlWidth, Left: tlLeft, Right: tlWidth - tlRight,
-		Start: start.Format(time.DateTime), End: "+" + span.Round(time.Millisecond).String()}
-	x := func(ts time.Time) float64 {
+		Start: start.UTC().Format(time.DateTime), End: "+" + span.Round(time.Millisecond).String(), Bin: tl.Bin.String()}
+	x := func(i int) float64 {
 		if span <= 0 {
 			return tlLeft
 		}
-		return tlLeft + float64(tlWidth-tlLeft-tlRight)*float64(ts.Sub(start))/float64(span)
+		mid := min(tl.Start.Add(tl.Bin*time.Duration(i)+tl.Bin/2).Sub(start), span)
+		return tlLeft + float64(tlWidth-tlLeft-tlRight)*float64(max(mid, 0))/float64(span)
 	}
 	for _, o := range analyze.Outcomes() {
 		n := r.Summary.Counts[o]
@@ -100,26 +107,24 @@ func newTimeline(r *analyze.Result, l Lang) *timeline {
 		}
 		row := timelineRow{Name: o.String(), Count: n, Y: len(t.Rows)*tlRowH + 10}
 		row.TextY = row.Y + 4
-		step := 1
-		if n > tlMaxDots {
-			step = (n + tlMaxDots - 1) / tlMaxDots
+		most := 0
+		for _, b := range tl.Bins {
+			most = max(most, b[o])
 		}
-		k := 0
-		for i := range r.Attempts {
-			a := &r.Attempts[i]
-			if a.Outcome != o {
+		for i, b := range tl.Bins {
+			k := b[o]
+			if k == 0 {
 				continue
 			}
-			if k%step == 0 {
-				frame := frameName(r, a.First)
-				row.Dots = append(row.Dots, timelineDot{X: x(a.FirstTS),
-					Title: l.tr(fmt.Sprintf("%s → %s, %s, frame %s", a.Client, a.Server, o, frame),
-						fmt.Sprintf("%s → %s，%s，帧 %s", a.Client, a.Server, o, frame))})
-			}
-			k++
+			from := tl.Start.Add(tl.Bin * time.Duration(i)).Sub(start).Round(time.Millisecond)
+			to := tl.Start.Add(tl.Bin * time.Duration(i+1)).Sub(start).Round(time.Millisecond)
+			row.Dots = append(row.Dots, timelineDot{
+				X: x(i),
+				R: 3 + 5*math.Sqrt(float64(k)/float64(most)),
+				Title: l.tr(fmt.Sprintf("%s %s, first SYN between +%s and +%s", count(k, "attempt"), o, from, to),
+					fmt.Sprintf("%d 个 %s 连接尝试，第一个 SYN 在 +%s 到 +%s 之间", k, o, from, to)),
+			})
 		}
-		row.Shown = len(row.Dots)
-		row.ShownText = l.tr(fmt.Sprintf("%d shown", row.Shown), fmt.Sprintf("显示 %d 个", row.Shown))
 		t.Rows = append(t.Rows, row)
 	}
 	t.AxisY = len(t.Rows)*tlRowH + 4

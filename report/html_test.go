@@ -24,7 +24,7 @@ func hostileResult() *analyze.Result {
 	r := &analyze.Result{
 		Ports:  "443",
 		Inputs: []analyze.InputInfo{{Name: `<script>alert(1)</script>|*_[x](http://e.example/)`, Format: "pcap", Frames: 2, First: t0, Last: t0.Add(3 * time.Second)}},
-		Attempts: []analyze.Attempt{{Client: c, Server: s, ISN: 1, Outcome: analyze.Unanswered, Syns: 2,
+		Examples: []analyze.Attempt{{Client: c, Server: s, ISN: 1, Outcome: analyze.Unanswered, Syns: 2,
 			First: analyze.FrameRef{Frame: 1}, FirstTS: t0, LastSyn: analyze.FrameRef{Frame: 2}, LastSynTS: t0.Add(3 * time.Second)}},
 	}
 	r.Summary.Frames, r.Summary.Start, r.Summary.End = 2, t0, t0.Add(3*time.Second)

@@ -56,16 +56,19 @@ type jsonSummary struct {
 }
 
 type jsonDest struct {
-	Address  string                  `json:"address"`
-	Port     uint16                  `json:"port"`
-	Role     string                  `json:"role"`
-	Total    int                     `json:"total"`
-	Outcomes map[string]int          `json:"outcomes"`
-	Syns     int                     `json:"syns"`
-	Clients  int                     `json:"clients"`
-	Sent     int                     `json:"packets_sent"`
-	SynMACs  []string                `json:"syn_dst_macs,omitempty"`
-	Examples map[string]jsonFrameRef `json:"examples"`
+	Address  string         `json:"address"`
+	Port     uint16         `json:"port"`
+	Role     string         `json:"role"`
+	Total    int            `json:"total"`
+	Outcomes map[string]int `json:"outcomes"`
+	Syns     int            `json:"syns"`
+	Clients  int            `json:"clients"`
+	// ClientsEstimated marks Clients as an estimate (too many to count
+	// one by one); see the clients-estimated warning.
+	ClientsEstimated bool                    `json:"clients_estimated,omitempty"`
+	Sent             int                     `json:"packets_sent"`
+	SynMACs          []string                `json:"syn_dst_macs,omitempty"`
+	Examples         map[string]jsonFrameRef `json:"examples"`
 }
 
 type jsonFrameRef struct {
@@ -74,19 +77,21 @@ type jsonFrameRef struct {
 }
 
 type jsonFinding struct {
-	Cause       string         `json:"cause"`
-	Confidence  string         `json:"confidence"`
-	Summary     string         `json:"summary"`
-	Destination string         `json:"destination"`
-	HostAddress string         `json:"host_address,omitempty"`
-	HostOSHint  string         `json:"host_os_hint,omitempty"`
-	Attempts    int            `json:"attempts"`
-	Syns        int            `json:"syns"`
-	Clients     int            `json:"clients"`
-	Evidence    []jsonEvidence `json:"evidence"`
-	Missing     []jsonMissing  `json:"missing"`
-	Why         string         `json:"why"`
-	Fix         map[string]Fix `json:"fix"`
+	Cause       string `json:"cause"`
+	Confidence  string `json:"confidence"`
+	Summary     string `json:"summary"`
+	Destination string `json:"destination"`
+	HostAddress string `json:"host_address,omitempty"`
+	HostOSHint  string `json:"host_os_hint,omitempty"`
+	Attempts    int    `json:"attempts"`
+	Syns        int    `json:"syns"`
+	Clients     int    `json:"clients"`
+	// ClientsEstimated: as in jsonDest.
+	ClientsEstimated bool           `json:"clients_estimated,omitempty"`
+	Evidence         []jsonEvidence `json:"evidence"`
+	Missing          []jsonMissing  `json:"missing"`
+	Why              string         `json:"why"`
+	Fix              map[string]Fix `json:"fix"`
 }
 
 type jsonEvidence struct {
@@ -182,7 +187,7 @@ func jsonSummaryOf(r *analyze.Result, l Lang) jsonSummary {
 
 func jsonDestOf(r *analyze.Result, d *analyze.Destination) jsonDest {
 	jd := jsonDest{Address: d.Server.Addr().String(), Port: d.Server.Port(), Role: string(d.Role), Total: d.Counts.Total(),
-		Outcomes: outcomeMap(d.Counts), Syns: d.Syns, Clients: d.Clients, Sent: d.Sent, SynMACs: d.SynMACs,
+		Outcomes: outcomeMap(d.Counts), Syns: d.Syns, Clients: d.Clients, ClientsEstimated: d.ClientsEstimated, Sent: d.Sent, SynMACs: d.SynMACs,
 		Examples: map[string]jsonFrameRef{}}
 	for o, ref := range d.Examples {
 		if !ref.IsZero() {
@@ -195,7 +200,7 @@ func jsonDestOf(r *analyze.Result, d *analyze.Destination) jsonDest {
 func jsonFindingOf(r *analyze.Result, f *analyze.Finding, l Lang) jsonFinding {
 	jf := jsonFinding{Cause: string(f.Cause), Confidence: string(f.Confidence), Summary: headline(f, l),
 		Destination: f.Server.String(), HostAddress: addrOrNone(f.HostAddr), HostOSHint: string(f.HostOS),
-		Attempts: f.Attempts, Syns: f.Syns, Clients: f.Clients, Why: why(f, l),
+		Attempts: f.Attempts, Syns: f.Syns, Clients: f.Clients, ClientsEstimated: f.ClientsEstimated, Why: why(f, l),
 		Evidence: []jsonEvidence{}, Missing: []jsonMissing{}, Fix: map[string]Fix{}}
 	for i := range f.Evidence {
 		e := &f.Evidence[i]
@@ -245,33 +250,57 @@ type jsonlAttempt struct {
 	ReplyFrame int      `json:"reply_frame"`
 	ReplySrc   string   `json:"reply_src"`
 	RTTms      *float64 `json:"rtt_ms,omitempty"`
+	// DecidedEarly marks an attempt decided before its horizon because a
+	// flood filled the tracker (see the decided-early warning).
+	DecidedEarly bool `json:"decided_early,omitempty"`
 }
 
-// JSONL writes one JSON object per attempt, in order of first SYN. It
-// holds no prose, so it is the same in every language.
-func JSONL(w io.Writer, r *analyze.Result, _ Options) error {
-	enc := json.NewEncoder(w)
-	for i := range r.Attempts {
-		a := &r.Attempts[i]
-		line := jsonlAttempt{File: fileName(r, a.First.File),
-			ClientIP: a.Client.Addr().String(), ClientPort: a.Client.Port(),
-			ServerIP: a.Server.Addr().String(), ServerPort: a.Server.Port(),
-			Outcome: a.Outcome.String(), Syns: a.Syns, ISN: a.ISN,
-			FirstFrame: a.First.Frame, FirstTS: timestamp(a.FirstTS),
-			ReplyFrame: a.Reply.Frame, ReplySrc: addrOrNone(a.ReplySrc)}
-		if !a.Reply.IsZero() && a.Reply.File != a.First.File {
-			line.ReplyFile = fileName(r, a.Reply.File)
-		}
-		if (a.Outcome == analyze.Completed || a.Outcome == analyze.SynAckNoAck || a.Outcome == analyze.WrongSource) &&
-			a.Reply.File == a.LastSyn.File { // across captures the clocks differ: no RTT
-			ms := float64(a.RTT.Microseconds()) / 1000
-			line.RTTms = &ms
-		}
-		if err := enc.Encode(&line); err != nil {
-			return fmt.Errorf("attempt %d: %w", i+1, err)
-		}
+// JSONLWriter writes --format jsonl: one JSON object per attempt, as the
+// Run hands the attempts over, so every attempt has its line whatever the
+// size of the capture. It holds no prose, so it is the same in every
+// language.
+type JSONLWriter struct {
+	enc   *json.Encoder
+	files []string
+	red   *Redactor
+	n     int
+}
+
+// NewJSONLWriter writes to w; files are the inputs' names, as in
+// Result.Inputs; red, when not nil, gives the stand-ins of --redact.
+func NewJSONLWriter(w io.Writer, files []string, red *Redactor) *JSONLWriter {
+	return &JSONLWriter{enc: json.NewEncoder(w), files: files, red: red}
+}
+
+// Attempt writes a's line; it fits analyze.Config.OnAttempt.
+func (j *JSONLWriter) Attempt(a *analyze.Attempt) error {
+	j.n++
+	client := j.red.Client(a.Client.Addr())
+	line := jsonlAttempt{File: j.file(a.First.File),
+		ClientIP: client.String(), ClientPort: a.Client.Port(),
+		ServerIP: a.Server.Addr().String(), ServerPort: a.Server.Port(),
+		Outcome: a.Outcome.String(), Syns: a.Syns, ISN: a.ISN,
+		FirstFrame: a.First.Frame, FirstTS: timestamp(a.FirstTS),
+		ReplyFrame: a.Reply.Frame, ReplySrc: addrOrNone(j.red.Known(a.ReplySrc)), DecidedEarly: a.Early}
+	if !a.Reply.IsZero() && a.Reply.File != a.First.File {
+		line.ReplyFile = j.file(a.Reply.File)
+	}
+	if (a.Outcome == analyze.Completed || a.Outcome == analyze.SynAckNoAck || a.Outcome == analyze.WrongSource) &&
+		a.Reply.File == a.LastSyn.File { // across captures the clocks differ: no RTT
+		ms := float64(a.RTT.Microseconds()) / 1000
+		line.RTTms = &ms
+	}
+	if err := j.enc.Encode(&line); err != nil {
+		return fmt.Errorf("attempt %d: %w", j.n, err)
 	}
 	return nil
+}
+
+func (j *JSONLWriter) file(i int) string {
+	if i < 0 || i >= len(j.files) {
+		return ""
+	}
+	return j.files[i]
 }
 
 type jsonPoint struct {

@@ -303,8 +303,7 @@ func TestChineseCoversEveryKind(t *testing.T) {
 		analyze.EvClientsFail, analyze.EvProbesComplete, analyze.EvSynAckSent, analyze.EvSynAfterSynAck, analyze.EvNoSynToVIP,
 		analyze.EvHelloClosed, analyze.EvHelloServed, analyze.EvARPClaim}
 	missing := []analyze.EvidenceKind{analyze.EvHostMAC, analyze.EvOwnAddrWorks, analyze.EvRetransmissions, analyze.EvSynAfterSynAck, analyze.EvLoadBalancerSide}
-	warnings := []analyze.WarningKind{analyze.WarnDamaged, analyze.WarnLinkType, analyze.WarnPending, analyze.WarnInterrupted, analyze.WarnDuplicates, analyze.WarnDrops,
-		analyze.WarnSummarised, analyze.WarnOneSided, analyze.WarnSnaplen, analyze.WarnOffload}
+	warnings := analyze.WarningKinds()
 	r := &analyze.Result{Ports: "443", Inputs: []analyze.InputInfo{{Name: "x.pcap", Format: "pcap"}}}
 	for _, k := range warnings {
 		r.Warnings = append(r.Warnings, analyze.Warning{Kind: k, Count: 2, Detail: "x.pcap: truncated after frame 6"})

@@ -23,7 +23,7 @@ func TestRedactHidesClients(t *testing.T) {
 			servers[d.Server.Addr().String()] = true
 		}
 		clients := map[string]bool{}
-		for _, a := range r.Attempts {
+		for _, a := range r.Examples {
 			if c := a.Client.Addr().String(); !r.ProbeNets.Contains(a.Client.Addr()) && !servers[c] {
 				clients[c] = true
 			}
@@ -44,13 +44,13 @@ func TestRedactHidesClients(t *testing.T) {
 				}
 			}
 		}
-		for i, a := range red.Attempts {
-			orig := r.Attempts[i].Client.Addr()
+		for i, a := range red.Examples {
+			orig := r.Examples[i].Client.Addr()
 			if clients[orig.String()] == (a.Client.Addr() == orig) {
 				t.Errorf("%s: attempt %d client %v became %v", filepath.Base(path), i, orig, a.Client.Addr())
 			}
-			for j, b := range red.Attempts {
-				if (r.Attempts[j].Client.Addr() == orig) != (b.Client.Addr() == a.Client.Addr()) {
+			for j, b := range red.Examples {
+				if (r.Examples[j].Client.Addr() == orig) != (b.Client.Addr() == a.Client.Addr()) {
 					t.Fatalf("%s: stand-ins are not one per client", filepath.Base(path))
 				}
 			}

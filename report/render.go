@@ -31,10 +31,19 @@ func Lookup(format string) (Renderer, error) {
 	case "json":
 		return JSON, nil
 	case "jsonl":
-		return JSONL, nil
+		return jsonlDone, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of: %s)", format, strings.Join(formatNames, ", "))
 }
+
+// Streamed reports whether a format is written while the capture is read
+// (JSONL, by a JSONLWriter given to the Run as its OnAttempt), not from
+// the Result afterwards.
+func Streamed(format string) bool { return format == "jsonl" }
+
+// jsonlDone is the renderer of JSONL once the Run is over: every line was
+// written during it, and JSONL has no summary line.
+func jsonlDone(io.Writer, *analyze.Result, Options) error { return nil }
 
 // frameList writes example frames as Wireshark numbers; with several
 // inputs each is prefixed by its file name.

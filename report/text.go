@@ -109,9 +109,42 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnOneSided:
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
-	case analyze.WarnSummarised:
-		return l.tr(fmt.Sprintf("The capture holds more handshake attempts than slbdiag keeps one by one: the first %d are kept whole, and %s after them were counted per destination and outcome only. Every count stays exact, but the JSONL lines, the HTML timeline and ladders and the frames listed in findings cover the kept attempts only, and a packet arriving long after its attempt (past the next %d attempts) is not matched to it. Client counts are lower bounds past %d distinct clients among the summarised attempts. To see every attempt, split the capture (editcap -c) or filter it to fewer clients.", w.Kept, count(w.Count, "attempt"), w.Window, w.ClientCap),
-			fmt.Sprintf("抓包中的握手尝试超出了 slbdiag 逐条保存的上限：前 %d 个完整保留，其后的 %d 个只按目的地址和结果计数。各项计数依然精确，但 JSONL 输出、HTML 时间线和握手时序图，以及结论中列出的帧号，都只涵盖完整保留的尝试；而且在其后又出现了 %d 个新尝试之后才到达的包，不会再关联到原来的尝试。被汇总的尝试中不同客户端超过 %d 个时，客户端数只是下限。如需查看每一个尝试，请先拆分抓包文件（editcap -c）或按客户端过滤后再分析。", w.Kept, w.Count, w.Window, w.ClientCap))
+	case analyze.WarnEarly:
+		return l.tr(fmt.Sprintf("More than %d attempts were open at once (a flood): %s decided before %s had passed since their first SYN, on what had been seen by then (JSONL: \"decided_early\": true). A reply or retransmission that came later for one of them was counted as a late packet; every other count is exact.", w.Limit, count(w.Count, "attempt was", "attempts were"), w.Detail),
+			fmt.Sprintf("同时未决的连接尝试超过 %d 个（泛洪）：有 %d 个尝试在第一个 SYN 之后不到 %s 就按当时所见做了判定（JSONL 中标为 \"decided_early\": true）。此后才到的应答或重传计为迟到的包；其余计数都是精确的。", w.Limit, w.Count, w.Detail))
+	case analyze.WarnLate:
+		return l.tr(fmt.Sprintf("%s and %s came more than %s after their attempt's first SYN, when its outcome was already written: the SYN counts include them, the outcomes and the JSONL \"syns\" do not.", count(w.Count, "SYN retransmission"), count(w.Attempts, "reply", "replies"), w.Detail),
+			fmt.Sprintf("有 %d 个 SYN 重传和 %d 个应答在其连接尝试的第一个 SYN 之后超过 %s 才到达，那时结果已经写出：SYN 计数包含它们，结果和 JSONL 的 \"syns\" 不包含。", w.Count, w.Attempts, w.Detail))
+	case analyze.WarnForgotten:
+		return l.tr(fmt.Sprintf("%s forgotten sooner than usual (more than %d remembered at once): a SYN retransmitted for one of them afterwards would have been counted as a new attempt, so the attempt count may be high by as much as the number of late retransmissions.", count(w.Count, "finished attempt was", "finished attempts were"), w.Limit),
+			fmt.Sprintf("有 %d 个已结束的连接尝试被提前遗忘（同时记住的超过 %d 个）：此后若它们的 SYN 再重传，会被计为新的尝试，因此尝试总数最多可能多出这些迟到重传的数量。", w.Count, w.Limit))
+	case analyze.WarnDestsCapped:
+		n := fmt.Sprint(w.Count)
+		nzh := n
+		if w.Detail == "estimated" {
+			n = fmt.Sprintf("about %d (±%d%%)", w.Count, analyze.EstimateError)
+			nzh = fmt.Sprintf("约 %d（±%d%%）", w.Count, analyze.EstimateError)
+		}
+		return l.tr(fmt.Sprintf("SYNs went to more than %d destinations: the first %d are listed and diagnosed one by one; %s more destinations, with %s, are counted in the totals only.", w.Limit, w.Limit, n, count(w.Attempts, "attempt")),
+			fmt.Sprintf("SYN 的目的地址超过 %d 个：前 %d 个逐个列出并诊断；其余 %s 个目的地址（共 %d 个连接尝试）只计入总数。", w.Limit, w.Limit, nzh, w.Attempts))
+	case analyze.WarnEstimated:
+		return l.tr(fmt.Sprintf("Too many distinct clients to remember each: %s, marked ≈, within ±%s%% of the true number.", count(w.Count, "client count is an estimate", "client counts are estimates"), w.Detail),
+			fmt.Sprintf("不同的客户端太多，无法逐个记住：有 %d 个客户端数标为 ≈，是估计值，与真实数量相差不超过 ±%s%%。", w.Count, w.Detail))
+	case analyze.WarnAddrsCapped:
+		return l.tr(fmt.Sprintf("More than %d addresses sent or received SYNs: %s from addresses past that were not followed, so their roles and TTLs are unknown; handshake counts are not affected.", w.Limit, count(w.Count, "packet")),
+			fmt.Sprintf("收发 SYN 的地址超过 %d 个：此后新地址的 %d 个包未被跟踪，它们的角色和 TTL 未知；握手计数不受影响。", w.Limit, w.Count))
+	case analyze.WarnARPCapped:
+		return l.tr(fmt.Sprintf("More than %d address and MAC pairs claimed addresses by ARP: %s not followed.", w.Limit, count(w.Count, "further claim was", "further claims were")),
+			fmt.Sprintf("通过 ARP 声明地址的“地址-MAC”组合超过 %d 个：另有 %d 个声明未被跟踪。", w.Limit, w.Count))
+	case analyze.WarnMACsCapped:
+		return l.tr(fmt.Sprintf("%s went to destination MACs beyond the first %d of their destination: they are counted with the destination but not judged host by host.", count(w.Count, "attempt"), w.Limit),
+			fmt.Sprintf("有 %d 个连接尝试发往了其目的地址的前 %d 个目的 MAC 之外的 MAC：它们计入该目的地址，但不逐台主机判断。", w.Count, w.Limit))
+	case analyze.WarnFindings:
+		return l.tr(fmt.Sprintf("%s of %s (%s) are not listed one by one: the %d most certain and largest are.", count(w.Count, "more finding", "more findings"), w.Detail, count(w.Attempts, "attempt"), w.Limit),
+			fmt.Sprintf("另有 %d 条 %s 结论（共 %d 个连接尝试）未逐条列出：只列出了最确定、规模最大的 %d 条。", w.Count, w.Detail, w.Attempts, w.Limit))
+	case analyze.WarnHopsCapped:
+		return l.tr(fmt.Sprintf("%s missing from some capture were not compared (more than %d): the counts of packets lost between capture points are lower bounds.", count(w.Count, "attempt"), w.Limit),
+			fmt.Sprintf("有 %d 个在某个抓包中缺失的连接尝试未做比对（超过 %d 个）：抓包点之间丢包的计数只是下限。", w.Count, w.Limit))
 	case analyze.WarnDrops:
 		return l.tr(fmt.Sprintf("The capture dropped %s of the %d it received (the kernel, Npcap or the interface ran short): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Received),
 			fmt.Sprintf("抓包过程中丢了 %d 个包（共收到 %d 个；内核、Npcap 或网卡缓冲不足）：SYN 或应答可能缺失，一些实际有应答的连接尝试可能显示为没有应答。请用更精确的 -f 过滤器或更小的 -s 抓包长度重新抓包。", w.Count, w.Received))
@@ -136,4 +169,14 @@ func outcomeSummary(c analyze.Counts, l Lang) string {
 		return s
 	}
 	return l.tr("none", "无")
+}
+
+// WarningTexts are r's warnings as sentences in o's language, for a
+// report format that has no place for them (JSONL).
+func WarningTexts(r *analyze.Result, o Options) []string {
+	var out []string
+	for _, w := range r.Warnings {
+		out = append(out, warningText(r, &w, o.Lang))
+	}
+	return out
 }

@@ -106,9 +106,9 @@ func headline(f *analyze.Finding, l Lang) string {
 				"这些 SYN 已到达本机，但 VIP 不是本机的地址，因而被丢弃（Linux 在任何接口上都接收发往本机任一地址的包，但 VIP 不在其中）。")
 		}
 		s = l.tr(fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server, via, why),
-			fmt.Sprintf("来自 %d 个客户端、%d 个连接尝试的 %d 个 SYN 发往 VIP %s%s，始终没有应答：%s",
-				f.Clients, f.Attempts, f.Syns, f.Server, via, why))
+			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server, via, why),
+			fmt.Sprintf("来自 %s 个客户端、%d 个连接尝试的 %d 个 SYN 发往 VIP %s%s，始终没有应答：%s",
+				clientCountZh(f), f.Attempts, f.Syns, f.Server, via, why))
 	case analyze.WeakHostSend:
 		s = l.tr(fmt.Sprintf("%s to VIP %s answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
 			count(f.Attempts, "SYN"), f.Server, addrOrNone(f.HostAddr)),
@@ -124,9 +124,9 @@ func headline(f *analyze.Finding, l Lang) string {
 			fmt.Sprintf("发往 %s 的握手中有 %d 次没有应答，其余都已完成：这是丢包或过载，不是主机配置问题。", f.Server, f.Attempts))
 	case analyze.ClientsFiltered:
 		s = l.tr(fmt.Sprintf("%s in %s from %s to %s were never answered while health probes to it completed: something admits the probes and drops the clients (host firewall or security group), not the host model.",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), count(f.Clients, "client"), f.Server),
-			fmt.Sprintf("来自 %d 个客户端、%d 个连接尝试的 %d 个 SYN 发往 %s，始终没有应答，而发往同一地址的健康检查探测都已完成：有设备放行了探测、丢弃了客户端流量（主机防火墙或安全组），与主机模型无关。",
-				f.Clients, f.Attempts, f.Syns, f.Server))
+			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server),
+			fmt.Sprintf("来自 %s 个客户端、%d 个连接尝试的 %d 个 SYN 发往 %s，始终没有应答，而发往同一地址的健康检查探测都已完成：有设备放行了探测、丢弃了客户端流量（主机防火墙或安全组），与主机模型无关。",
+				clientCountZh(f), f.Attempts, f.Syns, f.Server))
 	case analyze.ReturnPathLost:
 		s = l.tr(fmt.Sprintf("%s answered %s with SYN-ACKs that the clients never acknowledged: the replies are lost on the way back (route, gateway, ACL or asymmetric path).",
 			f.Server, count(f.Attempts, "attempt")),
@@ -232,6 +232,21 @@ func missingText(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 // "1 SYN", count(3, "SYN") "3 SYNs". A second form gives an irregular
 // plural, or a phrase: count(n, "SYN was", "SYNs were"). Chinese needs no
 // plural: its sentences write the number with a measure word.
+// clientCount is a finding's number of clients, marked when estimated.
+func clientCount(f *analyze.Finding) string {
+	if f.ClientsEstimated {
+		return fmt.Sprintf("≈%d clients (±%d%%)", f.Clients, analyze.EstimateError)
+	}
+	return count(f.Clients, "client")
+}
+
+func clientCountZh(f *analyze.Finding) string {
+	if f.ClientsEstimated {
+		return fmt.Sprintf("约 %d（±%d%%）", f.Clients, analyze.EstimateError)
+	}
+	return fmt.Sprint(f.Clients)
+}
+
 func count(n int, forms ...string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", forms[0])

@@ -104,8 +104,15 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		out = f
 	}
 	stopProgress := showProgress(stderr, *rf.format, c.files, inputs)
-	res := analyze.Run(ctx, rf.cfg, inputs)
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.Name
+	}
+	res, err := analyze.Run(ctx, rf.stream(rf.cfg, out, names), inputs)
 	stopProgress()
+	if err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
 	analyze.ApplyFacts(res, c.facts)
 	if c.evidence != "" {
 		if err := writeEvidence(c.evidence, c.files, res, rf.opts.Lang); err != nil {
@@ -121,10 +128,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 	}
-	if res.Problem() {
-		return errProblems
-	}
-	return nil
+	return rf.finish(res, stderr)
 }
 
 // openInputs opens every file before any is read, so a bad name fails fast.

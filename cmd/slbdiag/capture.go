@@ -100,7 +100,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		defer cancel()
 	}
 	hostFactsAtStart(ctx, c.flags.cfg, c.flags.opts.Lang, stderr)
-	res, err := captureAndAnalyze(ctx, c, ifc, stderr)
+	res, err := captureAndAnalyze(ctx, c, ifc, out.report, stderr)
 	if err != nil {
 		return err
 	}
@@ -110,10 +110,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := closeOut(); err != nil {
 		return err
 	}
-	if res.Problem() {
-		return errProblems
-	}
-	return nil
+	return c.flags.finish(res, stderr)
 }
 
 // outputs are the files a capture writes, created before it starts so
@@ -164,7 +161,7 @@ func createOutputs(c *captureCmd, stdout io.Writer) (*outputs, func() error, err
 // captureAndAnalyze runs the capture until ctx is done or -c is reached.
 // The analysis itself is not cancelled: a stop ends the input, and the
 // report covers everything captured.
-func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface, stderr io.Writer) (*analyze.Result, error) {
+func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface, out, stderr io.Writer) (*analyze.Result, error) {
 	live, err := capture.OpenLive(ctx, ifc, c.live)
 	if err != nil {
 		return nil, err
@@ -183,8 +180,10 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 	if c.evidence != "" {
 		name, format = c.evidence, capture.FormatPcapng
 	}
-	res := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{{Name: name, Format: format, Source: live}})
-	err = live.Close()
+	res, err := analyze.Run(context.WithoutCancel(ctx), c.flags.stream(cfg, out, []string{name}), []analyze.Input{{Name: name, Format: format, Source: live}})
+	if cerr := live.Close(); err == nil {
+		err = cerr
+	}
 	if status {
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}

@@ -18,6 +18,7 @@ const (
 	exitOK       = 0
 	exitProblems = 1
 	exitError    = 2
+	exitNothing  = 3 // nothing to judge: no SYN to the watched ports got an outcome
 )
 
 // memoryLimit is the Go heap's soft limit: what slbdiag keeps alive is
@@ -42,12 +43,18 @@ func main() {
 // report already said so, so nothing more is printed.
 var errProblems = errors.New("problems found")
 
+// errNothingJudged is returned when no handshake could be judged; the
+// report already said so ("NO DATA").
+var errNothingJudged = errors.New("nothing to judge")
+
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errProblems):
 		return exitProblems
+	case errors.Is(err, errNothingJudged):
+		return exitNothing
 	}
 	printError(stderr, err)
 	return exitError
@@ -93,5 +100,6 @@ Usage:
   slbdiag version
 
 Run 'slbdiag analyze -h' or 'slbdiag capture -h' for the flags.
-Exit codes: 0 no problem found, 1 problems found, 2 usage or input error.
+Exit codes: 0 handshakes judged, no problem found; 1 problems found; 2 usage or input error;
+3 nothing to judge (no SYN to the watched ports got an outcome).
 `

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -16,7 +18,7 @@ import (
 // once, so both commands accept and refuse the same things.
 type reportFlags struct {
 	vips, ports, probeNets *string
-	grace                  *time.Duration
+	grace, horizon         *time.Duration
 	format, lang, output   *string
 	redact, redactNames    *bool
 
@@ -24,6 +26,7 @@ type reportFlags struct {
 	cfg    analyze.Config
 	render report.Renderer
 	opts   report.Options
+	red    *report.Redactor // --redact and --redact-sni: the same stand-ins in the JSONL lines and the report
 }
 
 func addReportFlags(fs *flag.FlagSet) *reportFlags {
@@ -34,6 +37,7 @@ func addReportFlags(fs *flag.FlagSet) *reportFlags {
 		lang:        langFlag(fs),
 		output:      fs.String("o", "", "write the report to this file instead of stdout"),
 		grace:       fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered"),
+		horizon:     fs.Duration("horizon", analyze.DefaultHorizon, "how long after its first SYN an attempt stays open for retransmissions and replies (longer than the clients' SYN retries; Linux with tcp_syn_retries=6 retransmits up to 63 s after the first SYN)"),
 		probeNets:   fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones"),
 		redact:      fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format"),
 		redactNames: fs.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format"),
@@ -64,6 +68,10 @@ func (f *reportFlags) check(cmd string) error {
 		return bad("--grace must be positive, not %s", *f.grace)
 	}
 	f.cfg.Grace = *f.grace
+	if *f.horizon < *f.grace {
+		return bad("--horizon (%s) must be at least --grace (%s)", *f.horizon, *f.grace)
+	}
+	f.cfg.Horizon = *f.horizon
 	if *f.probeNets != "" {
 		if f.cfg.ProbeNets, err = analyze.ParsePrefixes(*f.probeNets); err != nil {
 			return bad("--probe-net: %v", err)
@@ -78,7 +86,43 @@ func (f *reportFlags) check(cmd string) error {
 	return nil
 }
 
-// shape applies the redactions to a result before it is rendered.
+// stream returns cfg with, for --format jsonl, every attempt written to
+// out as it becomes final, redacted as the report will be.
+func (f *reportFlags) stream(cfg analyze.Config, out io.Writer, names []string) analyze.Config {
+	red := report.Redaction{Clients: *f.redact, Names: *f.redactNames}
+	keep := func(a netip.Addr) bool {
+		return cfg.VIPs.Contains(a) || cfg.HostAddrs.Contains(a) || cfg.ProbeNets.Contains(a) || analyze.DefaultProbeNets.Contains(a)
+	}
+	f.red = report.NewRedactor(red, keep)
+	if report.Streamed(*f.format) {
+		cfg.OnAttempt = report.NewJSONLWriter(out, names, f.red).Attempt
+	}
+	return cfg
+}
+
+// shape applies the redactions to a result before it is rendered, with
+// the stand-ins the JSONL lines got.
 func (f *reportFlags) shape(r *analyze.Result) *analyze.Result {
-	return report.Redact(r, report.Redaction{Clients: *f.redact, Names: *f.redactNames})
+	if f.red == nil {
+		return report.Redact(r, report.Redaction{Clients: *f.redact, Names: *f.redactNames})
+	}
+	return f.red.Result(r)
+}
+
+// finish says what a result means for the exit status, and, when the
+// report went out as JSONL (which has no place for them), writes its
+// warnings to stderr.
+func (f *reportFlags) finish(r *analyze.Result, stderr io.Writer) error {
+	if report.Streamed(*f.format) {
+		for _, w := range report.WarningTexts(r, f.opts) {
+			fmt.Fprintf(stderr, "slbdiag: warning: %s\n", w)
+		}
+	}
+	switch {
+	case r.Problem():
+		return errProblems
+	case !r.Judged():
+		return errNothingJudged
+	}
+	return nil
 }

@@ -1,0 +1,193 @@
+package analyze
+
+import (
+	"net/netip"
+)
+
+// Bounds of the running totals. Destinations past maxDests are counted
+// together, not one by one; each destination tells apart the first
+// maxDestMACs MACs its SYNs were delivered to.
+const (
+	maxDests    = 1 << 16
+	maxDestMACs = 16
+	maxNames    = 16 // TLS server names listed per destination
+)
+
+// tally is what the attempts of one scope (a destination, or the part of
+// it delivered to one MAC) add up to: what diagnosis reads.
+type tally struct {
+	counts    Counts
+	synsBy    [numOutcomes]int // SYN transmissions of the attempts, by outcome
+	clientsBy [numOutcomes]*distinct
+	firstEx   [numOutcomes][]FrameRef // first SYNs of the first attempts of each outcome
+	replyEx   [numOutcomes][]FrameRef // their replies
+	retrans   int                     // unanswered attempts whose SYN was sent more than once
+	retransEx []FrameRef              // their last SYN transmissions
+}
+
+func (t *tally) add(a *Attempt, b *addrBudget) {
+	o := a.Outcome
+	t.counts[o]++
+	t.synsBy[o] += a.Syns
+	if t.clientsBy[o] == nil {
+		t.clientsBy[o] = &distinct{}
+	}
+	t.clientsBy[o].add(a.Client.Addr(), b)
+	t.firstEx[o] = appendExample(t.firstEx[o], a.First)
+	if !a.Reply.IsZero() {
+		t.replyEx[o] = appendExample(t.replyEx[o], a.Reply)
+	}
+	if o == Unanswered && a.Syns > 1 {
+		t.retrans++
+		t.retransEx = appendExample(t.retransEx, a.LastSyn)
+	}
+}
+
+// clients is the distinct clients of the attempts with outcome o.
+func (t *tally) clients(o Outcome) (int, bool) {
+	if t.clientsBy[o] == nil {
+		return 0, false
+	}
+	return t.clientsBy[o].count()
+}
+
+// macTally is a destination's attempts delivered to one MAC.
+type macTally struct {
+	mac [6]byte
+	tally
+}
+
+// destTotals is everything kept about one destination: running totals
+// over every attempt to it, never a sample.
+type destTotals struct {
+	server  netip.AddrPort
+	all     tally
+	probes  Counts // of all.counts, the attempts from health-probe ranges
+	syns    int    // every SYN transmission, late ones included
+	clients distinct
+	macs    []macTally
+	// otherMACs counts attempts delivered to MACs past the first
+	// maxDestMACs, and macless those captured without a MAC.
+	otherMACs, macless int
+
+	// Probes against clients, for client-traffic-filtered.
+	probeDone, probeFail, clientDone int
+	probeDoneEx                      []FrameRef
+	clientFail                       tally // the clients' (not probes') unanswered attempts
+
+	// SYN-ACKs the clients never acknowledged: an example client, and the
+	// attempts whose SYN was sent again after the SYN-ACK left.
+	noAckClient    netip.Addr
+	synAfterSynAck int
+	synAfterEx     []FrameRef
+	wrongFrom      netip.Addr // where the first wrong-source reply came from
+
+	// After a ClientHello: the server closed, or answered.
+	helloClosed, helloServed int
+	closedEx, servedEx       []FrameRef
+	closedNames, servedNames []string
+	moreClosed, moreServed   int // names past maxNames
+	closedClients            distinct
+	exampleCount             [numOutcomes]uint8 // whole attempts kept in the examples
+}
+
+func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *addrBudget) {
+	o := a.Outcome
+	d.all.add(a, b)
+	d.syns += a.Syns
+	d.clients.add(a.Client.Addr(), b)
+	if probe {
+		d.probes[o]++
+	}
+	switch {
+	case !hasMAC:
+		d.macless++
+	default:
+		d.macTally(mac, b).add(a, b)
+	}
+	switch {
+	case probe && o == Completed:
+		d.probeDone++
+		d.probeDoneEx = appendExample(d.probeDoneEx, a.Reply)
+	case probe && o.Failed():
+		d.probeFail++
+	case !probe && o == Completed:
+		d.clientDone++
+	case !probe && o == Unanswered:
+		d.clientFail.add(a, b)
+	}
+	switch o {
+	case SynAckNoAck:
+		if !d.noAckClient.IsValid() {
+			d.noAckClient = a.Client.Addr()
+		}
+		if a.Syns > 1 && a.LastSynTS.After(a.ReplyTS) {
+			d.synAfterSynAck++
+			d.synAfterEx = appendExample(d.synAfterEx, a.LastSyn)
+		}
+	case WrongSource:
+		if !d.wrongFrom.IsValid() {
+			d.wrongFrom = a.ReplySrc
+		}
+	case Completed:
+		switch {
+		case a.Hello.IsZero():
+		case !a.HelloEnd.IsZero():
+			d.helloClosed++
+			d.closedEx = appendExample(d.closedEx, a.HelloEnd)
+			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)
+			d.closedClients.add(a.Client.Addr(), b)
+		case a.HelloServed:
+			d.helloServed++
+			d.servedEx = appendExample(d.servedEx, a.Hello)
+			d.servedNames, d.moreServed = addName(d.servedNames, d.moreServed, a.SNI)
+		}
+	}
+}
+
+// macTally returns the tally of attempts delivered to mac; past
+// maxDestMACs MACs, the attempt counts in otherMACs and nil is returned
+// as a tally that is thrown away.
+func (d *destTotals) macTally(mac [6]byte, b *addrBudget) *tally {
+	for i := range d.macs {
+		if d.macs[i].mac == mac {
+			return &d.macs[i].tally
+		}
+	}
+	if len(d.macs) < maxDestMACs {
+		d.macs = append(d.macs, macTally{mac: mac})
+		return &d.macs[len(d.macs)-1].tally
+	}
+	d.otherMACs++
+	return &tally{}
+}
+
+// addName adds a server name to a bounded, first-seen list of distinct
+// names; more counts the ones that did not fit.
+func addName(names []string, more int, n string) ([]string, int) {
+	for _, x := range names {
+		if x == n {
+			return names, more
+		}
+	}
+	if len(names) < maxNames {
+		return append(names, n), more
+	}
+	return names, more + 1
+}
+
+// appendExample adds a frame to a list of examples not yet full.
+func appendExample(fr []FrameRef, r FrameRef) []FrameRef {
+	if len(fr) < maxExamples {
+		fr = append(fr, r)
+	}
+	return fr
+}
+
+// Whole attempts kept as examples: for ladder diagrams, evidence files
+// and the frames a finding cites, the first few of each outcome per
+// destination, up to a bound over all.
+const (
+	examplesPerOutcome = maxExamples
+	maxExampleAttempts = 1 << 14
+)
