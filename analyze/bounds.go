@@ -15,13 +15,13 @@ func (t *tracker) boundWarnings(r *Result) []Warning {
 		ws = append(ws, w)
 	}
 	if t.early > 0 {
-		add(Warning{Kind: WarnEarly, Count: t.early, Limit: maxOpen, Detail: t.horizon.String()})
+		add(Warning{Kind: WarnEarly, Count: t.early, Limit: t.maxOpen, Detail: t.horizon.String()})
 	}
 	if t.lateSyns+t.latePackets > 0 {
 		add(Warning{Kind: WarnLate, Count: t.lateSyns, Attempts: t.latePackets, Detail: t.horizon.String()})
 	}
 	if t.forgotten > 0 {
-		add(Warning{Kind: WarnForgotten, Count: t.forgotten, Limit: maxGone})
+		add(Warning{Kind: WarnForgotten, Count: t.forgotten, Limit: t.maxGone})
 	}
 	rt := t.totals
 	if n := rt.other.all.counts.Total(); n > 0 {

@@ -19,6 +19,7 @@ func (t *tracker) drain(force bool) {
 		}
 		t.leave(false)
 	}
+	t.handLimbo(force)
 	t.expireGone(force)
 	if len(t.orphans) > 0 {
 		t.dropOrphans(force)
@@ -29,14 +30,19 @@ func (t *tracker) drain(force bool) {
 // while so that its late packets are still recognised.
 func (t *tracker) leave(early bool) {
 	a := t.win.oldest()
-	a.decide(t.clock, t.grace)
 	a.Early = early && !a.final && t.now-a.FirstTS.UnixNano() < int64(t.horizon)
 	if a.Early {
 		t.early++
 	}
-	t.totals.add(a)
-	if t.emitFail == nil && t.totals.emit != nil {
-		t.emitFail = t.totals.emit(&a.Attempt)
+	a.decide(t.clock, t.grace)
+	if len(t.limbo) > 0 || (a.Early && a.Outcome == Pending) {
+		if len(t.limbo) >= maxLimbo {
+			t.hand(&t.limbo[0])
+			t.limbo = t.limbo[1:]
+		}
+		t.limbo = append(t.limbo, *a)
+	} else {
+		t.hand(a)
 	}
 	g := goneKeys{seq: t.win.head, at: t.now,
 		reply: replyHash(a.Client, a.Server.Port(), a.ISN), flow: flowHash(a.Client, a.Server)}
@@ -47,12 +53,49 @@ func (t *tracker) leave(early bool) {
 		g.wrong, g.wrongSrcFlow = true, flowHash(a.Client, netip.AddrPortFrom(a.ReplySrc, a.Server.Port()))
 	}
 	t.win.pop()
-	if len(t.gone)-t.goneAt >= maxGone {
+	if len(t.gone)-t.goneAt >= t.maxGone {
 		t.forgotten++
 		t.forget(t.gone[t.goneAt])
 		t.goneAt++
 	}
 	t.gone = append(t.gone, g)
+}
+
+// hand counts a final attempt and gives it to the consumer.
+func (t *tracker) hand(a *track) {
+	a.decide(t.clock, t.grace)
+	t.totals.add(a)
+	if t.emitFail == nil && t.totals.emit != nil {
+		t.emitFail = t.totals.emit(&a.Attempt)
+	}
+}
+
+// maxLimbo bounds the attempts waiting in limbo; past it the oldest is
+// handed on as it stands (pending), which the decided-early warning
+// covers.
+const maxLimbo = 1 << 16
+
+// handLimbo hands on the attempts in limbo that no longer wait: an
+// attempt decided early while its single SYN was younger than the grace
+// time waits for the grace time to pass (or the capture to end), so that
+// pending stays exact; those behind it wait with it, to keep the order.
+func (t *tracker) handLimbo(force bool) {
+	n := 0
+	for n < len(t.limbo) {
+		a := &t.limbo[n]
+		a.decide(t.clock, t.grace)
+		if a.Outcome == Pending && !force {
+			break
+		}
+		t.hand(a)
+		n++
+	}
+	if n > 0 {
+		t.limbo = t.limbo[n:]
+		if len(t.limbo) == 0 {
+			t.limbo = nil
+		}
+	}
 }
 
 // goneFor is how long a finished attempt's keys are kept after it left:

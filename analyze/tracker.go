@@ -69,7 +69,8 @@ type tracker struct {
 	// connection's other packets belong to.
 	byReply map[uint64]replyRef
 	byFlow  map[uint64]flowRef
-	gone    []goneKeys // a FIFO: gone[goneHead:]
+	gone    []goneKeys // a FIFO: gone[goneAt:]
+	limbo   []track    // attempts out of the window, waiting to be handed on in order
 	goneAt  int
 	orphans map[uint64]orphan // SYN-ACKs seen before their SYN
 
@@ -77,12 +78,15 @@ type tracker struct {
 	arps  map[arpKey]*arpClaim // ARP replies and announcements, by address and MAC
 	dups  *dedup
 
-	totals   *runTotals
-	horizon  time.Duration
-	grace    time.Duration
-	clock    time.Time // the latest timestamp seen
-	now      int64     // clock in Unix nanoseconds
-	emitFail error     // the first error the consumer returned
+	totals *runTotals
+	// The bounds of the window and of the finished attempts remembered:
+	// maxOpen and maxGone, smaller in tests.
+	maxOpen, maxGone int
+	horizon          time.Duration
+	grace            time.Duration
+	clock            time.Time // the latest timestamp seen
+	now              int64     // clock in Unix nanoseconds
+	emitFail         error     // the first error the consumer returned
 
 	synPackets       int
 	clocks           clockSamples                // offsets between captures of the same SYNs
@@ -121,6 +125,8 @@ func newTracker(ports *PortSet) *tracker {
 		midstreamFlows: make(map[flowKey]struct{}),
 		dups:           newDedup(),
 		totals:         newRunTotals(nil),
+		maxOpen:        maxOpen,
+		maxGone:        maxGone,
 		horizon:        DefaultHorizon,
 		grace:          DefaultGrace,
 	}
@@ -145,6 +151,9 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 	}
 	if ts.After(t.clock) {
 		t.clock, t.now = ts, ts.UnixNano()
+		// Attempts whose horizon has passed leave before this packet is
+		// matched, so that it finds them gone, whatever it is.
+		t.drain(false)
 	}
 	t.noteSender(p, ref)
 	if p.sumBad {
@@ -161,7 +170,9 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 	default:
 		t.tcp(p, ref, ts)
 	}
-	t.drain(false)
+	if t.win.len() > 0 && t.win.oldest().final {
+		t.drain(false)
+	}
 }
 
 func (t *tracker) tcp(p *packet, ref FrameRef, ts time.Time) {
@@ -204,7 +215,7 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 		}
 	}
 	t.countSyn(p)
-	if t.win.len() >= maxOpen {
+	if t.win.len() >= t.maxOpen {
 		t.leave(true)
 	}
 	seq, a := t.win.push()

@@ -30,6 +30,7 @@ func synP(c, s netip.AddrPort, isn uint32) packet { return tcp(c, s, flagSYN, is
 func synAckP(from, c netip.AddrPort, isn, sisn uint32) packet {
 	return tcp(from, c, flagSYN|flagACK, sisn, isn+1)
 }
+func withPayload(p packet, n int) packet                { p.payloadLen = n; return p }
 func ackP(c, s netip.AddrPort, isn, sisn uint32) packet { return tcp(c, s, flagACK, isn+1, sisn+1) }
 func rstP(s, c netip.AddrPort, isn uint32) packet       { return tcp(s, c, flagRST|flagACK, 0, isn+1) }
 func icmpP(c, s netip.AddrPort, isn uint32) packet {
@@ -91,6 +92,47 @@ func TestTrackerOutcomes(t *testing.T) {
 		steps: []step{{0, synP(client, vip, isn)}},
 		end:   999 * time.Millisecond,
 		want:  []outcomeOf{{client, vip, isn, "pending", 1, 1, 0, netip.Addr{}}},
+	}, {
+		name: "TCP Fast Open: the SYN-ACK acknowledges the SYN's data",
+		steps: []step{{0, withPayload(synP(client, real, isn), 100)}, {time.Millisecond, tcp(real, client, flagSYN|flagACK, sisn, isn+101)},
+			{2 * time.Millisecond, tcp(client, real, flagACK, isn+101, sisn+1)}},
+		end:  5 * time.Second,
+		want: []outcomeOf{{client, real, isn, "completed", 1, 1, 2, real.Addr()}},
+	}, {
+		name: "TCP Fast Open data not taken: the SYN-ACK acknowledges ISN+1 only",
+		steps: []step{{0, withPayload(synP(client, real, isn), 100)}, {time.Millisecond, tcp(real, client, flagSYN|flagACK, sisn, isn+1)},
+			{2 * time.Millisecond, withPayload(tcp(client, real, flagACK, isn+1, sisn+1), 100)}},
+		end:  5 * time.Second,
+		want: []outcomeOf{{client, real, isn, "completed", 1, 1, 2, real.Addr()}},
+	}, {
+		name: "the pure ACK was not captured: the client's data acknowledging the SYN-ACK completes",
+		steps: []step{{0, synP(client, real, isn)}, {time.Millisecond, synAckP(real, client, isn, sisn)},
+			{2 * time.Millisecond, withPayload(tcp(client, real, flagACK, isn+1, sisn+1), 517)}},
+		end:  5 * time.Second,
+		want: []outcomeOf{{client, real, isn, "completed", 1, 1, 2, real.Addr()}},
+	}, {
+		name: "a SYN-ACK with data: the client's ACK acknowledges beyond ISN+1",
+		steps: []step{{0, synP(client, real, isn)}, {time.Millisecond, withPayload(synAckP(real, client, isn, sisn), 40)},
+			{2 * time.Millisecond, tcp(client, real, flagACK, isn+1, sisn+41)}},
+		end:  5 * time.Second,
+		want: []outcomeOf{{client, real, isn, "completed", 1, 1, 2, real.Addr()}},
+	}, {
+		name: "the SYN-ACK recorded a little before its SYN (multi-queue NIC) still answers it",
+		steps: []step{{0, synAckP(real, client, isn, sisn)}, {20 * time.Microsecond, synP(client, real, isn)},
+			{time.Millisecond, ackP(client, real, isn, sisn)}},
+		end:  5 * time.Second,
+		want: []outcomeOf{{client, real, isn, "completed", 1, 2, 1, real.Addr()}},
+	}, {
+		name: "a SYN retransmitted past the horizon still counts to its attempt, not as a new one",
+		steps: []step{{0, synP(client, vip, isn)}, {time.Second, synP(client, vip, isn)}, {3 * time.Second, synP(client, vip, isn)},
+			{63 * time.Second, synP(client, vip, isn)}},
+		end:  64 * time.Second,
+		want: []outcomeOf{{client, vip, isn, "unanswered", 3, 1, 0, netip.Addr{}}},
+	}, {
+		name:  "a new ISN on the same 4-tuple is a new attempt",
+		steps: []step{{0, synP(client, vip, isn)}, {40 * time.Second, synP(client, vip, isn+5000)}},
+		end:   45 * time.Second,
+		want:  []outcomeOf{{client, vip, isn, "unanswered", 1, 1, 0, netip.Addr{}}, {client, vip, isn + 5000, "unanswered", 1, 2, 0, netip.Addr{}}},
 	}, {
 		name:  "refused",
 		steps: []step{{0, synP(client, real, isn)}, {time.Millisecond, rstP(real, client, isn)}},

@@ -1,0 +1,97 @@
+package analyze
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+// floodSteps are n single SYNs from distinct clients to server, spaced by
+// gap; every fifth is retransmitted a second later.
+func floodSyns(tr *tracker, n int, server func(i int) netip.AddrPort, gap time.Duration) {
+	frame := 0
+	for i := range n {
+		c := netip.AddrPortFrom(netip.AddrFrom4([4]byte{11, byte(i >> 16), byte(i >> 8), byte(i)}), 40000)
+		p := synP(c, server(i), uint32(i))
+		frame++
+		tr.add(&p, FrameRef{Frame: frame}, t0.Add(time.Duration(i)*gap))
+	}
+}
+
+// A flood that holds more attempts open at once than the tracker may
+// decides the oldest early and says how many; every count stays exact.
+func TestFloodDecidesEarlyAndSaysSo(t *testing.T) {
+	ports, _ := ParsePorts("443")
+	tr := newTracker(&ports)
+	tr.maxOpen, tr.maxGone = 1000, 1500
+	lines := 0
+	early := 0
+	tr.totals.emit = func(a *Attempt) error {
+		lines++
+		if a.Early {
+			early++
+		}
+		return nil
+	}
+	floodSyns(tr, 5000, func(int) netip.AddrPort { return vip }, 10*time.Microsecond)
+	tr.finish(t0.Add(5 * time.Second))
+	if lines != 5000 || tr.totals.counts.Total() != 5000 || tr.totals.counts[Unanswered] != 5000 {
+		t.Errorf("%d lines, counts %v; want 5000 unanswered", lines, tr.totals.counts)
+	}
+	if early != 4000 || tr.early != 4000 {
+		t.Errorf("%d attempts marked early, %d counted; want 4000", early, tr.early)
+	}
+	if tr.forgotten != 5000-1500 {
+		t.Errorf("%d forgotten early, want %d", tr.forgotten, 5000-1500)
+	}
+	r := &Result{}
+	kinds := map[WarningKind]Warning{}
+	for _, w := range tr.boundWarnings(r) {
+		kinds[w.Kind] = w
+	}
+	if w := kinds[WarnEarly]; w.Count != 4000 || w.Limit != 1000 {
+		t.Errorf("decided-early warning %+v", w)
+	}
+	if w := kinds[WarnForgotten]; w.Count != 3500 {
+		t.Errorf("forgotten warning %+v", w)
+	}
+	if len(tr.byReply) > 1500 || len(tr.byFlow) > 1500 {
+		t.Errorf("maps hold %d and %d keys after the run; the bound is 1500", len(tr.byReply), len(tr.byFlow))
+	}
+}
+
+// A scan of more destinations than are listed one by one: the rest are
+// counted together and said so, findings are grouped, every total stays
+// exact.
+func TestScanGroupsDestinationsAndFindings(t *testing.T) {
+	ports, _ := ParsePorts("443")
+	a := newAnalyzer(Config{Ports: ports}, 1)
+	n := maxDests + 500
+	floodSyns(a.tr, n, func(i int) netip.AddrPort {
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, byte(i >> 16), byte(i >> 8), byte(i)}), 443)
+	}, time.Microsecond)
+	a.end = t0.Add(10 * time.Second)
+	r := a.finish(context.Background(), nil)
+	if r.Summary.Counts.Total() != n {
+		t.Errorf("%d attempts counted, want %d", r.Summary.Counts.Total(), n)
+	}
+	if len(r.Destinations) != maxDests {
+		t.Errorf("%d destinations listed, want %d", len(r.Destinations), maxDests)
+	}
+	var grouped, findings *Warning
+	for i, w := range r.Warnings {
+		switch w.Kind {
+		case WarnDestsCapped:
+			grouped = &r.Warnings[i]
+		case WarnFindings:
+			findings = &r.Warnings[i]
+		}
+	}
+	if grouped == nil || grouped.Count != 500 || grouped.Attempts != 500 {
+		t.Errorf("destinations-grouped warning %+v, want 500 more with 500 attempts", grouped)
+	}
+	if len(r.Findings) != maxFindingsPerCause || findings == nil || findings.Count != maxDests-maxFindingsPerCause {
+		t.Errorf("%d findings and warning %+v; want %d listed and the rest counted", len(r.Findings), findings, maxFindingsPerCause)
+	}
+}
