@@ -19,7 +19,7 @@ func (t *tracker) drain(force bool) {
 		}
 		t.leave(false)
 	}
-	t.handLimbo(force)
+	t.earlySingles.confirm(t.now, int64(t.grace))
 	t.expireGone(force)
 	if len(t.orphans) > 0 {
 		t.dropOrphans(force)
@@ -35,15 +35,15 @@ func (t *tracker) leave(early bool) {
 		t.early++
 	}
 	a.decide(t.clock, t.grace)
-	if len(t.limbo) > 0 || (a.Early && a.Outcome == Pending) {
-		if len(t.limbo) >= maxLimbo {
-			t.hand(&t.limbo[0])
-			t.limbo = t.limbo[1:]
-		}
-		t.limbo = append(t.limbo, *a)
-	} else {
-		t.hand(a)
+	if a.Early && a.Outcome == Pending {
+		// A flood: a single SYN younger than the grace time. The capture
+		// goes on (more SYNs keep coming), so it is unanswered unless
+		// the capture ends within the grace time after it: kept to be
+		// checked then.
+		a.Outcome = Unanswered
+		t.earlySingles.note(a.FirstTS.UnixNano())
 	}
+	t.hand(a)
 	g := goneKeys{seq: t.win.head, at: t.now,
 		reply: replyHash(a.Client, a.Server.Port(), a.ISN), flow: flowHash(a.Client, a.Server)}
 	if a.synLen > 0 {
@@ -53,49 +53,62 @@ func (t *tracker) leave(early bool) {
 		g.wrong, g.wrongSrcFlow = true, flowHash(a.Client, netip.AddrPortFrom(a.ReplySrc, a.Server.Port()))
 	}
 	t.win.pop()
-	if len(t.gone)-t.goneAt >= t.maxGone {
+	t.remember(g)
+}
+
+// remember keeps a finished attempt's keys, forgetting the oldest early
+// when maxGone are kept.
+func (t *tracker) remember(g goneKeys) {
+	if t.gone.len() >= t.maxGone {
 		t.forgotten++
-		t.forget(t.gone[t.goneAt])
-		t.goneAt++
+		t.forget(*t.gone.oldest())
+		t.gone.pop()
 	}
-	t.gone = append(t.gone, g)
+	_, slot := t.gone.push()
+	*slot = g
 }
 
 // hand counts a final attempt and gives it to the consumer.
 func (t *tracker) hand(a *track) {
-	a.decide(t.clock, t.grace)
 	t.totals.add(a)
 	if t.emitFail == nil && t.totals.emit != nil {
 		t.emitFail = t.totals.emit(&a.Attempt)
 	}
 }
 
-// maxLimbo bounds the attempts waiting in limbo; past it the oldest is
-// handed on as it stands (pending), which the decided-early warning
-// covers.
-const maxLimbo = 1 << 16
+// earlySingles are the first SYNs of attempts decided early as
+// unanswered that could still turn out pending: those less than the
+// grace time old. At the end, those the capture did not outlive by the
+// grace time are counted, and said.
+type earlySingles struct {
+	ts       ring[int64]
+	overflow int // dropped unchecked past maxEarlySingles: counted as doubtful
+}
 
-// handLimbo hands on the attempts in limbo that no longer wait: an
-// attempt decided early while its single SYN was younger than the grace
-// time waits for the grace time to pass (or the capture to end), so that
-// pending stays exact; those behind it wait with it, to keep the order.
-func (t *tracker) handLimbo(force bool) {
-	n := 0
-	for n < len(t.limbo) {
-		a := &t.limbo[n]
-		a.decide(t.clock, t.grace)
-		if a.Outcome == Pending && !force {
-			break
-		}
-		t.hand(a)
-		n++
+const maxEarlySingles = 1 << 20
+
+func (e *earlySingles) note(ts int64) {
+	if e.ts.len() >= maxEarlySingles {
+		e.ts.pop()
+		e.overflow++
 	}
-	if n > 0 {
-		t.limbo = t.limbo[n:]
-		if len(t.limbo) == 0 {
-			t.limbo = nil
-		}
+	_, slot := e.ts.push()
+	*slot = ts
+}
+
+// confirm forgets the ones that the capture has outlived by the grace
+// time: they are unanswered.
+func (e *earlySingles) confirm(now, grace int64) {
+	for ts := e.ts.oldest(); ts != nil && now-*ts >= grace; ts = e.ts.oldest() {
+		e.ts.pop()
 	}
+}
+
+// doubtful is, at the end of the capture, how many are counted
+// unanswered that a longer table would have left pending.
+func (e *earlySingles) doubtful(end, grace int64) int {
+	e.confirm(end, grace)
+	return e.ts.len() + e.overflow
 }
 
 // goneFor is how long a finished attempt's keys are kept after it left:
@@ -106,23 +119,18 @@ func (t *tracker) goneFor() int64 { return 2 * int64(t.horizon) }
 // expireGone forgets the finished attempts whose packets can no longer
 // come; a connection still in use is kept for another while.
 func (t *tracker) expireGone(all bool) {
-	for t.goneAt < len(t.gone) {
-		g := t.gone[t.goneAt]
+	for g := t.gone.oldest(); g != nil; g = t.gone.oldest() {
 		if !all && t.now-g.at < t.goneFor() {
 			break
 		}
-		t.goneAt++
-		if f, ok := t.byFlow[g.flow]; !all && ok && f.seq == g.seq && f.last > g.at {
-			g.at = f.last
-			t.gone = append(t.gone, g)
+		k := *g
+		t.gone.pop()
+		if f, ok := t.byFlow[k.flow]; !all && ok && f.seq == k.seq && f.last > k.at {
+			k.at = f.last
+			t.remember(k)
 			continue
 		}
-		t.forget(g)
-	}
-	// Reuse the queue's space once most of it is spent.
-	if t.goneAt > 1024 && t.goneAt > len(t.gone)/2 {
-		t.gone = t.gone[:copy(t.gone, t.gone[t.goneAt:])]
-		t.goneAt = 0
+		t.forget(k)
 	}
 }
 

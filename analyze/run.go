@@ -193,7 +193,7 @@ func (a *analyzer) take(f *frame) {
 // they would be decided if the capture ended now.
 func (a *analyzer) progress() Progress {
 	c := &a.tr.totals.counts
-	return Progress{Frames: a.frames, Attempts: a.tr.win.len() + len(a.tr.limbo) + c.Total(), Unanswered: a.tr.openUnanswered() + c[Unanswered]}
+	return Progress{Frames: a.frames, Attempts: a.tr.win.len() + c.Total(), Unanswered: a.tr.openUnanswered() + c[Unanswered]}
 }
 
 func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {

@@ -72,7 +72,7 @@ func (rt *runTotals) add(a *track) {
 		rt.probeCounts[a.Outcome]++
 	}
 	if a.dest < 0 {
-		rt.otherDests.add(a.Server.Addr(), rt.budget)
+		rt.otherDests.add(addrKey(a.Server.Addr())^uint64(a.Server.Port())<<1, rt.budget)
 	}
 	d.add(&a.Attempt, rt.probes.Contains(a.Client.Addr()), a.hasMAC, a.synMAC, rt.budget)
 	if a.dest >= 0 && d.exampleCount[a.Outcome] < examplesPerOutcome && len(rt.examples) < maxExampleAttempts {

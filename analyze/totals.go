@@ -25,14 +25,14 @@ type tally struct {
 	retransEx []FrameRef              // their last SYN transmissions
 }
 
-func (t *tally) add(a *Attempt, b *addrBudget) {
+func (t *tally) add(a *Attempt, key uint64, b *addrBudget) {
 	o := a.Outcome
 	t.counts[o]++
 	t.synsBy[o] += a.Syns
 	if t.clientsBy[o] == nil {
 		t.clientsBy[o] = &distinct{}
 	}
-	t.clientsBy[o].add(a.Client.Addr(), b)
+	t.clientsBy[o].add(key, b)
 	t.firstEx[o] = appendExample(t.firstEx[o], a.First)
 	if !a.Reply.IsZero() {
 		t.replyEx[o] = appendExample(t.replyEx[o], a.Reply)
@@ -93,9 +93,10 @@ type destTotals struct {
 
 func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *addrBudget) {
 	o := a.Outcome
-	d.all.add(a, b)
+	key := addrKey(a.Client.Addr())
+	d.all.add(a, key, b)
 	d.syns += a.Syns
-	d.clients.add(a.Client.Addr(), b)
+	d.clients.add(key, b)
 	if probe {
 		d.probes[o]++
 	}
@@ -103,7 +104,7 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 	case !hasMAC:
 		d.macless++
 	default:
-		d.macTally(mac, b).add(a, b)
+		d.macTally(mac, b).add(a, key, b)
 	}
 	switch {
 	case probe && o == Completed:
@@ -114,7 +115,7 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 	case !probe && o == Completed:
 		d.clientDone++
 	case !probe && o == Unanswered:
-		d.clientFail.add(a, b)
+		d.clientFail.add(a, key, b)
 	}
 	switch o {
 	case SynAckNoAck:
@@ -136,7 +137,7 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 			d.helloClosed++
 			d.closedEx = appendExample(d.closedEx, a.HelloEnd)
 			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)
-			d.closedClients.add(a.Client.Addr(), b)
+			d.closedClients.add(key, b)
 		case a.HelloServed:
 			d.helloServed++
 			d.servedEx = appendExample(d.servedEx, a.Hello)

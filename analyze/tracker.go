@@ -23,7 +23,7 @@ type addrInfo struct {
 // counted as packets only. Each is said in the report when reached.
 const (
 	maxOpen           = 1 << 18
-	maxGone           = 1 << 20
+	maxGone           = 1 << 18
 	maxAddrs          = 1 << 18
 	maxMidstreamFlows = 1 << 16
 	maxOrphans        = 1 << 12
@@ -67,12 +67,11 @@ type tracker struct {
 	win   window
 	// byReply finds the attempt a reply answers; byFlow the attempt a
 	// connection's other packets belong to.
-	byReply map[uint64]replyRef
-	byFlow  map[uint64]flowRef
-	gone    []goneKeys // a FIFO: gone[goneAt:]
-	limbo   []track    // attempts out of the window, waiting to be handed on in order
-	goneAt  int
-	orphans map[uint64]orphan // SYN-ACKs seen before their SYN
+	byReply      map[uint64]replyRef
+	byFlow       map[uint64]flowRef
+	gone         ring[goneKeys]    // the keys of finished attempts, oldest first
+	earlySingles earlySingles      // attempts decided early that may yet prove pending
+	orphans      map[uint64]orphan // SYN-ACKs seen before their SYN
 
 	addrs map[netip.Addr]*addrInfo
 	arps  map[arpKey]*arpClaim // ARP replies and announcements, by address and MAC

@@ -5,45 +5,50 @@ import (
 	"net/netip"
 )
 
-// window holds the open attempts in order of first SYN, each numbered by a
-// sequence number that never repeats. It is a ring that grows by doubling
-// up to its bound; the oldest attempt leaves first.
-type window struct {
-	buf  []track
-	head uint64 // sequence number of the oldest attempt held
-	tail uint64 // sequence number the next attempt gets
+// ring is a FIFO of values, each numbered by a sequence number that never
+// repeats. It grows by doubling; the caller keeps it within its bound.
+// The window of open attempts, the finished attempts' keys and
+// the first SYNs of attempts decided early are rings.
+type ring[T any] struct {
+	buf  []T
+	head uint64 // sequence number of the oldest value held
+	tail uint64 // sequence number the next value gets
 }
 
-func (w *window) len() int { return int(w.tail - w.head) }
+// window holds the open attempts in order of first SYN.
+type window = ring[track]
 
-// at returns the attempt with sequence number seq, or nil when it has left.
-func (w *window) at(seq uint64) *track {
+func (w *ring[T]) len() int { return int(w.tail - w.head) }
+
+// at returns the value with sequence number seq, or nil when it has left.
+func (w *ring[T]) at(seq uint64) *T {
 	if seq < w.head || seq >= w.tail {
 		return nil
 	}
 	return &w.buf[seq&uint64(len(w.buf)-1)]
 }
 
-func (w *window) oldest() *track { return w.at(w.head) }
+func (w *ring[T]) oldest() *T { return w.at(w.head) }
 
-// push makes room for a new attempt and returns it, zeroed, with its
-// sequence number. The caller keeps the window within its bound.
-func (w *window) push() (uint64, *track) {
+// push makes room for a new value and returns it, zeroed, with its
+// sequence number.
+func (w *ring[T]) push() (uint64, *T) {
 	if w.len() == len(w.buf) {
 		w.grow()
 	}
 	seq := w.tail
 	w.tail++
 	t := &w.buf[seq&uint64(len(w.buf)-1)]
-	*t = track{}
+	var zero T
+	*t = zero
 	return seq, t
 }
 
-func (w *window) pop() { w.head++ }
+func (w *ring[T]) pop() { w.head++ }
 
-func (w *window) grow() {
+func (w *ring[T]) grow() {
 	n := max(1024, 2*len(w.buf))
-	buf := make([]track, n)
+	buf := make([]T, n)
 	for s := w.head; s < w.tail; s++ {
 		buf[s&uint64(n-1)] = w.buf[s&uint64(len(w.buf)-1)]
 	}

@@ -110,8 +110,16 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
 	case analyze.WarnEarly:
-		return l.tr(fmt.Sprintf("More than %d attempts were open at once (a flood): %s decided before %s had passed since their first SYN, on what had been seen by then (JSONL: \"decided_early\": true). A reply or retransmission that came later for one of them was counted as a late packet; every other count is exact.", w.Limit, count(w.Count, "attempt was", "attempts were"), w.Detail),
-			fmt.Sprintf("同时未决的连接尝试超过 %d 个（泛洪）：有 %d 个尝试在第一个 SYN 之后不到 %s 就按当时所见做了判定（JSONL 中标为 \"decided_early\": true）。此后才到的应答或重传计为迟到的包；其余计数都是精确的。", w.Limit, w.Count, w.Detail))
+		en := fmt.Sprintf("More than %d attempts were open at once (a flood): %s decided before %s had passed since their first SYN, on what had been seen by then (JSONL: \"decided_early\": true). A reply or retransmission that came later for one of them was counted as a late packet.", w.Limit, count(w.Count, "attempt was", "attempts were"), w.Detail)
+		zh := fmt.Sprintf("同时未决的连接尝试超过 %d 个（泛洪）：有 %d 个尝试在第一个 SYN 之后不到 %s 就按当时所见做了判定（JSONL 中标为 \"decided_early\": true）。此后才到的应答或重传计为迟到的包。", w.Limit, w.Count, w.Detail)
+		if w.Attempts > 0 {
+			en += fmt.Sprintf(" Of the unanswered, up to %d came so close to the end of the capture that they may be pending instead.", w.Attempts)
+			zh += fmt.Sprintf("在 unanswered 中，最多有 %d 个距抓包结束太近，实际可能应为 pending。", w.Attempts)
+		} else {
+			en += " Every count is exact."
+			zh += "各项计数都是精确的。"
+		}
+		return l.tr(en, zh)
 	case analyze.WarnLate:
 		return l.tr(fmt.Sprintf("%s and %s came more than %s after their attempt's first SYN, when its outcome was already written: the SYN counts include them, the outcomes and the JSONL \"syns\" do not.", count(w.Count, "SYN retransmission"), count(w.Attempts, "reply", "replies"), w.Detail),
 			fmt.Sprintf("有 %d 个 SYN 重传和 %d 个应答在其连接尝试的第一个 SYN 之后超过 %s 才到达，那时结果已经写出：SYN 计数包含它们，结果和 JSONL 的 \"syns\" 不包含。", w.Count, w.Attempts, w.Detail))
