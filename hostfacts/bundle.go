@@ -1,9 +1,10 @@
 package hostfacts
 
 import (
+	"context"
 	"fmt"
 	"regexp"
-	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -26,7 +27,10 @@ const (
 	kAppcmd
 	kFirewall
 	kVer
-	kIPAddrJSON
+	kTranscript
+	kIPAddr
+	kIPRoute
+	kRouteN
 	kSysctl
 	kSS
 	kProcNetTCP
@@ -38,9 +42,11 @@ var (
 	reFirewall   = regexp.MustCompile(`^netsh\s+advfirewall\s+sh(?:ow)?\s+(allprofiles|currentprofile)\b`)
 	reAppcmd     = regexp.MustCompile(`(?:^|[\\/])appcmd(?:\.exe)?"?\s+list\s+sites?\b`)
 	reNetIPIface = regexp.MustCompile(`^get-netipinterface\b.*\|\s*(format-list|fl)\b`)
-	reIPAddrJSON = regexp.MustCompile(`^ip\s+(?:-\w+\s+)*-j(?:son)?\s+(?:-\w+\s+)*a(?:ddr(?:ess)?)?\b`)
-	reSysctl     = regexp.MustCompile(`^(?:sudo\s+)?sysctl\b`)
-	reSS         = regexp.MustCompile(`^(?:sudo\s+)?ss\s+-[a-z]*l[a-z]*\b`)
+	reIPAddr     = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
+	reIPRoute    = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*r(?:o(?:u(?:t(?:e)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
+	reRouteN     = regexp.MustCompile(`^route\s+-n\s*$`)
+	reSysctl     = regexp.MustCompile(`^sysctl\b`)
+	reSS         = regexp.MustCompile(`^ss\s+-[a-z46]*l[a-z46]*\b`)
 	reProcTCP    = regexp.MustCompile(`^cat\s+/proc/net/tcp6?\s*$`)
 )
 
@@ -49,6 +55,7 @@ var (
 func classify(cmd string) (k kind, family, arg string) {
 	c := strings.ToLower(strings.Join(strings.Fields(cmd), " "))
 	c = strings.TrimPrefix(c, "cmd /c ")
+	c = strings.TrimPrefix(c, "sudo ")
 	switch m := reNetshIface.FindStringSubmatch(c); {
 	case m != nil && m[2] != "":
 		fam := m[1]
@@ -68,10 +75,16 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kAppcmd, "", ""
 	case reFirewall.MatchString(c):
 		return kFirewall, "", ""
-	case c == "ver":
+	case c == "ver" || c == "cmd /c ver":
 		return kVer, "", ""
-	case reIPAddrJSON.MatchString(c):
-		return kIPAddrJSON, "", ""
+	case c == "start-transcript":
+		return kTranscript, "", ""
+	case reIPAddr.MatchString(c):
+		return kIPAddr, "", ""
+	case reIPRoute.MatchString(c):
+		return kIPRoute, "", ""
+	case reRouteN.MatchString(c):
+		return kRouteN, "", ""
 	case reSysctl.MatchString(c):
 		return kSysctl, "", ""
 	case reSS.MatchString(c):
@@ -82,54 +95,135 @@ func classify(cmd string) (k kind, family, arg string) {
 	return kUnknown, "", ""
 }
 
-// Prompts a customer's saved outputs show before each command: PowerShell
-// (PS C:\> ), cmd.exe (C:\Windows\system32>), and Linux shells ($ , # ,
-// user@host:~$ , [root@host ~]# ).
-var rePrompt = regexp.MustCompile(`^(?:PS [A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|[\w.-]+@[\w.-]+:[^$#]*[$#]|\[[^\]]+\][$#]|[$#])\s*(.+)$`)
+// Prompts a customer's saved outputs show before each command. Any of
+// them ends the output before it, whatever the command: an output never
+// runs on into the next command's.
+var prompts = []*regexp.Regexp{
+	// PowerShell: "PS C:\Users\x> ", remoting "[web01]: PS C:\x> ", bare "PS> ".
+	regexp.MustCompile(`^(?:\[[^\]]+\]:\s*)?PS(?:\s+[^>]*)?>\s?(.*)$`),
+	// cmd.exe: "C:\Windows\system32>".
+	regexp.MustCompile(`^[A-Za-z]:\\[^>]*>(.*)$`),
+	// Linux shells: "user@host:~$ ", "root@host:/etc# ", "[root@host ~]# ".
+	regexp.MustCompile(`^[\w.-]+@[\w.-]+(?::[^$#]*)?\s?[$#]\s?(.*)$`),
+	regexp.MustCompile(`^\[[^\]@]+@[^\]]+\][$#]\s?(.*)$`),
+	// A bare "$ cmd" or "# cmd".
+	regexp.MustCompile(`^[$#](?:\s+(.*))?$`),
+}
+
+var (
+	// reTranscriptRule is the line of stars around a Start-Transcript
+	// header and footer: it ends the output before it.
+	reTranscriptRule = regexp.MustCompile(`^\*{10,}\s*$`)
+	// reTranscriptMachine is the header's "Machine: WEB01 (Microsoft
+	// Windows NT 10.0.17763.0)".
+	reTranscriptMachine = regexp.MustCompile(`^Machine:.*\(Microsoft Windows NT (\d+\.\d+\.\d+)`)
+)
+
+// promptCommand returns the command on a prompt line, and whether the line
+// is a prompt.
+func promptCommand(l string) (string, bool) {
+	for _, re := range prompts {
+		if m := re.FindStringSubmatch(l); m != nil {
+			return strings.TrimSpace(m[1]), true
+		}
+	}
+	return "", false
+}
 
 // SplitBundle splits one text file of concatenated command outputs, each
 // introduced by the prompt and command line that printed it, into
-// outputs. Lines before the first known command are dropped.
+// outputs. Each output ends at the next prompt line (or transcript rule),
+// whatever its command: a command slbdiag does not read still ends the one
+// before it. Lines before the first prompt are dropped, but for the
+// version lines of a console (Microsoft Windows [Version …]) or a
+// transcript header, which become "ver" and "Start-Transcript" outputs.
 func SplitBundle(text string) []Output {
-	var out []Output
-	var cur *Output
-	var body []string
-	flush := func() {
-		if cur != nil {
-			cur.Text = strings.Join(body, "\n")
-			out = append(out, *cur)
-		}
-	}
-	for _, l := range lines(text) {
-		if m := rePrompt.FindStringSubmatch(strings.TrimLeft(l, " ")); m != nil {
-			if k, _, _ := classify(m[1]); k != kUnknown {
-				flush()
-				cur, body = &Output{Command: strings.TrimSpace(m[1])}, nil
-				continue
-			}
-		}
-		body = append(body, l)
-	}
-	flush()
+	out, _ := splitBundle(context.Background(), text)
 	return out
 }
 
-// FromOutputs reads facts from command outputs. A command slbdiag does not
-// read is noted in Unread; one whose output does not parse is noted with
-// the error. Reading goes on past either.
-func FromOutputs(source string, outs []Output) (*Facts, error) {
-	f := &Facts{Source: source, ConfAll: unreadConf, ConfDefault: unreadConf}
-	b := &winBuilder{f: f}
-	known := 0
-	for _, o := range outs {
-		k, family, arg := classify(o.Command)
-		if k == kUnknown {
-			f.Unread = append(f.Unread, fmt.Sprintf("%s: not a command slbdiag reads", o.Command))
+func splitBundle(ctx context.Context, text string) ([]Output, error) {
+	var out []Output
+	var cur *Output
+	var body strings.Builder
+	flush := func() {
+		if cur != nil {
+			cur.Text = strings.TrimRight(body.String(), "\n")
+			out = append(out, *cur)
+		}
+		cur = nil
+		body.Reset()
+	}
+	for n, l := range lines(text) {
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		t := strings.TrimLeft(l, " ")
+		if cmd, ok := promptCommand(t); ok {
+			flush()
+			cur = &Output{Command: cmd}
 			continue
 		}
-		known++
+		if reTranscriptRule.MatchString(t) {
+			flush()
+			continue
+		}
+		if cur == nil {
+			switch {
+			case reTranscriptMachine.MatchString(t):
+				out = append(out, Output{Command: "Start-Transcript", Text: t})
+			case verLine.MatchString(t):
+				out = append(out, Output{Command: "ver", Text: t})
+			}
+			continue
+		}
+		body.WriteString(l)
+		body.WriteByte('\n')
+	}
+	flush()
+	return out, nil
+}
+
+// Parse reads facts from the text of a customer's saved command outputs.
+// It stops, with ctx's error, when ctx is done.
+func Parse(ctx context.Context, source, text string) (*Facts, error) {
+	outs, err := splitBundle(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	return fromOutputs(ctx, source, outs)
+}
+
+// FromOutputs reads facts from command outputs. A command slbdiag does not
+// read is noted in Ignored; one whose output does not parse is noted in
+// Unread with the error, unless another command gave the same facts.
+// Reading goes on past either.
+func FromOutputs(source string, outs []Output) (*Facts, error) {
+	return fromOutputs(context.Background(), source, outs)
+}
+
+func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, error) {
+	f := &Facts{Source: source, ConfAll: unreadConf, ConfDefault: unreadConf}
+	b := newBuilder(f)
+	known := 0
+	for _, o := range outs {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		k, family, arg := classify(o.Command)
+		if k == kUnknown {
+			if o.Command != "" && len(f.Ignored) < 50 {
+				f.Ignored = append(f.Ignored, o.Command)
+			}
+			continue
+		}
+		if k != kTranscript && k != kVer {
+			known++
+		}
 		if err := b.add(k, family, arg, o.Text); err != nil {
-			f.Unread = append(f.Unread, fmt.Sprintf("%s: %v", o.Command, err))
+			b.fail(group(k, arg), fmt.Sprintf("%s: %v", o.Command, err))
+		} else {
+			b.done[group(k, arg)] = true
 		}
 	}
 	if known == 0 {
@@ -139,16 +233,94 @@ func FromOutputs(source string, outs []Output) (*Facts, error) {
 	return f, nil
 }
 
-// winBuilder joins the outputs' partial views of the interfaces: netsh
-// knows indexes, ipconfig names, descriptions and addresses.
-type winBuilder struct {
+// group is the kind of fact a command gives: a failed command is not
+// reported as unread when another gave the same facts (`ip addr` after
+// `ip -j addr` failed on an old iproute2).
+func group(k kind, arg string) string {
+	switch k {
+	case kIpconfig, kIPAddr:
+		return "addresses"
+	case kNetshIface:
+		return "hostmodel " + arg
+	case kNetIPInterface:
+		return "hostmodel"
+	case kSS, kProcNetTCP:
+		return "listeners"
+	case kIPRoute, kRouteN:
+		return "routes"
+	case kVer, kTranscript:
+		return "version"
+	}
+	return strconv.Itoa(int(k))
+}
+
+// builder joins the outputs' partial views of the interfaces: netsh
+// knows indexes, ipconfig names, descriptions and addresses. Interfaces are
+// found by index and name through maps, so a paste of thousands of them
+// reads in linear time.
+type builder struct {
 	f       *Facts
 	details []NetshDetail
 	fams    []string
 	ipcfg   []Interface
+	byIdx   map[int]int
+	byName  map[string]int
+	failed  []failure
+	done    map[string]bool
 }
 
-func (b *winBuilder) add(k kind, family, arg, text string) error {
+type failure struct{ group, text string }
+
+func newBuilder(f *Facts) *builder {
+	return &builder{f: f, byIdx: map[int]int{}, byName: map[string]int{}, done: map[string]bool{}}
+}
+
+func (b *builder) fail(group, text string) { b.failed = append(b.failed, failure{group, text}) }
+
+// addIface adds an interface and indexes it.
+func (b *builder) addIface(ifc Interface) int {
+	b.f.Interfaces = append(b.f.Interfaces, ifc)
+	i := len(b.f.Interfaces) - 1
+	if ifc.Index > 0 {
+		b.byIdx[ifc.Index] = i
+	}
+	if ifc.Name != "" {
+		b.byName[strings.ToLower(ifc.Name)] = i
+	}
+	return i
+}
+
+// index returns the interface with OS index idx, adding it if new.
+func (b *builder) index(idx int, name string) *Interface {
+	i, ok := b.byIdx[idx]
+	if !ok && name != "" {
+		// Known by name only so far (ipconfig): give it its index.
+		if j, ok2 := b.byName[strings.ToLower(name)]; ok2 && b.f.Interfaces[j].Index == 0 {
+			i, ok = j, true
+			b.f.Interfaces[j].Index = idx
+			b.byIdx[idx] = j
+		}
+	}
+	if !ok {
+		i = b.addIface(Interface{Index: idx, Name: name, Conf: unreadConf})
+	}
+	ifc := &b.f.Interfaces[i]
+	if ifc.Name == "" && name != "" {
+		ifc.Name = name
+		b.byName[strings.ToLower(name)] = i
+	}
+	return ifc
+}
+
+// named returns the interface named name, adding it if new.
+func (b *builder) named(name string) *Interface {
+	if i, ok := b.byName[strings.ToLower(name)]; ok {
+		return &b.f.Interfaces[i]
+	}
+	return &b.f.Interfaces[b.addIface(Interface{Name: name, Conf: unreadConf})]
+}
+
+func (b *builder) add(k kind, family, arg, text string) error {
 	f := b.f
 	var err error
 	switch k {
@@ -157,7 +329,7 @@ func (b *winBuilder) add(k kind, family, arg, text string) error {
 		if ifs, err = ParseNetshInterfaces(text); err == nil {
 			f.OS = "windows"
 			for _, ifc := range ifs {
-				b.byIndex(ifc.Index, ifc.Name)
+				b.index(ifc.Index, ifc.Name).Down = ifc.Down
 			}
 		}
 	case kNetshIface:
@@ -167,15 +339,17 @@ func (b *winBuilder) add(k kind, family, arg, text string) error {
 			b.details, b.fams = append(b.details, d), append(b.fams, family)
 		}
 	case kIpconfig:
-		if b.ipcfg, err = ParseIpconfig(text); err == nil {
-			f.OS = "windows"
+		var ifs []Interface
+		if ifs, err = ParseIpconfig(text); err == nil {
+			f.OS, f.AddrsRead, f.RoutesRead = "windows", true, true
+			b.ipcfg = append(b.ipcfg, ifs...)
 		}
 	case kNetIPInterface:
 		var ns []NetIPInterface
 		if ns, err = ParseNetIPInterface(text); err == nil {
 			f.OS = "windows"
 			for _, n := range ns {
-				ifc := b.byIndex(n.Index, n.Alias)
+				ifc := b.index(n.Index, n.Alias)
 				if n.IPv6 {
 					ifc.IPv6 = n.Model
 				} else {
@@ -184,14 +358,24 @@ func (b *winBuilder) add(k kind, family, arg, text string) error {
 			}
 		}
 	case kSSLCert:
-		f.SSLBindings, err = ParseSSLCert(text)
+		if f.SSLBindings, err = ParseSSLCert(text); err == nil {
+			f.SSLRead = true
+		}
 	case kAppcmd:
-		f.Sites, err = ParseAppcmdSites(text)
+		if f.Sites, err = ParseAppcmdSites(text); err == nil {
+			f.SitesRead = true
+		}
 	case kFirewall:
-		f.Firewall, err = ParseFirewallProfiles(text)
+		if f.Firewall, err = ParseFirewallProfiles(text); err == nil {
+			f.FirewallRead = true
+		}
 	case kVer:
 		if f.OSVersion, err = ParseVer(text); err == nil {
 			f.OS = "windows"
+		}
+	case kTranscript:
+		if m := reTranscriptMachine.FindStringSubmatch(text); m != nil && f.OSVersion == "" {
+			f.OSVersion, f.OS = m[1], "windows"
 		}
 	default:
 		return b.addLinux(k, text)
@@ -199,25 +383,42 @@ func (b *winBuilder) add(k kind, family, arg, text string) error {
 	return err
 }
 
-func (b *winBuilder) addLinux(k kind, text string) error {
+func (b *builder) addLinux(k kind, text string) error {
 	f := b.f
 	switch k {
-	case kIPAddrJSON:
-		ifs, err := ParseIPAddrJSON(text)
+	case kIPAddr:
+		ifs, err := ParseIPAddr(text)
 		if err != nil {
 			return err
 		}
-		f.OS = "linux"
+		f.OS, f.AddrsRead = "linux", true
 		for _, ifc := range ifs {
-			cur := f.iface(ifc.Name)
-			cur.Index, cur.Addrs, cur.Loopback = ifc.Index, ifc.Addrs, ifc.Loopback
+			cur := b.named(ifc.Name)
+			if ifc.Index > 0 {
+				cur.Index = ifc.Index
+			}
+			cur.Addrs, cur.Loopback, cur.Down = ifc.Addrs, ifc.Loopback, ifc.Down
+		}
+	case kIPRoute, kRouteN:
+		devs, err := ParseDefaultRoutes(text, k == kRouteN)
+		if err != nil {
+			return err
+		}
+		f.OS, f.RoutesRead = "linux", true
+		for _, d := range devs {
+			b.named(d).Gateway = true
 		}
 	case kSysctl:
+		n := 0
 		for _, l := range lines(text) {
-			if f.ApplySysctl(l) {
-				f.OS = "linux"
+			if f.applySysctl(l, b.named) {
+				n++
 			}
 		}
+		if n == 0 {
+			return fmt.Errorf("no net.ipv4.conf arp_ignore, arp_announce or rp_filter line: %w", ErrFormat)
+		}
+		f.OS, f.SysctlRead = "linux", true
 	case kSS, kProcNetTCP:
 		parse := ParseSS
 		if k == kProcNetTCP {
@@ -228,8 +429,13 @@ func (b *winBuilder) addLinux(k kind, text string) error {
 			return err
 		}
 		f.OS, f.ListenersRead = "linux", true
+		seen := make(map[string]bool, len(f.Listeners))
+		for _, l := range f.Listeners {
+			seen[l.String()] = true
+		}
 		for _, l := range ls {
-			if !slices.Contains(f.Listeners, l) {
+			if !seen[l.String()] {
+				seen[l.String()] = true
 				f.Listeners = append(f.Listeners, l)
 			}
 		}
@@ -237,22 +443,12 @@ func (b *winBuilder) addLinux(k kind, text string) error {
 	return nil
 }
 
-// byIndex returns the interface with index idx, adding it if new.
-func (b *winBuilder) byIndex(idx int, name string) *Interface {
-	if ifc := b.f.ByIndex(idx); ifc != nil {
-		if ifc.Name == "" {
-			ifc.Name = name
-		}
-		return ifc
-	}
-	b.f.Interfaces = append(b.f.Interfaces, Interface{Index: idx, Name: name, Conf: unreadConf, Loopback: isPseudoLoopback(name)})
-	return &b.f.Interfaces[len(b.f.Interfaces)-1]
-}
-
-// finish joins the detail listings (by index) and ipconfig (by name).
-func (b *winBuilder) finish() {
+// finish joins the detail listings (by index) and ipconfig (by name),
+// tells the loopback adapters from the software interfaces, and lists
+// what failed and was not read from another command either.
+func (b *builder) finish() {
 	for i, d := range b.details {
-		ifc := b.byIndex(d.Index, d.Name)
+		ifc := b.index(d.Index, d.Name)
 		if b.fams[i] == "ipv6" {
 			ifc.IPv6 = d.Model
 		} else {
@@ -260,30 +456,27 @@ func (b *winBuilder) finish() {
 		}
 	}
 	for _, c := range b.ipcfg {
-		ifc := b.byName(c.Name)
+		ifc := b.named(c.Name)
 		ifc.Description, ifc.Addrs = c.Description, c.Addrs
-		ifc.Loopback = ifc.Loopback || c.Loopback
+		ifc.Gateway = c.Gateway
+		ifc.Down = ifc.Down || c.Down
+	}
+	for _, fl := range b.failed {
+		if b.done[fl.group] || (strings.HasPrefix(fl.group, "hostmodel ") && b.done["hostmodel"]) {
+			continue
+		}
+		b.f.Unread = append(b.f.Unread, fl.text)
 	}
 	if b.f.OS != "windows" {
+		for i := range b.f.Interfaces {
+			if b.f.Interfaces[i].Name == "lo" {
+				b.f.Interfaces[i].Loopback = true
+			}
+		}
 		return
 	}
 	for i := range b.f.Interfaces {
 		ifc := &b.f.Interfaces[i]
-		if ifc.Description == "" && !ifc.Loopback {
-			// Without ipconfig's description, the name is the only
-			// hint; people name the adapter after what it is.
-			n := strings.ToLower(ifc.Name)
-			ifc.Loopback = strings.Contains(n, "loopback") || strings.Contains(n, "环回")
-		}
+		ifc.Loopback, ifc.Software = adapterKind(ifc.Name, ifc.Description)
 	}
-}
-
-func (b *winBuilder) byName(name string) *Interface {
-	for i := range b.f.Interfaces {
-		if equalFold(b.f.Interfaces[i].Name, name) {
-			return &b.f.Interfaces[i]
-		}
-	}
-	b.f.Interfaces = append(b.f.Interfaces, Interface{Name: name, Conf: unreadConf})
-	return &b.f.Interfaces[len(b.f.Interfaces)-1]
 }

@@ -18,6 +18,7 @@ var ErrFormat = errors.New("not the expected command output")
 func ParseNetshInterfaces(text string) ([]Interface, error) {
 	cols := 0 // how many columns the rule of dashes shows
 	var out []Interface
+	wrapped := false // the last row filled the console's width: its name may go on
 	for _, l := range lines(text) {
 		if cols == 0 {
 			if isDashes(l) && strings.HasPrefix(l, "---") {
@@ -26,18 +27,33 @@ func ParseNetshInterfaces(text string) ([]Interface, error) {
 			continue
 		}
 		if strings.TrimSpace(l) == "" {
+			wrapped = false
 			continue
 		}
 		f := columns(l, cols)
-		if len(f) < 2 || f[len(f)-1] == "" {
-			continue
+		idx := -1
+		if len(f) >= 2 && f[len(f)-1] != "" {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				idx = n
+			}
 		}
-		idx, err := strconv.Atoi(f[0])
-		if err != nil {
+		if idx < 0 {
+			if wrapped && len(out) > 0 {
+				// A console copy breaks a long row at the width, mid-word.
+				out[len(out)-1].Name += strings.TrimRight(l, " ")
+			}
+			wrapped = false
 			continue
 		}
 		name := f[len(f)-1]
-		out = append(out, Interface{Index: idx, Name: name, Loopback: isPseudoLoopback(name)})
+		ifc := Interface{Index: idx, Name: name}
+		ifc.Loopback, ifc.Software = adapterKind(name, "")
+		ifc.Loopback = false // decided with ipconfig's description, or by name at the end
+		if cols >= 5 {
+			ifc.Down = isDown(f[3])
+		}
+		out = append(out, ifc)
+		wrapped = displayWidth(l) >= 79
 	}
 	if cols == 0 || len(out) == 0 {
 		return nil, fmt.Errorf("netsh interface show interfaces: %w", ErrFormat)
@@ -85,17 +101,12 @@ func ParseNetshInterface(text string) (NetshDetail, error) {
 				continue
 			}
 		}
-		label, value, ok := splitKV(l)
-		if !ok {
-			continue
-		}
-		switch {
-		case oneOf(label, lblIfIndex):
-			d.Index, _ = strconv.Atoi(value)
-		case oneOf(label, lblWeakSend):
-			d.Model.WeakHostSend = setting(value)
-		case oneOf(label, lblWeakRecv):
-			d.Model.WeakHostReceive = setting(value)
+		if v, ok := knownKV(l, lblIfIndex); ok {
+			d.Index, _ = strconv.Atoi(v)
+		} else if v, ok := knownKV(l, lblWeakSend); ok {
+			d.Model.WeakHostSend = setting(v)
+		} else if v, ok := knownKV(l, lblWeakRecv); ok {
+			d.Model.WeakHostReceive = setting(v)
 		}
 	}
 	d.Name = detailName(header)
@@ -124,26 +135,49 @@ func detailName(h string) string {
 func ParseIpconfig(text string) ([]Interface, error) {
 	var out []Interface
 	var cur *Interface
+	last := "" // the label of the line before: a value may go on on the next line
 	for _, l := range lines(text) {
-		if l == "" {
+		if strings.TrimSpace(l) == "" {
 			continue
 		}
 		if l[0] != ' ' && l[0] != '\t' {
-			cur = nil
 			if name, ok := adapterHeader(l); ok {
 				out = append(out, Interface{Name: name})
-				cur = &out[len(out)-1]
+				cur, last = &out[len(out)-1], ""
+				continue
+			}
+			if cur != nil && last != "" && oneOf(last, lblDescription) {
+				// A console copy broke a long description at the width.
+				cur.Description += strings.TrimRight(l, " ")
+				cur.Loopback, cur.Software = adapterKind(cur.Name, cur.Description)
+				continue
+			}
+			if strings.HasSuffix(strings.TrimSpace(l), ":") || strings.HasSuffix(strings.TrimSpace(l), "：") {
+				cur = nil // "Windows IP Configuration" and the like
 			}
 			continue
 		}
 		label, value, ok := splitKV(l)
-		if cur == nil || !ok {
+		if cur == nil {
 			continue
 		}
+		if !ok {
+			// A further value of the label before: DNS servers, or the
+			// IPv4 gateway after an IPv6 one.
+			if oneOf(last, lblGateway) && strings.TrimSpace(l) != "" {
+				cur.Gateway = true
+			}
+			continue
+		}
+		last = label
 		switch {
 		case oneOf(label, lblDescription):
 			cur.Description = value
-			cur.Loopback = isLoopbackDescription(value)
+			cur.Loopback, cur.Software = adapterKind(cur.Name, value)
+		case oneOf(label, lblMediaState):
+			cur.Down = isDown(value)
+		case oneOf(label, lblGateway):
+			cur.Gateway = value != ""
 		case oneOf(label, lblSubnetMask):
 			if n := len(cur.Addrs); n > 0 && cur.Addrs[n-1].Addr().Is4() {
 				if bits, ok := maskBits(value); ok {

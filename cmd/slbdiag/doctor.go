@@ -72,7 +72,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	var facts *hostfacts.Facts
 	if c.facts != "" {
-		facts, err = readHostFacts(c.facts)
+		facts, err = readHostFacts(ctx, c.facts)
 	} else {
 		facts, err = hostfacts.Read(ctx)
 	}
@@ -90,8 +90,8 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // readHostFacts reads a customer's saved command outputs for --host-facts.
-func readHostFacts(name string) (*hostfacts.Facts, error) {
-	f, err := hostfacts.ReadFile(name)
+func readHostFacts(ctx context.Context, name string) (*hostfacts.Facts, error) {
+	f, err := hostfacts.ReadFile(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("--host-facts: %w", err)
 	}
