@@ -16,7 +16,8 @@ import (
 // doctorCmd is a checked `slbdiag doctor` command line.
 type doctorCmd struct {
 	vip    netip.AddrPort
-	facts  string // --host-facts: read this file instead of this host
+	facts  string         // --host-facts: read this file instead of this host
+	probes []netip.Prefix // --probe-net: where the load balancer's probes come from
 	format string
 	opts   report.Options
 }
@@ -32,6 +33,7 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 	port := fs.Int("port", 443, "the VIP's port")
 	facts := fs.String("host-facts", "", "read a host's saved command outputs from this file instead of this host (see README)")
 	format := fs.String("format", "text", "output format: text or json")
+	probes := fs.String("probe-net", "", "the subnets the load balancer's health probes come from (CIDRs, comma-separated): they tell the receiving NIC of a host with several")
 	lang := langFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -56,6 +58,13 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 		return nil, bad("--format: %q is not text or json", *format)
 	}
 	c := &doctorCmd{vip: netip.AddrPortFrom(a.Unmap().WithZone(""), uint16(*port)), facts: *facts, format: *format}
+	if *probes != "" {
+		ps, err := analyze.ParsePrefixes(*probes)
+		if err != nil {
+			return nil, bad("--probe-net: %v", err)
+		}
+		c.probes = ps
+	}
 	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
 		return nil, bad("--lang: %v", err)
 	}
@@ -79,12 +88,15 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	chk := &report.Checkup{VIP: c.vip, Facts: facts, Findings: analyze.CheckHost(facts, c.vip.Addr(), c.vip.Port())}
+	chk := &report.Checkup{VIP: c.vip, Facts: facts, Check: analyze.CheckHost(facts, c.vip.Addr(), c.vip.Port(), c.probes)}
 	if err := report.Doctor(stdout, chk, c.format, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if len(chk.Findings) > 0 {
+	switch chk.Verdict() {
+	case report.VerdictProblem:
 		return errProblems
+	case report.VerdictUnknown:
+		return errUnknown
 	}
 	return nil
 }
@@ -117,7 +129,7 @@ func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, st
 			continue
 		}
 		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-			Findings: analyze.CheckHost(facts, p.Addr(), port)}
+			Check: analyze.CheckHost(facts, p.Addr(), port, cfg.ProbeNets)}
 		fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
 	}
 }

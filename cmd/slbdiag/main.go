@@ -18,6 +18,7 @@ const (
 	exitOK       = 0
 	exitProblems = 1
 	exitError    = 2
+	exitUnknown  = 3
 )
 
 // memoryLimit is the Go heap's soft limit: what slbdiag keeps alive is
@@ -42,12 +43,18 @@ func main() {
 // report already said so, so nothing more is printed.
 var errProblems = errors.New("problems found")
 
+// errUnknown is returned when there was nothing to judge ("unknown", as
+// monitoring plugins say); the report already said why.
+var errUnknown = errors.New("nothing to judge")
+
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errProblems):
 		return exitProblems
+	case errors.Is(err, errUnknown):
+		return exitUnknown
 	}
 	printError(stderr, err)
 	return exitError
