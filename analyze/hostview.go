@@ -69,7 +69,10 @@ func receivingNICs(facts *hostfacts.Facts, vip, hostAddr netip.Addr, probes []ne
 			cands = append(cands, ifc)
 		}
 	}
-	if len(cands) <= 1 {
+	switch len(cands) {
+	case 0:
+		return nil, ""
+	case 1:
 		return cands, NICByOnly
 	}
 	if on := filter(cands, func(ifc *hostfacts.Interface) bool { return onSubnet(ifc, probes) }); len(on) == 1 {

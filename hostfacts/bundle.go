@@ -116,7 +116,7 @@ var (
 	reTranscriptRule = regexp.MustCompile(`^\*{10,}\s*$`)
 	// reTranscriptMachine is the header's "Machine: WEB01 (Microsoft
 	// Windows NT 10.0.17763.0)".
-	reTranscriptMachine = regexp.MustCompile(`^Machine:.*\(Microsoft Windows NT (\d+\.\d+\.\d+)`)
+	reTranscriptMachine = regexp.MustCompile(`^Machine\s*:.*\(Microsoft Windows NT (\d+\.\d+\.\d+)`)
 )
 
 // promptCommand returns the command on a prompt line, and whether the line
@@ -212,7 +212,7 @@ func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, err
 		}
 		k, family, arg := classify(o.Command)
 		if k == kUnknown {
-			if o.Command != "" && len(f.Ignored) < 50 {
+			if !silent(o.Command) && len(f.Ignored) < 50 {
 				f.Ignored = append(f.Ignored, o.Command)
 			}
 			continue
@@ -221,7 +221,11 @@ func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, err
 			known++
 		}
 		if err := b.add(k, family, arg, o.Text); err != nil {
-			b.fail(group(k, arg), fmt.Sprintf("%s: %v", o.Command, err))
+			msg := err.Error()
+			if first := strings.Fields(o.Command)[0]; !strings.HasPrefix(strings.ToLower(msg), strings.ToLower(first)) {
+				msg = o.Command + ": " + msg
+			}
+			b.fail(group(k, arg), msg)
 		} else {
 			b.done[group(k, arg)] = true
 		}
@@ -231,6 +235,18 @@ func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, err
 	}
 	b.finish()
 	return f, nil
+}
+
+// silent says a command prints nothing to read and is not worth noting
+// as skipped: an empty prompt, a session or transcript starting or ending.
+func silent(cmd string) bool {
+	c := strings.ToLower(strings.TrimSpace(cmd))
+	first, _, _ := strings.Cut(c, " ")
+	switch first {
+	case "", "exit", "cls", "clear", "stop-transcript", "start-transcript", "enter-pssession", "exit-pssession", "chcp":
+		return true
+	}
+	return false
 }
 
 // group is the kind of fact a command gives: a failed command is not

@@ -240,43 +240,59 @@ func maskBits(v string) (int, bool) {
 }
 
 // ParseNetIPInterface reads `Get-NetIPInterface | Format-List`: blocks of
-// "Property : Value". PowerShell does not localise property names or enum
-// values, so this is the same on every Windows.
+// "Property : Value", one per object, apart by blank lines. The default
+// view starts each with InterfaceAlias and names the index InterfaceIndex;
+// a chosen property list (`fl ifIndex,InterfaceAlias,…`) says ifIndex.
+// PowerShell does not localise property names or enum values, so this is
+// the same on every Windows.
 func ParseNetIPInterface(text string) ([]NetIPInterface, error) {
 	var out []NetIPInterface
 	var cur *NetIPInterface
+	open := func() *NetIPInterface {
+		if cur == nil {
+			out = append(out, NetIPInterface{})
+			cur = &out[len(out)-1]
+		}
+		return cur
+	}
 	for _, l := range lines(text) {
+		if strings.TrimSpace(l) == "" {
+			cur = nil
+			continue
+		}
 		label, value, ok := splitKV(l)
 		if !ok {
 			continue
 		}
 		switch label {
-		case "ifIndex":
-			out = append(out, NetIPInterface{})
-			cur = &out[len(out)-1]
-			cur.Index, _ = strconv.Atoi(value)
-		case "InterfaceAlias":
-			if cur != nil {
-				cur.Alias = value
+		case "ifIndex", "InterfaceIndex":
+			if cur != nil && cur.Index != 0 {
+				cur = nil // objects printed without a blank line between them
 			}
+			open().Index, _ = strconv.Atoi(value)
+		case "InterfaceAlias", "ifAlias":
+			if cur != nil && cur.Alias != "" {
+				cur = nil
+			}
+			open().Alias = value
 		case "AddressFamily":
-			if cur != nil {
-				cur.IPv6 = value == "IPv6"
-			}
+			open().IPv6 = value == "IPv6"
 		case "WeakHostSend":
-			if cur != nil {
-				cur.Model.WeakHostSend = setting(value)
-			}
+			open().Model.WeakHostSend = setting(value)
 		case "WeakHostReceive":
-			if cur != nil {
-				cur.Model.WeakHostReceive = setting(value)
-			}
+			open().Model.WeakHostReceive = setting(value)
 		}
 	}
-	if len(out) == 0 {
+	var got []NetIPInterface
+	for _, n := range out {
+		if n.Index > 0 {
+			got = append(got, n)
+		}
+	}
+	if len(got) == 0 {
 		return nil, fmt.Errorf("Get-NetIPInterface: no ifIndex: %w", ErrFormat)
 	}
-	return out, nil
+	return got, nil
 }
 
 // NetIPInterface is one Get-NetIPInterface object: an interface in one

@@ -157,8 +157,8 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 			m := ifc.Model(vip.Addr())
 			s += l.tr("; ", "；") + fmt.Sprintf("weakhostreceive=%s weakhostsend=%s", m.WeakHostReceive, m.WeakHostSend)
 		case "linux":
-			if e := f.Effective(ifc); e.ARPIgnore >= 0 {
-				s += l.tr("; ", "；") + fmt.Sprintf("arp_ignore=%d arp_announce=%d rp_filter=%d", e.ARPIgnore, e.ARPAnnounce, e.RPFilter)
+			if e := f.Effective(ifc); e.ARPIgnore >= 0 || e.ARPAnnounce >= 0 {
+				s += l.tr("; ", "；") + fmt.Sprintf("arp_ignore=%s arp_announce=%s rp_filter=%s", sysctlValue(e.ARPIgnore), sysctlValue(e.ARPAnnounce), sysctlValue(e.RPFilter))
 			}
 		}
 		out = append(out, s)
@@ -386,4 +386,12 @@ func nicLine(c *Checkup, l Lang) string {
 			"SYN 可能从以下任一网卡进入："+l.list(names)+"（配置无法确定是哪一个，已逐一检查）。")
 	}
 	return l.tr(fmt.Sprintf("SYNs arrive on %s: %s.", names[0], why), fmt.Sprintf("SYN 从%s进入：%s。", zhPad(names[0]), whyZh))
+}
+
+// sysctlValue prints a sysctl's value, or "?" when it was not read.
+func sysctlValue(v int) string {
+	if v < 0 {
+		return "?"
+	}
+	return fmt.Sprint(v)
 }

@@ -180,7 +180,7 @@ func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 	if h == nil {
 		return nil, false
 	}
-	win = skipDone(win, h, l)
+	win = skipDone(win, h, f.Cause == analyze.StrongHostReceive || f.Cause == analyze.WeakHostSend, l)
 	lin = skipDoneLinux(f, lin)
 	win = fillInterfaces(win, h, l)
 	if h.OS == "linux" {
@@ -191,7 +191,7 @@ func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 
 // skipDone leaves out of a Windows fix the commands whose effect the
 // facts show in place, and the steps left with nothing to do.
-func skipDone(fx Fix, h *analyze.HostConfig, l Lang) Fix {
+func skipDone(fx Fix, h *analyze.HostConfig, hostModel bool, l Lang) Fix {
 	d := h.Done
 	indexes := !h.Loopback.IsZero() && len(h.NICs) > 0 && h.NICs[0].Index > 0
 	done := func(c string) bool {
@@ -236,7 +236,7 @@ func skipDone(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 		}
 	}
 	switch {
-	case d.VIPOnLoopback && d.NICWeakReceive && d.LoopbackWeakHost:
+	case hostModel && d.VIPOnLoopback && d.NICWeakReceive && d.LoopbackWeakHost:
 		fx.Title = l.tr("Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall",
 			"Windows——弱主机模型已配好；还需绑定 VIP，并在 Windows 防火墙中放行")
 	case skipped:

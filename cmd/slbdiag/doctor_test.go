@@ -105,6 +105,24 @@ func TestAnalyzeHostFacts(t *testing.T) {
 		t.Errorf("after: the fix repeats what is done:\n%s", r.stdout)
 	}
 
+	// doctor and analyze agree on the same facts: HTTP.sys holds a
+	// certificate for the host's own address only, so the VIP lacks one in
+	// both.
+	owncert := filepath.Join(hostFactsDir, "windows/en/2022-remoting-owncert.txt")
+	r = slbdiag(t, nil, "analyze", "--host-facts", owncert, seed)
+	d := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--host-facts", owncert)
+	for _, out := range []string{r.stdout, d.stdout} {
+		if !strings.Contains(out, "Host facts: HTTP.sys has no certificate bound to 192.0.2.10:443 or 0.0.0.0:443") {
+			t.Errorf("owncert: doctor and analyze disagree on the certificate:\n%s", out)
+		}
+	}
+	// The capture says which NIC the SYNs arrive on (10.0.0.5 is
+	// interface 15's): the fix names it, not the other NIC.
+	r = slbdiag(t, nil, "analyze", "--host-facts", filepath.Join(hostFactsDir, "windows/en/2016-twonic-before.txt"), seed)
+	if !strings.Contains(r.stdout, "netsh interface ipv4 set interface 15 weakhostreceive=enabled") || strings.Contains(r.stdout, "set interface 17") {
+		t.Errorf("two NICs: the fix does not name interface 15 alone:\n%s", r.stdout)
+	}
+
 	plain := slbdiag(t, nil, "analyze", seed)
 	if strings.Contains(plain.stdout, "Host facts") || !strings.Contains(plain.stdout, "<NIC-IDX>") {
 		t.Errorf("without --host-facts the report changed:\n%s", plain.stdout)
