@@ -22,6 +22,7 @@ type HostConfig struct {
 	NICBy    string
 	Loopback HostIface // the loopback adapter that holds (or is to hold) the VIP; zero if none
 	Site     string    // the IIS site to bind to the VIP, when the facts name it
+	VIPOn    HostIface // the interface that holds the VIP; zero if none
 	Done     FixDone
 }
 

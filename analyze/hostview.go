@@ -248,7 +248,7 @@ func (v *hostView) siteName() string {
 
 // config names the interfaces the fix applies to and what of it is done.
 func (v *hostView) config() *HostConfig {
-	hc := &HostConfig{Source: v.facts.Source, OS: v.facts.OS, NICBy: v.by, Loopback: ifaceName(v.loop), Site: v.siteName()}
+	hc := &HostConfig{Source: v.facts.Source, OS: v.facts.OS, NICBy: v.by, Loopback: ifaceName(v.loop), Site: v.siteName(), VIPOn: ifaceName(v.owner)}
 	for _, nic := range v.nics {
 		hc.NICs = append(hc.NICs, ifaceName(nic))
 	}

@@ -295,6 +295,9 @@ func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 	if safeName(h.Loopback.Name) {
 		pairs = append(pairs, phLoopName, h.Loopback.Name)
 	}
+	if !h.VIPOn.IsZero() && !h.Done.VIPOnlyOnLoopback && safeName(h.VIPOn.Name) {
+		pairs = append(pairs, "<NIC-NAME>", h.VIPOn.Name) // the network adapter that holds the VIP and answers ARP for it
+	}
 	if safeName(h.Site) {
 		pairs = append(pairs, fmt.Sprintf("%q", phSite), psQuote(h.Site))
 	}
