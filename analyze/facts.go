@@ -81,7 +81,8 @@ type HostCheck struct {
 	// Confidence is that of the verdict: of the first finding, or, with
 	// none, high when every fact it rests on was read, medium when only
 	// a secondary one (bindings, listeners, firewall) was not, low when
-	// whether the host accepts the VIP at all was not read (Unknown).
+	// whether the host accepts the VIP, or can answer from it, was not
+	// read (Unknown).
 	Confidence Confidence
 	// Unknown says the facts read cannot tell whether the host accepts
 	// the VIP: Gaps names what to read.
@@ -209,10 +210,11 @@ func CheckHost(facts *hostfacts.Facts, vip netip.Addr, port uint16, probes []net
 		gap(GapFirewall, nil, false)
 	}
 	slices.SortStableFunc(hc.Findings, func(a, b Finding) int { return cmp.Compare(a.Confidence.rank(), b.Confidence.rank()) })
+	needed := slices.ContainsFunc(hc.Gaps, func(g HostGap) bool { return g.Needed })
 	switch {
 	case len(hc.Findings) > 0:
 		hc.Confidence = hc.Findings[0].Confidence
-	case !accepted:
+	case !accepted || needed:
 		hc.Confidence, hc.Unknown = Low, true
 	case len(hc.Gaps) > 0:
 		hc.Confidence = Medium

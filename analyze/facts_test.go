@@ -204,3 +204,62 @@ func TestCheckHost(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckHostNotRead: a fact not read is not taken as false. Each case
+// is a Windows host with the VIP on its KM-TEST adapter 29 and one or two
+// NICs; what was read decides the verdict and its confidence.
+func TestCheckHostNotRead(t *testing.T) {
+	vip := netip.MustParseAddr("192.0.2.10")
+	on, off := hostfacts.HostModel{WeakHostSend: hostfacts.Enabled, WeakHostReceive: hostfacts.Enabled}, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Disabled}
+	host := func(nic15, nic17, loop hostfacts.HostModel, twoNICs, addrs bool) *hostfacts.Facts {
+		f := &hostfacts.Facts{OS: "windows", Source: "test", AddrsRead: addrs, SSLRead: true, SitesRead: true, FirewallRead: true, RoutesRead: true,
+			SSLBindings: []hostfacts.SSLBinding{{IPPort: netip.MustParseAddrPort("0.0.0.0:443"), Port: 443}},
+			Sites:       []hostfacts.Site{{Name: "Default Web Site", State: "Started", Bindings: []hostfacts.SiteBinding{{Protocol: "https", Port: 443}}}},
+			Interfaces: []hostfacts.Interface{
+				{Index: 15, Name: "Ethernet", IPv4: nic15, Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.0.5/24")}},
+				{Index: 29, Name: "Ethernet 3", Loopback: true, IPv4: loop, Addrs: []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32")}},
+			}}
+		if twoNICs {
+			f.Interfaces = append(f.Interfaces, hostfacts.Interface{Index: 17, Name: "Ethernet 2", IPv4: nic17, Addrs: []netip.Prefix{netip.MustParsePrefix("192.168.100.5/24")}})
+		}
+		if !addrs {
+			for i := range f.Interfaces {
+				f.Interfaces[i].Addrs = nil
+			}
+		}
+		return f
+	}
+	unread := hostfacts.HostModel{}
+	type want struct {
+		causes  []Cause
+		conf    Confidence
+		unknown bool
+		gaps    []GapFact
+	}
+	for _, tc := range []struct {
+		name  string
+		facts *hostfacts.Facts
+		want  want
+	}{
+		{"all read, set up", host(on, on, on, false, true), want{nil, High, false, nil}},
+		{"addresses not read", host(on, on, on, false, false), want{nil, Low, true, []GapFact{GapAddresses}}},
+		{"NIC's weakhostreceive not read", host(unread, on, on, false, true), want{nil, Low, true, []GapFact{GapWeakReceive}}},
+		{"loopback's weakhostsend off", host(on, on, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Enabled}, false, true), want{[]Cause{WeakHostSend}, High, false, nil}},
+		{"loopback's weakhostsend not read", host(on, on, unread, false, true), want{nil, Low, true, []GapFact{GapWeakSend}}},
+		// Two NICs, no way to tell which receives: one refuses the VIP.
+		{"candidates, one refuses", host(on, off, on, true, true), want{[]Cause{StrongHostReceive}, Medium, false, nil}},
+		{"candidates, both accept", host(on, on, on, true, true), want{nil, High, false, nil}},
+	} {
+		hc := CheckHost(tc.facts, vip, 443, nil)
+		got := want{conf: hc.Confidence, unknown: hc.Unknown}
+		for _, f := range hc.Findings {
+			got.causes = append(got.causes, f.Cause)
+		}
+		for _, g := range hc.Gaps {
+			got.gaps = append(got.gaps, g.Fact)
+		}
+		if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
+		}
+	}
+}

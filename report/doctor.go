@@ -78,8 +78,8 @@ func doctorVerdict(c *Checkup, l Lang) (string, string) {
 	case VerdictProblem:
 		return l.tr("PROBLEM", "问题"), prediction(&c.Check.Findings[0], l)
 	case VerdictUnknown:
-		return l.tr("UNKNOWN", "无法判断"), l.tr(fmt.Sprintf("the facts read cannot tell whether this host accepts %s: %s.", c.VIP, gapList(c.Check.Gaps, true, l)),
-			fmt.Sprintf("读到的配置不足以判断本机是否接收发往 %s 的包：%s。", c.VIP, gapList(c.Check.Gaps, true, l)))
+		return l.tr("UNKNOWN", "无法判断"), l.tr(fmt.Sprintf("the facts read cannot tell whether this host accepts and answers %s: %s.", c.VIP, gapList(c.Check.Gaps, true, l)),
+			fmt.Sprintf("读到的配置不足以判断本机能否接收并应答发往 %s 的包：%s。", c.VIP, gapList(c.Check.Gaps, true, l)))
 	}
 	return l.tr("OK", "正常"), l.tr(fmt.Sprintf("this host accepts %s and nothing in the configuration read would drop or refuse SYNs to it. If clients still fail, capture: slbdiag capture -i IFACE --vip %s --port %d.", c.VIP, c.VIP.Addr(), c.VIP.Port()),
 		fmt.Sprintf("本机接收 %s，读到的配置中没有会丢弃或拒绝发往它的 SYN 的设置。如果客户端仍然连不上，请抓包：slbdiag capture -i IFACE --vip %s --port %d。", c.VIP, c.VIP.Addr(), c.VIP.Port()))
