@@ -71,6 +71,9 @@ const (
 	EvFactARPIgnore      EvidenceKind = "host-fact-arp-ignore"
 	EvFactARPAnnounce    EvidenceKind = "host-fact-arp-announce"
 	EvFactNoListener     EvidenceKind = "host-fact-no-listener-on-vip"
+	// EvFactNotRead is a fact the finding's confidence needed and the
+	// facts given do not hold: Fact.Setting is its GapFact.
+	EvFactNotRead EvidenceKind = "host-fact-not-read"
 )
 
 // HostCheck is what a host's facts alone predict for SYNs to a VIP.
@@ -295,7 +298,11 @@ func factEvidence(k EvidenceKind, ifc *hostfacts.Interface, setting, value strin
 // contradicts it and sends the search elsewhere. Facts not read change
 // nothing.
 func strongHostFacts(f *Finding, v *hostView) {
+	notRead := func(g GapFact, ifc *hostfacts.Interface) {
+		f.Evidence = append(f.Evidence, factEvidence(EvFactNotRead, ifc, string(g), ""))
+	}
 	if !v.facts.AddrsRead {
+		notRead(GapAddresses, nil)
 		return
 	}
 	no, unknown := v.split()
@@ -307,6 +314,9 @@ func strongHostFacts(f *Finding, v *hostView) {
 		}
 	case len(unknown) > 0:
 		receiveEvidence(f, v, nil)
+		for _, nic := range unknown {
+			notRead(GapWeakReceive, nic)
+		}
 	case v.facts.OS != "windows" || (len(v.nics) == 1 && v.nics[0] == v.owner):
 		k := EvFactVIPOnNIC
 		if v.owner.Loopback {
@@ -325,6 +335,7 @@ func strongHostFacts(f *Finding, v *hostView) {
 		elsewhere(f, v)
 	default:
 		receiveEvidence(f, v, nil)
+		notRead(GapWeakSend, v.owner)
 	}
 }
 
