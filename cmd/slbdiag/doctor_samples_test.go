@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -156,6 +157,32 @@ func TestDoctorSamples(t *testing.T) {
 			if strings.Contains(text.stdout, s) {
 				t.Errorf("%s: output has %q:\n%s", name, s, text.stdout)
 			}
+		}
+	}
+}
+
+// TestDoctorSiteName: the fix binds the site the facts name, quoted for
+// PowerShell, and keeps the placeholder for a name unsafe in a command.
+func TestDoctorSiteName(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", hostFactsDir, "windows/en/2016-twonic-half.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const site = `SITE "Default Web Site" (id:1,bindings:http/*:80:,https/*:443:,state:Started)`
+	for _, tc := range []struct{ name, want string }{
+		{"Contoso Shop", "New-WebBinding -Name 'Contoso Shop' -Protocol https -IPAddress 192.0.2.10 -Port 443"},
+		{"Shop$(Remove-Item C:\\x)", `New-WebBinding -Name "<SITE-NAME>" -Protocol https -IPAddress 192.0.2.10 -Port 443`},
+	} {
+		// The site is bound to the host's own address only: the fix must
+		// bind it to the VIP.
+		text := strings.Replace(string(b), site, `SITE "`+tc.name+`" (id:3,bindings:https/10.0.0.5:443:,state:Started)`, 1)
+		file := filepath.Join(t.TempDir(), "facts.txt")
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--host-facts", file)
+		if !strings.Contains(r.stdout, tc.want) || strings.Contains(r.stdout, "add sslcert") {
+			t.Errorf("site %q: output lacks %q, or adds a certificate 0.0.0.0:443 already covers:\n%s", tc.name, tc.want, r.stdout)
 		}
 	}
 }
