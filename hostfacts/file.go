@@ -130,10 +130,3 @@ func looksLikeText(s string) bool {
 	}
 	return bad*100 <= n
 }
-
-// decodeText returns b as a string if it is text in an encoding Decode
-// reads.
-func decodeText(b []byte) (string, bool) {
-	s, err := Decode(b)
-	return s, err == nil
-}

@@ -47,8 +47,9 @@ func ParseNetshInterfaces(text string) ([]Interface, error) {
 		}
 		name := f[len(f)-1]
 		ifc := Interface{Index: idx, Name: name}
-		ifc.Loopback, ifc.Software = adapterKind(name, "")
-		ifc.Loopback = false // decided with ipconfig's description, or by name at the end
+		// Whether it is a loopback adapter is decided with ipconfig's
+		// description, or by name at the end; software it is by name.
+		_, ifc.Software = adapterKind(name, "")
 		if cols >= 5 {
 			ifc.Down = isDown(f[3])
 		}
