@@ -7,6 +7,7 @@ require (
 	github.com/gopacket/gopacket v1.7.7
 	github.com/olekukonko/tablewriter v1.1.5
 	golang.org/x/net v0.55.0
+	golang.org/x/text v0.38.0
 )
 
 require (

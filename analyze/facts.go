@@ -10,13 +10,31 @@ import (
 )
 
 // HostConfig is what the host's own configuration says about a finding:
-// the interfaces its fix applies to. A Finding has one only when host
-// facts were given.
+// the interfaces its fix applies to, and the steps of the fix already
+// done. A Finding has one only when host facts were given.
 type HostConfig struct {
-	Source   string    // where the facts came from: "this host" or a file
-	OS       string    // "windows" or "linux", from the facts
-	NIC      HostIface // the interface the SYNs arrive on; zero if unknown
+	Source string    // where the facts came from: "this host" or a file
+	OS     string    // "windows" or "linux", from the facts
+	NIC    HostIface // the interface the SYNs arrive on; zero if unknown or several
+	// NICs are the interfaces the SYNs may arrive on: the one NIC, or
+	// every candidate when the facts could not decide. NICBy says how.
+	NICs     []HostIface
+	NICBy    string
 	Loopback HostIface // the loopback adapter that holds (or is to hold) the VIP; zero if none
+	Site     string    // the IIS site to bind to the VIP, when the facts name it
+	VIPOn    HostIface // the interface that holds the VIP; zero if none
+	Done     FixDone
+}
+
+// FixDone is what of the usual fix the host's facts show already done.
+type FixDone struct {
+	VIPOnLoopback     bool // the VIP is on the loopback adapter
+	VIPOnlyOnLoopback bool // no interface but a loopback holds the VIP
+	NICWeakReceive    bool // weakhostreceive is enabled on every receiving NIC
+	LoopbackWeakHost  bool // weakhostreceive and weakhostsend are enabled on the loopback adapter
+	SiteBinding       bool // an IIS site takes the VIP's port (by address or All Unassigned)
+	Certificate       bool // HTTP.sys has a certificate for TLS to the VIP
+	FirewallOff       bool // every Windows Firewall profile is off
 }
 
 // HostIface names one interface of the host.
@@ -53,6 +71,9 @@ const (
 	EvFactARPIgnore      EvidenceKind = "host-fact-arp-ignore"
 	EvFactARPAnnounce    EvidenceKind = "host-fact-arp-announce"
 	EvFactNoListener     EvidenceKind = "host-fact-no-listener-on-vip"
+	// EvFactNotRead is a fact the finding's confidence needed and the
+	// facts given do not hold: Fact.Setting is its GapFact.
+	EvFactNotRead EvidenceKind = "host-fact-not-read"
 )
 
 // ApplyFacts lets the host's own configuration confirm, refine or
@@ -65,13 +86,20 @@ func ApplyFacts(r *Result, facts *hostfacts.Facts) {
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
+		v := newHostView(facts, f.Server.Addr(), f.HostAddr, f.Server.Port(), r.ProbeNets)
+		f.Host = v.config()
 		switch f.Cause {
-		case StrongHostReceive:
-			strongHostFacts(f, facts)
+		case StrongHostReceive, WeakHostSend:
+			strongHostFacts(f, v)
 		case VIPAnswersARP:
-			arpFacts(f, facts)
+			arpFacts(f, v)
 		case NoListenerOnVIP:
-			listenerFacts(f, facts)
+			listenerFacts(f, v)
+		case TLSBindingMissing:
+			if v.facts.OS == "windows" && v.certMissing() == acceptYes {
+				f.Evidence = append(f.Evidence, Evidence{Kind: EvFactNoCertificate, Fact: &Fact{}})
+				f.Confidence, f.Missing = High, nil
+			}
 		}
 	}
 	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
@@ -82,79 +110,24 @@ func ApplyFacts(r *Result, facts *hostfacts.Facts) {
 	})
 }
 
-// CheckHost is what the facts alone predict for SYNs to vip:port, before
-// any capture: the findings a capture would most likely show, with
-// host-fact evidence only. None means the configuration looks right.
-func CheckHost(facts *hostfacts.Facts, vip netip.Addr, port uint16) []Finding {
-	server := netip.AddrPortFrom(vip.Unmap(), port)
-	var fs []Finding
-	shr := Finding{Cause: StrongHostReceive, Server: server, Confidence: High}
-	strongHostFacts(&shr, facts)
-	if shr.Confidence != Low {
-		fs = append(fs, shr)
+// receiveEvidence says where the VIP is and which NICs refuse it.
+func receiveEvidence(f *Finding, v *hostView, refuse []*hostfacts.Interface) {
+	switch {
+	case v.owner == nil:
+		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPNowhere, nil, "", ""))
+	case v.owner.Loopback:
+		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnLoopback, v.owner, "", ""))
+	default:
+		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnOther, v.owner, "", ""))
 	}
-	if owner := facts.Owner(vip); owner != nil && (shr.Confidence == Low || facts.OS == "linux") {
-		// The VIP is accepted: what is left is whether anything answers
-		// on it, and whether the host gives it away by ARP.
-		nl := Finding{Cause: NoListenerOnVIP, Server: server, Confidence: Low}
-		listenerFacts(&nl, facts)
-		if nl.Confidence == High {
-			fs = append(fs, nl)
+	if v.facts.OS != "windows" {
+		return
+	}
+	for _, nic := range refuse {
+		if nic.Model(v.vip).WeakHostReceive == hostfacts.Disabled {
+			f.Evidence = append(f.Evidence, factEvidence(EvFactWeakRecvOff, nic, "weakhostreceive", "disabled"))
 		}
 	}
-	arp := Finding{Cause: VIPAnswersARP, Server: server, Confidence: Low}
-	arpFacts(&arp, facts)
-	if arp.Confidence == High {
-		fs = append(fs, arp)
-	}
-	return fs
-}
-
-// hostConfig names the NIC and the loopback adapter for f.
-func hostConfig(f *Finding, facts *hostfacts.Facts) (*HostConfig, *hostfacts.Interface, *hostfacts.Interface) {
-	nic := nicOf(facts, f.HostAddr, f.Server.Addr())
-	owner := facts.Owner(f.Server.Addr())
-	var loop *hostfacts.Interface
-	switch lbs := facts.LoopbackAdapters(); {
-	case owner != nil && owner.Loopback:
-		loop = owner
-	case len(lbs) > 0 && facts.OS == "windows":
-		loop = lbs[0]
-	}
-	hc := &HostConfig{Source: facts.Source, OS: facts.OS, NIC: ifaceName(nic), Loopback: ifaceName(loop)}
-	return hc, nic, loop
-}
-
-// nicOf is the interface the SYNs arrive on: the one that holds the host
-// address the capture matched, else the only network interface with an
-// address of the VIP's family.
-func nicOf(facts *hostfacts.Facts, host, vip netip.Addr) *hostfacts.Interface {
-	if host.IsValid() {
-		if ifc := facts.Owner(host); ifc != nil {
-			return ifc
-		}
-	}
-	var found *hostfacts.Interface
-	for i := range facts.Interfaces {
-		ifc := &facts.Interfaces[i]
-		if ifc.Loopback || !hasFamily(ifc, vip) {
-			continue
-		}
-		if found != nil {
-			return nil // several: the capture must say which
-		}
-		found = ifc
-	}
-	return found
-}
-
-func hasFamily(ifc *hostfacts.Interface, vip netip.Addr) bool {
-	for _, p := range ifc.Addrs {
-		if a := p.Addr(); a.Unmap().Is4() == vip.Unmap().Is4() && !a.IsLinkLocalUnicast() && a != vip {
-			return true
-		}
-	}
-	return false
 }
 
 func ifaceName(ifc *hostfacts.Interface) HostIface {
@@ -168,75 +141,70 @@ func factEvidence(k EvidenceKind, ifc *hostfacts.Interface, setting, value strin
 	return Evidence{Kind: k, Fact: &Fact{Iface: ifaceName(ifc), Setting: setting, Value: value}}
 }
 
-// strongHostFacts: the VIP on no interface confirms strong-host-receive;
-// the VIP on a loopback adapter with the weak host model set up, or on
-// the NIC itself, contradicts it and sends the search elsewhere.
-func strongHostFacts(f *Finding, facts *hostfacts.Facts) {
-	hc, nic, loop := hostConfig(f, facts)
-	f.Host = hc
-	vip, port := f.Server.Addr(), f.Server.Port()
-	owner := facts.Owner(vip)
-	recvOff := nic != nil && nic.Model(vip).WeakHostReceive == hostfacts.Disabled
-	windows := facts.OS == "windows"
+// strongHostFacts: the VIP on no interface, or refused by the NIC the
+// SYNs arrive on, confirms strong-host-receive; the VIP accepted (on the
+// NIC itself, or on a loopback adapter with the weak host model set up)
+// contradicts it and sends the search elsewhere. Facts not read change
+// nothing.
+func strongHostFacts(f *Finding, v *hostView) {
+	notRead := func(g GapFact, ifc *hostfacts.Interface) {
+		f.Evidence = append(f.Evidence, factEvidence(EvFactNotRead, ifc, string(g), ""))
+	}
+	if !v.facts.AddrsRead {
+		notRead(GapAddresses, nil)
+		return
+	}
+	no, unknown := v.split()
 	switch {
-	case owner == nil:
-		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPNowhere, nil, "", ""))
-		if windows && recvOff {
-			f.Evidence = append(f.Evidence, factEvidence(EvFactWeakRecvOff, nic, "weakhostreceive", "disabled"))
-		}
-		f.Confidence, f.Missing = High, nil
-	case owner == nic || (!owner.Loopback && !windows):
-		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnNIC, owner, "", ""))
-		f.Confidence = Low
-	case !owner.Loopback:
-		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnOther, owner, "", ""))
-		if recvOff {
-			f.Evidence = append(f.Evidence, factEvidence(EvFactWeakRecvOff, nic, "weakhostreceive", "disabled"))
+	case v.owner == nil || len(no) > 0:
+		receiveEvidence(f, v, no)
+		if v.owner == nil || v.by != NICByCandidates || len(no) == len(v.nics) {
 			f.Confidence, f.Missing = High, nil
 		}
-	case !windows:
-		// Linux accepts a packet for any local address on any interface.
-		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnLoopback, owner, "", ""))
+	case len(unknown) > 0:
+		receiveEvidence(f, v, nil)
+		for _, nic := range unknown {
+			notRead(GapWeakReceive, nic)
+		}
+	case v.facts.OS != "windows" || (len(v.nics) == 1 && v.nics[0] == v.owner):
+		k := EvFactVIPOnNIC
+		if v.owner.Loopback {
+			k = EvFactVIPOnLoopback
+		}
+		f.Evidence = append(f.Evidence, factEvidence(k, v.owner, "", ""))
 		f.Confidence = Low
-		elsewhere(f, facts, vip, port)
+		elsewhere(f, v)
+	case v.replyBlocked() == acceptYes:
+		receiveEvidence(f, v, nil)
+		f.Evidence = append(f.Evidence, factEvidence(EvFactWeakSendOff, v.owner, "weakhostsend", "disabled"))
+	case v.replyBlocked() == acceptNo:
+		receiveEvidence(f, v, nil)
+		f.Evidence = append(f.Evidence, factEvidence(EvFactHostModelReady, v.owner, "", ""))
+		f.Confidence = Low
+		elsewhere(f, v)
 	default:
-		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnLoopback, owner, "", ""))
-		sendOff := loop.Model(vip).WeakHostSend == hostfacts.Disabled
-		if recvOff {
-			f.Evidence = append(f.Evidence, factEvidence(EvFactWeakRecvOff, nic, "weakhostreceive", "disabled"))
-		}
-		if sendOff {
-			f.Evidence = append(f.Evidence, factEvidence(EvFactWeakSendOff, loop, "weakhostsend", "disabled"))
-		}
-		recvOn := nic != nil && nic.Model(vip).WeakHostReceive == hostfacts.Enabled
-		switch {
-		case recvOff:
-			f.Confidence, f.Missing = High, nil
-		case recvOn && !sendOff:
-			f.Evidence = append(f.Evidence, factEvidence(EvFactHostModelReady, loop, "", ""))
-			f.Confidence = Low
-			elsewhere(f, facts, vip, port)
-		}
+		receiveEvidence(f, v, nil)
+		notRead(GapWeakSend, v.owner)
 	}
 }
 
 // elsewhere adds what the facts say of the other suspects once the host
-// model is ruled out: the listener or IIS and HTTP.sys bindings, and the
-// firewall.
-func elsewhere(f *Finding, facts *hostfacts.Facts, vip netip.Addr, port uint16) {
-	if facts.OS == "linux" {
-		if facts.ListenersRead && !facts.ListensOn(vip, port) {
-			f.Evidence = append(f.Evidence, noListener(facts, port))
+// model is ruled out, or beside it: the listener or IIS and HTTP.sys
+// bindings, and the firewall.
+func elsewhere(f *Finding, v *hostView) {
+	if v.facts.OS == "linux" {
+		if v.listenerMissing() == acceptYes {
+			f.Evidence = append(f.Evidence, noListener(v.facts, v.port))
 		}
 		return
 	}
-	if len(facts.Sites) > 0 && facts.SiteFor(vip, port) == nil {
+	if v.siteMissing() == acceptYes {
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvFactNoSiteBinding, Fact: &Fact{}})
 	}
-	if facts.SSLBindings != nil && !facts.SSLCovers(netip.AddrPortFrom(vip, port), "") {
+	if v.certMissing() == acceptYes {
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvFactNoCertificate, Fact: &Fact{}})
 	}
-	for _, p := range facts.Firewall {
+	for _, p := range v.facts.Firewall {
 		if p.On == hostfacts.Enabled {
 			f.Evidence = append(f.Evidence, Evidence{Kind: EvFactFirewallOn, Fact: &Fact{Setting: "profile", Value: p.Name}})
 		}
@@ -256,19 +224,19 @@ func noListener(facts *hostfacts.Facts, port uint16) Evidence {
 // arpFacts: on Linux the VIP on lo answers ARP on every interface unless
 // arp_ignore is 1 or more; on Windows a VIP on a network adapter (not a
 // loopback adapter) is answered for.
-func arpFacts(f *Finding, facts *hostfacts.Facts) {
-	hc, nic, _ := hostConfig(f, facts)
-	f.Host = hc
-	owner := facts.Owner(f.Server.Addr())
+func arpFacts(f *Finding, v *hostView) {
+	owner := v.owner
 	switch {
 	case owner == nil:
 	case !owner.Loopback:
 		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnOther, owner, "", ""))
 		f.Confidence = High
-	case facts.OS == "linux":
-		eff := facts.ConfAll
-		if nic != nil {
-			eff = facts.Effective(nic)
+	case v.facts.OS == "linux":
+		eff := v.facts.ConfAll
+		var nic *hostfacts.Interface
+		if len(v.nics) == 1 {
+			nic = v.nics[0]
+			eff = v.facts.Effective(nic)
 		}
 		f.Evidence = append(f.Evidence, factEvidence(EvFactVIPOnLoopback, owner, "", ""))
 		if eff.ARPIgnore == 0 {
@@ -284,15 +252,12 @@ func arpFacts(f *Finding, facts *hostfacts.Facts) {
 
 // listenerFacts: no socket bound to the VIP or to all addresses (Linux),
 // or no IIS binding for it (Windows), confirms no-listener-on-vip.
-func listenerFacts(f *Finding, facts *hostfacts.Facts) {
-	hc, _, _ := hostConfig(f, facts)
-	f.Host = hc
-	vip, port := f.Server.Addr(), f.Server.Port()
+func listenerFacts(f *Finding, v *hostView) {
 	switch {
-	case facts.OS == "linux" && facts.ListenersRead && !facts.ListensOn(vip, port):
-		f.Evidence = append(f.Evidence, noListener(facts, port))
+	case v.facts.OS == "linux" && v.listenerMissing() == acceptYes:
+		f.Evidence = append(f.Evidence, noListener(v.facts, v.port))
 		f.Confidence, f.Missing = High, nil
-	case facts.OS == "windows" && len(facts.Sites) > 0 && facts.SiteFor(vip, port) == nil:
+	case v.facts.OS == "windows" && v.siteMissing() == acceptYes:
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvFactNoSiteBinding, Fact: &Fact{}})
 		f.Confidence, f.Missing = High, nil
 	}

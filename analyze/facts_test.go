@@ -87,9 +87,10 @@ func TestFactsStrongHostReceive(t *testing.T) {
 		{"zh", "half.txt", High, []EvidenceKind{EvFactVIPOnLoopback, EvFactWeakRecvOff},
 			HostConfig{Source: "half.txt", OS: "windows", NIC: HostIface{12, "以太网"}, Loopback: HostIface{14, "环回"}}},
 		// Weak host set up: the host model is not what drops the SYNs.
-		// HTTP.sys has no certificate for 192.0.2.10:443, and Windows
-		// Firewall is on in every profile: where to look instead.
-		{"en", "after.txt", Low, []EvidenceKind{EvFactVIPOnLoopback, EvFactHostModelReady, EvFactNoCertificate, EvFactFirewallOn, EvFactFirewallOn, EvFactFirewallOn},
+		// The site takes the VIP by host name with an SNI certificate
+		// for it, and Windows Firewall is on in every profile: where to
+		// look instead.
+		{"en", "after.txt", Low, []EvidenceKind{EvFactVIPOnLoopback, EvFactHostModelReady, EvFactFirewallOn, EvFactFirewallOn, EvFactFirewallOn},
 			HostConfig{Source: "after.txt", OS: "windows", NIC: eth, Loopback: HostIface{14, "Loopback"}}},
 	} {
 		r := runCapture(t, "seed-strong-host.pcapng", Config{})
@@ -101,8 +102,12 @@ func TestFactsStrongHostReceive(t *testing.T) {
 		if d := cmp.Diff(tc.kinds, factKinds(f)); d != "" {
 			t.Errorf("%s/%s: host-fact evidence (-want +got):\n%s", tc.locale, tc.file, d)
 		}
-		if f.Host == nil || *f.Host != tc.host {
-			t.Errorf("%s/%s: host %+v, want %+v", tc.locale, tc.file, f.Host, tc.host)
+		if f.Host == nil {
+			t.Fatalf("%s/%s: no host config", tc.locale, tc.file)
+		}
+		got := HostConfig{Source: f.Host.Source, OS: f.Host.OS, NIC: f.Host.NIC, Loopback: f.Host.Loopback}
+		if !cmp.Equal(got, tc.host) || f.Host.NICBy != NICByCapture {
+			t.Errorf("%s/%s: host %+v (NIC by %s), want %+v by the capture", tc.locale, tc.file, got, f.Host.NICBy, tc.host)
 		}
 		for _, e := range f.Evidence {
 			if e.Kind == EvFactWeakRecvOff && e.Fact.Iface.Index != 12 {
@@ -120,7 +125,7 @@ func linuxFacts() *hostfacts.Facts {
 			{Index: 2, Name: "b0", Addrs: []netip.Prefix{netip.MustParsePrefix("10.2.0.2/24")}, Conf: off},
 		},
 		Listeners:     []netip.AddrPort{netip.MustParseAddrPort("10.2.0.2:443"), netip.MustParseAddrPort("0.0.0.0:22")},
-		ListenersRead: true,
+		ListenersRead: true, AddrsRead: true, SysctlRead: true,
 	}
 }
 
@@ -195,7 +200,66 @@ func TestCheckHost(t *testing.T) {
 		{"en/after", windowsFacts(t, "en", "after.txt"), nil},
 		{"linux", linuxFacts(), []Cause{NoListenerOnVIP, VIPAnswersARP}},
 	} {
-		if d := cmp.Diff(tc.want, causes(CheckHost(tc.facts, vip, 443))); d != "" {
+		if d := cmp.Diff(tc.want, causes(CheckHost(tc.facts, vip, 443, nil).Findings)); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
+		}
+	}
+}
+
+// TestCheckHostNotRead: a fact not read is not taken as false. Each case
+// is a Windows host with the VIP on its KM-TEST adapter 29 and one or two
+// NICs; what was read decides the verdict and its confidence.
+func TestCheckHostNotRead(t *testing.T) {
+	vip := netip.MustParseAddr("192.0.2.10")
+	on, off := hostfacts.HostModel{WeakHostSend: hostfacts.Enabled, WeakHostReceive: hostfacts.Enabled}, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Disabled}
+	host := func(nic15, nic17, loop hostfacts.HostModel, twoNICs, addrs bool) *hostfacts.Facts {
+		f := &hostfacts.Facts{OS: "windows", Source: "test", AddrsRead: addrs, SSLRead: true, SitesRead: true, FirewallRead: true, RoutesRead: true,
+			SSLBindings: []hostfacts.SSLBinding{{IPPort: netip.MustParseAddrPort("0.0.0.0:443"), Port: 443}},
+			Sites:       []hostfacts.Site{{Name: "Default Web Site", State: "Started", Bindings: []hostfacts.SiteBinding{{Protocol: "https", Port: 443}}}},
+			Interfaces: []hostfacts.Interface{
+				{Index: 15, Name: "Ethernet", IPv4: nic15, Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.0.5/24")}},
+				{Index: 29, Name: "Ethernet 3", Loopback: true, IPv4: loop, Addrs: []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32")}},
+			}}
+		if twoNICs {
+			f.Interfaces = append(f.Interfaces, hostfacts.Interface{Index: 17, Name: "Ethernet 2", IPv4: nic17, Addrs: []netip.Prefix{netip.MustParsePrefix("192.168.100.5/24")}})
+		}
+		if !addrs {
+			for i := range f.Interfaces {
+				f.Interfaces[i].Addrs = nil
+			}
+		}
+		return f
+	}
+	unread := hostfacts.HostModel{}
+	type want struct {
+		causes  []Cause
+		conf    Confidence
+		unknown bool
+		gaps    []GapFact
+	}
+	for _, tc := range []struct {
+		name  string
+		facts *hostfacts.Facts
+		want  want
+	}{
+		{"all read, set up", host(on, on, on, false, true), want{nil, High, false, nil}},
+		{"addresses not read", host(on, on, on, false, false), want{nil, Low, true, []GapFact{GapAddresses}}},
+		{"NIC's weakhostreceive not read", host(unread, on, on, false, true), want{nil, Low, true, []GapFact{GapWeakReceive}}},
+		{"loopback's weakhostsend off", host(on, on, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Enabled}, false, true), want{[]Cause{WeakHostSend}, High, false, nil}},
+		{"loopback's weakhostsend not read", host(on, on, unread, false, true), want{nil, Low, true, []GapFact{GapWeakSend}}},
+		// Two NICs, no way to tell which receives: one refuses the VIP.
+		{"candidates, one refuses", host(on, off, on, true, true), want{[]Cause{StrongHostReceive}, Medium, false, nil}},
+		{"candidates, both accept", host(on, on, on, true, true), want{nil, High, false, nil}},
+	} {
+		hc := CheckHost(tc.facts, vip, 443, nil)
+		got := want{conf: hc.Confidence, unknown: hc.Unknown}
+		for _, f := range hc.Findings {
+			got.causes = append(got.causes, f.Cause)
+		}
+		for _, g := range hc.Gaps {
+			got.gaps = append(got.gaps, g.Fact)
+		}
+		if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, d)
 		}
 	}

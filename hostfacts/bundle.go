@@ -1,9 +1,10 @@
 package hostfacts
 
 import (
+	"context"
 	"fmt"
 	"regexp"
-	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -26,7 +27,10 @@ const (
 	kAppcmd
 	kFirewall
 	kVer
-	kIPAddrJSON
+	kTranscript
+	kIPAddr
+	kIPRoute
+	kRouteN
 	kSysctl
 	kSS
 	kProcNetTCP
@@ -38,9 +42,11 @@ var (
 	reFirewall   = regexp.MustCompile(`^netsh\s+advfirewall\s+sh(?:ow)?\s+(allprofiles|currentprofile)\b`)
 	reAppcmd     = regexp.MustCompile(`(?:^|[\\/])appcmd(?:\.exe)?"?\s+list\s+sites?\b`)
 	reNetIPIface = regexp.MustCompile(`^get-netipinterface\b.*\|\s*(format-list|fl)\b`)
-	reIPAddrJSON = regexp.MustCompile(`^ip\s+(?:-\w+\s+)*-j(?:son)?\s+(?:-\w+\s+)*a(?:ddr(?:ess)?)?\b`)
-	reSysctl     = regexp.MustCompile(`^(?:sudo\s+)?sysctl\b`)
-	reSS         = regexp.MustCompile(`^(?:sudo\s+)?ss\s+-[a-z]*l[a-z]*\b`)
+	reIPAddr     = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
+	reIPRoute    = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*r(?:o(?:u(?:t(?:e)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
+	reRouteN     = regexp.MustCompile(`^route\s+-n\s*$`)
+	reSysctl     = regexp.MustCompile(`^sysctl\b`)
+	reSS         = regexp.MustCompile(`^ss\s+-[a-z46]*l[a-z46]*\b`)
 	reProcTCP    = regexp.MustCompile(`^cat\s+/proc/net/tcp6?\s*$`)
 )
 
@@ -49,6 +55,7 @@ var (
 func classify(cmd string) (k kind, family, arg string) {
 	c := strings.ToLower(strings.Join(strings.Fields(cmd), " "))
 	c = strings.TrimPrefix(c, "cmd /c ")
+	c = strings.TrimPrefix(c, "sudo ")
 	switch m := reNetshIface.FindStringSubmatch(c); {
 	case m != nil && m[2] != "":
 		fam := m[1]
@@ -68,10 +75,16 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kAppcmd, "", ""
 	case reFirewall.MatchString(c):
 		return kFirewall, "", ""
-	case c == "ver":
+	case c == "ver" || c == "cmd /c ver":
 		return kVer, "", ""
-	case reIPAddrJSON.MatchString(c):
-		return kIPAddrJSON, "", ""
+	case c == "start-transcript":
+		return kTranscript, "", ""
+	case reIPAddr.MatchString(c):
+		return kIPAddr, "", ""
+	case reIPRoute.MatchString(c):
+		return kIPRoute, "", ""
+	case reRouteN.MatchString(c):
+		return kRouteN, "", ""
 	case reSysctl.MatchString(c):
 		return kSysctl, "", ""
 	case reSS.MatchString(c):
@@ -82,54 +95,139 @@ func classify(cmd string) (k kind, family, arg string) {
 	return kUnknown, "", ""
 }
 
-// Prompts a customer's saved outputs show before each command: PowerShell
-// (PS C:\> ), cmd.exe (C:\Windows\system32>), and Linux shells ($ , # ,
-// user@host:~$ , [root@host ~]# ).
-var rePrompt = regexp.MustCompile(`^(?:PS [A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|[\w.-]+@[\w.-]+:[^$#]*[$#]|\[[^\]]+\][$#]|[$#])\s*(.+)$`)
+// Prompts a customer's saved outputs show before each command. Any of
+// them ends the output before it, whatever the command: an output never
+// runs on into the next command's.
+var prompts = []*regexp.Regexp{
+	// PowerShell: "PS C:\Users\x> ", remoting "[web01]: PS C:\x> ", bare "PS> ".
+	regexp.MustCompile(`^(?:\[[^\]]+\]:\s*)?PS(?:\s+[^>]*)?>\s?(.*)$`),
+	// cmd.exe: "C:\Windows\system32>".
+	regexp.MustCompile(`^[A-Za-z]:\\[^>]*>(.*)$`),
+	// Linux shells: "user@host:~$ ", "root@host:/etc# ", "[root@host ~]# ".
+	regexp.MustCompile(`^[\w.-]+@[\w.-]+(?::[^$#]*)?\s?[$#]\s?(.*)$`),
+	regexp.MustCompile(`^\[[^\]@]+@[^\]]+\][$#]\s?(.*)$`),
+	// A bare "$ cmd" or "# cmd".
+	regexp.MustCompile(`^[$#](?:\s+(.*))?$`),
+}
+
+var (
+	// reTranscriptRule is the line of stars around a Start-Transcript
+	// header and footer: it ends the output before it.
+	reTranscriptRule = regexp.MustCompile(`^\*{10,}\s*$`)
+	// reTranscriptMachine is the header's "Machine: WEB01 (Microsoft
+	// Windows NT 10.0.17763.0)".
+	reTranscriptMachine = regexp.MustCompile(`^Machine\s*:.*\(Microsoft Windows NT (\d+\.\d+\.\d+)`)
+)
+
+// promptCommand returns the command on a prompt line, and whether the line
+// is a prompt.
+func promptCommand(l string) (string, bool) {
+	for _, re := range prompts {
+		if m := re.FindStringSubmatch(l); m != nil {
+			return strings.TrimSpace(m[1]), true
+		}
+	}
+	return "", false
+}
 
 // SplitBundle splits one text file of concatenated command outputs, each
 // introduced by the prompt and command line that printed it, into
-// outputs. Lines before the first known command are dropped.
+// outputs. Each output ends at the next prompt line (or transcript rule),
+// whatever its command: a command slbdiag does not read still ends the one
+// before it. Lines before the first prompt are dropped, but for the
+// version lines of a console (Microsoft Windows [Version …]) or a
+// transcript header, which become "ver" and "Start-Transcript" outputs.
 func SplitBundle(text string) []Output {
-	var out []Output
-	var cur *Output
-	var body []string
-	flush := func() {
-		if cur != nil {
-			cur.Text = strings.Join(body, "\n")
-			out = append(out, *cur)
-		}
-	}
-	for _, l := range lines(text) {
-		if m := rePrompt.FindStringSubmatch(strings.TrimLeft(l, " ")); m != nil {
-			if k, _, _ := classify(m[1]); k != kUnknown {
-				flush()
-				cur, body = &Output{Command: strings.TrimSpace(m[1])}, nil
-				continue
-			}
-		}
-		body = append(body, l)
-	}
-	flush()
+	out, _ := splitBundle(context.Background(), text)
 	return out
 }
 
-// FromOutputs reads facts from command outputs. A command slbdiag does not
-// read is noted in Unread; one whose output does not parse is noted with
-// the error. Reading goes on past either.
-func FromOutputs(source string, outs []Output) (*Facts, error) {
-	f := &Facts{Source: source, ConfAll: unreadConf, ConfDefault: unreadConf}
-	b := &winBuilder{f: f}
-	known := 0
-	for _, o := range outs {
-		k, family, arg := classify(o.Command)
-		if k == kUnknown {
-			f.Unread = append(f.Unread, fmt.Sprintf("%s: not a command slbdiag reads", o.Command))
+func splitBundle(ctx context.Context, text string) ([]Output, error) {
+	var out []Output
+	var cur *Output
+	var body strings.Builder
+	flush := func() {
+		if cur != nil {
+			cur.Text = strings.TrimRight(body.String(), "\n")
+			out = append(out, *cur)
+		}
+		cur = nil
+		body.Reset()
+	}
+	for n, l := range lines(text) {
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		t := strings.TrimLeft(l, " ")
+		if cmd, ok := promptCommand(t); ok {
+			flush()
+			cur = &Output{Command: cmd}
 			continue
 		}
-		known++
+		if reTranscriptRule.MatchString(t) {
+			flush()
+			continue
+		}
+		if cur == nil {
+			switch {
+			case reTranscriptMachine.MatchString(t):
+				out = append(out, Output{Command: "Start-Transcript", Text: t})
+			case verLine.MatchString(t):
+				out = append(out, Output{Command: "ver", Text: t})
+			}
+			continue
+		}
+		body.WriteString(l)
+		body.WriteByte('\n')
+	}
+	flush()
+	return out, nil
+}
+
+// Parse reads facts from the text of a customer's saved command outputs.
+// It stops, with ctx's error, when ctx is done.
+func Parse(ctx context.Context, source, text string) (*Facts, error) {
+	outs, err := splitBundle(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	return fromOutputs(ctx, source, outs)
+}
+
+// FromOutputs reads facts from command outputs. A command slbdiag does not
+// read is noted in Ignored; one whose output does not parse is noted in
+// Unread with the error, unless another command gave the same facts.
+// Reading goes on past either.
+func FromOutputs(source string, outs []Output) (*Facts, error) {
+	return fromOutputs(context.Background(), source, outs)
+}
+
+func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, error) {
+	f := &Facts{Source: source, ConfAll: unreadConf, ConfDefault: unreadConf}
+	b := newBuilder(f)
+	known := 0
+	for _, o := range outs {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		k, family, arg := classify(o.Command)
+		if k == kUnknown {
+			if !silent(o.Command) && len(f.Ignored) < 50 {
+				f.Ignored = append(f.Ignored, o.Command)
+			}
+			continue
+		}
+		if k != kTranscript && k != kVer {
+			known++
+		}
 		if err := b.add(k, family, arg, o.Text); err != nil {
-			f.Unread = append(f.Unread, fmt.Sprintf("%s: %v", o.Command, err))
+			msg := err.Error()
+			if first := strings.Fields(o.Command)[0]; !strings.HasPrefix(strings.ToLower(msg), strings.ToLower(first)) {
+				msg = o.Command + ": " + msg
+			}
+			b.fail(group(k, arg), msg)
+		} else {
+			b.done[group(k, arg)] = true
 		}
 	}
 	if known == 0 {
@@ -139,151 +237,35 @@ func FromOutputs(source string, outs []Output) (*Facts, error) {
 	return f, nil
 }
 
-// winBuilder joins the outputs' partial views of the interfaces: netsh
-// knows indexes, ipconfig names, descriptions and addresses.
-type winBuilder struct {
-	f       *Facts
-	details []NetshDetail
-	fams    []string
-	ipcfg   []Interface
+// silent says a command prints nothing to read and is not worth noting
+// as skipped: an empty prompt, a session or transcript starting or ending.
+func silent(cmd string) bool {
+	c := strings.ToLower(strings.TrimSpace(cmd))
+	first, _, _ := strings.Cut(c, " ")
+	switch first {
+	case "", "exit", "cls", "clear", "stop-transcript", "start-transcript", "enter-pssession", "exit-pssession", "chcp":
+		return true
+	}
+	return false
 }
 
-func (b *winBuilder) add(k kind, family, arg, text string) error {
-	f := b.f
-	var err error
+// group is the kind of fact a command gives: a failed command is not
+// reported as unread when another gave the same facts (`ip addr` after
+// `ip -j addr` failed on an old iproute2).
+func group(k kind, arg string) string {
 	switch k {
-	case kNetshIfaces:
-		var ifs []Interface
-		if ifs, err = ParseNetshInterfaces(text); err == nil {
-			f.OS = "windows"
-			for _, ifc := range ifs {
-				b.byIndex(ifc.Index, ifc.Name)
-			}
-		}
+	case kIpconfig, kIPAddr:
+		return "addresses"
 	case kNetshIface:
-		var d NetshDetail
-		if d, err = ParseNetshInterface(text); err == nil {
-			f.OS = "windows"
-			b.details, b.fams = append(b.details, d), append(b.fams, family)
-		}
-	case kIpconfig:
-		if b.ipcfg, err = ParseIpconfig(text); err == nil {
-			f.OS = "windows"
-		}
+		return "hostmodel " + arg
 	case kNetIPInterface:
-		var ns []NetIPInterface
-		if ns, err = ParseNetIPInterface(text); err == nil {
-			f.OS = "windows"
-			for _, n := range ns {
-				ifc := b.byIndex(n.Index, n.Alias)
-				if n.IPv6 {
-					ifc.IPv6 = n.Model
-				} else {
-					ifc.IPv4 = n.Model
-				}
-			}
-		}
-	case kSSLCert:
-		f.SSLBindings, err = ParseSSLCert(text)
-	case kAppcmd:
-		f.Sites, err = ParseAppcmdSites(text)
-	case kFirewall:
-		f.Firewall, err = ParseFirewallProfiles(text)
-	case kVer:
-		if f.OSVersion, err = ParseVer(text); err == nil {
-			f.OS = "windows"
-		}
-	default:
-		return b.addLinux(k, text)
-	}
-	return err
-}
-
-func (b *winBuilder) addLinux(k kind, text string) error {
-	f := b.f
-	switch k {
-	case kIPAddrJSON:
-		ifs, err := ParseIPAddrJSON(text)
-		if err != nil {
-			return err
-		}
-		f.OS = "linux"
-		for _, ifc := range ifs {
-			cur := f.iface(ifc.Name)
-			cur.Index, cur.Addrs, cur.Loopback = ifc.Index, ifc.Addrs, ifc.Loopback
-		}
-	case kSysctl:
-		for _, l := range lines(text) {
-			if f.ApplySysctl(l) {
-				f.OS = "linux"
-			}
-		}
+		return "hostmodel"
 	case kSS, kProcNetTCP:
-		parse := ParseSS
-		if k == kProcNetTCP {
-			parse = ParseProcNetTCP
-		}
-		ls, err := parse(text)
-		if err != nil {
-			return err
-		}
-		f.OS, f.ListenersRead = "linux", true
-		for _, l := range ls {
-			if !slices.Contains(f.Listeners, l) {
-				f.Listeners = append(f.Listeners, l)
-			}
-		}
+		return "listeners"
+	case kIPRoute, kRouteN:
+		return "routes"
+	case kVer, kTranscript:
+		return "version"
 	}
-	return nil
-}
-
-// byIndex returns the interface with index idx, adding it if new.
-func (b *winBuilder) byIndex(idx int, name string) *Interface {
-	if ifc := b.f.ByIndex(idx); ifc != nil {
-		if ifc.Name == "" {
-			ifc.Name = name
-		}
-		return ifc
-	}
-	b.f.Interfaces = append(b.f.Interfaces, Interface{Index: idx, Name: name, Conf: unreadConf, Loopback: isPseudoLoopback(name)})
-	return &b.f.Interfaces[len(b.f.Interfaces)-1]
-}
-
-// finish joins the detail listings (by index) and ipconfig (by name).
-func (b *winBuilder) finish() {
-	for i, d := range b.details {
-		ifc := b.byIndex(d.Index, d.Name)
-		if b.fams[i] == "ipv6" {
-			ifc.IPv6 = d.Model
-		} else {
-			ifc.IPv4 = d.Model
-		}
-	}
-	for _, c := range b.ipcfg {
-		ifc := b.byName(c.Name)
-		ifc.Description, ifc.Addrs = c.Description, c.Addrs
-		ifc.Loopback = ifc.Loopback || c.Loopback
-	}
-	if b.f.OS != "windows" {
-		return
-	}
-	for i := range b.f.Interfaces {
-		ifc := &b.f.Interfaces[i]
-		if ifc.Description == "" && !ifc.Loopback {
-			// Without ipconfig's description, the name is the only
-			// hint; people name the adapter after what it is.
-			n := strings.ToLower(ifc.Name)
-			ifc.Loopback = strings.Contains(n, "loopback") || strings.Contains(n, "环回")
-		}
-	}
-}
-
-func (b *winBuilder) byName(name string) *Interface {
-	for i := range b.f.Interfaces {
-		if equalFold(b.f.Interfaces[i].Name, name) {
-			return &b.f.Interfaces[i]
-		}
-	}
-	b.f.Interfaces = append(b.f.Interfaces, Interface{Name: name, Conf: unreadConf})
-	return &b.f.Interfaces[len(b.f.Interfaces)-1]
+	return strconv.Itoa(int(k))
 }

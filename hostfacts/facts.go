@@ -16,15 +16,26 @@ type Facts struct {
 	// ConfAll and ConfDefault are Linux's net.ipv4.conf.all and .default.
 	ConfAll, ConfDefault IPv4Conf
 	Listeners            []netip.AddrPort // TCP sockets in LISTEN, by local address
-	// ListenersRead says Listeners was read: empty then means nothing
-	// listens, not that nobody looked.
-	ListenersRead bool
-	SSLBindings   []SSLBinding // HTTP.sys certificate bindings
-	Sites         []Site       // IIS sites and their bindings
-	Firewall      []FirewallProfile
+	SSLBindings          []SSLBinding     // HTTP.sys certificate bindings
+	Sites                []Site           // IIS sites and their bindings
+	Firewall             []FirewallProfile
+
+	// The *Read flags say a kind of fact was read: an empty list then
+	// means there is none, not that nobody looked.
+	AddrsRead     bool // interface addresses (ipconfig, ip addr)
+	ListenersRead bool // listening sockets (ss, /proc/net/tcp)
+	SSLRead       bool // HTTP.sys certificate bindings
+	SitesRead     bool // IIS sites
+	FirewallRead  bool // Windows Firewall profiles
+	RoutesRead    bool // which interfaces have a default gateway
+	SysctlRead    bool // Linux ARP sysctls
+
 	// Unread lists what could not be read, and why: a fact not read is
 	// not a fact that is false.
 	Unread []string
+	// Ignored lists the commands whose outputs were skipped because
+	// slbdiag does not read them.
+	Ignored []string
 }
 
 // Interface is one network interface of the host.
@@ -32,10 +43,18 @@ type Interface struct {
 	Index       int    // the OS interface index (netsh's Idx); 0 if unknown
 	Name        string // alias: "Ethernet", "以太网", "eth0"
 	Description string // "Microsoft KM-TEST Loopback Adapter"
-	Loopback    bool   // a loopback adapter or lo: owns addresses without answering ARP
-	Addrs       []netip.Prefix
-	IPv4, IPv6  HostModel // Windows: the weak host settings per address family
-	Conf        IPv4Conf  // Linux: this interface's ARP and reverse-path sysctls
+	// Loopback is an adapter that can hold a VIP without answering ARP
+	// for it: Linux's lo, Windows' Microsoft (KM-TEST) Loopback Adapter.
+	Loopback bool
+	// Software is an interface no packet from the network arrives on and
+	// that cannot hold a VIP: Windows' Loopback Pseudo-Interface, the Npcap
+	// Loopback Adapter.
+	Software   bool
+	Down       bool // disconnected: no packet arrives on it
+	Gateway    bool // it holds the host's default route
+	Addrs      []netip.Prefix
+	IPv4, IPv6 HostModel // Windows: the weak host settings per address family
+	Conf       IPv4Conf  // Linux: this interface's ARP and reverse-path sysctls
 }
 
 // HostModel is Windows' weak host settings of one interface and family.
@@ -102,7 +121,9 @@ type FirewallProfile struct {
 	On   Setting
 }
 
-// Owner returns the interface that holds a, or nil.
+// Owner returns the interface that holds a, or nil. It reads every
+// address once: callers ask it a few times per report, never per
+// interface.
 func (f *Facts) Owner(a netip.Addr) *Interface {
 	a = a.Unmap().WithZone("")
 	for i := range f.Interfaces {
@@ -126,11 +147,12 @@ func (f *Facts) ByIndex(idx int) *Interface {
 }
 
 // LoopbackAdapters returns the loopback interfaces that can hold a VIP: on
-// Windows a KM-TEST adapter, not the Loopback Pseudo-Interface.
+// Windows a KM-TEST adapter, not the Loopback Pseudo-Interface nor the
+// Npcap Loopback Adapter.
 func (f *Facts) LoopbackAdapters() []*Interface {
 	var out []*Interface
 	for i := range f.Interfaces {
-		if ifc := &f.Interfaces[i]; ifc.Loopback && !isPseudoLoopback(ifc.Name) {
+		if ifc := &f.Interfaces[i]; ifc.Loopback && !ifc.Software {
 			out = append(out, ifc)
 		}
 	}
@@ -218,4 +240,28 @@ func (s Setting) MarshalText() ([]byte, error) { return []byte(s.String()), nil 
 func (s *Setting) UnmarshalText(b []byte) error {
 	*s = setting(string(b))
 	return nil
+}
+
+// CertCovers reports whether HTTP.sys would find a certificate for TLS to
+// addr:port: an IP binding (the address, 0.0.0.0 or [::]), an SNI binding
+// for a host name that an IIS binding on addr:port names, or the central
+// certificate store on the port.
+func (f *Facts) CertCovers(addr netip.Addr, port uint16) bool {
+	ap := netip.AddrPortFrom(addr.Unmap(), port)
+	if f.SSLCovers(ap, "") {
+		return true
+	}
+	for _, b := range f.SSLBindings {
+		if b.Hostname == "*" && b.Port == port {
+			return true
+		}
+	}
+	for _, s := range f.Sites {
+		for _, b := range s.Bindings {
+			if b.Port == port && b.Host != "" && (!b.Addr.IsValid() || b.Addr.Unmap() == addr.Unmap()) && f.SSLCovers(ap, b.Host) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -13,7 +13,7 @@ func TestDecodeUTF16(t *testing.T) {
 	for _, c := range u {
 		b = append(b, byte(c), byte(c>>8))
 	}
-	if got, ok := decodeText(b); !ok || got != want {
-		t.Errorf("decodeText = %q, %v; want %q", got, ok, want)
+	if got, err := Decode(b); err != nil || got != want {
+		t.Errorf("Decode = %q, %v; want %q", got, err, want)
 	}
 }

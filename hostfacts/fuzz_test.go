@@ -25,3 +25,18 @@ func FuzzBundle(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode: any bytes decode to text or give ErrNotText, never a panic,
+// and what decodes parses without one.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("PS C:\\> ver\r\n"))
+	f.Add([]byte{0xFF, 0xFE, 'P', 0, 'S', 0, '>', 0})
+	f.Add([]byte{0xb0, 0xe6, 0xb1, 0xbe})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		text, err := Decode(b)
+		if err != nil {
+			return
+		}
+		FromOutputs("fuzz", SplitBundle(text))
+	})
+}

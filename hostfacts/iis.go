@@ -54,6 +54,9 @@ func ParseSSLCert(text string) ([]SSLBinding, error) {
 	if !seen {
 		return nil, fmt.Errorf("netsh http show sslcert: %w", ErrFormat)
 	}
+	if out == nil {
+		out = []SSLBinding{} // read, and none
+	}
 	return out, nil
 }
 
@@ -128,6 +131,14 @@ func ParseFirewallProfiles(text string) ([]FirewallProfile, error) {
 		if len(out) > 0 && len(f) == 2 && oneOf(f[0], lblState) {
 			out[len(out)-1].On = firewallState(f[1])
 		}
+		if len(out) > 0 && len(f) == 1 {
+			// "状态打开": a console copy may squeeze the padding away.
+			for _, lbl := range lblState {
+				if v, ok := strings.CutPrefix(f[0], lbl); ok && v != "" {
+					out[len(out)-1].On = firewallState(v)
+				}
+			}
+		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("netsh advfirewall show allprofiles: %w", ErrFormat)
@@ -135,20 +146,26 @@ func ParseFirewallProfiles(text string) ([]FirewallProfile, error) {
 	return out, nil
 }
 
+// profileHeader reads "Domain Profile Settings:" or "域配置文件 设置:"
+// (spacing varies between releases) and returns the profile's name.
 func profileHeader(t string) (string, bool) {
-	for _, suf := range []string{" Profile Settings:", "配置文件 设置:", "配置文件设置:"} {
-		if strings.HasSuffix(t, suf) {
-			return strings.TrimSpace(strings.TrimSuffix(t, suf)), true
-		}
+	t = strings.TrimSuffix(strings.TrimSuffix(t, ":"), "：")
+	if name, ok := strings.CutSuffix(t, " Profile Settings"); ok {
+		return strings.TrimSpace(name), true
+	}
+	if i := strings.Index(t, "配置文件"); i > 0 && strings.HasSuffix(strings.ReplaceAll(t[i:], " ", ""), "配置文件设置") {
+		return strings.TrimSpace(t[:i]), true
 	}
 	return "", false
 }
 
+// firewallState reads a profile's state: ON/OFF, and on Chinese Windows
+// 启用/关闭 or 打开/关闭, as releases differ.
 func firewallState(v string) Setting {
 	switch {
-	case oneOf(v, []string{"ON", "启用", "开"}):
+	case oneOf(v, []string{"ON", "启用", "打开", "开", "开启", "已启用"}):
 		return Enabled
-	case oneOf(v, []string{"OFF", "关闭", "关", "禁用"}):
+	case oneOf(v, []string{"OFF", "关闭", "关", "禁用", "已禁用"}):
 		return Disabled
 	}
 	return Unknown

@@ -3,6 +3,8 @@ package hostfacts
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/width"
 )
 
 // Windows prints its command outputs in the system's language. The parsers
@@ -16,6 +18,8 @@ var (
 	lblSubnetMask  = []string{"Subnet Mask", "子网掩码"}
 	lblCertHash    = []string{"Certificate Hash", "证书哈希"}
 	lblState       = []string{"State", "状态"}
+	lblGateway     = []string{"Default Gateway", "默认网关"}
+	lblMediaState  = []string{"Media State", "媒体状态"}
 
 	valEnabled  = []string{"enabled", "已启用", "启用", "on", "true", "yes", "是"}
 	valDisabled = []string{"disabled", "已禁用", "禁用", "off", "false", "no", "否"}
@@ -68,7 +72,8 @@ func splitKV(line string) (label, value string, ok bool) {
 	return "", "", false
 }
 
-// lines splits text into lines without their line ends (CRLF from Windows).
+// lines splits text into lines without their line ends (CRLF from
+// Windows, a lone CR from old consoles).
 func lines(text string) []string {
 	text = strings.TrimPrefix(text, "\ufeff") // PowerShell's Out-File writes a BOM
 	ls := strings.Split(text, "\n")
@@ -91,8 +96,65 @@ func isPseudoLoopback(name string) bool {
 	return strings.HasPrefix(name, "Loopback Pseudo-Interface") || strings.HasPrefix(name, "环回伪接口")
 }
 
-// isLoopbackDescription recognises the Microsoft loopback adapters.
-func isLoopbackDescription(d string) bool {
-	d = strings.ToLower(d)
-	return strings.Contains(d, "km-test") || strings.Contains(d, "loopback adapter") || strings.Contains(d, "环回适配器")
+// adapterKind tells, from a Windows interface's friendly name and
+// ipconfig's description, whether it is a loopback adapter that can hold
+// a VIP (the Microsoft KM-TEST Loopback Adapter, or Microsoft Loopback
+// Adapter before Server 2012, in any language, whatever it was renamed
+// to) or a software interface no packet from the network reaches (the
+// Loopback Pseudo-Interface; the Npcap Loopback Adapter, which older
+// Npcap built from a KM-TEST adapter it renamed). Without a description
+// the name is the only hint: people name the adapter after what it is.
+func adapterKind(name, desc string) (loopback, software bool) {
+	n, d := strings.ToLower(name), strings.ToLower(desc)
+	if isPseudoLoopback(name) || strings.Contains(n, "npcap") || strings.Contains(d, "npcap") ||
+		strings.Contains(d, "software loopback") || strings.Contains(d, "pseudo-interface") {
+		return false, true
+	}
+	if desc != "" {
+		return strings.Contains(d, "km-test") ||
+			(strings.Contains(d, "microsoft") && (strings.Contains(d, "loopback adapter") || strings.Contains(d, "环回适配器"))), false
+	}
+	return strings.Contains(n, "loopback") || strings.Contains(n, "环回"), false
+}
+
+// isDown recognises a disconnected interface: netsh's state column or
+// ipconfig's media state, in either language.
+func isDown(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	return strings.Contains(v, "disconnected") || strings.Contains(v, "断开")
+}
+
+// knownKV reads "LABEL VALUE" where LABEL is one of set, whatever
+// separates them (spaces, dots, a colon with or without spaces, a
+// full-width colon): Chinese labels throw netsh's alignment off, and a
+// console copy may squeeze the padding.
+func knownKV(line string, set []string) (string, bool) {
+	s := strings.TrimSpace(line)
+	for _, lbl := range set {
+		if len(s) > len(lbl) && strings.EqualFold(s[:len(lbl)], lbl) {
+			rest := strings.TrimLeft(s[len(lbl):], " .\t")
+			if r, ok := strings.CutPrefix(rest, ":"); ok {
+				return strings.TrimSpace(r), true
+			}
+			if r, ok := strings.CutPrefix(rest, "："); ok {
+				return strings.TrimSpace(r), true
+			}
+		}
+	}
+	return "", false
+}
+
+// displayWidth is how many console columns l takes: East Asian wide
+// characters take two.
+func displayWidth(l string) int {
+	n := 0
+	for _, r := range l {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,11 @@ func procAddrPort(s string) (netip.AddrPort, error) {
 // `sysctl -a` prints it, or a /proc/sys path with the value) in f. Other
 // keys are ignored. It reports whether the line was one of the keys.
 func (f *Facts) ApplySysctl(line string) bool {
+	return f.applySysctl(line, f.iface)
+}
+
+// applySysctl is ApplySysctl with the interfaces looked up by iface.
+func (f *Facts) applySysctl(line string, iface func(string) *Interface) bool {
 	key, val, ok := strings.Cut(line, "=")
 	if !ok {
 		return false
@@ -75,16 +81,15 @@ func (f *Facts) ApplySysctl(line string) bool {
 	if i < 0 || err != nil {
 		return false
 	}
-	iface, name := rest[:i], rest[i+1:]
+	ifname, name := rest[:i], rest[i+1:]
 	var conf *IPv4Conf
-	switch iface {
+	switch ifname {
 	case "all":
 		conf = &f.ConfAll
 	case "default":
 		conf = &f.ConfDefault
 	default:
-		ifc := f.iface(iface)
-		conf = &ifc.Conf
+		conf = &iface(ifname).Conf
 	}
 	switch name {
 	case "arp_ignore":
@@ -122,10 +127,130 @@ type ipAddrJSON struct {
 	} `json:"addr_info"`
 }
 
+// ParseIPAddr reads `ip addr` in any of its forms: JSON (-j), the usual
+// text (with -4 or -6 too), or brief (-br).
+func ParseIPAddr(text string) ([]Interface, error) {
+	t := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
+	if strings.HasPrefix(t, "[") {
+		return ParseIPAddrJSON(t)
+	}
+	ifs, err := parseIPAddrText(t)
+	if err != nil {
+		first, _, _ := strings.Cut(t, "\n")
+		if first = strings.TrimSpace(first); first != "" && len(first) < 200 {
+			// What ip said instead: `Option "-j" is unknown, try "ip -help".`
+			return nil, fmt.Errorf("%w: it printed %q", err, first)
+		}
+		return nil, err
+	}
+	return ifs, nil
+}
+
+var (
+	reIPAddrHeader = regexp.MustCompile(`^(\d+):\s+([^\s:@]+)(?:@[^\s:]+)?:\s+<([^>]*)>(.*)$`)
+	reIPAddrInet   = regexp.MustCompile(`^\s+inet6?\s+(\S+)(?:\s+peer\s+\S+)?`)
+)
+
+// parseIPAddrText reads `ip addr`'s text: "2: eth0: <BROADCAST,…,UP>
+// mtu … state UP" headers, then "    inet 10.0.0.5/24 … scope global eth0"
+// lines (a labelled "lo:0" address belongs to lo).
+func parseIPAddrText(text string) ([]Interface, error) {
+	var out []Interface
+	for _, l := range lines(text) {
+		if m := reIPAddrHeader.FindStringSubmatch(l); m != nil {
+			idx, _ := strconv.Atoi(m[1])
+			flags := strings.Split(m[3], ",")
+			out = append(out, Interface{Index: idx, Name: m[2], Conf: unreadConf,
+				Loopback: slices.Contains(flags, "LOOPBACK"),
+				Down:     !slices.Contains(flags, "UP") || strings.Contains(m[4], "state DOWN")})
+			continue
+		}
+		if m := reIPAddrInet.FindStringSubmatch(l); m != nil && len(out) > 0 {
+			if p, ok := parsePrefix(m[1]); ok {
+				out[len(out)-1].Addrs = append(out[len(out)-1].Addrs, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return parseIPAddrBrief(text)
+	}
+	return out, nil
+}
+
+// parseIPAddrBrief reads `ip -br addr`: "eth0  UP  10.0.0.5/24 fe80::1/64".
+func parseIPAddrBrief(text string) ([]Interface, error) {
+	var out []Interface
+	for _, l := range lines(text) {
+		f := strings.Fields(l)
+		if len(f) < 2 || !slices.Contains([]string{"UP", "DOWN", "UNKNOWN", "LOWERLAYERDOWN", "DORMANT"}, f[1]) {
+			continue
+		}
+		name, _, _ := strings.Cut(f[0], "@")
+		ifc := Interface{Name: name, Conf: unreadConf, Loopback: name == "lo", Down: f[1] == "DOWN"}
+		for _, a := range f[2:] {
+			if p, ok := parsePrefix(a); ok {
+				ifc.Addrs = append(ifc.Addrs, p)
+			}
+		}
+		out = append(out, ifc)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("ip addr: no interface: %w", ErrFormat)
+	}
+	return out, nil
+}
+
+// parsePrefix reads "10.0.0.5/24" or a peer address without a length.
+func parsePrefix(s string) (netip.Prefix, bool) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return netip.PrefixFrom(p.Addr().WithZone(""), p.Bits()), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a.WithZone(""), a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+// ParseDefaultRoutes returns the interfaces that hold a default route, from
+// `ip route` ("default via 10.0.0.1 dev eth0 …") or, with routeN, from
+// `route -n` (destination and mask 0.0.0.0, the interface last).
+func ParseDefaultRoutes(text string, routeN bool) ([]string, error) {
+	var devs []string
+	seen := false
+	for _, l := range lines(text) {
+		f := strings.Fields(l)
+		if routeN {
+			if len(f) > 0 && (f[0] == "Destination" || f[0] == "Kernel") {
+				seen = true
+			}
+			if len(f) >= 8 && f[0] == "0.0.0.0" && f[2] == "0.0.0.0" {
+				devs = append(devs, f[len(f)-1])
+			}
+			continue
+		}
+		if len(f) > 0 && (strings.Contains(f[0], "/") || f[0] == "default" || net4(f[0])) {
+			seen = true
+		}
+		if len(f) >= 3 && f[0] == "default" {
+			if i := slices.Index(f, "dev"); i >= 0 && i+1 < len(f) {
+				devs = append(devs, f[i+1])
+			}
+		}
+	}
+	if !seen {
+		return nil, fmt.Errorf("no route: %w", ErrFormat)
+	}
+	return devs, nil
+}
+
+func net4(s string) bool { _, err := netip.ParseAddr(s); return err == nil }
+
 // ParseIPAddrJSON reads `ip -j addr` (iproute2's JSON) into interfaces.
 func ParseIPAddrJSON(text string) ([]Interface, error) {
 	var raw []ipAddrJSON
-	if err := json.Unmarshal([]byte(strings.TrimPrefix(strings.TrimSpace(text), "\ufeff")), &raw); err != nil {
+	// Decode the first value only: whatever follows it is not JSON.
+	dec := json.NewDecoder(strings.NewReader(strings.TrimPrefix(strings.TrimSpace(text), "\ufeff")))
+	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("ip -j addr: %w: %v", ErrFormat, err)
 	}
 	out := make([]Interface, 0, len(raw))
@@ -138,29 +263,32 @@ func ParseIPAddrJSON(text string) ([]Interface, error) {
 				continue
 			}
 			if p, err := ip.Prefix(a.PrefixLen); err == nil {
-				ifc.Addrs = append(ifc.Addrs, netip.PrefixFrom(ip, p.Bits()))
+				ifc.Addrs = append(ifc.Addrs, netip.PrefixFrom(ip.WithZone(""), p.Bits()))
 			}
 		}
+		ifc.Down = !slices.Contains(r.Flags, "UP")
 		out = append(out, ifc)
 	}
 	return out, nil
 }
 
-// ParseSS reads `ss -ltn` (with or without -p): the local address of each
-// listening TCP socket.
+// ParseSS reads `ss -ltn` (with or without -p, with a Netid column from
+// -a or -u, old or new iproute2): the local address of each listening TCP
+// socket.
 func ParseSS(text string) ([]netip.AddrPort, error) {
 	var out []netip.AddrPort
 	seen := false
 	for _, l := range lines(text) {
 		f := strings.Fields(l)
-		if len(f) > 0 && f[0] == "State" {
+		if len(f) > 0 && (f[0] == "State" || f[0] == "Netid") {
 			seen = true
 			continue
 		}
-		if len(f) < 4 || f[0] != "LISTEN" {
+		i := slices.Index(f, "LISTEN")
+		if i < 0 || i > 1 || len(f) < i+4 || (i == 1 && f[0] != "tcp") {
 			continue
 		}
-		if ap, ok := ssAddrPort(f[3]); ok {
+		if ap, ok := ssAddrPort(f[i+3]); ok {
 			out = append(out, ap)
 		}
 	}

@@ -41,7 +41,7 @@ func TestLinuxBundle(t *testing.T) {
 		},
 		// ss, then /proc/net/tcp: the same sockets once.
 		Listeners:     aps("127.0.0.53:53", "10.0.0.5:443", "0.0.0.0:22", "[::]:22"),
-		ListenersRead: true,
+		ListenersRead: true, AddrsRead: true, SysctlRead: true,
 	}
 	if d := cmp.Diff(want, got, cmpIP); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

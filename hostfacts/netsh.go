@@ -18,6 +18,7 @@ var ErrFormat = errors.New("not the expected command output")
 func ParseNetshInterfaces(text string) ([]Interface, error) {
 	cols := 0 // how many columns the rule of dashes shows
 	var out []Interface
+	wrapped := false // the last row filled the console's width: its name may go on
 	for _, l := range lines(text) {
 		if cols == 0 {
 			if isDashes(l) && strings.HasPrefix(l, "---") {
@@ -26,18 +27,34 @@ func ParseNetshInterfaces(text string) ([]Interface, error) {
 			continue
 		}
 		if strings.TrimSpace(l) == "" {
+			wrapped = false
 			continue
 		}
 		f := columns(l, cols)
-		if len(f) < 2 || f[len(f)-1] == "" {
-			continue
+		idx := -1
+		if len(f) >= 2 && f[len(f)-1] != "" {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				idx = n
+			}
 		}
-		idx, err := strconv.Atoi(f[0])
-		if err != nil {
+		if idx < 0 {
+			if wrapped && len(out) > 0 {
+				// A console copy breaks a long row at the width, mid-word.
+				out[len(out)-1].Name += strings.TrimRight(l, " ")
+			}
+			wrapped = false
 			continue
 		}
 		name := f[len(f)-1]
-		out = append(out, Interface{Index: idx, Name: name, Loopback: isPseudoLoopback(name)})
+		ifc := Interface{Index: idx, Name: name}
+		// Whether it is a loopback adapter is decided with ipconfig's
+		// description, or by name at the end; software it is by name.
+		_, ifc.Software = adapterKind(name, "")
+		if cols >= 5 {
+			ifc.Down = isDown(f[3])
+		}
+		out = append(out, ifc)
+		wrapped = displayWidth(l) >= 79
 	}
 	if cols == 0 || len(out) == 0 {
 		return nil, fmt.Errorf("netsh interface show interfaces: %w", ErrFormat)
@@ -85,17 +102,12 @@ func ParseNetshInterface(text string) (NetshDetail, error) {
 				continue
 			}
 		}
-		label, value, ok := splitKV(l)
-		if !ok {
-			continue
-		}
-		switch {
-		case oneOf(label, lblIfIndex):
-			d.Index, _ = strconv.Atoi(value)
-		case oneOf(label, lblWeakSend):
-			d.Model.WeakHostSend = setting(value)
-		case oneOf(label, lblWeakRecv):
-			d.Model.WeakHostReceive = setting(value)
+		if v, ok := knownKV(l, lblIfIndex); ok {
+			d.Index, _ = strconv.Atoi(v)
+		} else if v, ok := knownKV(l, lblWeakSend); ok {
+			d.Model.WeakHostSend = setting(v)
+		} else if v, ok := knownKV(l, lblWeakRecv); ok {
+			d.Model.WeakHostReceive = setting(v)
 		}
 	}
 	d.Name = detailName(header)
@@ -124,26 +136,49 @@ func detailName(h string) string {
 func ParseIpconfig(text string) ([]Interface, error) {
 	var out []Interface
 	var cur *Interface
+	last := "" // the label of the line before: a value may go on on the next line
 	for _, l := range lines(text) {
-		if l == "" {
+		if strings.TrimSpace(l) == "" {
 			continue
 		}
 		if l[0] != ' ' && l[0] != '\t' {
-			cur = nil
 			if name, ok := adapterHeader(l); ok {
 				out = append(out, Interface{Name: name})
-				cur = &out[len(out)-1]
+				cur, last = &out[len(out)-1], ""
+				continue
+			}
+			if cur != nil && last != "" && oneOf(last, lblDescription) {
+				// A console copy broke a long description at the width.
+				cur.Description += strings.TrimRight(l, " ")
+				cur.Loopback, cur.Software = adapterKind(cur.Name, cur.Description)
+				continue
+			}
+			if strings.HasSuffix(strings.TrimSpace(l), ":") || strings.HasSuffix(strings.TrimSpace(l), "：") {
+				cur = nil // "Windows IP Configuration" and the like
 			}
 			continue
 		}
 		label, value, ok := splitKV(l)
-		if cur == nil || !ok {
+		if cur == nil {
 			continue
 		}
+		if !ok {
+			// A further value of the label before: DNS servers, or the
+			// IPv4 gateway after an IPv6 one.
+			if oneOf(last, lblGateway) && strings.TrimSpace(l) != "" {
+				cur.Gateway = true
+			}
+			continue
+		}
+		last = label
 		switch {
 		case oneOf(label, lblDescription):
 			cur.Description = value
-			cur.Loopback = isLoopbackDescription(value)
+			cur.Loopback, cur.Software = adapterKind(cur.Name, value)
+		case oneOf(label, lblMediaState):
+			cur.Down = isDown(value)
+		case oneOf(label, lblGateway):
+			cur.Gateway = value != ""
 		case oneOf(label, lblSubnetMask):
 			if n := len(cur.Addrs); n > 0 && cur.Addrs[n-1].Addr().Is4() {
 				if bits, ok := maskBits(value); ok {
@@ -206,43 +241,59 @@ func maskBits(v string) (int, bool) {
 }
 
 // ParseNetIPInterface reads `Get-NetIPInterface | Format-List`: blocks of
-// "Property : Value". PowerShell does not localise property names or enum
-// values, so this is the same on every Windows.
+// "Property : Value", one per object, apart by blank lines. The default
+// view starts each with InterfaceAlias and names the index InterfaceIndex;
+// a chosen property list (`fl ifIndex,InterfaceAlias,…`) says ifIndex.
+// PowerShell does not localise property names or enum values, so this is
+// the same on every Windows.
 func ParseNetIPInterface(text string) ([]NetIPInterface, error) {
 	var out []NetIPInterface
 	var cur *NetIPInterface
+	open := func() *NetIPInterface {
+		if cur == nil {
+			out = append(out, NetIPInterface{})
+			cur = &out[len(out)-1]
+		}
+		return cur
+	}
 	for _, l := range lines(text) {
+		if strings.TrimSpace(l) == "" {
+			cur = nil
+			continue
+		}
 		label, value, ok := splitKV(l)
 		if !ok {
 			continue
 		}
 		switch label {
-		case "ifIndex":
-			out = append(out, NetIPInterface{})
-			cur = &out[len(out)-1]
-			cur.Index, _ = strconv.Atoi(value)
-		case "InterfaceAlias":
-			if cur != nil {
-				cur.Alias = value
+		case "ifIndex", "InterfaceIndex":
+			if cur != nil && cur.Index != 0 {
+				cur = nil // objects printed without a blank line between them
 			}
+			open().Index, _ = strconv.Atoi(value)
+		case "InterfaceAlias", "ifAlias":
+			if cur != nil && cur.Alias != "" {
+				cur = nil
+			}
+			open().Alias = value
 		case "AddressFamily":
-			if cur != nil {
-				cur.IPv6 = value == "IPv6"
-			}
+			open().IPv6 = value == "IPv6"
 		case "WeakHostSend":
-			if cur != nil {
-				cur.Model.WeakHostSend = setting(value)
-			}
+			open().Model.WeakHostSend = setting(value)
 		case "WeakHostReceive":
-			if cur != nil {
-				cur.Model.WeakHostReceive = setting(value)
-			}
+			open().Model.WeakHostReceive = setting(value)
 		}
 	}
-	if len(out) == 0 {
+	var got []NetIPInterface
+	for _, n := range out {
+		if n.Index > 0 {
+			got = append(got, n)
+		}
+	}
+	if len(got) == 0 {
 		return nil, fmt.Errorf("Get-NetIPInterface: no ifIndex: %w", ErrFormat)
 	}
-	return out, nil
+	return got, nil
 }
 
 // NetIPInterface is one Get-NetIPInterface object: an interface in one

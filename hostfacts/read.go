@@ -38,9 +38,11 @@ func ReadLinux(proc string) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.AddrsRead = true
 	for _, ni := range ifs {
 		ifc := f.iface(ni.Name)
 		ifc.Index, ifc.Loopback = ni.Index, ni.Flags&net.FlagLoopback != 0
+		ifc.Down = ni.Flags&net.FlagUp == 0
 		addrs, err := ni.Addrs()
 		if err != nil {
 			f.Unread = append(f.Unread, ni.Name+" addresses: "+err.Error())
@@ -54,6 +56,7 @@ func ReadLinux(proc string) (*Facts, error) {
 		}
 	}
 	f.readSysctls(proc)
+	f.readRoutes(proc)
 	for _, name := range []string{"net/tcp", "net/tcp6"} {
 		b, err := os.ReadFile(filepath.Join(proc, name))
 		if err != nil {
@@ -85,7 +88,23 @@ func (f *Facts) readSysctls(proc string) {
 				f.Unread = append(f.Unread, p+": "+err.Error())
 				continue
 			}
-			f.ApplySysctl("net.ipv4.conf." + n + "." + key + " = " + strings.TrimSpace(string(b)))
+			f.SysctlRead = f.ApplySysctl("net.ipv4.conf."+n+"."+key+" = "+strings.TrimSpace(string(b))) || f.SysctlRead
+		}
+	}
+}
+
+// readRoutes marks the interfaces that hold a default route, from
+// /proc/net/route (destination and mask 00000000).
+func (f *Facts) readRoutes(proc string) {
+	b, err := os.ReadFile(filepath.Join(proc, "net/route"))
+	if err != nil {
+		f.Unread = append(f.Unread, filepath.Join(proc, "net/route")+": "+err.Error())
+		return
+	}
+	f.RoutesRead = true
+	for _, l := range lines(string(b)) {
+		if fs := strings.Fields(l); len(fs) >= 8 && fs[1] == "00000000" && fs[7] == "00000000" {
+			f.iface(fs[0]).Gateway = true
 		}
 	}
 }

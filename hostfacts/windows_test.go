@@ -38,9 +38,9 @@ func TestParseNetshInterfaces(t *testing.T) {
 		locale, file string
 		want         []Interface
 	}{
-		{"en", "before.txt", []Interface{{Index: 1, Name: "Loopback Pseudo-Interface 1", Loopback: true}, {Index: 12, Name: "Ethernet"}, {Index: 7, Name: "Ethernet 2"}}},
-		{"zh", "before.txt", []Interface{{Index: 1, Name: "Loopback Pseudo-Interface 1", Loopback: true}, {Index: 12, Name: "以太网"}, {Index: 7, Name: "以太网 2"}}},
-		{"zh", "half.txt", []Interface{{Index: 1, Name: "Loopback Pseudo-Interface 1", Loopback: true}, {Index: 12, Name: "以太网"}, {Index: 14, Name: "环回"}}},
+		{"en", "before.txt", []Interface{{Index: 1, Name: "Loopback Pseudo-Interface 1", Software: true}, {Index: 12, Name: "Ethernet"}, {Index: 7, Name: "Ethernet 2", Down: true}}},
+		{"zh", "before.txt", []Interface{{Index: 1, Name: "Loopback Pseudo-Interface 1", Software: true}, {Index: 12, Name: "以太网"}, {Index: 7, Name: "以太网 2", Down: true}}},
+		{"zh", "half.txt", []Interface{{Index: 1, Name: "Loopback Pseudo-Interface 1", Software: true}, {Index: 12, Name: "以太网"}, {Index: 14, Name: "环回"}}},
 	} {
 		got, err := ParseNetshInterfaces(outputOf(t, readBundle(t, tc.locale, tc.file), kNetshIfaces, ""))
 		if err != nil {
@@ -79,16 +79,16 @@ func TestParseIpconfig(t *testing.T) {
 		want         []Interface
 	}{
 		{"en", "before.txt", []Interface{
-			{Name: "Ethernet", Description: "Microsoft Hyper-V Network Adapter", Addrs: []netip.Prefix{pfx("fe80::5d1c:2e3f:4a5b:6c7d/128"), pfx("10.0.0.5/24")}},
-			{Name: "Ethernet 2", Description: "Microsoft Hyper-V Network Adapter #2"}}},
+			{Name: "Ethernet", Description: "Microsoft Hyper-V Network Adapter", Gateway: true, Addrs: []netip.Prefix{pfx("fe80::5d1c:2e3f:4a5b:6c7d/128"), pfx("10.0.0.5/24")}},
+			{Name: "Ethernet 2", Description: "Microsoft Hyper-V Network Adapter #2", Down: true}}},
 		{"en", "after.txt", []Interface{
-			{Name: "Ethernet", Description: "Intel(R) 82574L Gigabit Network Connection", Addrs: []netip.Prefix{pfx("10.0.0.5/24")}},
+			{Name: "Ethernet", Description: "Intel(R) 82574L Gigabit Network Connection", Gateway: true, Addrs: []netip.Prefix{pfx("10.0.0.5/24")}},
 			{Name: "Loopback", Description: "Microsoft KM-TEST Loopback Adapter", Loopback: true, Addrs: []netip.Prefix{pfx("fe80::8c3a:11d2:93be:4a07/128"), pfx("192.0.2.10/32")}}}},
 		{"zh", "before.txt", []Interface{
-			{Name: "以太网", Description: "Red Hat VirtIO Ethernet Adapter", Addrs: []netip.Prefix{pfx("fe80::7a2b:3c4d:5e6f:8091/128"), pfx("10.0.0.5/24")}},
-			{Name: "以太网 2", Description: "Red Hat VirtIO Ethernet Adapter #2"}}},
+			{Name: "以太网", Description: "Red Hat VirtIO Ethernet Adapter", Gateway: true, Addrs: []netip.Prefix{pfx("fe80::7a2b:3c4d:5e6f:8091/128"), pfx("10.0.0.5/24")}},
+			{Name: "以太网 2", Description: "Red Hat VirtIO Ethernet Adapter #2", Down: true}}},
 		{"zh", "half.txt", []Interface{
-			{Name: "以太网", Description: "Red Hat VirtIO Ethernet Adapter", Addrs: []netip.Prefix{pfx("10.0.0.5/24")}},
+			{Name: "以太网", Description: "Red Hat VirtIO Ethernet Adapter", Gateway: true, Addrs: []netip.Prefix{pfx("10.0.0.5/24")}},
 			{Name: "环回", Description: "Microsoft KM-TEST 环回适配器", Loopback: true, Addrs: []netip.Prefix{pfx("192.0.2.10/32")}}}},
 	} {
 		got, err := ParseIpconfig(outputOf(t, readBundle(t, tc.locale, tc.file), kIpconfig, ""))
@@ -220,15 +220,16 @@ func TestFromOutputs(t *testing.T) {
 	own := SiteBinding{Protocol: "https", Addr: netip.MustParseAddr("10.0.0.5"), Port: 443}
 	want := &Facts{OS: "windows", OSVersion: "6.2.9200", Source: "half.txt", ConfAll: unreadConf, ConfDefault: unreadConf,
 		Interfaces: []Interface{
-			{Index: 1, Name: "Loopback Pseudo-Interface 1", Loopback: true, Conf: unreadConf},
-			{Index: 12, Name: "以太网", Description: "Red Hat VirtIO Ethernet Adapter", Addrs: []netip.Prefix{pfx("10.0.0.5/24")}, IPv4: off, Conf: unreadConf},
+			{Index: 1, Name: "Loopback Pseudo-Interface 1", Software: true, Conf: unreadConf},
+			{Index: 12, Name: "以太网", Description: "Red Hat VirtIO Ethernet Adapter", Gateway: true, Addrs: []netip.Prefix{pfx("10.0.0.5/24")}, IPv4: off, Conf: unreadConf},
 			{Index: 14, Name: "环回", Description: "Microsoft KM-TEST 环回适配器", Loopback: true, Addrs: []netip.Prefix{pfx("192.0.2.10/32")}, IPv4: on, Conf: unreadConf},
 		},
 		SSLBindings: []SSLBinding{{IPPort: netip.MustParseAddrPort("10.0.0.5:443"), Port: 443, CertHash: "5b1e0c9a3f4d2e8b7c6a1d0f9e8d7c6b5a4f3e2d"},
 			{Hostname: "shop.example.cn", Port: 443, CertHash: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"}},
 		Sites: []Site{{Name: "Default Web Site", ID: 1, State: "Stopped", Bindings: []SiteBinding{{Protocol: "http", Port: 80}}},
 			{Name: "商城", ID: 2, State: "Started", Bindings: []SiteBinding{own, {Protocol: "https", Port: 443, Host: "shop.example.cn"}}}},
-		Firewall: []FirewallProfile{{"域", Enabled}, {"专用", Enabled}, {"公用", Disabled}},
+		Firewall:  []FirewallProfile{{"域", Enabled}, {"专用", Enabled}, {"公用", Disabled}},
+		AddrsRead: true, SSLRead: true, SitesRead: true, FirewallRead: true, RoutesRead: true,
 	}
 	cmpIP := cmp.Options{cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
 		cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }), cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })}
@@ -279,7 +280,9 @@ func TestFromOutputsEveryBundle(t *testing.T) {
 func TestSplitBundlePrompts(t *testing.T) {
 	text := "junk before\nPS C:\\Users\\admin> netsh int ipv4 sh int 12\nA\nC:\\>ipconfig /all\nB\nroot@web01:~# sysctl -a\nC\n[root@web01 ~]# ss -ltn\nD\n$ echo hi\nE\n"
 	got := SplitBundle(text)
-	want := []Output{{"netsh int ipv4 sh int 12", "A"}, {"ipconfig /all", "B"}, {"sysctl -a", "C"}, {"ss -ltn", "D\n$ echo hi\nE\n"}}
+	// Every prompt ends the output before it, whether slbdiag reads its
+	// command or not.
+	want := []Output{{"netsh int ipv4 sh int 12", "A"}, {"ipconfig /all", "B"}, {"sysctl -a", "C"}, {"ss -ltn", "D"}, {"echo hi", "E"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

@@ -15,9 +15,28 @@ import (
 // Checkup is what `slbdiag doctor` found on a host: its facts and what
 // they predict for SYNs to the VIP, before any capture.
 type Checkup struct {
-	VIP      netip.AddrPort
-	Facts    *hostfacts.Facts
-	Findings []analyze.Finding // from analyze.CheckHost; none: nothing wrong found
+	VIP   netip.AddrPort
+	Facts *hostfacts.Facts
+	Check analyze.HostCheck // from analyze.CheckHost
+}
+
+// Verdicts of a checkup.
+const (
+	VerdictOK      = "OK"
+	VerdictProblem = "PROBLEM"
+	VerdictUnknown = "UNKNOWN" // the facts read cannot tell whether the host accepts the VIP
+)
+
+// Verdict is the checkup's verdict: VerdictOK, VerdictProblem or
+// VerdictUnknown.
+func (c *Checkup) Verdict() string {
+	switch {
+	case len(c.Check.Findings) > 0:
+		return VerdictProblem
+	case c.Check.Unknown:
+		return VerdictUnknown
+	}
+	return VerdictOK
 }
 
 // Doctor writes a checkup: the verdict first, the host's facts, then each
@@ -30,13 +49,17 @@ func Doctor(w io.Writer, c *Checkup, format string, o Options) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	label, text := doctorVerdict(c, l)
-	p("%s%s%s\n\n", label, l.colon(), text)
+	p("%s%s%s\n", label, l.colon(), text)
+	p("%s\n\n", confidenceLine(c, l))
 	p("%s\n", factsHeader(c.Facts, l))
 	for _, s := range factLines(c.Facts, c.VIP, l) {
 		p("  %s\n", s)
 	}
-	for i := range c.Findings {
-		f := &c.Findings[i]
+	if s := nicLine(c, l); s != "" {
+		p("  %s\n", s)
+	}
+	for i := range c.Check.Findings {
+		f := &c.Check.Findings[i]
 		p(l.tr("\nFinding %d: %s (confidence %s)\n", "\n结论 %d：%s（置信度：%s）\n"), i+1, f.Cause, l.confidence(string(f.Confidence)))
 		p("  %s\n", prediction(f, l))
 		for j := range f.Evidence {
@@ -51,8 +74,12 @@ func Doctor(w io.Writer, c *Checkup, format string, o Options) error {
 
 // doctorVerdict is the checkup's verdict label and sentence.
 func doctorVerdict(c *Checkup, l Lang) (string, string) {
-	if len(c.Findings) > 0 {
-		return l.tr("PROBLEM", "问题"), prediction(&c.Findings[0], l)
+	switch c.Verdict() {
+	case VerdictProblem:
+		return l.tr("PROBLEM", "问题"), prediction(&c.Check.Findings[0], l)
+	case VerdictUnknown:
+		return l.tr("UNKNOWN", "无法判断"), l.tr(fmt.Sprintf("the facts read cannot tell whether this host accepts and answers %s: %s.", c.VIP, gapList(c.Check.Gaps, true, l)),
+			fmt.Sprintf("读到的配置不足以判断本机能否接收并应答发往 %s 的包：%s。", c.VIP, gapList(c.Check.Gaps, true, l)))
 	}
 	return l.tr("OK", "正常"), l.tr(fmt.Sprintf("this host accepts %s and nothing in the configuration read would drop or refuse SYNs to it. If clients still fail, capture: slbdiag capture -i IFACE --vip %s --port %d.", c.VIP, c.VIP.Addr(), c.VIP.Port()),
 		fmt.Sprintf("本机接收 %s，读到的配置中没有会丢弃或拒绝发往它的 SYN 的设置。如果客户端仍然连不上，请抓包：slbdiag capture -i IFACE --vip %s --port %d。", c.VIP, c.VIP.Addr(), c.VIP.Port()))
@@ -93,18 +120,28 @@ func factsHeader(f *hostfacts.Facts, l Lang) string {
 // its addresses and settings, then listeners, bindings and the firewall.
 func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 	var out []string
+	owner := f.Owner(vip.Addr())
 	for i := range f.Interfaces {
 		ifc := &f.Interfaces[i]
 		h := analyze.HostIface{Index: ifc.Index, Name: ifc.Name}
 		s := ifaceText(h, f.OS, l)
 		if f.OS == "linux" && ifc.Index > 0 {
-			s = fmt.Sprintf("%s (%d)", ifc.Name, ifc.Index)
+			s = fmt.Sprintf("%s (%d)", printable(ifc.Name), ifc.Index)
 		}
-		if ifc.Loopback {
+		switch {
+		case ifc.Loopback:
 			s += l.tr(", loopback", "，环回")
+		case ifc.Software:
+			s += l.tr(", software (no packet from the network arrives on it)", "，软件接口（不接收来自网络的包）")
+		}
+		if ifc.Down {
+			s += l.tr(", disconnected", "，已断开")
+		}
+		if ifc.Gateway {
+			s += l.tr(", default gateway", "，有默认网关")
 		}
 		if ifc.Description != "" {
-			s += l.tr(", ", "，") + ifc.Description
+			s += l.tr(", ", "，") + printable(ifc.Description)
 		}
 		s += l.tr(": ", "：")
 		if len(ifc.Addrs) == 0 {
@@ -112,7 +149,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		} else {
 			s += addrs(ifc.Addrs)
 		}
-		if f.Owner(vip.Addr()) == ifc {
+		if owner == ifc {
 			s += l.tr(" (holds the VIP)", "（持有 VIP）")
 		}
 		switch f.OS {
@@ -120,8 +157,8 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 			m := ifc.Model(vip.Addr())
 			s += l.tr("; ", "；") + fmt.Sprintf("weakhostreceive=%s weakhostsend=%s", m.WeakHostReceive, m.WeakHostSend)
 		case "linux":
-			if e := f.Effective(ifc); e.ARPIgnore >= 0 {
-				s += l.tr("; ", "；") + fmt.Sprintf("arp_ignore=%d arp_announce=%d rp_filter=%d", e.ARPIgnore, e.ARPAnnounce, e.RPFilter)
+			if e := f.Effective(ifc); e.ARPIgnore >= 0 || e.ARPAnnounce >= 0 {
+				s += l.tr("; ", "；") + fmt.Sprintf("arp_ignore=%s arp_announce=%s rp_filter=%s", sysctlValue(e.ARPIgnore), sysctlValue(e.ARPAnnounce), sysctlValue(e.RPFilter))
 			}
 		}
 		out = append(out, s)
@@ -146,22 +183,36 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		for _, s := range f.Sites {
 			for _, b := range s.Bindings {
 				if b.Port == port {
-					sites = append(sites, fmt.Sprintf("%s %s/%s", s.Name, b.Protocol, bindingName(b)))
+					sites = append(sites, fmt.Sprintf("%s %s/%s", printable(s.Name), b.Protocol, printable(bindingName(b))))
 				}
 			}
 		}
-		out = append(out, l.tr(fmt.Sprintf("HTTP.sys certificates on port %d: %s. IIS bindings on port %d: %s.", port, orNone(certs, l), port, orNone(sites, l)),
-			fmt.Sprintf("HTTP.sys 在端口 %d 上的证书绑定：%s。IIS 在端口 %d 上的绑定：%s。", port, orNone(certs, l), port, orNone(sites, l))))
+		certText, siteText := orNone(certs, l), orNone(sites, l)
+		if !f.SSLRead {
+			certText = l.tr("not read", "未读到")
+		}
+		if !f.SitesRead {
+			siteText = l.tr("not read", "未读到")
+		}
+		out = append(out, l.tr(fmt.Sprintf("HTTP.sys certificates on port %d: %s. IIS bindings on port %d: %s.", port, certText, port, siteText),
+			fmt.Sprintf("HTTP.sys 在端口 %d 上的证书绑定：%s。IIS 在端口 %d 上的绑定：%s。", port, certText, port, siteText)))
 		var fw []string
 		for _, p := range f.Firewall {
-			fw = append(fw, p.Name+" "+settingText(p.On, l))
+			fw = append(fw, printable(p.Name)+" "+settingText(p.On, l))
 		}
 		if len(fw) > 0 {
 			out = append(out, l.tr("Windows Firewall: "+strings.Join(fw, ", ")+".", "Windows 防火墙："+strings.Join(fw, "、")+"。"))
 		}
 	}
 	for _, u := range f.Unread {
-		out = append(out, l.tr("Not read: ", "未读到：")+u)
+		out = append(out, l.tr("Not read: ", "未读到：")+printable(u))
+	}
+	if len(f.Ignored) > 0 {
+		ign := make([]string, len(f.Ignored))
+		for i, c := range f.Ignored {
+			ign[i] = printable(c)
+		}
+		out = append(out, l.tr("Outputs skipped (commands slbdiag does not read): ", "已跳过的输出（slbdiag 不读取这些命令）：")+l.list(ign))
 	}
 	return out
 }
@@ -191,7 +242,7 @@ func orNone(items []string, l Lang) string {
 // doctorJSON is the checkup for automation: the facts as read, the verdict
 // and the findings with their evidence texts and fixes.
 func doctorJSON(w io.Writer, c *Checkup, l Lang) error {
-	label, text := doctorVerdict(c, l)
+	_, text := doctorVerdict(c, l)
 	type finding struct {
 		Cause      string         `json:"cause"`
 		Confidence string         `json:"confidence"`
@@ -199,16 +250,34 @@ func doctorJSON(w io.Writer, c *Checkup, l Lang) error {
 		Evidence   []jsonEvidence `json:"evidence"`
 		Fix        map[string]Fix `json:"fix"`
 	}
+	type nic struct {
+		Index int    `json:"index"`
+		Name  string `json:"name"`
+	}
 	doc := struct {
-		Schema   string           `json:"schema"`
-		VIP      string           `json:"vip"`
-		Verdict  string           `json:"verdict"`
-		Summary  string           `json:"summary"`
-		Facts    *hostfacts.Facts `json:"facts"`
-		Findings []finding        `json:"findings"`
-	}{Schema: "slbdiag-doctor/1", VIP: c.VIP.String(), Verdict: label, Summary: text, Facts: c.Facts, Findings: []finding{}}
-	for i := range c.Findings {
-		f := &c.Findings[i]
+		Schema     string           `json:"schema"`
+		VIP        string           `json:"vip"`
+		Verdict    string           `json:"verdict"`
+		Confidence string           `json:"confidence"`
+		Summary    string           `json:"summary"`
+		NICs       []nic            `json:"receiving_nics"`
+		NICsBy     string           `json:"receiving_nics_by,omitempty"`
+		NotRead    []string         `json:"not_read"`
+		Facts      *hostfacts.Facts `json:"facts"`
+		Findings   []finding        `json:"findings"`
+	}{Schema: "slbdiag-doctor/1", VIP: c.VIP.String(), Verdict: c.Verdict(), Confidence: string(c.Check.Confidence), Summary: text,
+		NICs: []nic{}, NotRead: []string{}, Facts: c.Facts, Findings: []finding{}}
+	if h := c.Check.Host; h != nil {
+		for _, n := range h.NICs {
+			doc.NICs = append(doc.NICs, nic{n.Index, n.Name})
+		}
+		doc.NICsBy = h.NICBy
+	}
+	for _, g := range c.Check.Gaps {
+		doc.NotRead = append(doc.NotRead, gapText(g, l))
+	}
+	for i := range c.Check.Findings {
+		f := &c.Check.Findings[i]
 		jf := finding{Cause: string(f.Cause), Confidence: string(f.Confidence), Summary: prediction(f, l), Evidence: []jsonEvidence{}, Fix: map[string]Fix{}}
 		for j := range f.Evidence {
 			jf.Evidence = append(jf.Evidence, jsonEvidence{Kind: string(f.Evidence[j].Kind), Text: evidenceText(f, &f.Evidence[j], l), Frames: []jsonFrameRef{}})
@@ -239,4 +308,90 @@ func settingText(s hostfacts.Setting, l Lang) string {
 func CheckupLine(c *Checkup, l Lang) string {
 	label, text := doctorVerdict(c, l)
 	return label + l.colon() + text
+}
+
+// confidenceLine says how sure the verdict is and, below high, which
+// facts it lacked.
+func confidenceLine(c *Checkup, l Lang) string {
+	s := l.tr("Confidence: ", "置信度：") + l.confidence(string(c.Check.Confidence))
+	if c.Verdict() != VerdictUnknown && len(c.Check.Gaps) > 0 {
+		s += l.tr(". Not read: ", "。未读到：") + gapList(c.Check.Gaps, false, l)
+	}
+	return s + l.tr(".", "。")
+}
+
+// gapList lists the facts not read; neededOnly keeps those the host's
+// acceptance of the VIP rests on.
+func gapList(gs []analyze.HostGap, neededOnly bool, l Lang) string {
+	var items []string
+	for _, g := range gs {
+		if !neededOnly || g.Needed {
+			items = append(items, gapText(g, l))
+		}
+	}
+	return l.tr(strings.Join(items, "; "), strings.Join(items, "；"))
+}
+
+// gapText names a fact not read and the command that reads it.
+func gapText(g analyze.HostGap, l Lang) string {
+	ifc := ifaceText(g.Iface, "windows", l)
+	idx := "N"
+	if g.Iface.Index > 0 {
+		idx = fmt.Sprint(g.Iface.Index)
+	}
+	switch g.Fact {
+	case analyze.GapAddresses:
+		return l.tr("the interfaces' addresses (ipconfig /all; on Linux ip addr)", "各接口的地址（ipconfig /all；Linux 上 ip addr）")
+	case analyze.GapNIC:
+		return l.tr("the network interface the SYNs arrive on (none is up with an address of the VIP's family)", "SYN 进入的网卡（没有处于连接状态且有同族地址的网卡）")
+	case analyze.GapWeakReceive:
+		return l.tr(fmt.Sprintf("weakhostreceive of %s (netsh interface ipv4 show interface %s)", ifc, idx), fmt.Sprintf("%s的 weakhostreceive（netsh interface ipv4 show interface %s）", zhPad(ifc), idx))
+	case analyze.GapWeakSend:
+		return l.tr(fmt.Sprintf("weakhostsend of %s (netsh interface ipv4 show interface %s)", ifc, idx), fmt.Sprintf("%s的 weakhostsend（netsh interface ipv4 show interface %s）", zhPad(ifc), idx))
+	case analyze.GapSites:
+		return l.tr("the IIS bindings (appcmd list site)", "IIS 绑定（appcmd list site）")
+	case analyze.GapCertificates:
+		return l.tr("the HTTP.sys certificate bindings (netsh http show sslcert)", "HTTP.sys 证书绑定（netsh http show sslcert）")
+	case analyze.GapListeners:
+		return l.tr("the listening sockets (ss -ltn)", "监听的套接字（ss -ltn）")
+	case analyze.GapARP:
+		return l.tr("the ARP sysctls (sysctl -a | grep -E 'arp_ignore|arp_announce')", "ARP 相关 sysctl（sysctl -a | grep -E 'arp_ignore|arp_announce'）")
+	case analyze.GapFirewall:
+		return l.tr("the Windows Firewall state (netsh advfirewall show allprofiles state)", "Windows 防火墙状态（netsh advfirewall show allprofiles state）")
+	}
+	return string(g.Fact)
+}
+
+// nicLine says which interface the SYNs arrive on and how that was
+// decided, or, when the facts could not, every candidate.
+func nicLine(c *Checkup, l Lang) string {
+	h := c.Check.Host
+	if h == nil || len(h.NICs) == 0 {
+		return ""
+	}
+	names := make([]string, len(h.NICs))
+	for i, n := range h.NICs {
+		names[i] = ifaceText(n, h.OS, l)
+	}
+	var why, whyZh string
+	switch h.NICBy {
+	case analyze.NICByOnly:
+		why, whyZh = "the only network interface up with an address of the VIP's family", "唯一处于连接状态且有同族地址的网卡"
+	case analyze.NICByProbeSubnet:
+		why, whyZh = "the only one on the subnet of the load balancer's probes", "唯一与负载均衡器健康检查来源同网段的网卡"
+	case analyze.NICByRoute:
+		why, whyZh = "the only one with the default gateway", "唯一有默认网关的网卡"
+	case analyze.NICByCandidates:
+		return l.tr("SYNs may arrive on any of: "+l.list(names)+" (the facts cannot tell which; each is checked).",
+			"SYN 可能从以下任一网卡进入："+l.list(names)+"（配置无法确定是哪一个，已逐一检查）。")
+	}
+	return l.tr(fmt.Sprintf("SYNs arrive on %s: %s.", names[0], why), fmt.Sprintf("SYN 从%s进入：%s。", zhPad(names[0]), whyZh))
+}
+
+// sysctlValue prints a sysctl's value, or "?" when it was not read.
+func sysctlValue(v int) string {
+	if v < 0 {
+		return "?"
+	}
+	return fmt.Sprint(v)
 }

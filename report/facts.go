@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -18,6 +19,7 @@ import (
 // (Ethernet)" on Windows, where netsh takes the index, and "eth0" on Linux,
 // where names are what people use.
 func ifaceText(h analyze.HostIface, osName string, l Lang) string {
+	h.Name = printable(h.Name)
 	switch {
 	case osName == "linux" && h.Name != "":
 		return h.Name
@@ -126,6 +128,9 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 			en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; port %d is bound to %s only.", vip, port, port, strings.Join(ls, ", ")),
 				fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 只绑定在 %s 上。", vip, port, port, strings.Join(ls, "、"))
 		}
+	case analyze.EvFactNotRead:
+		g := gapText(analyze.HostGap{Fact: analyze.GapFact(e.Fact.Setting), Iface: e.Fact.Iface}, l)
+		en, zh = "not read, so the facts can neither confirm nor rule out this cause: "+g+".", "未读到，因此主机配置既不能证实也不能排除这一原因："+g+"。"
 	default:
 		return "", false
 	}
@@ -171,21 +176,15 @@ func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
 }
 
 // fixesFact adjusts the fixes to what the host's configuration says: the
-// real interface indexes and names in the commands, the facts' platform
-// first, and, when the weak host model is already set up, the Windows
-// steps that are left (bindings, firewall) instead of the whole recipe.
+// real interface indexes, names and site in the commands, the facts'
+// platform first, and the steps the facts show done left out.
 func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 	h := f.Host
 	if h == nil {
 		return nil, false
 	}
-	if f.Cause == analyze.StrongHostReceive && hasFact(f, analyze.EvFactHostModelReady) && len(win.Steps) >= 4 {
-		win.Title = l.tr("Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall",
-			"Windows——弱主机模型已配好；还需绑定 VIP，并在 Windows 防火墙中放行")
-		win.Steps = slices.Clone(win.Steps[2:])
-	} else if f.Cause == analyze.StrongHostReceive && hasFact(f, analyze.EvFactVIPOnLoopback) && h.OS == "windows" && len(win.Steps) >= 4 {
-		win.Steps = slices.Clone(win.Steps[1:]) // the loopback adapter holds the VIP already
-	}
+	win = skipDone(win, h, f.Cause == analyze.StrongHostReceive || f.Cause == analyze.WeakHostSend, l)
+	lin = skipDoneLinux(f, lin)
 	win = fillInterfaces(win, h, l)
 	if h.OS == "linux" {
 		return []Fix{lin, win}, true
@@ -193,41 +192,154 @@ func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 	return []Fix{win, lin}, true
 }
 
-// fillInterfaces replaces the interface placeholders with the host's own.
+// skipDone leaves out of a Windows fix the commands whose effect the
+// facts show in place, and the steps left with nothing to do.
+func skipDone(fx Fix, h *analyze.HostConfig, hostModel bool, l Lang) Fix {
+	d := h.Done
+	indexes := !h.Loopback.IsZero() && len(h.NICs) > 0 && h.NICs[0].Index > 0
+	done := func(c string) bool {
+		lc := strings.ToLower(c)
+		switch {
+		case strings.Contains(c, "hdwwiz") || strings.Contains(lc, "add address") || strings.Contains(c, "New-NetIPAddress"):
+			return d.VIPOnLoopback
+		case strings.Contains(c, phNIC) && strings.Contains(lc, "weakhost"):
+			return d.NICWeakReceive
+		case strings.Contains(c, phLoopback) && strings.Contains(lc, "weakhost"):
+			return d.LoopbackWeakHost
+		case strings.Contains(lc, "show interfaces"):
+			return indexes || (d.NICWeakReceive && d.LoopbackWeakHost)
+		case strings.Contains(c, "New-WebBinding"):
+			return d.SiteBinding
+		case strings.Contains(lc, "add sslcert"):
+			return d.Certificate
+		case strings.Contains(lc, "show sslcert"):
+			return d.Certificate && d.SiteBinding
+		case strings.Contains(c, "New-NetFirewallRule"):
+			return d.FirewallOff
+		}
+		return false
+	}
+	var steps []Step
+	skipped := false
+	for _, st := range fx.Steps {
+		if len(st.Commands) == 0 {
+			steps = append(steps, st)
+			continue
+		}
+		var cmds []string
+		for _, c := range st.Commands {
+			if done(c) {
+				skipped = true
+			} else {
+				cmds = append(cmds, c)
+			}
+		}
+		if len(cmds) > 0 {
+			steps = append(steps, Step{Text: st.Text, Commands: cmds})
+		}
+	}
+	switch {
+	case hostModel && d.VIPOnLoopback && d.NICWeakReceive && d.LoopbackWeakHost:
+		fx.Title = l.tr("Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall",
+			"Windows——弱主机模型已配好；还需绑定 VIP，并在 Windows 防火墙中放行")
+	case skipped:
+		fx.Title += l.tr(" (the steps the host's configuration shows done are left out)", "（已省略主机配置表明已完成的步骤）")
+	}
+	fx.Steps = steps
+	return fx
+}
+
+// skipDoneLinux leaves out removing the VIP from a NIC when it is on lo
+// only.
+func skipDoneLinux(f *analyze.Finding, fx Fix) Fix {
+	if !f.Host.Done.VIPOnlyOnLoopback {
+		return fx
+	}
+	steps := make([]Step, 0, len(fx.Steps))
+	for _, st := range fx.Steps {
+		var cmds []string
+		for _, c := range st.Commands {
+			if !strings.HasPrefix(c, "ip addr del ") {
+				cmds = append(cmds, c)
+			}
+		}
+		if len(st.Commands) > 0 && len(cmds) == 0 {
+			continue
+		}
+		st.Commands = cmds
+		steps = append(steps, st)
+	}
+	fx.Steps = steps
+	return fx
+}
+
+// fillInterfaces replaces the placeholders with the host's own interfaces
+// and site. A command that takes the NIC is repeated for each candidate
+// when the facts could not tell which one the SYNs arrive on. Names go
+// into commands only when they are safe there.
 func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
-	var pairs []string
-	var named []string
-	if h.NIC.Index > 0 {
-		pairs = append(pairs, phNIC, strconv.Itoa(h.NIC.Index))
-		named = append(named, l.tr("the SYNs arrive on "+ifaceText(h.NIC, h.OS, l), "SYN 从"+ifaceText(h.NIC, h.OS, l)+"进入"))
+	var pairs, named []string
+	nics := h.NICs
+	if len(nics) > 0 && nics[0].Index > 0 {
+		var ns []string
+		for _, n := range nics {
+			ns = append(ns, ifaceText(n, h.OS, l))
+		}
+		if len(nics) == 1 {
+			named = append(named, l.tr("the SYNs arrive on "+ns[0], "SYN 从"+ns[0]+"进入"))
+		} else {
+			named = append(named, l.tr("the SYNs may arrive on any of "+l.list(ns), "SYN 可能从"+l.list(ns)+"中任一接口进入"))
+		}
 	}
 	if h.Loopback.Index > 0 {
 		pairs = append(pairs, phLoopback, strconv.Itoa(h.Loopback.Index))
 		named = append(named, l.tr("the loopback adapter is "+ifaceText(h.Loopback, h.OS, l), "环回适配器是"+ifaceText(h.Loopback, h.OS, l)))
 	}
-	if h.Loopback.Name != "" {
+	if safeName(h.Loopback.Name) {
 		pairs = append(pairs, phLoopName, h.Loopback.Name)
 	}
-	if len(pairs) == 0 {
+	if !h.VIPOn.IsZero() && !h.Done.VIPOnlyOnLoopback && safeName(h.VIPOn.Name) {
+		pairs = append(pairs, "<NIC-NAME>", h.VIPOn.Name) // the network adapter that holds the VIP and answers ARP for it
+	}
+	if safeName(h.Site) {
+		pairs = append(pairs, fmt.Sprintf("%q", phSite), psQuote(h.Site))
+	}
+	if len(pairs) == 0 && len(named) == 0 {
 		return fx
 	}
 	r := strings.NewReplacer(pairs...)
 	steps := make([]Step, 0, len(fx.Steps)+1)
-	steps = append(steps, Step{Text: l.tr(fmt.Sprintf("The host's configuration (%s) names the interfaces: %s. The commands below use them.", h.Source, strings.Join(named, "; ")),
-		fmt.Sprintf("主机配置（%s）已指明接口：%s。下面的命令已代入这些接口。", h.Source, strings.Join(named, "；")))})
+	if len(named) > 0 {
+		steps = append(steps, Step{Text: l.tr(fmt.Sprintf("The host's configuration (%s) names the interfaces: %s. The commands below use them.", printable(h.Source), strings.Join(named, "; ")),
+			fmt.Sprintf("主机配置（%s）已指明接口：%s。下面的命令已代入这些接口。", printable(h.Source), strings.Join(named, "；")))})
+	}
 	for _, s := range fx.Steps {
-		cmds := make([]string, len(s.Commands))
-		for i, c := range s.Commands {
-			cmds[i] = r.Replace(c)
-		}
-		if len(s.Commands) == 0 {
-			cmds = nil
+		var cmds []string
+		for _, c := range s.Commands {
+			c = r.Replace(c)
+			if !strings.Contains(c, phNIC) || len(nics) == 0 || nics[0].Index == 0 {
+				cmds = append(cmds, c)
+				continue
+			}
+			for _, n := range nics {
+				cmds = append(cmds, strings.ReplaceAll(c, phNIC, strconv.Itoa(n.Index)))
+			}
 		}
 		steps = append(steps, Step{Text: s.Text, Commands: cmds})
 	}
 	fx.Steps = steps
 	return fx
 }
+
+// safeName reports whether a name from a customer's file can go into a
+// suggested command inside quotes: no quote, no cmd.exe or PowerShell
+// metacharacter, no control character.
+func safeName(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "\"'`$%^&|<>\r\n") && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// psQuote quotes a safe name for PowerShell.
+func psQuote(s string) string { return "'" + s + "'" }
 
 // addrs joins addresses for a sentence.
 func addrs(as []netip.Prefix) string {
@@ -236,4 +348,21 @@ func addrs(as []netip.Prefix) string {
 		s[i] = a.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// printable escapes the control characters of a string read from a
+// customer's file, so it never reaches a terminal raw.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -16,10 +16,11 @@ import (
 
 // analyzeCmd is a checked `slbdiag analyze` command line.
 type analyzeCmd struct {
-	files    []string
-	flags    *reportFlags     // what to look for and how to report it, checked
-	evidence string           // write the packets behind the findings here
-	facts    *hostfacts.Facts // --host-facts: the capture host's configuration
+	files     []string
+	flags     *reportFlags     // what to look for and how to report it, checked
+	evidence  string           // write the packets behind the findings here
+	factsFile string           // --host-facts: the capture host's configuration, read with the run's context
+	facts     *hostfacts.Facts // what factsFile says
 }
 
 func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
@@ -61,12 +62,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	if c.evidence != "" && countStdin(files) > 0 {
 		return nil, bad("--evidence reads the captures a second time, so it needs files, not stdin (\"-\")")
 	}
-	if *hostFacts != "" {
-		var err error
-		if c.facts, err = readHostFacts(*hostFacts); err != nil {
-			return nil, err
-		}
-	}
+	c.factsFile = *hostFacts
 	return c, nil
 }
 
@@ -87,6 +83,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	if err != nil {
 		return err
+	}
+	if c.factsFile != "" {
+		if c.facts, err = readHostFacts(ctx, c.factsFile); err != nil {
+			return err
+		}
 	}
 	inputs, err := openInputs(c.files, stdin)
 	defer closeInputs(inputs)

@@ -16,7 +16,8 @@ import (
 // doctorCmd is a checked `slbdiag doctor` command line.
 type doctorCmd struct {
 	vip    netip.AddrPort
-	facts  string // --host-facts: read this file instead of this host
+	facts  string         // --host-facts: read this file instead of this host
+	probes []netip.Prefix // --probe-net: where the load balancer's probes come from
 	format string
 	opts   report.Options
 }
@@ -32,6 +33,7 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 	port := fs.Int("port", 443, "the VIP's port")
 	facts := fs.String("host-facts", "", "read a host's saved command outputs from this file instead of this host (see README)")
 	format := fs.String("format", "text", "output format: text or json")
+	probes := fs.String("probe-net", "", "the subnets the load balancer's health probes come from (CIDRs, comma-separated): they tell the receiving NIC of a host with several")
 	lang := langFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -56,6 +58,13 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 		return nil, bad("--format: %q is not text or json", *format)
 	}
 	c := &doctorCmd{vip: netip.AddrPortFrom(a.Unmap().WithZone(""), uint16(*port)), facts: *facts, format: *format}
+	if *probes != "" {
+		ps, err := analyze.ParsePrefixes(*probes)
+		if err != nil {
+			return nil, bad("--probe-net: %v", err)
+		}
+		c.probes = ps
+	}
 	if c.opts.Lang, err = report.ParseLang(*lang); err != nil {
 		return nil, bad("--lang: %v", err)
 	}
@@ -72,26 +81,29 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	var facts *hostfacts.Facts
 	if c.facts != "" {
-		facts, err = readHostFacts(c.facts)
+		facts, err = readHostFacts(ctx, c.facts)
 	} else {
 		facts, err = hostfacts.Read(ctx)
 	}
 	if err != nil {
 		return err
 	}
-	chk := &report.Checkup{VIP: c.vip, Facts: facts, Findings: analyze.CheckHost(facts, c.vip.Addr(), c.vip.Port())}
+	chk := &report.Checkup{VIP: c.vip, Facts: facts, Check: analyze.CheckHost(facts, c.vip.Addr(), c.vip.Port(), c.probes)}
 	if err := report.Doctor(stdout, chk, c.format, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if len(chk.Findings) > 0 {
+	switch chk.Verdict() {
+	case report.VerdictProblem:
 		return errProblems
+	case report.VerdictUnknown:
+		return errNothingJudged
 	}
 	return nil
 }
 
 // readHostFacts reads a customer's saved command outputs for --host-facts.
-func readHostFacts(name string) (*hostfacts.Facts, error) {
-	f, err := hostfacts.ReadFile(name)
+func readHostFacts(ctx context.Context, name string) (*hostfacts.Facts, error) {
+	f, err := hostfacts.ReadFile(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("--host-facts: %w", err)
 	}
@@ -117,7 +129,7 @@ func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, st
 			continue
 		}
 		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-			Findings: analyze.CheckHost(facts, p.Addr(), port)}
+			Check: analyze.CheckHost(facts, p.Addr(), port, cfg.ProbeNets)}
 		fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
 	}
 }
