@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/internal/version"
 )
 
 // Schema names the JSON document layout; it changes only with the contract.
@@ -16,12 +17,19 @@ const Schema = "slbdiag/1"
 // from analyze's types so that internal changes cannot change the output.
 
 type jsonDoc struct {
-	Schema       string        `json:"schema"`
-	Inputs       []jsonInput   `json:"inputs"`
-	Summary      jsonSummary   `json:"summary"`
-	Destinations []jsonDest    `json:"destinations"`
-	Findings     []jsonFinding `json:"findings"`
-	Warnings     []jsonWarning `json:"warnings"`
+	Schema       string         `json:"schema"`
+	Generator    *jsonGenerator `json:"generator,omitempty"`
+	Inputs       []jsonInput    `json:"inputs"`
+	Summary      jsonSummary    `json:"summary"`
+	Destinations []jsonDest     `json:"destinations"`
+	Findings     []jsonFinding  `json:"findings"`
+	Warnings     []jsonWarning  `json:"warnings"`
+}
+
+// jsonGenerator is the slbdiag that wrote the document.
+type jsonGenerator struct {
+	Name string `json:"name"`
+	version.Info
 }
 
 type jsonInput struct {
@@ -115,6 +123,9 @@ type jsonWarning struct {
 func JSON(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	doc := jsonDoc{Schema: Schema, Inputs: []jsonInput{}, Destinations: []jsonDest{}, Findings: []jsonFinding{}, Warnings: []jsonWarning{}}
+	if o.Build.Version != "" {
+		doc.Generator = &jsonGenerator{Name: "slbdiag", Info: o.Build}
+	}
 	for _, in := range r.Inputs {
 		ji := jsonInput{File: in.Name, Format: in.Format, Frames: in.Frames, LinkTypes: in.LinkTypes, Damaged: in.Damaged}
 		if in.Frames > 0 {

@@ -63,7 +63,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 		return nil, err
 	}
 	c := &captureCmd{iface: *iface, flags: rf, duration: *duration, evidence: *evidence}
-	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + version()}
+	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + build.String()}
 	if c.live.Filter == "" {
 		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, *rf.ports)
 	}
