@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/slbdiag/slbdiag/analyze"
-	"github.com/slbdiag/slbdiag/internal/version"
 	"github.com/slbdiag/slbdiag/internal/scenario"
+	"github.com/slbdiag/slbdiag/internal/version"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden")
