@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/slbdiag/slbdiag/capture"
 )
@@ -76,5 +79,29 @@ func TestLiveCaptureNote(t *testing.T) {
 		if got := liveCaptureNote(tc.goos, tc.available); got != tc.want {
 			t.Errorf("liveCaptureNote(%s, %v) = %q, want %q", tc.goos, tc.available, got, tc.want)
 		}
+	}
+}
+
+// TestEvidenceNamesBuild checks the evidence pcapng's section header names
+// the build, as Wireshark's Capture File Properties show it.
+func TestEvidenceNamesBuild(t *testing.T) {
+	repoRoot(t)
+	out := filepath.Join(t.TempDir(), "evidence.pcapng")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"analyze", "--evidence", out, "testdata/pcaps/seed-strong-host.pcapng"}, nil, &stdout, &stderr)
+	if !errors.Is(err, errProblems) {
+		t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewNgReader(f, pcapgo.NgReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.SectionInfo().Application, "slbdiag v0.0.0-test (commit 0123456789ab)"; got != want {
+		t.Errorf("shb_userappl = %q, want %q", got, want)
 	}
 }
