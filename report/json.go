@@ -17,17 +17,17 @@ const Schema = "slbdiag/1"
 // from analyze's types so that internal changes cannot change the output.
 
 type jsonDoc struct {
-	Schema       string         `json:"schema"`
-	Generator    *jsonGenerator `json:"generator,omitempty"`
-	Inputs       []jsonInput    `json:"inputs"`
-	Summary      jsonSummary    `json:"summary"`
-	Destinations []jsonDest     `json:"destinations"`
-	Findings     []jsonFinding  `json:"findings"`
-	Warnings     []jsonWarning  `json:"warnings"`
+	Schema       string        `json:"schema"`
+	Generator    *jsonBuild    `json:"generator,omitempty"`
+	Inputs       []jsonInput   `json:"inputs"`
+	Summary      jsonSummary   `json:"summary"`
+	Destinations []jsonDest    `json:"destinations"`
+	Findings     []jsonFinding `json:"findings"`
+	Warnings     []jsonWarning `json:"warnings"`
 }
 
-// jsonGenerator is the slbdiag that wrote the document.
-type jsonGenerator struct {
+// jsonBuild is the slbdiag that wrote the document.
+type jsonBuild struct {
 	Name string `json:"name"`
 	version.Info
 }
@@ -124,7 +124,7 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	doc := jsonDoc{Schema: Schema, Inputs: []jsonInput{}, Destinations: []jsonDest{}, Findings: []jsonFinding{}, Warnings: []jsonWarning{}}
 	if o.Build.Version != "" {
-		doc.Generator = &jsonGenerator{Name: "slbdiag", Info: o.Build}
+		doc.Generator = &jsonBuild{Name: "slbdiag", Info: o.Build}
 	}
 	for _, in := range r.Inputs {
 		ji := jsonInput{File: in.Name, Format: in.Format, Frames: in.Frames, LinkTypes: in.LinkTypes, Damaged: in.Damaged}
