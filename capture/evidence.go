@@ -26,8 +26,10 @@ type Pick struct {
 // comments (Wireshark shows them in the packet details and with
 // frame.comment). Frames keep their timestamps; frames of several files
 // are written file by file, in frame order. The files are read again, so
-// they must be files, not stdin.
-func WriteEvidence(w io.Writer, names []string, picks []Pick) (int, error) {
+// they must be files, not stdin. app names the writer in the section
+// header (shb_userappl, Wireshark's Capture File Properties), version
+// included, so the file says which build chose its packets.
+func WriteEvidence(w io.Writer, names []string, picks []Pick, app string) (int, error) {
 	picks = slices.Clone(picks)
 	slices.SortFunc(picks, func(a, b Pick) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Frame, b.Frame))
@@ -63,7 +65,7 @@ func WriteEvidence(w io.Writer, names []string, picks []Pick) (int, error) {
 			if ng == nil {
 				intf := pcapgo.NgInterface{Name: lt.String(), LinkType: lt, TimestampResolution: 9}
 				if ng, err = pcapgo.NewNgWriterInterface(w, intf, pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{
-					Application: "slbdiag", Comment: "The packets behind slbdiag's findings; each packet's comment says what it shows."}}); err != nil {
+					Application: app, Comment: "The packets behind slbdiag's findings; each packet's comment says what it shows."}}); err != nil {
 					return err
 				}
 				ifaces[lt] = 0

@@ -25,7 +25,8 @@ func TestWriteEvidence(t *testing.T) {
 		{File: 1, Frame: 1, Comments: []string{"and again"}},
 	}
 	var out bytes.Buffer
-	n, err := WriteEvidence(&out, names, picks)
+	const app = "slbdiag v1.2.3 (commit 0123456789ab)"
+	n, err := WriteEvidence(&out, names, picks, app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +41,9 @@ func TestWriteEvidence(t *testing.T) {
 	r, err := pcapgo.NewNgReader(bytes.NewReader(out.Bytes()), pcapgo.NgReaderOptions{WantMixedLinkType: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := r.SectionInfo().Application; got != app {
+		t.Errorf("section header names the application %q, want %q", got, app)
 	}
 	for i, w := range want {
 		data, ci, opts, err := r.ReadPacketDataWithOptions()
@@ -61,7 +65,7 @@ func TestWriteEvidence(t *testing.T) {
 
 func TestWriteEvidenceMissingFrame(t *testing.T) {
 	name := filepath.Join("..", "testdata", "pcaps", "sll2.pcap")
-	_, err := WriteEvidence(io.Discard, []string{name}, []Pick{{File: 0, Frame: 99}})
+	_, err := WriteEvidence(io.Discard, []string{name}, []Pick{{File: 0, Frame: 99}}, "slbdiag")
 	if err == nil || err.Error() != name+" has no frame 99: it ends after frame 8" {
 		t.Errorf("err = %v", err)
 	}

@@ -34,6 +34,9 @@ type OSInterface struct {
 	Name  string
 	Flags net.Flags
 	Addrs []netip.Prefix
+	// GUID is the adapter's GUID on Windows, "{5B3D7A6C-…}" as
+	// GetAdaptersAddresses gives it (AdapterName); "" elsewhere.
+	GUID string
 }
 
 // libpcap's PCAP_IF_* flags.
@@ -45,9 +48,12 @@ const (
 )
 
 // JoinInterfaces joins the capture library's devices with the OS's
-// interfaces: by name where they agree (Linux, macOS), else by a shared
-// address (Windows, where Npcap names devices by GUID and the OS by
-// friendly name). Devices keep the capture library's order.
+// interfaces: by name where they agree (Linux, macOS), by adapter GUID on
+// Windows, where Npcap names a device \Device\NPF_{GUID} and the OS by
+// friendly name. Only when the OS list carries no GUID (the adapter query
+// failed) does a shared address join them, which misses an adapter with
+// link-local addresses only and cannot tell two adapters sharing one
+// apart. Devices keep the capture library's order.
 func JoinInterfaces(devs []Device, oss []OSInterface) []Interface {
 	out := make([]Interface, 0, len(devs))
 	for _, d := range devs {
@@ -68,6 +74,18 @@ func matchOS(d Device, oss []OSInterface) (OSInterface, bool) {
 		if o.Name == d.Name {
 			return o, true
 		}
+	}
+	if slices.ContainsFunc(oss, func(o OSInterface) bool { return o.GUID != "" }) {
+		guid, ok := npfGUID(d.Name)
+		if !ok {
+			return OSInterface{}, false
+		}
+		for _, o := range oss {
+			if strings.EqualFold(o.GUID, guid) {
+				return o, true
+			}
+		}
+		return OSInterface{}, false
 	}
 	for _, o := range oss {
 		for _, a := range d.Addrs {
@@ -135,6 +153,17 @@ func FindInterface(ifs []Interface, spec string) (Interface, error) {
 		return Interface{}, &InterfaceError{Spec: spec, Known: ifs, Ambiguous: found}
 	}
 	return Interface{}, &InterfaceError{Spec: spec, Known: ifs}
+}
+
+// npfGUID is the adapter GUID of an Npcap (or WinPcap) device name,
+// \Device\NPF_{GUID}.
+func npfGUID(name string) (string, bool) {
+	const prefix = `\Device\NPF_`
+	if len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
+		return "", false
+	}
+	guid := name[len(prefix):]
+	return guid, isGUID(guid)
 }
 
 // isGUID reports whether s looks like {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}.

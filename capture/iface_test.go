@@ -38,7 +38,8 @@ var windowsDevs = []Device{
 	{Name: `\Device\NPF_Loopback`, Description: "Adapter for loopback traffic capture", Flags: 0x37},
 }
 
-// What Go's net.Interfaces gives on the same host: friendly names.
+// What Go's net.Interfaces gives on the same host: friendly names, and no
+// GUIDs, as when GetAdaptersAddresses fails, so the join falls back to addresses.
 var windowsOS = []OSInterface{
 	{Index: 6, Name: "Ethernet", Flags: net.FlagUp | net.FlagBroadcast | net.FlagMulticast, Addrs: prefixes("fe80::5d1:2a3b:4c5d:6e7f/64", "10.0.0.5/24")},
 	{Index: 12, Name: "Ethernet 2", Flags: net.FlagUp | net.FlagBroadcast | net.FlagMulticast, Addrs: prefixes("fe80::9c8d:7e6f:5a4b:3c2d/64", "192.0.2.10/32")},
@@ -227,5 +228,104 @@ func TestClassifyOpenError(t *testing.T) {
 		if tt.is == nil && (errors.Is(got, ErrPermission) || errors.Is(got, ErrNoNpcap)) {
 			t.Errorf("%s: %v classified as a known cause", tt.name, got)
 		}
+	}
+}
+
+// withGUID is the OS list as osInterfaces gives it on Windows, where
+// GetAdaptersAddresses names each adapter's GUID.
+func withGUID(o OSInterface, guid string) OSInterface { o.GUID = guid; return o }
+
+// TestJoinInterfacesByGUID covers the adapters a join by address gets
+// wrong. The lists are shaped like Npcap's pcap_findalldevs and
+// GetAdaptersAddresses on Windows Server (devices named by GUID, GUIDs
+// upper case as Windows writes them), written by hand: no Windows machine
+// here to record from.
+func TestJoinInterfacesByGUID(t *testing.T) {
+	const (
+		guidLL    = "{0A1B2C3D-4E5F-4061-8293-A4B5C6D7E8F9}"
+		guidTeamA = "{11111111-2222-4333-8444-555555555555}"
+		guidTeamB = "{66666666-7777-4888-9999-AAAAAAAAAAAA}"
+	)
+	flags := net.FlagUp | net.FlagBroadcast | net.FlagMulticast
+	devs := []Device{
+		// The VIP's loopback adapter before the VIP was added: link-local only.
+		{Name: `\Device\NPF_` + guidLL, Description: "Microsoft KM-TEST Loopback Adapter", Flags: 0x16, Addrs: prefixes("fe80::1c2d:3e4f:5a6b:7c8d/64")},
+		// Two adapters holding the same address (a clone left from a template,
+		// or a failover pair mid-switch); Npcap writes GUIDs in its own case.
+		{Name: `\Device\NPF_` + lowerASCII(guidTeamA), Description: "vmxnet3 Ethernet Adapter", Flags: 0x16, Addrs: prefixes("10.0.0.7/24")},
+		{Name: `\Device\NPF_` + guidTeamB, Description: "vmxnet3 Ethernet Adapter #2", Flags: 0x16, Addrs: prefixes("10.0.0.7/24")},
+		// DHCP moved the NIC to a new address after Npcap listed it.
+		{Name: `\Device\NPF_` + guidNIC, Description: "Intel(R) 82574L Gigabit Network Connection", Flags: 0x16, Addrs: prefixes("10.0.0.5/24")},
+		{Name: `\Device\NPF_Loopback`, Description: "Adapter for loopback traffic capture", Flags: 0x37},
+	}
+	oss := []OSInterface{
+		{Index: 1, Name: "Loopback Pseudo-Interface 1", Flags: net.FlagUp | net.FlagLoopback, Addrs: prefixes("::1/128", "127.0.0.1/8"),
+			GUID: "{D4E5F6A7-B8C9-4DA0-8B1C-2D3E4F5A6B7C}"},
+		withGUID(OSInterface{Index: 6, Name: "Ethernet", Flags: flags, Addrs: prefixes("10.0.0.9/24")}, guidNIC),
+		withGUID(OSInterface{Index: 14, Name: "Ethernet 3", Flags: flags, Addrs: prefixes("10.0.0.7/24")}, guidTeamB),
+		withGUID(OSInterface{Index: 13, Name: "Ethernet 2", Flags: flags, Addrs: prefixes("10.0.0.7/24")}, guidTeamA),
+		withGUID(OSInterface{Index: 21, Name: "Loopback VIP", Flags: flags, Addrs: prefixes("fe80::1c2d:3e4f:5a6b:7c8d/64")}, guidLL),
+	}
+	got := JoinInterfaces(devs, oss)
+	want := []Interface{
+		{Name: `\Device\NPF_` + guidLL, Friendly: "Loopback VIP", Description: "Microsoft KM-TEST Loopback Adapter", Index: 21,
+			Addrs: prefixes("fe80::1c2d:3e4f:5a6b:7c8d/64"), Flags: []string{"up", "running"}},
+		{Name: `\Device\NPF_` + lowerASCII(guidTeamA), Friendly: "Ethernet 2", Description: "vmxnet3 Ethernet Adapter", Index: 13,
+			Addrs: prefixes("10.0.0.7/24"), Flags: []string{"up", "running"}},
+		{Name: `\Device\NPF_` + guidTeamB, Friendly: "Ethernet 3", Description: "vmxnet3 Ethernet Adapter #2", Index: 14,
+			Addrs: prefixes("10.0.0.7/24"), Flags: []string{"up", "running"}},
+		{Name: `\Device\NPF_` + guidNIC, Friendly: "Ethernet", Description: "Intel(R) 82574L Gigabit Network Connection", Index: 6,
+			Addrs: prefixes("10.0.0.5/24"), Flags: []string{"up", "running"}},
+		// Npcap's loopback device is no adapter: it has no GUID, and is not
+		// joined to the loopback pseudo-interface by its absent addresses.
+		{Name: `\Device\NPF_Loopback`, Description: "Adapter for loopback traffic capture", Flags: []string{"up", "running", "loopback"}},
+	}
+	if diff := cmp.Diff(want, got, netipOpts); diff != "" {
+		t.Errorf("JoinInterfaces (-want +got):\n%s", diff)
+	}
+	// Each can now be chosen by friendly name and by index.
+	for spec, name := range map[string]string{"Loopback VIP": devs[0].Name, "21": devs[0].Name, "Ethernet 2": devs[1].Name,
+		"14": devs[2].Name, "Ethernet": devs[3].Name} {
+		if ifc, err := FindInterface(got, spec); err != nil || ifc.Name != name {
+			t.Errorf("FindInterface(%q) = %s, %v; want %s", spec, ifc.Name, err, name)
+		}
+	}
+}
+
+// With GUIDs known, an address shared with an adapter of another GUID
+// joins nothing: better no friendly name than the wrong one.
+func TestJoinByGUIDIgnoresAddresses(t *testing.T) {
+	devs := []Device{{Name: `\Device\NPF_` + guidNIC, Addrs: prefixes("10.0.0.5/24")}}
+	oss := []OSInterface{withGUID(OSInterface{Index: 6, Name: "Ethernet", Addrs: prefixes("10.0.0.5/24")}, guidLoop)}
+	if got := JoinInterfaces(devs, oss); got[0].Friendly != "" || got[0].Index != 0 {
+		t.Errorf("joined %s to %q (index %d), want no join", devs[0].Name, got[0].Friendly, got[0].Index)
+	}
+}
+
+func TestNpfGUID(t *testing.T) {
+	for _, tt := range []struct {
+		name, guid string
+		ok         bool
+	}{
+		{`\Device\NPF_` + guidNIC, guidNIC, true},
+		{`\device\npf_` + lowerASCII(guidNIC), lowerASCII(guidNIC), true},
+		{`\Device\NPF_Loopback`, "Loopback", false},
+		{`\Device\NPF_`, "", false},
+		{"eth0", "", false},
+		{guidNIC, "", false},
+	} {
+		guid, ok := npfGUID(tt.name)
+		if guid != tt.guid || ok != tt.ok {
+			t.Errorf("npfGUID(%q) = %q, %v; want %q, %v", tt.name, guid, ok, tt.guid, tt.ok)
+		}
+	}
+}
+
+func TestWithGUIDs(t *testing.T) {
+	oss := []OSInterface{{Index: 1, Name: "Loopback Pseudo-Interface 1"}, {Index: 6, Name: "Ethernet"}}
+	got := withGUIDs(oss, map[int]string{6: guidNIC, 9: guidLoop})
+	want := []OSInterface{{Index: 1, Name: "Loopback Pseudo-Interface 1"}, {Index: 6, Name: "Ethernet", GUID: guidNIC}}
+	if diff := cmp.Diff(want, got, netipOpts); diff != "" {
+		t.Errorf("withGUIDs (-want +got):\n%s", diff)
 	}
 }

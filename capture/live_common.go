@@ -19,8 +19,27 @@ type LiveConfig struct {
 const DefaultSnaplen = 262144
 
 // osInterfaces lists the OS's interfaces with their addresses (pure Go:
-// on Windows the names are the friendly names, "Ethernet 2").
+// on Windows the names are the friendly names, "Ethernet 2") and, on
+// Windows, their adapter GUIDs. Without the GUIDs (the query failed) the
+// list is still good: JoinInterfaces then joins by address.
 func osInterfaces() ([]OSInterface, error) {
+	oss, err := netInterfaces()
+	if err != nil {
+		return nil, err
+	}
+	guids, _ := adapterGUIDs()
+	return withGUIDs(oss, guids), nil
+}
+
+// withGUIDs gives each interface its adapter GUID, by index.
+func withGUIDs(oss []OSInterface, guids map[int]string) []OSInterface {
+	for i := range oss {
+		oss[i].GUID = guids[oss[i].Index]
+	}
+	return oss
+}
+
+func netInterfaces() ([]OSInterface, error) {
 	ifs, err := net.Interfaces()
 	if err != nil {
 		return nil, err

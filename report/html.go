@@ -23,6 +23,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 type htmlDoc struct {
 	*view
 	HTMLLang string // the lang attribute
+	Footer   string // which slbdiag wrote the page; "" for none
 	Timeline *timeline
 	Ladders  []ladder
 }
@@ -36,7 +37,7 @@ func (d htmlDoc) Tr(en, zh string) template.HTML { return template.HTML(d.Lang.t
 // of the attempts and a ladder diagram of one attempt per outcome.
 func HTML(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
-	doc := htmlDoc{view: newView(r, l), HTMLLang: l.tr("en", "zh-CN"), Timeline: newTimeline(r, l)}
+	doc := htmlDoc{view: newView(r, l), HTMLLang: l.tr("en", "zh-CN"), Footer: o.writtenBy(), Timeline: newTimeline(r, l)}
 	for _, o := range analyze.Outcomes() {
 		for i := range r.Examples {
 			if r.Examples[i].Outcome == o {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/internal/version"
 )
 
 // Schema names the JSON document layout; it changes only with the contract.
@@ -17,11 +18,18 @@ const Schema = "slbdiag/1"
 
 type jsonDoc struct {
 	Schema       string        `json:"schema"`
+	Generator    *jsonBuild    `json:"generator,omitempty"`
 	Inputs       []jsonInput   `json:"inputs"`
 	Summary      jsonSummary   `json:"summary"`
 	Destinations []jsonDest    `json:"destinations"`
 	Findings     []jsonFinding `json:"findings"`
 	Warnings     []jsonWarning `json:"warnings"`
+}
+
+// jsonBuild is the slbdiag that wrote the document.
+type jsonBuild struct {
+	Name string `json:"name"`
+	version.Info
 }
 
 type jsonInput struct {
@@ -120,6 +128,9 @@ type jsonWarning struct {
 func JSON(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	doc := jsonDoc{Schema: Schema, Inputs: []jsonInput{}, Destinations: []jsonDest{}, Findings: []jsonFinding{}, Warnings: []jsonWarning{}}
+	if o.Build.Version != "" {
+		doc.Generator = &jsonBuild{Name: "slbdiag", Info: o.Build}
+	}
 	for _, in := range r.Inputs {
 		ji := jsonInput{File: in.Name, Format: in.Format, Frames: in.Frames, LinkTypes: in.LinkTypes, Damaged: in.Damaged}
 		if in.Frames > 0 {

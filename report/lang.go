@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/slbdiag/slbdiag/internal/version"
 )
 
 // Lang is the language a report's prose is written in. Identifiers stay
@@ -37,6 +39,17 @@ func ParseLang(name string) (Lang, error) {
 // Options are what a renderer is asked for besides the result.
 type Options struct {
 	Lang Lang // English when zero
+	// Build is the slbdiag that writes the report, named in the footer
+	// and in JSON's "generator"; the zero value names none.
+	Build version.Info
+}
+
+// writtenBy is the footer's sentence, or "" when the build is unknown.
+func (o Options) writtenBy() string {
+	if o.Build.Version == "" {
+		return ""
+	}
+	return o.Lang.tr("Written by slbdiag "+o.Build.String()+".", "本报告由 slbdiag "+o.Build.String()+" 生成。")
 }
 
 // tr picks the sentence for l. Every sentence is written in each

@@ -78,6 +78,9 @@ func Markdown(w io.Writer, r *analyze.Result, o Options) error {
 			p("- %s\n", md(s))
 		}
 	}
+	if s := o.writtenBy(); s != "" {
+		p("\n---\n\n%s\n", md(s))
+	}
 	return bw.Flush()
 }
 

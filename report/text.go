@@ -39,6 +39,9 @@ func Text(w io.Writer, r *analyze.Result, o Options) error {
 			p("- %s\n", s)
 		}
 	}
+	if s := o.writtenBy(); s != "" {
+		p("\n%s\n", s)
+	}
 	return bw.Flush()
 }
 

@@ -163,7 +163,7 @@ func writeEvidence(name string, files []string, res *analyze.Result, l report.La
 	if err != nil {
 		return err
 	}
-	if _, err := capture.WriteEvidence(f, files, picks); err != nil {
+	if _, err := capture.WriteEvidence(f, files, picks, "slbdiag "+build.String()); err != nil {
 		f.Close()
 		return err
 	}

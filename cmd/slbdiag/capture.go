@@ -63,7 +63,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 		return nil, err
 	}
 	c := &captureCmd{iface: *iface, flags: rf, duration: *duration, evidence: *evidence}
-	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + version()}
+	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + build.String()}
 	if c.live.Filter == "" {
 		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, *rf.ports)
 	}
@@ -233,6 +233,9 @@ func captureHints(err error, goos string) []string {
 	var ie *capture.InterfaceError
 	var fe *capture.FilterError
 	switch {
+	case errors.Is(err, capture.ErrNoLibpcap) && goos == "darwin":
+		// The macOS release is cross-compiled without cgo.
+		return []string{"capture with 'sudo tcpdump -i en0 -w capture.pcap' and run 'slbdiag analyze capture.pcap', or build slbdiag on this Mac with Go and the Xcode command line tools (cgo then finds the system's libpcap)"}
 	case errors.Is(err, capture.ErrNoLibpcap):
 		return []string{"build with CGO_ENABLED=1 and libpcap-dev installed (apt-get install libpcap-dev), or capture with tcpdump -w and run 'slbdiag analyze' on the file"}
 	case errors.Is(err, capture.ErrNoNpcap):

@@ -104,6 +104,9 @@ func TestCaptureHints(t *testing.T) {
 		{"no libpcap", capture.ErrNoLibpcap, "linux", []string{
 			"build with CGO_ENABLED=1 and libpcap-dev installed (apt-get install libpcap-dev), or capture with tcpdump -w and run 'slbdiag analyze' on the file",
 		}},
+		{"no libpcap on macOS", capture.ErrNoLibpcap, "darwin", []string{
+			"capture with 'sudo tcpdump -i en0 -w capture.pcap' and run 'slbdiag analyze capture.pcap', or build slbdiag on this Mac with Go and the Xcode command line tools (cgo then finds the system's libpcap)",
+		}},
 		{"unknown interface", &capture.InterfaceError{Spec: "eth0", Known: known}, "windows", []string{
 			"-i takes an interface's name, friendly name, description, index or one of its addresses; the interfaces are:",
 			`  "Ethernet" (index 6, \Device\NPF_{A}) Intel(R) 82574L: 10.0.0.5/24`,

@@ -18,6 +18,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	build = testBuild
 	dir, err := os.MkdirTemp("", "slbdiag-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -16,9 +16,15 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/internal/scenario"
+	"github.com/slbdiag/slbdiag/internal/version"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden")
+
+// testBuild is the version the tests' reports name, in place of the test
+// binary's own, so that golden files stay the same from build to build.
+var testBuild = version.Info{Version: "v0.0.0-test", Commit: "0123456789abcdef0123456789abcdef01234567",
+	Date: "2026-01-02T03:04:05Z", Go: "go1.26.0", Platform: "linux/amd64"}
 
 // repoRoot makes the test run from the repository root, so that file names
 // in reports read "testdata/pcaps/…" as a user would type them.

@@ -79,8 +79,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "doctor":
 		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
-		fmt.Fprintf(stdout, "slbdiag %s\n", version())
-		return nil
+		return runVersion(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -97,7 +96,7 @@ Usage:
   slbdiag interfaces                list the capture interfaces: names, addresses, indexes
   slbdiag explain [CAUSE]           a cause's explanation and fix, without a capture
   slbdiag doctor --vip VIP          read this host's configuration and say whether it accepts the VIP
-  slbdiag version
+  slbdiag version [--format json]   the version, commit and build of this binary, and whether it can capture live
 
 Run 'slbdiag analyze -h' or 'slbdiag capture -h' for the flags.
 Exit codes: 0 handshakes judged, no problem found; 1 problems found; 2 usage or input error;

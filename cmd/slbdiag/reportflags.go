@@ -83,6 +83,7 @@ func (f *reportFlags) check(cmd string) error {
 	if f.opts.Lang, err = report.ParseLang(*f.lang); err != nil {
 		return bad("--lang: %v", err)
 	}
+	f.opts.Build = build
 	return nil
 }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# check-release.sh checks what `make release` left in dist/, as a user
+# would meet it: the checksums verify, every archive holds the binary,
+# README, LICENSE (when the repository has one) and NOTICES, and the
+# linux/amd64 binary taken from its archive names its version and finds
+# the problem in a bundled capture (exit status 1, a PROBLEM line).
+#
+#   scripts/check-release.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fail() { echo "check-release: $*" >&2; exit 1; }
+
+sums=$(ls dist/*_checksums.txt 2>/dev/null) || fail "no checksums file in dist/: run 'make release' first"
+version=$(basename "$sums" _checksums.txt)
+version=${version#slbdiag_}
+(cd dist && sha256sum --check --strict --quiet "$(basename "$sums")") || fail "checksums do not verify"
+
+want_files=(README.md NOTICES)
+ls LICENSE* >/dev/null 2>&1 && want_files+=(LICENSE)
+for platform in windows_amd64 windows_arm64 linux_amd64 linux_arm64 darwin_arm64; do
+  base=slbdiag_${version}_$platform
+  case $platform in
+    windows_*) archive=dist/$base.zip list=$(unzip -Z1 "dist/$base.zip") exe=slbdiag.exe ;;
+    *) archive=dist/$base.tar.gz list=$(tar tzf "dist/$base.tar.gz") exe=slbdiag ;;
+  esac
+  grep -q " $(basename "$archive")\$" "$sums" || fail "$archive is not in $sums"
+  for f in "$exe" "${want_files[@]}"; do
+    grep -qx "$base/$f" <<<"$list" || fail "$archive has no $f"
+  done
+done
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+tar xzf "dist/slbdiag_${version}_linux_amd64.tar.gz" -C "$dir"
+bin=$dir/slbdiag_${version}_linux_amd64/slbdiag
+
+got=$("$bin" version | head -1)
+[ "$got" = "slbdiag v$version" ] || fail "'slbdiag version' says '$got', want 'slbdiag v$version'"
+
+set +e
+"$bin" analyze testdata/pcaps/seed-strong-host.pcapng >"$dir/report.txt" 2>"$dir/stderr.txt"
+status=$?
+set -e
+[ "$status" = 1 ] || fail "slbdiag analyze seed-strong-host.pcapng exited $status, want 1; stderr: $(cat "$dir/stderr.txt")"
+grep -q '^PROBLEM: .*strong-host-receive' "$dir/report.txt" || fail "no PROBLEM line naming strong-host-receive in the report"
+grep -qF "Written by slbdiag v$version" "$dir/report.txt" || fail "the report does not name slbdiag v$version"
+echo "check-release: $version: $(wc -l <"$sums") archives verify; the linux/amd64 binary reports the seed capture's problem"
