@@ -25,7 +25,7 @@ func TestWriteEvidence(t *testing.T) {
 		{File: 1, Frame: 1, Comments: []string{"and again"}},
 	}
 	var out bytes.Buffer
-	n, err := WriteEvidence(&out, names, picks)
+	n, err := WriteEvidence(&out, names, Evidence{Picks: picks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestWriteEvidence(t *testing.T) {
 
 func TestWriteEvidenceMissingFrame(t *testing.T) {
 	name := filepath.Join("..", "testdata", "pcaps", "sll2.pcap")
-	_, err := WriteEvidence(io.Discard, []string{name}, []Pick{{File: 0, Frame: 99}})
+	_, err := WriteEvidence(io.Discard, []string{name}, Evidence{Picks: []Pick{{File: 0, Frame: 99}}})
 	if err == nil || err.Error() != name+" has no frame 99: it ends after frame 8" {
 		t.Errorf("err = %v", err)
 	}

@@ -26,6 +26,9 @@ func Doctor(w io.Writer, c *Checkup, format string, o Options) error {
 	if format == "json" {
 		return doctorJSON(w, c, o.Lang)
 	}
+	sw := newSafeWriter(w)
+	defer sw.Close()
+	w = sw
 	l := o.Lang
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
@@ -86,7 +89,7 @@ func factsHeader(f *hostfacts.Facts, l Lang) string {
 	} else if f.OSVersion != "" {
 		osv += " " + f.OSVersion
 	}
-	return l.tr(fmt.Sprintf("Host facts (%s, %s):", f.Source, osv), fmt.Sprintf("主机配置（%s，%s）：", f.Source, osv))
+	return l.tr(fmt.Sprintf("Host facts (%s, %s):", printable(f.Source), osv), fmt.Sprintf("主机配置（%s，%s）：", printable(f.Source), osv))
 }
 
 // factLines lists the host's facts that bear on vip: every interface with
@@ -98,13 +101,13 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		h := analyze.HostIface{Index: ifc.Index, Name: ifc.Name}
 		s := ifaceText(h, f.OS, l)
 		if f.OS == "linux" && ifc.Index > 0 {
-			s = fmt.Sprintf("%s (%d)", ifc.Name, ifc.Index)
+			s = fmt.Sprintf("%s (%d)", printable(ifc.Name), ifc.Index)
 		}
 		if ifc.Loopback {
 			s += l.tr(", loopback", "，环回")
 		}
 		if ifc.Description != "" {
-			s += l.tr(", ", "，") + ifc.Description
+			s += l.tr(", ", "，") + printable(ifc.Description)
 		}
 		s += l.tr(": ", "：")
 		if len(ifc.Addrs) == 0 {
@@ -146,7 +149,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		for _, s := range f.Sites {
 			for _, b := range s.Bindings {
 				if b.Port == port {
-					sites = append(sites, fmt.Sprintf("%s %s/%s", s.Name, b.Protocol, bindingName(b)))
+					sites = append(sites, fmt.Sprintf("%s %s/%s", printable(s.Name), printable(b.Protocol), bindingName(b)))
 				}
 			}
 		}
@@ -154,21 +157,21 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 			fmt.Sprintf("HTTP.sys 在端口 %d 上的证书绑定：%s。IIS 在端口 %d 上的绑定：%s。", port, orNone(certs, l), port, orNone(sites, l))))
 		var fw []string
 		for _, p := range f.Firewall {
-			fw = append(fw, p.Name+" "+settingText(p.On, l))
+			fw = append(fw, printable(p.Name)+" "+settingText(p.On, l))
 		}
 		if len(fw) > 0 {
 			out = append(out, l.tr("Windows Firewall: "+strings.Join(fw, ", ")+".", "Windows 防火墙："+strings.Join(fw, "、")+"。"))
 		}
 	}
 	for _, u := range f.Unread {
-		out = append(out, l.tr("Not read: ", "未读到：")+u)
+		out = append(out, l.tr("Not read: ", "未读到：")+printable(u))
 	}
 	return out
 }
 
 func sslName(b hostfacts.SSLBinding) string {
 	if b.Hostname != "" {
-		return fmt.Sprintf("%s:%d", b.Hostname, b.Port)
+		return fmt.Sprintf("%s:%d", printable(b.Hostname), b.Port)
 	}
 	return b.IPPort.String()
 }
@@ -178,7 +181,7 @@ func bindingName(b hostfacts.SiteBinding) string {
 	if b.Addr.IsValid() {
 		ip = b.Addr.String()
 	}
-	return fmt.Sprintf("%s:%d:%s", ip, b.Port, b.Host)
+	return fmt.Sprintf("%s:%d:%s", ip, b.Port, printable(b.Host))
 }
 
 func orNone(items []string, l Lang) string {

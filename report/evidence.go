@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -33,6 +34,12 @@ func EvidenceComments(r *analyze.Result, l Lang) map[analyze.FrameRef][]string {
 		case analyze.RoleAck:
 			what = l.tr(fmt.Sprintf("the client's ACK that completed %s", flow),
 				fmt.Sprintf("客户端的 ACK，%s 的握手由它完成", flow))
+		case analyze.RoleHello:
+			what = l.tr(fmt.Sprintf("the client's TLS ClientHello on %s (SNI %s)", flow, sniText(a.SNI, l)),
+				fmt.Sprintf("客户端在 %s 上发出的 TLS ClientHello（SNI %s）", flow, sniText(a.SNI, l)))
+		case analyze.RoleHelloEnd:
+			what = l.tr(fmt.Sprintf("the server's RST or FIN on %s right after the ClientHello, before it sent any data", flow),
+				fmt.Sprintf("服务器在 %s 上紧跟 ClientHello 发出的 RST 或 FIN，此前它没有发送任何数据", flow))
 		}
 		n, frame, file := ef.Finding+1, fmt.Sprint(ef.Ref.Frame), fileName(r, ef.Ref.File)
 		out[ef.Ref] = append(out[ef.Ref], l.tr(fmt.Sprintf("slbdiag finding %d, %s (confidence %s): %s. Frame %s in %s.",
@@ -41,6 +48,41 @@ func EvidenceComments(r *analyze.Result, l Lang) map[analyze.FrameRef][]string {
 				n, f.Cause, l.confidence(string(f.Confidence)), what, file, frame)))
 	}
 	return out
+}
+
+// sniText is a server name for a sentence, escaped: it came from a packet.
+func sniText(n string, l Lang) string {
+	if n == "" {
+		return l.tr("(no SNI)", "（无 SNI）")
+	}
+	return printable(n)
+}
+
+// EvidenceAttempts lists, once each and in order, the attempts whose
+// packets an evidence file should hold whole: those behind every finding
+// (see EvidenceComments).
+func EvidenceAttempts(r *analyze.Result) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, ef := range r.EvidenceFrames(EvidencePerFinding) {
+		if !seen[ef.Attempt] {
+			seen[ef.Attempt] = true
+			out = append(out, ef.Attempt)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// EvidenceSection is the comment of an evidence file as a whole: what it
+// holds, or, when there is no finding, that there is nothing to show.
+func EvidenceSection(r *analyze.Result, l Lang) string {
+	if len(r.Findings) == 0 {
+		return l.tr("slbdiag made no finding in these captures, so this file holds no packets.",
+			"slbdiag 在这些抓包中没有得出任何结论，因此本文件不含数据包。")
+	}
+	return l.tr("The packets behind slbdiag's findings: every packet of each example attempt; the packets a finding cites say so in their comments.",
+		"slbdiag 结论所依据的数据包：每个示例连接尝试的全部数据包；结论引用的数据包在其注释中注明。")
 }
 
 func replyName(o analyze.Outcome, l Lang) string {

@@ -20,11 +20,11 @@ import (
 func ifaceText(h analyze.HostIface, osName string, l Lang) string {
 	switch {
 	case osName == "linux" && h.Name != "":
-		return h.Name
+		return printable(h.Name)
 	case h.Index > 0 && h.Name != "":
-		return l.tr(fmt.Sprintf("interface %d (%s)", h.Index, h.Name), fmt.Sprintf("接口 %d（%s）", h.Index, h.Name))
+		return l.tr(fmt.Sprintf("interface %d (%s)", h.Index, printable(h.Name)), fmt.Sprintf("接口 %d（%s）", h.Index, printable(h.Name)))
 	case h.Name != "":
-		return h.Name
+		return printable(h.Name)
 	case h.Index > 0:
 		return l.tr(fmt.Sprintf("interface %d", h.Index), fmt.Sprintf("接口 %d", h.Index))
 	}
@@ -139,7 +139,7 @@ func sysctlScope(h analyze.HostIface, l Lang) string {
 	if h.IsZero() {
 		return l.tr("net.ipv4.conf.all", "net.ipv4.conf.all 中")
 	}
-	return l.tr(h.Name, h.Name+" 上")
+	return l.tr(printable(h.Name), printable(h.Name)+" 上")
 }
 
 // hasFact reports whether f carries host-fact evidence of kind k.
@@ -213,8 +213,8 @@ func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 	}
 	r := strings.NewReplacer(pairs...)
 	steps := make([]Step, 0, len(fx.Steps)+1)
-	steps = append(steps, Step{Text: l.tr(fmt.Sprintf("The host's configuration (%s) names the interfaces: %s. The commands below use them.", h.Source, strings.Join(named, "; ")),
-		fmt.Sprintf("主机配置（%s）已指明接口：%s。下面的命令已代入这些接口。", h.Source, strings.Join(named, "；")))})
+	steps = append(steps, Step{Text: l.tr(fmt.Sprintf("The host's configuration (%s) names the interfaces: %s. The commands below use them.", printable(h.Source), strings.Join(named, "; ")),
+		fmt.Sprintf("主机配置（%s）已指明接口：%s。下面的命令已代入这些接口。", printable(h.Source), strings.Join(named, "；")))})
 	for _, s := range fx.Steps {
 		cmds := make([]string, len(s.Commands))
 		for i, c := range s.Commands {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -22,61 +23,159 @@ type Redaction struct {
 	Names   bool // TLS server names (SNI)
 }
 
-// Redact returns a copy of r with what red asks replaced by stand-ins, the
-// same stand-in for the same value in every attempt, finding and format;
-// with nothing asked it returns r. Client addresses become stand-ins from
-// the ranges above; health probes, VIPs and the host's addresses (also
-// when the host is its own client) stay: they are the diagnosis, not the
-// customer's users. Server names become name-1.invalid, name-2.invalid, …
-// in order of first appearance.
-func Redact(r *analyze.Result, red Redaction) *analyze.Result {
-	if !red.Clients && !red.Names {
-		return r
-	}
-	addr, name := func(a netip.Addr) netip.Addr { return a }, func(n string) string { return n }
+// Redactor holds the stand-ins of one result, so that the report and the
+// evidence packets written beside it hide the same values the same way.
+type Redactor struct {
+	addrs map[netip.Addr]netip.Addr
+	names map[string]string
+	order []string // names in order of first appearance
+}
+
+// NewRedactor chooses the stand-ins for what red asks to hide in r.
+//
+// Client addresses are replaced by address, whatever other role they play
+// (a client address that also received a SYN is still a client), except
+// VIPs, health probes and the host's own addresses: those are the
+// diagnosis, not the customer's users. The host's addresses are those
+// that answered a SYN as a server, the capture host the capture point
+// names, and those a finding compared against. An attacker who forges
+// an answer from a client address can make it look like a host address;
+// nothing in a capture alone tells them apart.
+//
+// Server names become name-1.invalid, name-2.invalid, … in order of first
+// appearance.
+func NewRedactor(r *analyze.Result, red Redaction) *Redactor {
+	x := &Redactor{}
 	if red.Clients {
-		addr = clientAliases(r)
+		x.addrs = clientAliases(r)
 	}
 	if red.Names {
-		name = nameAliases()
+		x.names = map[string]string{}
+		for _, a := range r.Attempts {
+			x.noteName(a.SNI)
+		}
+		for _, f := range r.Findings {
+			for _, e := range f.Evidence {
+				for _, n := range e.Names {
+					x.noteName(n)
+				}
+			}
+		}
 	}
+	return x
+}
+
+func (x *Redactor) noteName(n string) {
+	if _, ok := x.names[n]; ok || n == "" {
+		return
+	}
+	x.order = append(x.order, n)
+	x.names[n] = fmt.Sprintf("name-%d.invalid", len(x.order))
+}
+
+// Addr returns a's stand-in, or a when it is not hidden.
+func (x *Redactor) Addr(a netip.Addr) netip.Addr {
+	if b, ok := x.addrs[a]; ok {
+		return b
+	}
+	return a
+}
+
+// Name returns the server name n's stand-in, or n when names are not
+// hidden. A name the result did not hold gets the next stand-in.
+func (x *Redactor) Name(n string) string {
+	if x.names == nil || n == "" {
+		return n
+	}
+	x.noteName(n)
+	return x.names[n]
+}
+
+// Addrs returns every hidden address and its stand-in.
+func (x *Redactor) Addrs() map[netip.Addr]netip.Addr { return x.addrs }
+
+// PacketNames returns every hidden server name with a stand-in of the same
+// length, to overwrite the name's bytes inside packets (a ClientHello, a
+// certificate) without changing any length field: the report's stand-in
+// padded or cut to fit, "name-1.invalid" becoming "name-1xxxx.invalid" or
+// "n1xx".
+func (x *Redactor) PacketNames() map[string]string {
+	if len(x.order) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(x.order))
+	for i, n := range x.order {
+		out[n] = fitName(x.names[n], i+1, len(n))
+	}
+	return out
+}
+
+func fitName(alias string, num, n int) string {
+	if n >= len(alias) {
+		label, rest, _ := strings.Cut(alias, ".")
+		return label + strings.Repeat("x", n-len(alias)) + "." + rest
+	}
+	s := fmt.Sprintf("n%d", num)
+	if len(s) > n {
+		return strings.Repeat("x", n)
+	}
+	return s + strings.Repeat("x", n-len(s))
+}
+
+// Redact returns a copy of r with what red asks replaced by stand-ins (see
+// NewRedactor); with nothing asked it returns r.
+func Redact(r *analyze.Result, red Redaction) *analyze.Result {
+	return NewRedactor(r, red).Result(r)
+}
+
+// Result returns a copy of r with the stand-ins in place of what is
+// hidden, the same stand-in for the same value in every attempt,
+// destination and finding; with nothing hidden it returns r.
+func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
+	if len(x.addrs) == 0 && x.names == nil {
+		return r
+	}
+	ap := func(a netip.AddrPort) netip.AddrPort { return netip.AddrPortFrom(x.Addr(a.Addr()), a.Port()) }
 	out := *r
 	out.Attempts = slices.Clone(r.Attempts)
 	for i := range out.Attempts {
 		a := &out.Attempts[i]
-		a.Client = netip.AddrPortFrom(addr(a.Client.Addr()), a.Client.Port())
-		a.ReplySrc = addr(a.ReplySrc)
-		a.SNI = name(a.SNI)
+		a.Client, a.Server = ap(a.Client), ap(a.Server)
+		a.ReplySrc = x.Addr(a.ReplySrc)
+		a.SNI = x.Name(a.SNI)
+	}
+	out.Destinations = slices.Clone(r.Destinations)
+	for i := range out.Destinations {
+		d := &out.Destinations[i]
+		d.Server = ap(d.Server)
 	}
 	out.Findings = slices.Clone(r.Findings)
 	for i := range out.Findings {
 		f := &out.Findings[i]
+		f.Server = ap(f.Server)
 		f.Evidence = slices.Clone(f.Evidence)
 		for j := range f.Evidence {
 			e := &f.Evidence[j]
-			e.Addr = addr(e.Addr)
+			e.Addr = x.Addr(e.Addr)
 			e.Names = slices.Clone(e.Names)
 			for k := range e.Names {
-				e.Names[k] = name(e.Names[k])
+				e.Names[k] = x.Name(e.Names[k])
 			}
 		}
 	}
 	return &out
 }
 
-// clientAliases maps each client address of r (not a probe, not a server)
-// to its stand-in, numbered in order of first appearance.
-func clientAliases(r *analyze.Result) func(netip.Addr) netip.Addr {
+// clientAliases maps each client address of r that is not kept (see
+// NewRedactor) to its stand-in, numbered in order of first appearance.
+func clientAliases(r *analyze.Result) map[netip.Addr]netip.Addr {
+	keep := keptAddrs(r)
 	next4, next6 := redactV4, redactV6
 	alias := map[netip.Addr]netip.Addr{}
-	servers := map[netip.Addr]bool{}
-	for _, d := range r.Destinations {
-		servers[d.Server.Addr()] = true
-	}
 	for _, a := range r.Attempts {
 		c := a.Client.Addr()
-		if _, ok := alias[c]; ok || r.ProbeNets.Contains(c) || servers[c] {
-			continue // a probe, or the host talking to itself
+		if _, ok := alias[c]; ok || keep[c] || r.ProbeNets.Contains(c) {
+			continue
 		}
 		if c.Unmap().Is4() {
 			next4 = next4.Next()
@@ -86,26 +185,31 @@ func clientAliases(r *analyze.Result) func(netip.Addr) netip.Addr {
 			alias[c] = next6
 		}
 	}
-	return func(a netip.Addr) netip.Addr {
-		if b, ok := alias[a]; ok {
-			return b
-		}
-		return a
-	}
+	return alias
 }
 
-// nameAliases gives each server name a stand-in as it is first met.
-func nameAliases() func(string) string {
-	alias := map[string]string{}
-	return func(n string) string {
-		if n == "" {
-			return n
+// keptAddrs are the VIPs and the host's own addresses: the destinations
+// that are VIPs or answered a SYN, the capture host, and the host
+// addresses findings compare with.
+func keptAddrs(r *analyze.Result) map[netip.Addr]bool {
+	keep := map[netip.Addr]bool{}
+	for _, d := range r.Destinations {
+		answered := d.Counts.Total() - d.Counts[analyze.Unanswered] - d.Counts[analyze.Pending]
+		if d.Role.IsVIP() || (d.Role == analyze.RoleHost && answered > 0) {
+			keep[d.Server.Addr()] = true
 		}
-		if a, ok := alias[n]; ok {
-			return a
-		}
-		a := fmt.Sprintf("name-%d.invalid", len(alias)+1)
-		alias[n] = a
-		return a
 	}
+	if r.CapturePoint.Host.IsValid() {
+		keep[r.CapturePoint.Host] = true
+	}
+	for _, f := range r.Findings {
+		if f.HostAddr.IsValid() {
+			keep[f.HostAddr] = true
+		}
+		if f.Host != nil {
+			// Facts about the host name its addresses outright.
+			keep[f.Server.Addr()] = true
+		}
+	}
+	return keep
 }

@@ -16,10 +16,7 @@ func names(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 		if e.Kind == k && len(e.Names) > 0 {
 			var ns []string
 			for _, n := range e.Names {
-				if n == "" {
-					n = l.tr("(no SNI)", "（无 SNI）")
-				}
-				ns = append(ns, n)
+				ns = append(ns, sniText(n, l))
 			}
 			return l.list(ns)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
@@ -88,43 +89,65 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
+	rf := c.flags
+	stdinFile, _ := stdin.(*os.File)
+	if err := checkOutputs("analyze", c.files, stdinFile, []output{{"-o", *rf.output}, {"--evidence", c.evidence}}); err != nil {
+		return err
+	}
 	inputs, err := openInputs(c.files, stdin)
 	defer closeInputs(inputs)
 	if err != nil {
 		return err
 	}
-	out := stdout
-	rf := c.flags
-	if *rf.output != "" {
-		f, err := os.Create(*rf.output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
+	out, report, evidence, err := createAnalyzeOutputs(*rf.output, c.evidence, stdout)
+	if err != nil {
+		return err
 	}
+	defer report.Abort()
+	defer evidence.Abort()
 	stopProgress := showProgress(stderr, *rf.format, c.files, inputs)
 	res := analyze.Run(ctx, rf.cfg, inputs)
 	stopProgress()
 	analyze.ApplyFacts(res, c.facts)
-	if c.evidence != "" {
-		if err := writeEvidence(c.evidence, c.files, res, rf.opts.Lang); err != nil {
+	red := rf.redactor(res)
+	if evidence != nil {
+		if err := writeEvidence(evidence, c.files, res, red, rf.opts.Lang); err != nil {
+			return fmt.Errorf("--evidence: %w", err)
+		}
+		if err := evidence.Commit(); err != nil {
 			return fmt.Errorf("--evidence: %w", err)
 		}
 	}
-	res = rf.shape(res)
-	if err := rf.render(out, res, rf.opts); err != nil {
+	shaped := red.Result(res)
+	if err := rf.render(out, shaped, rf.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if *rf.output != "" {
-		if err := out.(*os.File).Close(); err != nil {
-			return err
+	if err := report.Commit(); err != nil {
+		return err
+	}
+	return verdict(res, stderr)
+}
+
+// createAnalyzeOutputs starts the report (-o, else stdout) and the
+// evidence file; each *outFile is nil when not asked for, and its methods
+// then do nothing.
+func createAnalyzeOutputs(reportName, evidenceName string, stdout io.Writer) (io.Writer, *outFile, *outFile, error) {
+	var report, evidence *outFile
+	var err error
+	out := stdout
+	if reportName != "" {
+		if report, err = createOutput(reportName); err != nil {
+			return nil, nil, nil, err
+		}
+		out = report
+	}
+	if evidenceName != "" {
+		if evidence, err = createOutput(evidenceName); err != nil {
+			report.Abort()
+			return nil, nil, nil, err
 		}
 	}
-	if res.Problem() {
-		return errProblems
-	}
-	return nil
+	return out, report, evidence, nil
 }
 
 // openInputs opens every file before any is read, so a bad name fails fast.
@@ -148,19 +171,42 @@ func closeInputs(inputs []analyze.Input) {
 	}
 }
 
-// writeEvidence copies the frames behind the findings into a pcapng.
-func writeEvidence(name string, files []string, res *analyze.Result, l report.Lang) error {
-	var picks []capture.Pick
-	for ref, comments := range report.EvidenceComments(res, l) {
-		picks = append(picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
+// writeEvidence writes the packets behind the findings as a pcapng: every
+// packet of each example attempt, the frames the evidence cites with
+// comments built from the redacted result, everything redacted as the
+// report is.
+func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report.Redactor, l report.Lang) error {
+	shown := red.Result(res)
+	ev := capture.Evidence{
+		Comment: report.EvidenceSection(shown, l),
+		Redact:  capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames()},
 	}
-	f, err := os.Create(name)
-	if err != nil {
-		return err
+	for ref, comments := range report.EvidenceComments(shown, l) {
+		ev.Picks = append(ev.Picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
 	}
-	if _, err := capture.WriteEvidence(f, files, picks); err != nil {
-		f.Close()
-		return err
+	for _, i := range report.EvidenceAttempts(res) {
+		ev.Flows = append(ev.Flows, exampleFlow(&res.Attempts[i]))
 	}
-	return f.Close()
+	_, err := capture.WriteEvidence(w, files, ev)
+	return err
+}
+
+// exampleFlow is where an attempt's packets lie: from its first SYN to the
+// last packet it is known by, in time or in frames of its first SYN's input.
+func exampleFlow(a *analyze.Attempt) capture.Flow {
+	fl := capture.Flow{Client: a.Client, Server: a.Server, From: a.FirstTS, To: a.FirstTS, File: a.First.File}
+	if a.ReplySrc != a.Server.Addr() {
+		fl.ReplySrc = a.ReplySrc
+	}
+	for _, ts := range []time.Time{a.LastSynTS, a.ReplyTS} {
+		if ts.After(fl.To) {
+			fl.To = ts
+		}
+	}
+	for _, ref := range []analyze.FrameRef{a.First, a.LastSyn, a.Reply, a.Ack, a.Hello, a.HelloEnd} {
+		if ref.File == fl.File {
+			fl.Last = max(fl.Last, ref.Frame)
+		}
+	}
+	return fl
 }

@@ -104,7 +104,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := c.flags.render(out.report, c.flags.shape(res), c.flags.opts); err != nil {
+	if err := c.flags.render(out.report, c.flags.redactor(res).Result(res), c.flags.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := closeOut(); err != nil {

@@ -78,7 +78,8 @@ func (f *reportFlags) check(cmd string) error {
 	return nil
 }
 
-// shape applies the redactions to a result before it is rendered.
-func (f *reportFlags) shape(r *analyze.Result) *analyze.Result {
-	return report.Redact(r, report.Redaction{Clients: *f.redact, Names: *f.redactNames})
+// redactor chooses the stand-ins --redact and --redact-sni ask for in r,
+// for the report and the evidence alike.
+func (f *reportFlags) redactor(r *analyze.Result) *report.Redactor {
+	return report.NewRedactor(r, report.Redaction{Clients: *f.redact, Names: *f.redactNames})
 }
