@@ -33,6 +33,7 @@ type Flow struct {
 	ReplySrc       netip.Addr // the address that answered, when not Server's
 	From, To       time.Time
 	File, Last     int
+	Comment        string // for the flow's packets no pick comments
 }
 
 // Evidence is what an evidence file holds.
@@ -194,23 +195,23 @@ func newSelection(file int, flows []Flow, picks []Pick) *selection {
 
 func (s *selection) empty() bool { return len(s.picks) == 0 && len(s.flows) == 0 }
 
-// wants says whether frame number frame, at ts, belongs to a flow.
-func (s *selection) wants(lt layers.LinkType, frame int, ts time.Time, data []byte) bool {
+// flowOf returns the flow frame number frame, at ts, belongs to, if any.
+func (s *selection) flowOf(lt layers.LinkType, frame int, ts time.Time, data []byte) *Flow {
 	if len(s.flows) == 0 {
-		return false
+		return nil
 	}
 	src, dst, ok := tcpFlow(lt, data)
 	if !ok {
-		return false
+		return nil
 	}
 	for _, fl := range s.flows[keyOf(src, dst)] {
 		inTime := !ts.Before(fl.From) && !ts.After(fl.To)
 		inFrames := fl.File == s.file && frame <= fl.Last && !ts.Before(fl.From)
 		if inTime || inFrames {
-			return true
+			return fl
 		}
 	}
-	return false
+	return nil
 }
 
 // copy reads f and hands each wanted frame to emit, stopping once no more
@@ -237,7 +238,11 @@ func (s *selection) copy(f *File, emit func(layers.LinkType, gopacket.CaptureInf
 		if picked {
 			comments, picks = picks[0].Comments, picks[1:]
 		}
-		if picked || s.wants(lt, frame, ci.Timestamp, data) {
+		fl := s.flowOf(lt, frame, ci.Timestamp, data)
+		if fl != nil && !picked && fl.Comment != "" {
+			comments = []string{fl.Comment}
+		}
+		if picked || fl != nil {
 			if err := emit(lt, ci, data, comments); err != nil {
 				return n, err
 			}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/slbdiag/slbdiag/analyze"
@@ -58,19 +59,50 @@ func sniText(n string, l Lang) string {
 	return printable(n)
 }
 
-// EvidenceAttempts lists, once each and in order, the attempts whose
-// packets an evidence file should hold whole: those behind every finding
-// (see EvidenceComments).
-func EvidenceAttempts(r *analyze.Result) []int {
-	seen := map[int]bool{}
-	var out []int
+// EvidenceAttempt is an attempt whose packets an evidence file holds
+// whole, and the comment of those of its packets no finding cites.
+type EvidenceAttempt struct {
+	Attempt int // index into Result.Attempts
+	Comment string
+}
+
+// EvidenceAttempts lists, once each and in order, the attempts behind
+// every finding (see EvidenceComments) and the example of each failed
+// outcome per destination the report cites, whose packets an evidence
+// file should hold whole so that analysing it again finds the same.
+func EvidenceAttempts(r *analyze.Result, l Lang) []EvidenceAttempt {
+	finding := map[int]int{} // attempt → its finding, -1 for a table's example
 	for _, ef := range r.EvidenceFrames(EvidencePerFinding) {
-		if !seen[ef.Attempt] {
-			seen[ef.Attempt] = true
-			out = append(out, ef.Attempt)
+		if _, ok := finding[ef.Attempt]; !ok {
+			finding[ef.Attempt] = ef.Finding
 		}
 	}
-	slices.Sort(out)
+	examples := map[analyze.FrameRef]bool{}
+	for _, d := range r.Destinations {
+		for o, ref := range d.Examples {
+			if analyze.Outcome(o).Failed() && !ref.IsZero() {
+				examples[ref] = true
+			}
+		}
+	}
+	for i := range r.Attempts {
+		if _, ok := finding[i]; !ok && examples[r.Attempts[i].First] {
+			finding[i] = -1
+		}
+	}
+	order := slices.Sorted(maps.Keys(finding))
+	out := make([]EvidenceAttempt, len(order))
+	for i, at := range order {
+		a := &r.Attempts[at]
+		flow := fmt.Sprintf("%s → %s", a.Client, a.Server)
+		c := l.tr(fmt.Sprintf("slbdiag: a packet of %s (outcome %s), the report's example of that outcome.", flow, a.Outcome),
+			fmt.Sprintf("slbdiag：%s（结果为 %s）的数据包，是报告中该结果的示例。", flow, a.Outcome))
+		if n := finding[at] + 1; n > 0 {
+			c = l.tr(fmt.Sprintf("slbdiag: a packet of %s (outcome %s), kept so that the attempt behind finding %d is whole.", flow, a.Outcome, n),
+				fmt.Sprintf("slbdiag：%s（结果为 %s）的数据包，保留它是为了让结论 %d 所依据的连接尝试完整。", flow, a.Outcome, n))
+		}
+		out[i] = EvidenceAttempt{Attempt: at, Comment: c}
+	}
 	return out
 }
 
@@ -78,8 +110,8 @@ func EvidenceAttempts(r *analyze.Result) []int {
 // holds, or, when there is no finding, that there is nothing to show.
 func EvidenceSection(r *analyze.Result, l Lang) string {
 	if len(r.Findings) == 0 {
-		return l.tr("slbdiag made no finding in these captures, so this file holds no packets.",
-			"slbdiag 在这些抓包中没有得出任何结论，因此本文件不含数据包。")
+		return l.tr("slbdiag made no finding in these captures: this file holds only the report's examples of failed handshakes, if there were any.",
+			"slbdiag 在这些抓包中没有得出任何结论：本文件只包含报告中失败握手的示例（如果有的话）。")
 	}
 	return l.tr("The packets behind slbdiag's findings: every packet of each example attempt; the packets a finding cites say so in their comments.",
 		"slbdiag 结论所依据的数据包：每个示例连接尝试的全部数据包；结论引用的数据包在其注释中注明。")

@@ -205,7 +205,7 @@ func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 		pairs = append(pairs, phLoopback, strconv.Itoa(h.Loopback.Index))
 		named = append(named, l.tr("the loopback adapter is "+ifaceText(h.Loopback, h.OS, l), "环回适配器是"+ifaceText(h.Loopback, h.OS, l)))
 	}
-	if h.Loopback.Name != "" {
+	if h.Loopback.Name != "" && commandIfaceName(h.Loopback.Name) {
 		pairs = append(pairs, phLoopName, h.Loopback.Name)
 	}
 	if len(pairs) == 0 {

@@ -184,8 +184,10 @@ func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report
 	for ref, comments := range report.EvidenceComments(shown, l) {
 		ev.Picks = append(ev.Picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
 	}
-	for _, i := range report.EvidenceAttempts(res) {
-		ev.Flows = append(ev.Flows, exampleFlow(&res.Attempts[i]))
+	for _, ea := range report.EvidenceAttempts(shown, l) {
+		fl := exampleFlow(&res.Attempts[ea.Attempt]) // by the real addresses, to find the packets
+		fl.Comment = ea.Comment
+		ev.Flows = append(ev.Flows, fl)
 	}
 	_, err := capture.WriteEvidence(w, files, ev)
 	return err
