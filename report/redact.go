@@ -36,11 +36,9 @@ type Redactor struct {
 // Client addresses are replaced by address, whatever other role they play
 // (a client address that also received a SYN is still a client), except
 // VIPs, health probes and the host's own addresses: those are the
-// diagnosis, not the customer's users. The host's addresses are those
-// that answered a SYN as a server, the capture host the capture point
-// names, and those a finding compared against. An attacker who forges
-// an answer from a client address can make it look like a host address;
-// nothing in a capture alone tells them apart.
+// diagnosis, not the customer's users (see keptAddrs). An attacker who
+// forges an answer from a client address can make it look like a host
+// address; nothing in a capture alone tells them apart.
 //
 // Server names become name-1.invalid, name-2.invalid, … in order of first
 // appearance.
@@ -157,6 +155,7 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 		for j := range f.Evidence {
 			e := &f.Evidence[j]
 			e.Addr = x.Addr(e.Addr)
+			e.Filter = x.filter(e.Filter)
 			e.Names = slices.Clone(e.Names)
 			for k := range e.Names {
 				e.Names[k] = x.Name(e.Names[k])
@@ -164,6 +163,38 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 		}
 	}
 	return &out
+}
+
+// filter returns a display filter with every hidden address in it
+// replaced by its stand-in.
+func (x *Redactor) filter(f string) string {
+	if len(x.addrs) == 0 {
+		return f
+	}
+	isAddrByte := func(c byte) bool {
+		return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == '.' || c == ':'
+	}
+	var b strings.Builder
+	for i := 0; i < len(f); {
+		j := i
+		for j < len(f) && isAddrByte(f[j]) {
+			j++
+		}
+		if j == i {
+			b.WriteByte(f[i])
+			i++
+			continue
+		}
+		tok := f[i:j]
+		if a, err := netip.ParseAddr(tok); err == nil {
+			if s, ok := x.addrs[a]; ok {
+				tok = s.String()
+			}
+		}
+		b.WriteString(tok)
+		i = j
+	}
+	return b.String()
 }
 
 // clientAliases maps each client address of r that is not kept (see
@@ -188,14 +219,23 @@ func clientAliases(r *analyze.Result) map[netip.Addr]netip.Addr {
 	return alias
 }
 
-// keptAddrs are the VIPs and the host's own addresses: the destinations
-// that are VIPs or answered a SYN, the capture host, and the host
-// addresses findings compare with.
+// keptAddrs are the VIPs and the host's own addresses: the VIPs given
+// with --vip, the inferred VIPs that are no client's address (one SYN to
+// a client's address makes it look like a VIP), the destinations that
+// answered a SYN, the capture host, and the host addresses findings
+// compare with.
 func keptAddrs(r *analyze.Result) map[netip.Addr]bool {
+	clients := map[netip.Addr]bool{}
+	for _, a := range r.Attempts {
+		clients[a.Client.Addr()] = true
+	}
 	keep := map[netip.Addr]bool{}
 	for _, d := range r.Destinations {
 		answered := d.Counts.Total() - d.Counts[analyze.Unanswered] - d.Counts[analyze.Pending]
-		if d.Role.IsVIP() || (d.Role == analyze.RoleHost && answered > 0) {
+		switch {
+		case d.Role == analyze.RoleVIP,
+			d.Role == analyze.RoleLikelyVIP && !clients[d.Server.Addr()],
+			d.Role == analyze.RoleHost && answered > 0:
 			keep[d.Server.Addr()] = true
 		}
 	}
@@ -205,10 +245,6 @@ func keptAddrs(r *analyze.Result) map[netip.Addr]bool {
 	for _, f := range r.Findings {
 		if f.HostAddr.IsValid() {
 			keep[f.HostAddr] = true
-		}
-		if f.Host != nil {
-			// Facts about the host name its addresses outright.
-			keep[f.Server.Addr()] = true
 		}
 	}
 	return keep

@@ -22,17 +22,17 @@ type outFile struct {
 // createOutput starts writing the output name. A symbolic link is followed,
 // so the file it points to is replaced, not the link.
 func createOutput(name string) (*outFile, error) {
-	final := name
+	final := followLinks(name)
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(name); err == nil {
+	if fi, err := os.Stat(final); err == nil {
 		if !fi.Mode().IsRegular() {
-			f, err := os.OpenFile(name, os.O_WRONLY, 0)
-			return &outFile{File: f}, err
+			f, err := os.OpenFile(final, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, err
+			}
+			return &outFile{File: f}, nil
 		}
 		mode = fi.Mode().Perm()
-		if final, err = filepath.EvalSymlinks(name); err != nil {
-			return nil, err
-		}
 	}
 	dir, base := filepath.Split(final)
 	if dir == "" {
@@ -98,6 +98,26 @@ func (o *outFile) remove() {
 	}
 }
 
+// followLinks returns the file name finally points to, following
+// symbolic links also when what they point to does not exist yet.
+func followLinks(name string) string {
+	for range 40 { // as many links as Linux follows
+		fi, err := os.Lstat(name)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return name
+		}
+		target, err := os.Readlink(name)
+		if err != nil {
+			return name
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(name), target)
+		}
+		name = target
+	}
+	return name
+}
+
 // output is a file a command line asks to write, and the flag that named it.
 type output struct {
 	flag, name string
@@ -159,7 +179,7 @@ func sameFile(x, y string) bool {
 }
 
 func resolved(name string) string {
-	abs, err := filepath.Abs(name)
+	abs, err := filepath.Abs(followLinks(name))
 	if err != nil {
 		return filepath.Clean(name)
 	}
