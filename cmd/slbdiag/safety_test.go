@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	le "encoding/binary"
 	"encoding/json"
 	"net/netip"
 	"os"
@@ -242,5 +243,98 @@ func TestRedactedTicket(t *testing.T) {
 				t.Errorf("the evidence has %d bytes", len(evb))
 			}
 		})
+	}
+}
+
+// pcapngBlock frames a pcapng block body (little-endian).
+func pcapngBlock(typ uint32, body []byte) []byte {
+	n := uint32(12 + len(body))
+	b := le.LittleEndian.AppendUint32(nil, typ)
+	b = le.LittleEndian.AppendUint32(b, n)
+	b = append(b, body...)
+	return le.LittleEndian.AppendUint32(b, n)
+}
+
+// TestDamageExitCodes: damage that leaves nothing to judge is an input
+// error (exit 2, stderr says where); a partial result keeps its exit code
+// and says on stderr that it is partial.
+func TestDamageExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pcapHeader := []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}
+	huge := append(slices.Clone(pcapHeader), 1, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	shb := pcapngBlock(0x0A0D0D0A, []byte{0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	idb := pcapngBlock(1, []byte{1, 0, 0, 0, 0xff, 0xff, 0, 0})
+	epb := pcapngBlock(6, append([]byte{5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0, 0, 60, 0, 0, 0}, make([]byte, 60)...))
+	fixed, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pcaps", "lab-dsr-fixed.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pcaps", "seed-strong-host.pcapng"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		file   string
+		code   int
+		stderr string
+	}{
+		{"a record of 4 GB", write("huge.pcap", huge), exitError, "nothing could be judged before the damage: " + filepath.Join(dir, "huge.pcap") + ": damaged after frame 0, at byte 24"},
+		{"a packet of a missing interface", write("noiface.pcapng", slices.Concat(shb, idb, epb)), exitError, "Interface id 5 not present"},
+		{"cut inside the first record", write("head.pcap", fixed[:24+16+20]), exitError, "truncated after frame 0, at byte 24"},
+		{"cut after handshakes that completed", write("cut.pcap", fixed[:len(fixed)-10]), exitOK, "slbdiag: warning: the result is partial: " + filepath.Join(dir, "cut.pcap") + ": truncated after frame"},
+		{"cut after the findings", write("seed-cut.pcapng", seed[:len(seed)-10]), exitProblems, "slbdiag: warning: the result is partial"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := slbdiag(t, nil, "analyze", tc.file)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.code, r.stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestFactsEscaped: names in a host-facts file cannot reach a terminal
+// raw, in any text format of analyze or doctor.
+func TestFactsEscaped(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", hostFactsDir, "linux", "backend.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := strings.ReplaceAll(string(b), `"ifname":"eth0"`, `"ifname":"eth0\u001b]0;pwned\u0007\u001b[2J"`)
+	if hostile == string(b) {
+		t.Fatal("the facts file has no eth0 to rename")
+	}
+	facts := filepath.Join(t.TempDir(), "facts.txt")
+	if err := os.WriteFile(facts, []byte(hostile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "markdown", "html"} {
+		for _, args := range [][]string{
+			{"analyze", "--format", format, "--host-facts", facts, "testdata/pcaps/lab-dsr-novip.pcap"},
+			{"doctor", "--vip", "192.0.2.10", "--host-facts", facts},
+		} {
+			if format != "text" && args[0] == "doctor" {
+				continue // doctor writes text or json
+			}
+			r := slbdiag(t, nil, args...)
+			if strings.ContainsAny(r.stdout, "\x1b\x07") {
+				t.Errorf("%v: raw escapes in the output", args)
+			}
+			shown := `eth0\x1b]0;pwned\x07\x1b[2J`
+			if format != "text" {
+				shown = "pwned" // Markdown escapes the escape further
+			}
+			if !strings.Contains(r.stdout, shown) {
+				t.Errorf("%v: the name is not shown escaped:\n%s", args, r.stdout)
+			}
+		}
 	}
 }
