@@ -183,7 +183,10 @@ func twoSides() *builder {
 func hostileSNI() *builder {
 	b := &builder{s: Scenario{
 		Name: "hostile-sni", VIP: vipAddr,
-		Causes: []string{"tls-binding-missing"},
+		// Replayed without --vip, the crafted SYN makes the client's
+		// address look like a second VIP whose SYNs go unanswered, and
+		// adds a strong-host-receive finding for it.
+		Causes: []string{"tls-binding-missing", "tls-binding-missing"},
 		Description: "Generated: the tls-binding case with hostile clients. Every handshake to 192.0.2.10:443 completes and " +
 			"the server resets each ClientHello at once; the names asked are `a.com;calc;#&calc&rem`, one with an " +
 			"ESC ] 0 ; … BEL window-title sequence, one with a $(…) and quotes, and shop.example.com from an IPv6 client " +
