@@ -253,3 +253,33 @@ func (s *selection) copy(f *File, emit func(layers.LinkType, gopacket.CaptureInf
 		}
 	}
 }
+
+// RedactCopy copies every frame of the capture file name to w as pcapng,
+// redacted as r asks: a live capture's packets are written as they come,
+// before the report knows which addresses to hide.
+func RedactCopy(w io.Writer, name string, r Redaction) error {
+	f, err := Open(name, nil)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	e := &evidenceWriter{w: w, ev: Evidence{Redact: r, Comment: "Captured by slbdiag; client addresses and server names replaced by the report's stand-ins."}, ifaces: map[layers.LinkType]int{}}
+	for {
+		data, ci, err := f.ZeroCopyReadPacketData()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := e.write(f.LinkType(), ci, data, nil); err != nil {
+			return err
+		}
+	}
+	if e.ng == nil {
+		if err := e.start(layers.LinkTypeEthernet); err != nil {
+			return err
+		}
+	}
+	return e.ng.Flush()
+}
