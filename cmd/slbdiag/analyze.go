@@ -193,8 +193,14 @@ func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report
 	return err
 }
 
+// evidenceTail is how long after an attempt's last packet known by time
+// (its last SYN or its reply) its connection's packets are kept too: the
+// ACK, the ClientHello and what the server said to it, the close.
+const evidenceTail = time.Second
+
 // exampleFlow is where an attempt's packets lie: from its first SYN to the
-// last packet it is known by, in time or in frames of its first SYN's input.
+// last packet it is known by, in time (plus evidenceTail) or in frames of
+// its first SYN's input.
 func exampleFlow(a *analyze.Attempt) capture.Flow {
 	fl := capture.Flow{Client: a.Client, Server: a.Server, From: a.FirstTS, To: a.FirstTS, File: a.First.File}
 	if a.ReplySrc != a.Server.Addr() {
@@ -205,6 +211,7 @@ func exampleFlow(a *analyze.Attempt) capture.Flow {
 			fl.To = ts
 		}
 	}
+	fl.To = fl.To.Add(evidenceTail)
 	for _, ref := range []analyze.FrameRef{a.First, a.LastSyn, a.Reply, a.Ack, a.Hello, a.HelloEnd} {
 		if ref.File == fl.File {
 			fl.Last = max(fl.Last, ref.Frame)

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // slbdiagStdinFile runs the binary with f as its stdin, as a shell's
@@ -149,6 +151,10 @@ func TestFailedRunKeepsOldOutput(t *testing.T) {
 
 type jsonFinding struct {
 	Cause, Confidence, Destination string
+	Evidence                       []struct {
+		Kind  string
+		Count int
+	}
 }
 
 func findingsOf(t *testing.T, out string) []jsonFinding {
@@ -171,8 +177,8 @@ func TestEvidenceReproducesFindings(t *testing.T) {
 			orig := slbdiag(t, nil, "analyze", "--format", "json", "--evidence", ev, "testdata/pcaps/"+name)
 			again := slbdiag(t, nil, "analyze", "--format", "json", ev)
 			want, got := findingsOf(t, orig.stdout), findingsOf(t, again.stdout)
-			if !slices.Equal(got, want) {
-				t.Errorf("the evidence gives %v, the capture %v", got, want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("the evidence's findings differ from the capture's (-capture +evidence):\n%s", diff)
 			}
 			if b, _ := os.ReadFile(ev); !bytes.HasPrefix(b, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
 				t.Errorf("the evidence is not a pcapng: %.16x", b)
