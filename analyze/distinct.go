@@ -72,6 +72,16 @@ func (d *distinct) add(a uint64, b *addrBudget) {
 	}
 }
 
+// has reports whether address key a was added, when the counter can
+// tell (it cannot once it estimates).
+func (d *distinct) has(a uint64) (found, sure bool) {
+	if d.sketch != nil {
+		return false, false
+	}
+	_, in := d.set[a]
+	return d.one == a || in, true
+}
+
 // count is the number of distinct addresses added, and whether it is an
 // estimate.
 func (d *distinct) count() (int, bool) {

@@ -65,6 +65,7 @@ func (a *analyzer) destinations() []Destination {
 			d.SynMACs = append(d.SynMACs, net.HardwareAddr(m.mac[:]).String())
 		}
 		d.OtherMACs = t.otherMACs
+		d.AlsoClient, _ = rt.clients.has(addrKey(t.server.Addr()))
 		for o := range numOutcomes {
 			if ex := t.all.firstEx[o]; len(ex) > 0 {
 				d.Examples[o] = ex[0]

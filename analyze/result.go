@@ -87,6 +87,10 @@ type Destination struct {
 	Sent             int      // packets sent by the address (any port)
 	HostTTL          uint8    // TTL of the first packet the address sent
 	SynMACs          []string // destination MACs the SYNs were delivered to
+	// AlsoClient says the address also sent SYNs as a client (one SYN to
+	// a client's address makes it a destination). Past the bound of
+	// client addresses remembered it is false: not known.
+	AlsoClient bool
 	// OtherMACs counts the attempts delivered to MACs past the first
 	// ones listed in SynMACs.
 	OtherMACs int

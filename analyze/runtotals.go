@@ -21,6 +21,7 @@ type runTotals struct {
 	other      destTotals
 	otherDests distinct
 	otherIndex int32
+	clients    distinct // every client address, to tell which destinations are clients too
 
 	counts, probeCounts Counts // over every attempt
 
@@ -68,6 +69,7 @@ func (rt *runTotals) lateSyn(i int32) { rt.totals(i).syns++ }
 func (rt *runTotals) add(a *track) {
 	d := rt.totals(a.dest)
 	rt.counts[a.Outcome]++
+	rt.clients.add(addrKey(a.Client.Addr()), rt.budget)
 	if rt.probes.Contains(a.Client.Addr()) {
 		rt.probeCounts[a.Outcome]++
 	}

@@ -55,14 +55,14 @@ func (f *File) checkPcapRecord() error {
 	return nil
 }
 
-// pcapng block types this checker must understand.
+// pcapng block types this checker must understand; ngFilter keeps every
+// other from pcapgo, and from the checker.
 const (
 	ngSectionHeader    = 0x0A0D0D0A
 	ngInterface        = 0x00000001
 	ngPacketObsolete   = 0x00000002
 	ngSimplePacket     = 0x00000003
 	ngEnhancedPacket   = 0x00000006
-	ngDecryptSecrets   = 0x0000000A
 	ngByteOrderMagic   = 0x1A2B3C4D
 	ngMinBlockLen      = 12 // type, length, trailing length
 	ngMinSectionHeader = 28
@@ -108,7 +108,7 @@ func (f *File) peek(off, n int) ([]byte, error) {
 	}
 	switch {
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, fmt.Errorf("block at byte %d: more than %d bytes of blocks before the next packet", f.offset()+int64(off), f.buf.Size())
+		return nil, fmt.Errorf("block at byte %d: more than %d bytes of blocks before the next packet", f.at(off), f.buf.Size())
 	case err == io.EOF && len(b) <= off:
 		return nil, io.EOF
 	case err == io.EOF:
@@ -121,7 +121,7 @@ func (f *File) peek(off, n int) ([]byte, error) {
 // returns its type and length. A section header sets the byte order of what
 // follows.
 func (f *File) checkNgBlock(off int) (typ uint32, n int, err error) {
-	at := f.offset() + int64(off)
+	at := f.at(off)
 	h, err := f.peek(off, 12)
 	if err != nil {
 		if err == io.EOF {
@@ -163,8 +163,6 @@ func (f *File) checkNgBlock(off int) (typ uint32, n int, err error) {
 	switch typ {
 	case ngEnhancedPacket, ngPacketObsolete:
 		inner, room = int(o.Uint32(b[20:24])), n-32
-	case ngDecryptSecrets:
-		inner, room = int(o.Uint32(b[12:16])), n-20
 	}
 	if inner > room {
 		return 0, 0, fmt.Errorf("block at byte %d: it declares %d bytes of content and has room for %d", at, inner, room)
@@ -182,8 +180,6 @@ func minBlockLen(typ uint32) int {
 		return 32
 	case ngSimplePacket:
 		return 16
-	case ngDecryptSecrets:
-		return 20
 	}
 	return ngMinBlockLen
 }

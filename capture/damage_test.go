@@ -322,7 +322,7 @@ func TestDamagedPcapng(t *testing.T) {
 		{"garbage between blocks", bad(block{typ: 0xffffffff, body: bytes.Repeat([]byte{0xee}, 40), lead: 0xeeeeeeee}), 1, second, "declared length too large"},
 		{"unknown block with a bad trailer, before a packet", bad(block{typ: 0x0BAD, body: make([]byte, 8), trail: 12}), 1, second, "says 20 at the start and 12 at the end"},
 		{"block cut short by the end of the file", ng(shb(), idb(), epb(f60, 0), block{typ: ngEnhancedPacket, body: epb(f60, 0).body, truncateTail: 30}), 1, second, "truncated after frame 1"},
-		{"decryption secrets longer than their block", bad(block{typ: ngDecryptSecrets, body: []byte{0x4b, 0x53, 0x4c, 0x54, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0}}), 1, second, "has room for 4"},
+		{"decryption secrets claiming more than their block: skipped whole", bad(block{typ: 0x0A, body: []byte{0x4b, 0x53, 0x4c, 0x54, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0}}), 2, -1, ""},
 		{"interface that does not exist", bad(block{typ: ngEnhancedPacket, body: append([]byte{9, 0, 0, 0}, epb(f60, 0).body[4:]...)}), 1, second, "Interface id 9 not present"},
 	}
 	for _, tt := range tests {
@@ -330,6 +330,29 @@ func TestDamagedPcapng(t *testing.T) {
 			checkDamage(t, tt.data, tt.frames, tt.offset, tt.errHas)
 		})
 	}
+}
+
+// TestLargeBlocksSkipped: blocks pcapgo does not need are skipped by their
+// length however large (2 MiB of TLS secrets before the first packet, as
+// Wireshark embeds them), and offsets past them stay exact.
+func TestLargeBlocksSkipped(t *testing.T) {
+	f60 := bytes.Repeat([]byte{1}, 60)
+	secrets := block{typ: 0x0A, body: append([]byte{0x4b, 0x53, 0x4c, 0x54, 0, 0, 0x20, 0}, make([]byte, 2<<20)...)}
+	custom := block{typ: 0x40000BAD, body: make([]byte, 3<<20)}
+	stats := block{typ: 5, body: make([]byte, 32)}
+	data := ng(shb(), idb(), secrets, epb(f60, 0), custom, stats, epb(f60, 0))
+	checkDamage(t, data, 2, -1, "")
+
+	// Damage after skipped blocks is placed in the file, not in what
+	// pcapgo saw.
+	cut := ng(shb(), idb(), secrets, epb(f60, 0), custom, block{typ: ngEnhancedPacket, body: epb(f60, 0).body, trail: 20})
+	second := int64(len(ng(shb(), idb(), secrets, epb(f60, 0), custom)))
+	checkDamage(t, cut, 1, second, "says 92 at the start and 20 at the end")
+
+	// A skipped block cut short by the end of the file.
+	short := ng(shb(), idb(), epb(f60, 0), secrets)
+	short = short[:len(short)-100]
+	checkDamage(t, short, 1, int64(len(ng(shb(), idb(), epb(f60, 0)))), "truncated after frame 1")
 }
 
 // TestBadSectionHeader: a pcapng whose first block lies is no capture to read.

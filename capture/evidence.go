@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"slices"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -21,20 +23,76 @@ type Pick struct {
 	Comments []string
 }
 
-// WriteEvidence copies the picked frames from the named capture files into
-// one pcapng written to w, each with its comments as pcapng packet
-// comments (Wireshark shows them in the packet details and with
-// frame.comment). Frames keep their timestamps; frames of several files
-// are written file by file, in frame order. The files are read again, so
-// they must be files, not stdin. app names the writer in the section
-// header (shb_userappl, Wireshark's Capture File Properties), version
-// included, so the file says which build chose its packets.
-func WriteEvidence(w io.Writer, names []string, picks []Pick, app string) (int, error) {
+// Flow is one handshake attempt an evidence file keeps whole: every packet
+// between its client and its server, or the address that answered for the
+// server, in both directions, and the ICMP errors quoting them, from its
+// first SYN to its last packet. Its last packet is known by time (To) or
+// by frame (packets of input File up to frame Last belong to it too).
+type Flow struct {
+	Client, Server netip.AddrPort
+	ReplySrc       netip.Addr // the address that answered, when not Server's
+	From, To       time.Time
+	File, Last     int
+	Comment        string // for the flow's packets no pick comments
+}
+
+// Evidence is what an evidence file holds.
+type Evidence struct {
+	Flows   []Flow
+	Picks   []Pick // frames that must be there, with their comments
+	Comment string // the file's (section's) comment
+	Redact  Redaction
+	// App names the writer in the section header (shb_userappl,
+	// Wireshark's Capture File Properties), version included, so the
+	// file says which build chose its packets; "slbdiag" when empty.
+	App string
+}
+
+// WriteEvidence copies the frames of ev from the named capture files into
+// one pcapng written to w: every frame of its flows and every picked one,
+// each pick with its comments as pcapng packet comments (Wireshark shows
+// them in the packet details and with frame.comment), redacted as ev
+// asks. Frames keep their timestamps; frames of several files are written
+// file by file, in frame order. The files are read again, so they must be
+// files, not stdin. With nothing to copy it still writes a valid pcapng:
+// a section with ev's comment and no packets.
+func WriteEvidence(w io.Writer, names []string, ev Evidence) (int, error) {
+	e := &evidenceWriter{w: w, ev: ev, ifaces: map[layers.LinkType]int{}}
+	picks := mergePicks(ev.Picks)
+	written := 0
+	for file := range names {
+		sel := newSelection(file, ev.Flows, picks)
+		if sel.empty() {
+			continue
+		}
+		f, err := Open(names[file], nil)
+		if err != nil {
+			return written, err
+		}
+		n, err := sel.copy(f, e.write)
+		f.Close()
+		written += n
+		if err != nil {
+			return written, err
+		}
+	}
+	if e.ng == nil {
+		// Nothing to show: a section with its comment and one interface
+		// is still a pcapng every reader opens.
+		if err := e.start(layers.LinkTypeEthernet); err != nil {
+			return 0, err
+		}
+	}
+	return written, e.ng.Flush()
+}
+
+// mergePicks sorts picks by file and frame and merges the picks of one
+// frame into one, with the comments of every pick.
+func mergePicks(picks []Pick) []Pick {
 	picks = slices.Clone(picks)
-	slices.SortFunc(picks, func(a, b Pick) int {
+	slices.SortStableFunc(picks, func(a, b Pick) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Frame, b.Frame))
 	})
-	// One packet per frame, with the comments of every pick of it.
 	merged := picks[:0]
 	for _, p := range picks {
 		if n := len(merged); n > 0 && merged[n-1].File == p.File && merged[n-1].Frame == p.Frame {
@@ -43,80 +101,186 @@ func WriteEvidence(w io.Writer, names []string, picks []Pick, app string) (int, 
 		}
 		merged = append(merged, p)
 	}
-	picks = merged
-	var ng *pcapgo.NgWriter
-	ifaces := map[layers.LinkType]int{}
-	written := 0
-	for file := range names {
-		var want []Pick
-		for _, p := range picks {
-			if p.File == file {
-				want = append(want, p)
-			}
-		}
-		if len(want) == 0 {
-			continue
-		}
-		f, err := Open(names[file], nil)
-		if err != nil {
-			return written, err
-		}
-		n, err := copyPicks(f, want, func(lt layers.LinkType, ci gopacket.CaptureInfo, data []byte, comments []string) error {
-			if ng == nil {
-				intf := pcapgo.NgInterface{Name: lt.String(), LinkType: lt, TimestampResolution: 9}
-				if ng, err = pcapgo.NewNgWriterInterface(w, intf, pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{
-					Application: app, Comment: "The packets behind slbdiag's findings; each packet's comment says what it shows."}}); err != nil {
-					return err
-				}
-				ifaces[lt] = 0
-			}
-			id, ok := ifaces[lt]
-			if !ok {
-				if id, err = ng.AddInterface(pcapgo.NgInterface{Name: lt.String(), LinkType: lt, TimestampResolution: 9}); err != nil {
-					return err
-				}
-				ifaces[lt] = id
-			}
-			ci.InterfaceIndex = id
-			ci.AncillaryData = nil
-			return ng.WritePacketWithOptions(ci, data, pcapgo.NgPacketOptions{Comments: comments})
-		})
-		f.Close()
-		written += n
-		if err != nil {
-			return written, err
-		}
-	}
-	if ng == nil {
-		return 0, nil
-	}
-	return written, ng.Flush()
+	return merged
 }
 
-// copyPicks reads f to the last wanted frame and hands each wanted one to
-// emit. Damage after the last wanted frame does not matter; damage before
-// it means the file changed since it was analysed.
-func copyPicks(f *File, want []Pick, emit func(layers.LinkType, gopacket.CaptureInfo, []byte, []string) error) (int, error) {
+// evidenceWriter is the pcapng being written: one interface per link type.
+type evidenceWriter struct {
+	w      io.Writer
+	ev     Evidence
+	ng     *pcapgo.NgWriter
+	ifaces map[layers.LinkType]int
+	buf    []byte
+}
+
+func (e *evidenceWriter) start(lt layers.LinkType) error {
+	intf := pcapgo.NgInterface{Name: lt.String(), LinkType: lt, TimestampResolution: 9}
+	var err error
+	e.ng, err = pcapgo.NewNgWriterInterface(e.w, intf, pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{
+		Application: cmp.Or(e.ev.App, "slbdiag"), Comment: e.ev.Comment}})
+	e.ifaces[lt] = 0
+	return err
+}
+
+func (e *evidenceWriter) write(lt layers.LinkType, ci gopacket.CaptureInfo, data []byte, comments []string) error {
+	if e.ng == nil {
+		if err := e.start(lt); err != nil {
+			return err
+		}
+	}
+	id, ok := e.ifaces[lt]
+	if !ok {
+		var err error
+		if id, err = e.ng.AddInterface(pcapgo.NgInterface{Name: lt.String(), LinkType: lt, TimestampResolution: 9}); err != nil {
+			return err
+		}
+		e.ifaces[lt] = id
+	}
+	if !e.ev.Redact.empty() {
+		e.buf = append(e.buf[:0], data...)
+		data = e.buf
+		e.ev.Redact.redact(lt, data)
+	}
+	ci.InterfaceIndex = id
+	ci.AncillaryData = nil
+	return e.ng.WritePacketWithOptions(ci, data, pcapgo.NgPacketOptions{Comments: comments})
+}
+
+// selection is what to copy out of one input.
+type selection struct {
+	file  int
+	picks []Pick // this file's, in frame order
+	// flows by connection: both addresses and ports, the lower first.
+	flows     map[connKey][]*Flow
+	lastFrame int       // no wanted frame lies past this one…
+	lastTime  time.Time // …nor past this time (plus a margin for disorder)
+}
+
+type connKey struct{ a, b netip.AddrPort }
+
+func keyOf(x, y netip.AddrPort) connKey {
+	if x.Compare(y) > 0 {
+		x, y = y, x
+	}
+	return connKey{x, y}
+}
+
+// reorderMargin is how far frames of a file may be out of time order and
+// still be found: captures merged from several interfaces are.
+const reorderMargin = time.Minute
+
+func newSelection(file int, flows []Flow, picks []Pick) *selection {
+	s := &selection{file: file, flows: map[connKey][]*Flow{}}
+	for _, p := range picks {
+		if p.File == file {
+			s.picks = append(s.picks, p)
+			s.lastFrame = max(s.lastFrame, p.Frame)
+		}
+	}
+	for i := range flows {
+		fl := &flows[i]
+		s.flows[keyOf(fl.Client, fl.Server)] = append(s.flows[keyOf(fl.Client, fl.Server)], fl)
+		if fl.ReplySrc.IsValid() && fl.ReplySrc != fl.Server.Addr() {
+			k := keyOf(fl.Client, netip.AddrPortFrom(fl.ReplySrc, fl.Server.Port()))
+			s.flows[k] = append(s.flows[k], fl)
+		}
+		if fl.File == file {
+			s.lastFrame = max(s.lastFrame, fl.Last)
+		}
+		if fl.To.After(s.lastTime) {
+			s.lastTime = fl.To
+		}
+	}
+	return s
+}
+
+func (s *selection) empty() bool { return len(s.picks) == 0 && len(s.flows) == 0 }
+
+// flowOf returns the flow frame number frame, at ts, belongs to, if any.
+func (s *selection) flowOf(lt layers.LinkType, frame int, ts time.Time, data []byte) *Flow {
+	if len(s.flows) == 0 {
+		return nil
+	}
+	src, dst, ok := tcpFlow(lt, data)
+	if !ok {
+		return nil
+	}
+	for _, fl := range s.flows[keyOf(src, dst)] {
+		inTime := !ts.Before(fl.From) && !ts.After(fl.To)
+		inFrames := fl.File == s.file && frame <= fl.Last && !ts.Before(fl.From)
+		if inTime || inFrames {
+			return fl
+		}
+	}
+	return nil
+}
+
+// copy reads f and hands each wanted frame to emit, stopping once no more
+// can be wanted. Damage after the last picked frame does not matter;
+// damage before it means the file changed since it was analysed.
+func (s *selection) copy(f *File, emit func(layers.LinkType, gopacket.CaptureInfo, []byte, []string) error) (int, error) {
 	n, frame := 0, 0
-	for _, p := range want {
-		for frame < p.Frame {
-			data, ci, err := f.ZeroCopyReadPacketData()
-			if err != nil {
-				if errors.Is(err, io.EOF) {
-					err = fmt.Errorf("%s has no frame %d: it ends after frame %d", f.Name, p.Frame, frame)
-				}
-				return n, err
+	picks := s.picks
+	for {
+		data, ci, err := f.ZeroCopyReadPacketData()
+		if err != nil {
+			if len(picks) == 0 {
+				return n, nil // the end, or damage past everything picked
 			}
-			frame++
-			if frame != p.Frame {
-				continue
+			if errors.Is(err, io.EOF) {
+				err = fmt.Errorf("%s has no frame %d: it ends after frame %d", f.Name, picks[0].Frame, frame)
 			}
-			lt := f.LinkType()
-			if err := emit(lt, ci, data, p.Comments); err != nil {
+			return n, err
+		}
+		frame++
+		lt := f.LinkType()
+		var comments []string
+		picked := len(picks) > 0 && picks[0].Frame == frame
+		if picked {
+			comments, picks = picks[0].Comments, picks[1:]
+		}
+		fl := s.flowOf(lt, frame, ci.Timestamp, data)
+		if fl != nil && !picked && fl.Comment != "" {
+			comments = []string{fl.Comment}
+		}
+		if picked || fl != nil {
+			if err := emit(lt, ci, data, comments); err != nil {
 				return n, err
 			}
 			n++
 		}
+		if len(picks) == 0 && frame >= s.lastFrame && ci.Timestamp.After(s.lastTime.Add(reorderMargin)) {
+			return n, nil
+		}
 	}
-	return n, nil
+}
+
+// RedactCopy copies every frame of the capture file name to w as pcapng,
+// redacted as r asks: a live capture's packets are written as they come,
+// before the report knows which addresses to hide.
+func RedactCopy(w io.Writer, name string, r Redaction) error {
+	f, err := Open(name, nil)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	e := &evidenceWriter{w: w, ev: Evidence{Redact: r, Comment: "Captured by slbdiag; client addresses and server names replaced by the report's stand-ins."}, ifaces: map[layers.LinkType]int{}}
+	for {
+		data, ci, err := f.ZeroCopyReadPacketData()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := e.write(f.LinkType(), ci, data, nil); err != nil {
+			return err
+		}
+	}
+	if e.ng == nil {
+		if err := e.start(layers.LinkTypeEthernet); err != nil {
+			return err
+		}
+	}
+	return e.ng.Flush()
 }

@@ -26,7 +26,7 @@ func TestWriteEvidence(t *testing.T) {
 	}
 	var out bytes.Buffer
 	const app = "slbdiag v1.2.3 (commit 0123456789ab)"
-	n, err := WriteEvidence(&out, names, picks, app)
+	n, err := WriteEvidence(&out, names, Evidence{Picks: picks, App: app})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestWriteEvidence(t *testing.T) {
 
 func TestWriteEvidenceMissingFrame(t *testing.T) {
 	name := filepath.Join("..", "testdata", "pcaps", "sll2.pcap")
-	_, err := WriteEvidence(io.Discard, []string{name}, []Pick{{File: 0, Frame: 99}}, "slbdiag")
+	_, err := WriteEvidence(io.Discard, []string{name}, Evidence{Picks: []Pick{{File: 0, Frame: 99}}})
 	if err == nil || err.Error() != name+" has no frame 99: it ends after frame 8" {
 		t.Errorf("err = %v", err)
 	}

@@ -55,7 +55,8 @@ type File struct {
 
 	rd      packetReader
 	count   *countingReader
-	buf     *bufio.Reader
+	buf     *bufio.Reader // what pcapgo reads
+	ng      *ngFilter     // pcapng: between count's buffer and buf, skips blocks pcapgo does not need
 	closer  io.Closer
 	raw     atomic.Int64 // bytes read from r, for BytesRead
 	frames  int          // frames read so far
@@ -114,6 +115,8 @@ func (f *File) openReader(magic []byte) error {
 		return fmt.Errorf("%w: the file is empty", ErrNotCapture)
 	case bytes.Equal(magic, magicPcapng):
 		f.Format = FormatPcapng
+		f.ng = newNgFilter(f.buf)
+		f.buf = bufio.NewReaderSize(f.ng, readBufferSize)
 		if _, _, err := f.checkNgBlock(0); err != nil {
 			return fmt.Errorf("reading the pcapng header: %w", err)
 		}
@@ -185,7 +188,23 @@ func (f *File) Close() error {
 }
 
 // offset is how many bytes of the (uncompressed) capture have been consumed.
-func (f *File) offset() int64 { return f.count.n - int64(f.buf.Buffered()) }
+func (f *File) offset() int64 {
+	if f.ng == nil {
+		return f.count.n - int64(f.buf.Buffered())
+	}
+	pos := f.ng.out - int64(f.buf.Buffered())
+	f.ng.consumed(pos)
+	return f.ng.fileOffset(pos)
+}
+
+// at is the offset in the capture of the byte ahead bytes after what has
+// been consumed, as far as it has been buffered.
+func (f *File) at(ahead int) int64 {
+	if f.ng == nil {
+		return f.offset() + int64(ahead)
+	}
+	return f.ng.fileOffset(f.ng.out - int64(f.buf.Buffered()) + int64(ahead))
+}
 
 // ReadError reports a capture file that could not be read to its end.
 // Every frame before Offset was read whole.

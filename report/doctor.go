@@ -45,6 +45,9 @@ func Doctor(w io.Writer, c *Checkup, format string, o Options) error {
 	if format == "json" {
 		return doctorJSON(w, c, o.Lang)
 	}
+	sw := newSafeWriter(w)
+	defer sw.Close()
+	w = sw
 	l := o.Lang
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
@@ -113,7 +116,7 @@ func factsHeader(f *hostfacts.Facts, l Lang) string {
 	} else if f.OSVersion != "" {
 		osv += " " + f.OSVersion
 	}
-	return l.tr(fmt.Sprintf("Host facts (%s, %s):", f.Source, osv), fmt.Sprintf("主机配置（%s，%s）：", f.Source, osv))
+	return l.tr(fmt.Sprintf("Host facts (%s, %s):", printable(f.Source), osv), fmt.Sprintf("主机配置（%s，%s）：", printable(f.Source), osv))
 }
 
 // factLines lists the host's facts that bear on vip: every interface with
@@ -183,7 +186,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		for _, s := range f.Sites {
 			for _, b := range s.Bindings {
 				if b.Port == port {
-					sites = append(sites, fmt.Sprintf("%s %s/%s", printable(s.Name), b.Protocol, printable(bindingName(b))))
+					sites = append(sites, fmt.Sprintf("%s %s/%s", printable(s.Name), printable(b.Protocol), printable(bindingName(b))))
 				}
 			}
 		}
@@ -219,7 +222,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 
 func sslName(b hostfacts.SSLBinding) string {
 	if b.Hostname != "" {
-		return fmt.Sprintf("%s:%d", b.Hostname, b.Port)
+		return fmt.Sprintf("%s:%d", printable(b.Hostname), b.Port)
 	}
 	return b.IPPort.String()
 }
@@ -229,7 +232,7 @@ func bindingName(b hostfacts.SiteBinding) string {
 	if b.Addr.IsValid() {
 		ip = b.Addr.String()
 	}
-	return fmt.Sprintf("%s:%d:%s", ip, b.Port, b.Host)
+	return fmt.Sprintf("%s:%d:%s", ip, b.Port, printable(b.Host))
 }
 
 func orNone(items []string, l Lang) string {

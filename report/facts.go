@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -22,11 +21,11 @@ func ifaceText(h analyze.HostIface, osName string, l Lang) string {
 	h.Name = printable(h.Name)
 	switch {
 	case osName == "linux" && h.Name != "":
-		return h.Name
+		return printable(h.Name)
 	case h.Index > 0 && h.Name != "":
-		return l.tr(fmt.Sprintf("interface %d (%s)", h.Index, h.Name), fmt.Sprintf("接口 %d（%s）", h.Index, h.Name))
+		return l.tr(fmt.Sprintf("interface %d (%s)", h.Index, printable(h.Name)), fmt.Sprintf("接口 %d（%s）", h.Index, printable(h.Name)))
 	case h.Name != "":
-		return h.Name
+		return printable(h.Name)
 	case h.Index > 0:
 		return l.tr(fmt.Sprintf("interface %d", h.Index), fmt.Sprintf("接口 %d", h.Index))
 	}
@@ -144,7 +143,7 @@ func sysctlScope(h analyze.HostIface, l Lang) string {
 	if h.IsZero() {
 		return l.tr("net.ipv4.conf.all", "net.ipv4.conf.all 中")
 	}
-	return l.tr(h.Name, h.Name+" 上")
+	return l.tr(printable(h.Name), printable(h.Name)+" 上")
 }
 
 // hasFact reports whether f carries host-fact evidence of kind k.
@@ -295,13 +294,13 @@ func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 		pairs = append(pairs, phLoopback, strconv.Itoa(h.Loopback.Index))
 		named = append(named, l.tr("the loopback adapter is "+ifaceText(h.Loopback, h.OS, l), "环回适配器是"+ifaceText(h.Loopback, h.OS, l)))
 	}
-	if safeName(h.Loopback.Name) {
+	if commandIfaceName(h.Loopback.Name) {
 		pairs = append(pairs, phLoopName, h.Loopback.Name)
 	}
-	if !h.VIPOn.IsZero() && !h.Done.VIPOnlyOnLoopback && safeName(h.VIPOn.Name) {
+	if !h.VIPOn.IsZero() && !h.Done.VIPOnlyOnLoopback && commandIfaceName(h.VIPOn.Name) {
 		pairs = append(pairs, "<NIC-NAME>", h.VIPOn.Name) // the network adapter that holds the VIP and answers ARP for it
 	}
-	if safeName(h.Site) {
+	if commandIfaceName(h.Site) {
 		pairs = append(pairs, fmt.Sprintf("%q", phSite), psQuote(h.Site))
 	}
 	if len(pairs) == 0 && len(named) == 0 {
@@ -331,16 +330,6 @@ func fillInterfaces(fx Fix, h *analyze.HostConfig, l Lang) Fix {
 	return fx
 }
 
-// safeName reports whether a name from a customer's file can go into a
-// suggested command inside quotes: no quote, no cmd.exe or PowerShell
-// metacharacter, no control character.
-func safeName(s string) bool {
-	return s != "" && !strings.ContainsAny(s, "\"'`$%^&|<>\r\n") && !strings.ContainsFunc(s, unicode.IsControl)
-}
-
-// psQuote quotes a safe name for PowerShell.
-func psQuote(s string) string { return "'" + s + "'" }
-
 // addrs joins addresses for a sentence.
 func addrs(as []netip.Prefix) string {
 	s := make([]string, len(as))
@@ -348,21 +337,4 @@ func addrs(as []netip.Prefix) string {
 		s[i] = a.String()
 	}
 	return strings.Join(s, ", ")
-}
-
-// printable escapes the control characters of a string read from a
-// customer's file, so it never reaches a terminal raw.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -33,9 +33,9 @@ type htmlDoc struct {
 // template's constants, never text from a capture, so they are markup.
 func (d htmlDoc) Tr(en, zh string) template.HTML { return template.HTML(d.Lang.tr(en, zh)) }
 
-// HTML writes the report as one self-contained HTML page with a timeline
+// htmlPage writes the report as one self-contained HTML page with a timeline
 // of the attempts and a ladder diagram of one attempt per outcome.
-func HTML(w io.Writer, r *analyze.Result, o Options) error {
+func htmlPage(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	doc := htmlDoc{view: newView(r, l), HTMLLang: l.tr("en", "zh-CN"), Footer: o.writtenBy(), Timeline: newTimeline(r, l)}
 	for _, o := range analyze.Outcomes() {

@@ -20,7 +20,7 @@ func Interfaces(w io.Writer, ifs []capture.Interface) error {
 		if i.Index != 0 {
 			idx = fmt.Sprint(i.Index)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", idx, i.Name, friendly(i), orDash(addrList(i)), orDash(strings.Join(i.Flags, ",")))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", idx, printable(i.Name), friendly(i), orDash(addrList(i)), orDash(strings.Join(i.Flags, ",")))
 	}
 	return tw.Flush()
 }
@@ -57,7 +57,7 @@ func friendly(i capture.Interface) string {
 		parts = append(parts, fmt.Sprintf("%q", i.Friendly))
 	}
 	if i.Description != "" {
-		parts = append(parts, i.Description)
+		parts = append(parts, printable(i.Description))
 	}
 	return orDash(strings.Join(parts, " "))
 }
@@ -72,9 +72,9 @@ func addrList(i capture.Interface) string {
 
 // InterfaceLine is one interface on a line of its own, as hints list them.
 func InterfaceLine(i capture.Interface) string {
-	s := i.Label()
+	s := printable(i.Label())
 	if i.Description != "" {
-		s += " " + i.Description
+		s += " " + printable(i.Description)
 	}
 	if a := addrList(i); a != "" {
 		s += ": " + a

@@ -289,10 +289,10 @@ func (j *JSONLWriter) Attempt(a *analyze.Attempt) error {
 	client := j.red.Client(a.Client.Addr())
 	line := jsonlAttempt{File: j.file(a.First.File),
 		ClientIP: client.String(), ClientPort: a.Client.Port(),
-		ServerIP: a.Server.Addr().String(), ServerPort: a.Server.Port(),
+		ServerIP: j.red.Addr(a.Server.Addr()).String(), ServerPort: a.Server.Port(),
 		Outcome: a.Outcome.String(), Syns: a.Syns, ISN: a.ISN,
 		FirstFrame: a.First.Frame, FirstTS: timestamp(a.FirstTS),
-		ReplyFrame: a.Reply.Frame, ReplySrc: addrOrNone(j.red.Known(a.ReplySrc)), DecidedEarly: a.Early}
+		ReplyFrame: a.Reply.Frame, ReplySrc: addrOrNone(j.red.Addr(a.ReplySrc)), DecidedEarly: a.Early}
 	if !a.Reply.IsZero() && a.Reply.File != a.First.File {
 		line.ReplyFile = j.file(a.Reply.File)
 	}

@@ -9,10 +9,10 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 )
 
-// Markdown writes the report for a ticket: the same content as the text
+// markdown writes the report for a ticket: the same content as the text
 // report, as GitHub-flavoured Markdown. Everything that comes from the
 // capture (file names, addresses) is escaped.
-func Markdown(w io.Writer, r *analyze.Result, o Options) error {
+func markdown(w io.Writer, r *analyze.Result, o Options) error {
 	v := newView(r, o.Lang)
 	l := o.Lang
 	bw := bufio.NewWriter(w)

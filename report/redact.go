@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -23,33 +24,50 @@ type Redaction struct {
 }
 
 // Redactor gives stand-ins, the same one for the same value wherever it
-// appears: in JSONL lines as attempts stream out, then in the report of
-// the same run. Stand-ins are numbered in order of first appearance.
+// appears: in the JSONL lines as attempts stream out during a run, then
+// in the report and the evidence packets of the same run. Stand-ins are
+// numbered in order of first appearance.
+//
+// Client addresses are replaced by address, whatever other role they play
+// (a client address that also received a SYN is still a client), except
+// VIPs, health probes and the host's own addresses: those are the
+// diagnosis, not the customer's users (see keptAddrs). While attempts
+// stream out only the VIPs given, the probe ranges and the addresses the
+// OS names as the host's are known to be kept; an address aliased then
+// stays aliased, so every output agrees. An attacker who forges an answer
+// from a client address can make it look like a host address; nothing in
+// a capture alone tells them apart.
 type Redactor struct {
 	red          Redaction
-	keep         func(netip.Addr) bool // addresses that stay: probes, VIPs, the host's
-	alias        map[netip.Addr]netip.Addr
+	keep         func(netip.Addr) bool
+	addrs        map[netip.Addr]netip.Addr
 	next4, next6 netip.Addr
 	names        map[string]string
+	order        []string // names in order of first appearance
 }
 
 // NewRedactor returns a Redactor for red that leaves the addresses keep
-// reports true for as they are (nil keeps none).
+// reports true for as they are (nil keeps none but the ones a Result
+// shows to be kept).
 func NewRedactor(red Redaction, keep func(netip.Addr) bool) *Redactor {
 	if keep == nil {
 		keep = func(netip.Addr) bool { return false }
 	}
-	return &Redactor{red: red, keep: keep, alias: map[netip.Addr]netip.Addr{},
+	return &Redactor{red: red, keep: keep, addrs: map[netip.Addr]netip.Addr{},
 		next4: redactV4, next6: redactV6, names: map[string]string{}}
 }
 
-// Client returns a client address's stand-in.
+// Client returns a client address's stand-in, giving it one on first
+// sight unless it is kept.
 func (x *Redactor) Client(a netip.Addr) netip.Addr {
-	if x == nil || !x.red.Clients || !a.IsValid() || x.keep(a) {
+	if x == nil || !x.red.Clients || !a.IsValid() {
 		return a
 	}
-	if b, ok := x.alias[a]; ok {
+	if b, ok := x.addrs[a]; ok {
 		return b
+	}
+	if x.keep(a) {
+		return a
 	}
 	var b netip.Addr
 	if a.Unmap().Is4() {
@@ -59,23 +77,24 @@ func (x *Redactor) Client(a netip.Addr) netip.Addr {
 		x.next6 = x.next6.Next()
 		b = x.next6
 	}
-	x.alias[a] = b
+	x.addrs[a] = b
 	return b
 }
 
-// Known returns the stand-in of an address already given one, or the
-// address itself: for addresses that are redacted only as clients.
-func (x *Redactor) Known(a netip.Addr) netip.Addr {
+// Addr returns a's stand-in if it has one, else a: for addresses that are
+// hidden only because they are clients' (servers, reply sources).
+func (x *Redactor) Addr(a netip.Addr) netip.Addr {
 	if x == nil {
 		return a
 	}
-	if b, ok := x.alias[a]; ok {
+	if b, ok := x.addrs[a]; ok {
 		return b
 	}
 	return a
 }
 
-// Name returns a TLS server name's stand-in.
+// Name returns the server name n's stand-in, or n when names are not
+// hidden. A name not met before gets the next stand-in.
 func (x *Redactor) Name(n string) string {
 	if x == nil || !x.red.Names || n == "" {
 		return n
@@ -83,50 +102,99 @@ func (x *Redactor) Name(n string) string {
 	if a, ok := x.names[n]; ok {
 		return a
 	}
-	a := fmt.Sprintf("name-%d.invalid", len(x.names)+1)
-	x.names[n] = a
-	return a
+	x.order = append(x.order, n)
+	x.names[n] = fmt.Sprintf("name-%d.invalid", len(x.order))
+	return x.names[n]
 }
 
-// Redact returns a copy of r with what red asks replaced by stand-ins, the
-// same stand-in for the same value in every attempt, finding and format;
-// with nothing asked it returns r. Client addresses become stand-ins from
-// the ranges above; health probes, VIPs and the host's addresses (also
-// when the host is its own client) stay: they are the diagnosis, not the
-// customer's users. Server names become name-1.invalid, name-2.invalid, …
-// in order of first appearance.
+// Addrs returns every hidden address and its stand-in.
+func (x *Redactor) Addrs() map[netip.Addr]netip.Addr { return x.addrs }
+
+// PacketNames returns every hidden server name with a stand-in of the same
+// length, to overwrite the name's bytes inside packets (a ClientHello, a
+// certificate) without changing any length field: the report's stand-in
+// padded or cut to fit, "name-1.invalid" becoming "name-1xxxx.invalid" or
+// "n1xx".
+func (x *Redactor) PacketNames() map[string]string {
+	if len(x.order) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(x.order))
+	for i, n := range x.order {
+		out[n] = fitName(x.names[n], i+1, len(n))
+	}
+	return out
+}
+
+func fitName(alias string, num, n int) string {
+	if n >= len(alias) {
+		label, rest, _ := strings.Cut(alias, ".")
+		return label + strings.Repeat("x", n-len(alias)) + "." + rest
+	}
+	s := fmt.Sprintf("n%d", num)
+	if len(s) > n {
+		return strings.Repeat("x", n)
+	}
+	return s + strings.Repeat("x", n-len(s))
+}
+
+// Redact returns a copy of r with what red asks replaced by stand-ins (see
+// Redactor); with nothing asked it returns r.
 func Redact(r *analyze.Result, red Redaction) *analyze.Result {
 	return NewRedactor(red, nil).Result(r)
 }
 
-// Result returns a copy of r redacted with x's stand-ins, giving new ones
-// to values x has not met.
+// Result returns a copy of r with the stand-ins in place of what is
+// hidden, the same stand-in for the same value in every attempt,
+// destination and finding, giving stand-ins to the clients x has not met;
+// with nothing hidden it returns r.
 func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 	if x == nil || (!x.red.Clients && !x.red.Names) {
 		return r
 	}
-	servers := map[netip.Addr]bool{}
-	for _, d := range r.Destinations {
-		servers[d.Server.Addr()] = true
-	}
+	kept := keptAddrs(r)
 	keep := x.keep
-	x.keep = func(a netip.Addr) bool { return keep(a) || r.ProbeNets.Contains(a) || servers[a] }
+	x.keep = func(a netip.Addr) bool { return keep(a) || kept[a] || r.ProbeNets.Contains(a) }
 	defer func() { x.keep = keep }()
+	for _, a := range r.Examples {
+		x.Client(a.Client.Addr())
+		x.Name(a.SNI)
+	}
+	for _, d := range r.Destinations {
+		if d.AlsoClient {
+			x.Client(d.Server.Addr())
+		}
+	}
+	for _, f := range r.Findings {
+		for _, e := range f.Evidence {
+			for _, n := range e.Names {
+				x.Name(n)
+			}
+		}
+	}
+	ap := func(a netip.AddrPort) netip.AddrPort { return netip.AddrPortFrom(x.Addr(a.Addr()), a.Port()) }
 	out := *r
 	out.Examples = slices.Clone(r.Examples)
 	for i := range out.Examples {
 		a := &out.Examples[i]
-		a.Client = netip.AddrPortFrom(x.Client(a.Client.Addr()), a.Client.Port())
-		a.ReplySrc = x.Known(a.ReplySrc)
+		a.Client, a.Server = ap(a.Client), ap(a.Server)
+		a.ReplySrc = x.Addr(a.ReplySrc)
 		a.SNI = x.Name(a.SNI)
+	}
+	out.Destinations = slices.Clone(r.Destinations)
+	for i := range out.Destinations {
+		d := &out.Destinations[i]
+		d.Server = ap(d.Server)
 	}
 	out.Findings = slices.Clone(r.Findings)
 	for i := range out.Findings {
 		f := &out.Findings[i]
+		f.Server = ap(f.Server)
 		f.Evidence = slices.Clone(f.Evidence)
 		for j := range f.Evidence {
 			e := &f.Evidence[j]
-			e.Addr = x.Known(e.Addr)
+			e.Addr = x.Addr(e.Addr)
+			e.Filter = x.filter(e.Filter)
 			e.Names = slices.Clone(e.Names)
 			for k := range e.Names {
 				e.Names[k] = x.Name(e.Names[k])
@@ -134,4 +202,63 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 		}
 	}
 	return &out
+}
+
+// filter returns a display filter with every hidden address in it
+// replaced by its stand-in.
+func (x *Redactor) filter(f string) string {
+	if len(x.addrs) == 0 {
+		return f
+	}
+	isAddrByte := func(c byte) bool {
+		return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == '.' || c == ':'
+	}
+	var b strings.Builder
+	for i := 0; i < len(f); {
+		j := i
+		for j < len(f) && isAddrByte(f[j]) {
+			j++
+		}
+		if j == i {
+			b.WriteByte(f[i])
+			i++
+			continue
+		}
+		tok := f[i:j]
+		if a, err := netip.ParseAddr(tok); err == nil {
+			if s, ok := x.addrs[a]; ok {
+				tok = s.String()
+			}
+		}
+		b.WriteString(tok)
+		i = j
+	}
+	return b.String()
+}
+
+// keptAddrs are the VIPs and the host's own addresses: the VIPs given
+// with --vip, the inferred VIPs that are no client's address (one SYN to
+// a client's address makes it look like a VIP), the destinations that
+// answered a SYN, the capture host, and the host addresses findings
+// compare with.
+func keptAddrs(r *analyze.Result) map[netip.Addr]bool {
+	keep := map[netip.Addr]bool{}
+	for _, d := range r.Destinations {
+		answered := d.Counts.Total() - d.Counts[analyze.Unanswered] - d.Counts[analyze.Pending]
+		switch {
+		case d.Role == analyze.RoleVIP,
+			d.Role == analyze.RoleLikelyVIP && !d.AlsoClient,
+			d.Role == analyze.RoleHost && answered > 0:
+			keep[d.Server.Addr()] = true
+		}
+	}
+	if r.CapturePoint.Host.IsValid() {
+		keep[r.CapturePoint.Host] = true
+	}
+	for _, f := range r.Findings {
+		if f.HostAddr.IsValid() {
+			keep[f.HostAddr] = true
+		}
+	}
+	return keep
 }

@@ -57,7 +57,7 @@ func frameList(r *analyze.Result, refs []analyze.FrameRef) string {
 
 func frameName(r *analyze.Result, f analyze.FrameRef) string {
 	if len(r.Inputs) > 1 {
-		return fmt.Sprintf("%s#%d", r.Inputs[f.File].Name, f.Frame)
+		return fmt.Sprintf("%s#%d", printable(r.Inputs[f.File].Name), f.Frame)
 	}
 	return fmt.Sprint(f.Frame)
 }
@@ -67,7 +67,7 @@ func fileName(r *analyze.Result, i int) string {
 	if i < 0 || i >= len(r.Inputs) {
 		return ""
 	}
-	return r.Inputs[i].Name
+	return printable(r.Inputs[i].Name)
 }
 
 func addrOrNone(a netip.Addr) string {

@@ -8,9 +8,9 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 )
 
-// Text writes the terminal report: the verdict first, then the table of
+// text writes the terminal report: the verdict first, then the table of
 // destinations, each finding with evidence, why and fix, and warnings.
-func Text(w io.Writer, r *analyze.Result, o Options) error {
+func text(w io.Writer, r *analyze.Result, o Options) error {
 	v := newView(r, o.Lang)
 	l := o.Lang
 	bw := bufio.NewWriter(w)

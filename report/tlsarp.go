@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -16,10 +17,7 @@ func names(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 		if e.Kind == k && len(e.Names) > 0 {
 			var ns []string
 			for _, n := range e.Names {
-				if n == "" {
-					n = l.tr("(no SNI)", "（无 SNI）")
-				}
-				ns = append(ns, n)
+				ns = append(ns, sniText(n, l))
 			}
 			return l.list(ns)
 		}
@@ -90,37 +88,68 @@ func whyARP(f *analyze.Finding, l Lang) string {
 			"负载均衡器和它的健康检查都被绕过，而且路由器的 ARP 表项在不同后端之间来回切换时，连接就会中断。", f.Server.Addr()))
 }
 
-// hostName is a name a reset ClientHello asked for, for the fix's commands.
-func hostName(f *analyze.Finding) string {
+// phHostName stands for the server name in a command when the capture
+// gave none that may go there.
+const phHostName = "<HOST-NAME>"
+
+// hostName is a name a reset ClientHello asked for, for the fix's
+// commands: ok is false when there was none, or none valid for a command
+// (see commandHostName), and bad is then the first invalid one.
+func hostName(f *analyze.Finding) (name, bad string, ok bool) {
 	for _, e := range f.Evidence {
-		if e.Kind == analyze.EvHelloClosed {
-			for _, n := range e.Names {
-				if n != "" {
-					return n
-				}
+		if e.Kind != analyze.EvHelloClosed {
+			continue
+		}
+		for _, n := range e.Names {
+			switch {
+			case commandHostName(n):
+				return n, "", true
+			case n != "" && bad == "":
+				bad = n
 			}
 		}
 	}
-	return "<HOST-NAME>"
+	return "", bad, false
+}
+
+// nameNote says, when the name asked is not one a command may hold, that
+// the commands keep a placeholder, and shows the name as data.
+func nameNote(bad string, l Lang) string {
+	if bad == "" {
+		return ""
+	}
+	s := strconv.Quote(bad) // escaped: it came from a packet
+	return l.tr(fmt.Sprintf(" The name the clients asked for, %s, is not a valid DNS name, so it is not put in the commands: replace %s with the site's real name.", s, phHostName),
+		fmt.Sprintf("客户端请求的名称 %s 不是合法的 DNS 名称，因此没有代入命令：请把 %s 换成站点的真实名称。", s, phHostName))
 }
 
 func tlsWindows(f *analyze.Finding, l Lang) Fix {
-	vip, port, name := f.Server.Addr(), f.Server.Port(), hostName(f)
+	vip, port := f.Server.Addr(), f.Server.Port()
+	name, bad, ok := hostName(f)
+	hostPort, header := phHostName+fmt.Sprintf(":%d", port), phHostName
+	if ok {
+		hostPort, header = cmdQuote(fmt.Sprintf("%s:%d", name, port)), psQuote(name)
+	}
 	return Fix{Platform: "windows", Title: l.tr("Windows: bind the certificate for the VIP in HTTP.sys", "Windows——在 HTTP.sys 中为 VIP 绑定证书"), Steps: []Step{
 		{Text: l.tr("List the certificate bindings: an IP:port binding for the VIP, a hostname:port binding for each name asked, or 0.0.0.0:port.", "列出证书绑定：应当有 VIP 的 IP:端口 绑定、所请求的每个名称的 主机名:端口 绑定，或者 0.0.0.0:端口 绑定。"),
 			Commands: []string{"netsh http show sslcert"}},
-		{Text: l.tr("Bind the site's certificate to the VIP (IP binding), or to the name (SNI binding), and bind the site to the VIP in IIS.", "把站点证书绑定到 VIP（IP 绑定）或绑定到名称（SNI 绑定），并在 IIS 中把站点绑定到 VIP。"),
+		{Text: l.tr("Bind the site's certificate to the VIP (IP binding), or to the name (SNI binding), and bind the site to the VIP in IIS.", "把站点证书绑定到 VIP（IP 绑定）或绑定到名称（SNI 绑定），并在 IIS 中把站点绑定到 VIP。") + nameNote(bad, l),
 			Commands: []string{
 				fmt.Sprintf("netsh http add sslcert ipport=%s certhash=%s appid={4dc3e181-e14b-4a21-b022-59fc669b0914}", netip.AddrPortFrom(vip, port), phCert),
-				fmt.Sprintf("netsh http add sslcert hostnameport=%s:%d certhash=%s certstorename=MY appid={4dc3e181-e14b-4a21-b022-59fc669b0914}", name, port, phCert),
-				fmt.Sprintf("New-WebBinding -Name %q -Protocol https -IPAddress %s -Port %d -HostHeader %s -SslFlags 1", phSite, vip, port, name)}},
+				fmt.Sprintf("netsh http add sslcert hostnameport=%s certhash=%s certstorename=MY appid={4dc3e181-e14b-4a21-b022-59fc669b0914}", hostPort, phCert),
+				fmt.Sprintf("New-WebBinding -Name %q -Protocol https -IPAddress %s -Port %d -HostHeader %s -SslFlags 1", phSite, vip, port, header)}},
 	}}
 }
 
 func tlsLinux(f *analyze.Finding, l Lang) Fix {
+	name, bad, ok := hostName(f)
+	server := phHostName
+	if ok {
+		server = shQuote(name)
+	}
 	return Fix{Platform: "linux", Title: l.tr("Linux: check the server's certificate for the VIP and the names", "Linux——检查服务对 VIP 和各名称的证书配置"), Steps: []Step{
-		{Text: l.tr("Ask for the certificate as a client does, with the name it asks for; a reset here is the fault the capture shows.", "像客户端一样、带上它请求的名称去取证书；如果这里也被重置，就是抓包里看到的故障。"),
-			Commands: []string{fmt.Sprintf("openssl s_client -connect %s -servername %s </dev/null", f.Server, hostName(f))}},
+		{Text: l.tr("Ask for the certificate as a client does, with the name it asks for; a reset here is the fault the capture shows.", "像客户端一样、带上它请求的名称去取证书；如果这里也被重置，就是抓包里看到的故障。") + nameNote(bad, l),
+			Commands: []string{fmt.Sprintf("openssl s_client -connect %s -servername %s </dev/null", f.Server, server)}},
 		{Text: l.tr("Check which server block or virtual host answers for that address and name, and that it has a certificate.", "检查哪个 server 块或虚拟主机负责这个地址和名称，以及它是否配置了证书。"),
 			Commands: []string{fmt.Sprintf("ss -ltnp 'sport = :%d'", f.Server.Port())}},
 	}}

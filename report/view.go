@@ -89,8 +89,8 @@ func inputText(in analyze.InputInfo, l Lang) string {
 		d := in.Last.Sub(in.First).Round(time.Millisecond)
 		span = l.tr(fmt.Sprintf(", %s to %s (%s)", first, last, d), fmt.Sprintf("，%s 至 %s（%s）", first, last, d))
 	}
-	return l.tr(fmt.Sprintf("Read %s: %s%s, %s%s.", in.Name, in.Format, link, count(in.Frames, "frame"), span),
-		fmt.Sprintf("已读取 %s：%s%s，%d 帧%s。", in.Name, in.Format, strings.ReplaceAll(link, ", ", "，"), in.Frames, span))
+	return l.tr(fmt.Sprintf("Read %s: %s%s, %s%s.", printable(in.Name), in.Format, link, count(in.Frames, "frame"), span),
+		fmt.Sprintf("已读取 %s：%s%s，%d 帧%s。", printable(in.Name), in.Format, strings.ReplaceAll(link, ", ", "，"), in.Frames, span))
 }
 
 func facts(r *analyze.Result, l Lang) []string {

@@ -96,8 +96,8 @@ func headline(f *analyze.Finding, l Lang) string {
 	case analyze.StrongHostReceive:
 		via := ""
 		if f.Via != "" {
-			via = l.tr(fmt.Sprintf(" delivered to %s (%s)", f.Via, addrOrNone(f.HostAddr)),
-				fmt.Sprintf("，投递到 %s（%s）", f.Via, addrOrNone(f.HostAddr)))
+			via = l.tr(fmt.Sprintf(" delivered to %s (%s)", printable(f.Via), addrOrNone(f.HostAddr)),
+				fmt.Sprintf("，投递到 %s（%s）", printable(f.Via), addrOrNone(f.HostAddr)))
 		}
 		why := l.tr("they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on.",
 			"这些 SYN 已到达本机，但 VIP 不是接收网卡上的地址，被强主机模型丢弃。")

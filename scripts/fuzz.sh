@@ -20,6 +20,7 @@ parallel=${FUZZPARALLEL:-1}
 minimize=${FUZZMINIMIZE:-5s}
 targets=(
   ./capture:FuzzFile
+  ./capture:FuzzRedact
   ./analyze:FuzzDecode
   ./analyze:FuzzRun
   ./analyze:FuzzParsePorts

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
@@ -84,6 +85,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
+	rf := c.flags
+	stdinFile, _ := stdin.(*os.File)
+	if err := checkOutputs("analyze", c.files, stdinFile, []output{{"-o", *rf.output}, {"--evidence", c.evidence}}); err != nil {
+		return err
+	}
 	if c.factsFile != "" {
 		if c.facts, err = readHostFacts(ctx, c.factsFile); err != nil {
 			return err
@@ -94,16 +100,12 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	out := stdout
-	rf := c.flags
-	if *rf.output != "" {
-		f, err := os.Create(*rf.output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
+	out, report, evidence, err := createAnalyzeOutputs(*rf.output, c.evidence, stdout)
+	if err != nil {
+		return err
 	}
+	defer report.Abort()
+	defer evidence.Abort()
 	stopProgress := showProgress(stderr, *rf.format, c.files, inputs)
 	names := make([]string, len(inputs))
 	for i, in := range inputs {
@@ -115,21 +117,45 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	analyze.ApplyFacts(res, c.facts)
-	if c.evidence != "" {
-		if err := writeEvidence(c.evidence, c.files, res, rf.opts.Lang); err != nil {
+	red := rf.redactor(res)
+	if evidence != nil {
+		if err := writeEvidence(evidence, c.files, res, red, rf.opts.Lang); err != nil {
+			return fmt.Errorf("--evidence: %w", err)
+		}
+		if err := evidence.Commit(); err != nil {
 			return fmt.Errorf("--evidence: %w", err)
 		}
 	}
-	res = rf.shape(res)
-	if err := rf.render(out, res, rf.opts); err != nil {
+	shaped := red.Result(res)
+	if err := rf.render(out, shaped, rf.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if *rf.output != "" {
-		if err := out.(*os.File).Close(); err != nil {
-			return err
-		}
+	if err := report.Commit(); err != nil {
+		return err
 	}
 	return rf.finish(res, stderr)
+}
+
+// createAnalyzeOutputs starts the report (-o, else stdout) and the
+// evidence file; each *outFile is nil when not asked for, and its methods
+// then do nothing.
+func createAnalyzeOutputs(reportName, evidenceName string, stdout io.Writer) (io.Writer, *outFile, *outFile, error) {
+	var report, evidence *outFile
+	var err error
+	out := stdout
+	if reportName != "" {
+		if report, err = createOutput(reportName); err != nil {
+			return nil, nil, nil, err
+		}
+		out = report
+	}
+	if evidenceName != "" {
+		if evidence, err = createOutput(evidenceName); err != nil {
+			report.Abort()
+			return nil, nil, nil, err
+		}
+	}
+	return out, report, evidence, nil
 }
 
 // openInputs opens every file before any is read, so a bad name fails fast.
@@ -153,19 +179,52 @@ func closeInputs(inputs []analyze.Input) {
 	}
 }
 
-// writeEvidence copies the frames behind the findings into a pcapng.
-func writeEvidence(name string, files []string, res *analyze.Result, l report.Lang) error {
-	var picks []capture.Pick
-	for ref, comments := range report.EvidenceComments(res, l) {
-		picks = append(picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
+// writeEvidence writes the packets behind the findings as a pcapng: every
+// packet of each example attempt, the frames the evidence cites with
+// comments built from the redacted result, everything redacted as the
+// report is.
+func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report.Redactor, l report.Lang) error {
+	shown := red.Result(res)
+	ev := capture.Evidence{
+		Comment: report.EvidenceSection(shown, l),
+		Redact:  capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames()},
+		App:     "slbdiag " + build.String(),
 	}
-	f, err := os.Create(name)
-	if err != nil {
-		return err
+	for ref, comments := range report.EvidenceComments(shown, l) {
+		ev.Picks = append(ev.Picks, capture.Pick{File: ref.File, Frame: ref.Frame, Comments: comments})
 	}
-	if _, err := capture.WriteEvidence(f, files, picks, "slbdiag "+build.String()); err != nil {
-		f.Close()
-		return err
+	for _, ea := range report.EvidenceAttempts(shown, l) {
+		fl := exampleFlow(&res.Examples[ea.Attempt]) // by the real addresses, to find the packets
+		fl.Comment = ea.Comment
+		ev.Flows = append(ev.Flows, fl)
 	}
-	return f.Close()
+	_, err := capture.WriteEvidence(w, files, ev)
+	return err
+}
+
+// evidenceTail is how long after an attempt's last packet known by time
+// (its last SYN or its reply) its connection's packets are kept too: the
+// ACK, the ClientHello and what the server said to it, the close.
+const evidenceTail = time.Second
+
+// exampleFlow is where an attempt's packets lie: from its first SYN to the
+// last packet it is known by, in time (plus evidenceTail) or in frames of
+// its first SYN's input.
+func exampleFlow(a *analyze.Attempt) capture.Flow {
+	fl := capture.Flow{Client: a.Client, Server: a.Server, From: a.FirstTS, To: a.FirstTS, File: a.First.File}
+	if a.ReplySrc != a.Server.Addr() {
+		fl.ReplySrc = a.ReplySrc
+	}
+	for _, ts := range []time.Time{a.LastSynTS, a.ReplyTS} {
+		if ts.After(fl.To) {
+			fl.To = ts
+		}
+	}
+	fl.To = fl.To.Add(evidenceTail)
+	for _, ref := range []analyze.FrameRef{a.First, a.LastSyn, a.Reply, a.Ack, a.Hello, a.HelloEnd} {
+		if ref.File == fl.File {
+			fl.Last = max(fl.Last, ref.Frame)
+		}
+	}
+	return fl
 }

@@ -89,11 +89,11 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	out, closeOut, err := createOutputs(c, stdout)
+	out, err := createCaptureOutputs(c, stdout)
 	if err != nil {
 		return err
 	}
-	defer closeOut()
+	defer out.abort()
 	if c.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.duration)
@@ -104,58 +104,84 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := c.flags.render(out.report, c.flags.shape(res), c.flags.opts); err != nil {
+	red := c.flags.redactor(res)
+	if err := out.commitEvidence(red); err != nil {
+		return fmt.Errorf("-w: %w", err)
+	}
+	if err := c.flags.render(out.report, red.Result(res), c.flags.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if err := closeOut(); err != nil {
+	if err := out.reportFile.Commit(); err != nil {
 		return err
 	}
 	return c.flags.finish(res, stderr)
 }
 
-// outputs are the files a capture writes, created before it starts so
-// that a bad path fails before any packet is read.
-type outputs struct {
-	report   io.Writer
-	evidence *os.File
-	files    []*os.File
+// captureOutputs are the files a capture writes, created before it starts
+// so that a bad path fails before any packet is read, and put in place
+// only when complete.
+type captureOutputs struct {
+	report     io.Writer
+	reportFile *outFile // nil: the report goes to stdout
+	evidence   *outFile // -w; nil when not asked for
+	name       string   // -w as given
 }
 
-func createOutputs(c *captureCmd, stdout io.Writer) (*outputs, func() error, error) {
-	o := &outputs{report: stdout}
-	closed := false
-	closeAll := func() error {
-		if closed {
-			return nil
-		}
-		closed = true
-		var first error
-		for _, f := range o.files {
-			if err := f.Close(); err != nil && first == nil {
-				first = err
-			}
-		}
-		return first
+func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, error) {
+	if err := checkOutputs("capture", nil, nil, []output{{"-w", c.evidence}, {"-o", *c.flags.output}}); err != nil {
+		return nil, err
 	}
-	for _, x := range []struct {
-		name string
-		to   func(*os.File)
-	}{
-		{c.evidence, func(f *os.File) { o.evidence = f; c.live.Evidence = f }},
-		{*c.flags.output, func(f *os.File) { o.report = f }},
-	} {
-		if x.name == "" {
-			continue
+	o := &captureOutputs{report: stdout, name: c.evidence}
+	var err error
+	if c.evidence != "" {
+		if o.evidence, err = createOutput(c.evidence); err != nil {
+			return nil, err
 		}
-		f, err := os.Create(x.name)
-		if err != nil {
-			closeAll()
-			return nil, nil, err
+		if o.evidence.name == "" && (*c.flags.redact || *c.flags.redactNames) {
+			o.evidence.Abort()
+			return nil, &usageError{cmd: "capture", msg: fmt.Sprintf("-w %s is not a regular file: packets written there as they come could not be redacted afterwards", c.evidence)}
 		}
-		o.files = append(o.files, f)
-		x.to(f)
+		c.live.Evidence = o.evidence
 	}
-	return o, closeAll, nil
+	if *c.flags.output != "" {
+		if o.reportFile, err = createOutput(*c.flags.output); err != nil {
+			o.evidence.Abort()
+			return nil, err
+		}
+		o.report = o.reportFile
+	}
+	return o, nil
+}
+
+// commitEvidence puts the -w file in place; with --redact or --redact-sni
+// its packets are first rewritten with the report's stand-ins, since the
+// packets were written as they came, before anything was known of them.
+func (o *captureOutputs) commitEvidence(red *report.Redactor) error {
+	if o.evidence == nil {
+		return nil
+	}
+	r := capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames()}
+	if len(r.Addrs) == 0 && len(r.Names) == 0 {
+		return o.evidence.Commit()
+	}
+	if err := o.evidence.Sync(); err != nil {
+		return err
+	}
+	redacted, err := createOutput(o.name)
+	if err != nil {
+		return err
+	}
+	defer redacted.Abort()
+	if err := capture.RedactCopy(redacted, o.evidence.Name(), r); err != nil {
+		return err
+	}
+	o.evidence.Abort() // the unredacted packets go
+	return redacted.Commit()
+}
+
+func (o *captureOutputs) abort() {
+	o.evidence.Abort()
+	o.reportFile.Abort()
 }
 
 // captureAndAnalyze runs the capture until ctx is done or -c is reached.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,6 +84,47 @@ func TestLiveCaptureInLab(t *testing.T) {
 			}
 			checkOutcomes(t, evidence, tt.want)
 		})
+	}
+}
+
+// TestLiveCaptureRedacted captures with --redact: the -w file is put in
+// place only once its packets carry the report's stand-ins, and holds the
+// client's address nowhere, as text or in binary.
+func TestLiveCaptureRedacted(t *testing.T) {
+	if why := labSkip(); why != "" {
+		t.Skip(why)
+	}
+	dir := t.TempDir()
+	evidence := filepath.Join(dir, "live.pcapng")
+	out := filepath.Join(dir, "live")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	lab := exec.CommandContext(ctx, filepath.Join("test", "lab", "lab.sh"), "run", fmt.Sprintf("%d9", os.Getpid()%100000), "dsr-probes", out,
+		"--", binary, "capture", "-i", "b0", "-d", "60s", "-w", evidence, "--redact", "--format", "json")
+	lab.Dir = filepath.Join("..", "..")
+	if b, err := lab.CombinedOutput(); err != nil {
+		t.Fatalf("lab: %v\n%s", err, b)
+	}
+	code, stdout, stderr := readLabRun(t, out)
+	if code != exitProblems {
+		t.Errorf("slbdiag capture exited %d, want %d\nstderr: %s", code, exitProblems, stderr)
+	}
+	client := netip.MustParseAddr("10.1.0.2")
+	b, err := os.ReadFile(evidence)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, data := range map[string][]byte{"report": []byte(stdout), "evidence": b} {
+		if bytes.Contains(data, []byte(client.String())) || bytes.Contains(data, client.AsSlice()) {
+			t.Errorf("the %s holds the client address %s", what, client)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 { // live.pcapng and the lab's .rc, .stdout, .stderr
+		t.Errorf("files left in %s: %v", dir, entries)
+	}
+	replay := slbdiag(t, nil, "analyze", "--format", "jsonl", evidence)
+	if replay.code != exitProblems || !strings.Contains(replay.stdout, `"client_ip":"198.18.0.1"`) {
+		t.Errorf("the redacted evidence replays with exit %d:\n%s", replay.code, replay.stdout)
 	}
 }
 

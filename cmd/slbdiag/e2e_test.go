@@ -289,20 +289,28 @@ func TestBinaryEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	var comments []string
+	packets := 0
 	for {
 		_, _, opts, err := ng.ReadPacketDataWithOptions()
 		if err != nil {
 			break
 		}
+		packets++
 		if len(opts.Comments) == 0 {
 			t.Error("a packet without a comment")
 		}
-		comments = append(comments, opts.Comments...)
+		for _, c := range opts.Comments {
+			if strings.HasPrefix(c, "slbdiag finding ") {
+				comments = append(comments, c)
+			}
+		}
 	}
-	// The seed's finding cites 3 first SYNs, their 3 last retransmissions
-	// and 4 probe SYN-ACKs.
-	if len(comments) != 10 {
-		t.Fatalf("%d commented packets, want 10: %q", len(comments), comments)
+	// Every packet of the attempts behind the finding, which are all the
+	// seed's 25: 3 clients' 3 SYNs each, and the 4 probes' handshakes and
+	// requests. The finding cites 3 first SYNs, their 3 last
+	// retransmissions and 4 probe SYN-ACKs.
+	if packets != 25 || len(comments) != 10 {
+		t.Fatalf("%d packets, %d citing the finding; want 25 and 10: %q", packets, len(comments), comments)
 	}
 	want := "slbdiag finding 1, strong-host-receive (confidence high): the first SYN of 198.51.100.23:50001 → 192.0.2.10:443 (3 SYNs in all; outcome unanswered). Frame 5 in testdata/pcaps/seed-strong-host.pcapng."
 	if !slices.Contains(comments, want) {

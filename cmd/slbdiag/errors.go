@@ -45,6 +45,8 @@ func hints(err error) []string {
 			"slbdiag reads pcap and pcapng files, gzip'd or not (tcpdump -w, Wireshark, dumpcap, Npcap).",
 			"convert other formats first: Wireshark File > Save As > pcapng, or 'pktmon etl2pcap FILE.etl' for Windows pktmon traces.",
 		}
+	case errors.As(err, new(*damageError)):
+		return []string{"the capture is cut short or corrupt before anything to judge: copy it again from the source, or take a new capture"}
 	case errors.Is(err, fs.ErrNotExist):
 		return []string{"check the file name and path"}
 	case errors.Is(err, fs.ErrPermission):

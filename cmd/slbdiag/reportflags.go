@@ -87,6 +87,16 @@ func (f *reportFlags) check(cmd string) error {
 	return nil
 }
 
+// redactor is the Redactor of this run: the stand-ins the JSONL lines
+// got, now given to r's report and evidence alike.
+func (f *reportFlags) redactor(r *analyze.Result) *report.Redactor {
+	if f.red == nil {
+		f.red = report.NewRedactor(report.Redaction{Clients: *f.redact, Names: *f.redactNames}, nil)
+	}
+	f.red.Result(r) // every value of r gets its stand-in now, before packets are rewritten
+	return f.red
+}
+
 // stream returns cfg with, for --format jsonl, every attempt written to
 // out as it becomes final, redacted as the report will be.
 func (f *reportFlags) stream(cfg analyze.Config, out io.Writer, names []string) analyze.Config {
@@ -119,11 +129,5 @@ func (f *reportFlags) finish(r *analyze.Result, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "slbdiag: warning: %s\n", w)
 		}
 	}
-	switch {
-	case r.Problem():
-		return errProblems
-	case !r.Judged():
-		return errNothingJudged
-	}
-	return nil
+	return verdict(r, stderr)
 }

@@ -175,3 +175,51 @@ func twoSides() *builder {
 	b.expect(c, "synack-no-ack", 3)
 	return b
 }
+
+// hostileSNI is the TLS binding case as an attacker on the Internet shapes
+// it: server names that are shell commands and terminal escapes, and one
+// crafted SYN to a client's address, meant to make that client look like
+// a server so that --redact leaves it alone.
+func hostileSNI() *builder {
+	b := &builder{s: Scenario{
+		Name: "hostile-sni", VIP: vipAddr,
+		// Replayed without --vip, the crafted SYN makes the client's
+		// address look like a second VIP whose SYNs go unanswered, and
+		// adds a strong-host-receive finding for it.
+		Causes: []string{"tls-binding-missing", "tls-binding-missing"},
+		Description: "Generated: the tls-binding case with hostile clients. Every handshake to 192.0.2.10:443 completes and " +
+			"the server resets each ClientHello at once; the names asked are `a.com;calc;#&calc&rem`, one with an " +
+			"ESC ] 0 ; … BEL window-title sequence, one with a $(…) and quotes, and shop.example.com from an IPv6 client " +
+			"to [2001:db8::10]:443. One client (198.51.100.41) also sends a single SYN to another client's address " +
+			"(198.51.100.40:443), never answered. Slbdiag must put none of these names into a command, escape them " +
+			"everywhere, and redact both clients' addresses.",
+	}}
+	f := b.file("hostile-sni.pcapng", pcapng, "Generated: hostile server names and a crafted SYN to a client")
+	in, out := ether(gwMAC, backendMAC), ether(backendMAC, gwMAC)
+	vip6 := side{ap("[2001:db8::10]:443"), 128}
+	for i, x := range []struct {
+		client string
+		server side
+		sni    string
+	}{
+		{"198.51.100.40:52000", vip(), "a.com;calc;#&calc&rem"},
+		{"198.51.100.41:52001", vip(), "evil\x1b]0;pwned\x07.example.com"},
+		{"198.51.100.42:52002", vip(), "x.com\" & calc & \"$(calc)'`"},
+		{"[2001:db8:1::40]:52003", vip6, "shop.example.com"},
+	} {
+		at := time.Duration(i) * 700 * ms
+		c := f.conn(client(x.client, 113), x.server, in, out, 0x5000+uint32(i)*0x100, 0xa000+uint32(i)*0x100)
+		c.open(at, 400*time.Microsecond)
+		n := len(clientHello(x.sni))
+		c.hello(at+time.Millisecond, x.sni)
+		c.closeAfterHello(at+1300*time.Microsecond, n)
+		b.expect(c, "completed", 1)
+	}
+	c := f.conn(client("198.51.100.41:52010", 113), client("198.51.100.40:443", 113), in, out, 0x6000, 0)
+	c.syn(3 * s)
+	b.expect(c, "unanswered", 1)
+	c = f.conn(client("198.51.100.43:52011", 113), vip(), in, out, 0x6100, 0x6200)
+	c.open(6*s, 400*time.Microsecond)
+	b.expect(c, "completed", 1)
+	return b
+}

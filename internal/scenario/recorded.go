@@ -41,7 +41,25 @@ func recorded() []built {
 			{"lab-linux-after.pcap", cl(36974), v, 894941839, "completed", 1, 19},
 		},
 	}
-	return append([]built{{s: before}, {s: after}}, labRecorded()...)
+	return append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...)
+}
+
+// tlsSecrets is tls-binding.pcapng as Wireshark's editcap rewrites it with
+// TLS keys embedded: a 2 MiB decryption-secrets block between the
+// interface description and the first packet. The packets, and so what
+// slbdiag must find, are tls-binding's.
+func tlsSecrets() built {
+	s := tlsBinding().done()
+	s.Name = "tls-secrets"
+	s.Files = []string{"tls-secrets.pcapng.gz"}
+	s.Description = "Made from tls-binding.pcapng by editcap 4.0.17 (Debian's tshark package): " +
+		"`editcap --inject-secrets tls,KEYLOG tls-binding.pcapng tls-secrets.pcapng`, KEYLOG being 12000 synthetic lines " +
+		"`CLIENT_RANDOM %064x %096x` of i and i*7919 (2 MiB), then `gzip -9 -n`. The decryption-secrets block of " +
+		"2 MiB before the first packet must be skipped, not refused; the findings are tls-binding's."
+	for i := range s.Expect {
+		s.Expect[i].File = "tls-secrets.pcapng.gz"
+	}
+	return built{s: s}
 }
 
 // labRecorded are captures recorded from a real Linux kernel by
