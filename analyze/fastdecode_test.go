@@ -24,7 +24,7 @@ func FuzzFastDecode(f *testing.F) {
 		if !ok {
 			return
 		}
-		slowIP := d.decodeLayers(layers.LinkTypeEthernet, data, &slow)
+		slowIP := d.decodeLayers(layers.LayerTypeEthernet, data, &slow, 0)
 		fast.settlePayload()
 		slow.settlePayload()
 		if ip != slowIP || !reflect.DeepEqual(fast, slow) {
@@ -60,7 +60,7 @@ func BenchmarkDecode(b *testing.B) {
 			var p packet
 			b.ReportAllocs()
 			for b.Loop() {
-				d.decodeLayers(layers.LinkTypeEthernet, frame, &p)
+				d.decodeLayers(layers.LayerTypeEthernet, frame, &p, 0)
 			}
 		})
 	}

@@ -28,7 +28,8 @@ func (a *analyzer) finish(inputs []Input) *Result {
 			MidstreamConns:   len(tr.midstreamFlows),
 			MidstreamCapped:  tr.midstreamCapped,
 		},
-		Attempts: make([]Attempt, len(tr.attempts)),
+		Attempts:       make([]Attempt, len(tr.attempts)),
+		Encapsulations: a.encaps.list(),
 	}
 	for i := range tr.attempts {
 		t := &tr.attempts[i]

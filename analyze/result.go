@@ -21,6 +21,10 @@ type Result struct {
 	Findings     []Finding // most certain and largest first
 	Attempts     []Attempt // in order of first SYN
 	Warnings     []Warning
+	// Encapsulations are the tunnels and mirror framings the packets were
+	// unwrapped from, per input and outer source, in order of first
+	// appearance; empty when every packet came plain.
+	Encapsulations []Encapsulation
 }
 
 // Problem reports whether any handshake failed or a finding names a cause

@@ -98,6 +98,7 @@ type analyzer struct {
 	infos   []InputInfo
 	warns   []Warning
 	unknown map[layers.LinkType]int
+	encaps  encaps
 	frames  int
 	start   time.Time
 	end     time.Time
@@ -148,6 +149,7 @@ func (a *analyzer) take(f *frame) {
 		return
 	}
 	if f.ip {
+		a.encaps.note(f.file, &f.pkt)
 		ref := FrameRef{File: f.file, Frame: info.Frames}
 		switch {
 		case f.pkt.isARP:
