@@ -83,8 +83,8 @@ type decoder struct {
 	sll     layers.LinuxSLL
 	sll2    layers.LinuxSLL2
 	loop    layers.Loopback
-	ip4     layers.IPv4
-	ip6     layers.IPv6
+	ip4     ipv4Layer
+	ip6     ipv6Layer
 	tcp     layers.TCP
 	icmp4   layers.ICMPv4
 	icmp6   layers.ICMPv6
@@ -110,6 +110,27 @@ func newDecoder() *decoder {
 		d.parsers[first] = p
 	}
 	return d
+}
+
+// ipv4Layer and ipv6Layer stop gopacket's parser at IP in IP, which it
+// would decode into the same layer and so lose the outer addresses:
+// unwrap takes it from there.
+type ipv4Layer struct{ layers.IPv4 }
+type ipv6Layer struct{ layers.IPv6 }
+
+func (l *ipv4Layer) NextLayerType() gopacket.LayerType {
+	return notIPinIP(l.Protocol, l.IPv4.NextLayerType())
+}
+
+func (l *ipv6Layer) NextLayerType() gopacket.LayerType {
+	return notIPinIP(l.NextHeader, l.IPv6.NextLayerType())
+}
+
+func notIPinIP(proto layers.IPProtocol, next gopacket.LayerType) gopacket.LayerType {
+	if proto == protoIPinIP || proto == protoIPv6 {
+		return gopacket.LayerTypeZero
+	}
+	return next
 }
 
 // decode fills p from one frame and reports whether it carried IP.
