@@ -407,6 +407,10 @@ type Encapsulation struct {
 	Outer  netip.Addr // the outer packets' source; invalid for framings without one (MPLS, PPPoE, PBB, LLC/SNAP)
 	Mirror bool       // a mirror session's framing (ERSPAN): the packets were copied to the capture, not sent to it
 	Frames int
+	// InnerEthernet says the packets inside had Ethernet headers of their
+	// own (VXLAN, ERSPAN, gretap); without them, nothing can be said of
+	// the MACs the packets were delivered to.
+	InnerEthernet bool
 }
 
 // maxEncapSources bounds how many (input, kind, outer source) entries are
@@ -419,9 +423,14 @@ type encapKey struct {
 	outer netip.Addr
 }
 
+type encapCount struct {
+	frames int
+	mac    bool
+}
+
 // encaps counts the frames that came in each encapsulation.
 type encaps struct {
-	n     map[encapKey]int
+	n     map[encapKey]encapCount
 	order []encapKey
 }
 
@@ -432,7 +441,7 @@ func (e *encaps) note(file int, p *packet) {
 	k := encapKey{file, p.encap, p.outer}
 	if _, ok := e.n[k]; !ok {
 		if e.n == nil {
-			e.n = map[encapKey]int{}
+			e.n = map[encapKey]encapCount{}
 		}
 		if len(e.n) >= maxEncapSources {
 			k.outer = netip.Addr{}
@@ -441,14 +450,19 @@ func (e *encaps) note(file int, p *packet) {
 			e.order = append(e.order, k)
 		}
 	}
-	e.n[k]++
+	c := e.n[k]
+	c.frames++
+	c.mac = c.mac || p.hasMAC
+	e.n[k] = c
 }
 
 // list is the encapsulations in order of first appearance.
 func (e *encaps) list() []Encapsulation {
 	var out []Encapsulation
 	for _, k := range e.order {
-		out = append(out, Encapsulation{File: k.file, Kind: k.kind.String(), Outer: k.outer, Mirror: k.kind.mirror(), Frames: e.n[k]})
+		c := e.n[k]
+		out = append(out, Encapsulation{File: k.file, Kind: k.kind.String(), Outer: k.outer, Mirror: k.kind.mirror(),
+			Frames: c.frames, InnerEthernet: c.mac})
 	}
 	return out
 }

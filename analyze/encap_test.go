@@ -251,13 +251,13 @@ func TestDecodeFragments(t *testing.T) {
 func TestEncapsCounts(t *testing.T) {
 	var e encaps
 	a, b := netip.MustParseAddr("10.1.1.1"), netip.MustParseAddr("10.1.1.2")
-	for _, p := range []packet{{encap: encapERSPAN2, outer: a}, {}, {encap: encapVXLAN, outer: b}, {encap: encapERSPAN2, outer: a}} {
+	for _, p := range []packet{{encap: encapERSPAN2, outer: a}, {}, {encap: encapVXLAN, outer: b}, {encap: encapERSPAN2, outer: a, hasMAC: true}} {
 		e.note(0, &p)
 	}
 	p := packet{encap: encapMPLS}
 	e.note(1, &p)
 	want := []Encapsulation{
-		{File: 0, Kind: "ERSPAN II", Outer: a, Mirror: true, Frames: 2},
+		{File: 0, Kind: "ERSPAN II", Outer: a, Mirror: true, Frames: 2, InnerEthernet: true},
 		{File: 0, Kind: "VXLAN", Outer: b, Frames: 1},
 		{File: 1, Kind: "MPLS", Frames: 1},
 	}

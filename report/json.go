@@ -22,6 +22,9 @@ type jsonDoc struct {
 	Destinations []jsonDest    `json:"destinations"`
 	Findings     []jsonFinding `json:"findings"`
 	Warnings     []jsonWarning `json:"warnings"`
+	// Encapsulations are the tunnels and mirror framings the packets were
+	// unwrapped from; absent when there were none.
+	Encapsulations []jsonEncap `json:"encapsulations,omitempty"`
 }
 
 type jsonInput struct {
@@ -126,6 +129,7 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		doc.Inputs = append(doc.Inputs, ji)
 	}
 	doc.Summary = jsonSummaryOf(r, l)
+	doc.Encapsulations = jsonEncaps(r, l)
 	for _, d := range r.Destinations {
 		doc.Destinations = append(doc.Destinations, jsonDestOf(r, &d))
 	}

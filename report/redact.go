@@ -48,6 +48,11 @@ func Redact(r *analyze.Result, red Redaction) *analyze.Result {
 		a.ReplySrc = addr(a.ReplySrc)
 		a.SNI = name(a.SNI)
 	}
+	// A tunnel's outer source can be the client itself (Teredo, AYIYA).
+	out.Encapsulations = slices.Clone(r.Encapsulations)
+	for i := range out.Encapsulations {
+		out.Encapsulations[i].Outer = addr(out.Encapsulations[i].Outer)
+	}
 	out.Findings = slices.Clone(r.Findings)
 	for i := range out.Findings {
 		f := &out.Findings[i]
