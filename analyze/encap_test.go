@@ -157,6 +157,8 @@ func encapCases(t testing.TB) []encapCase {
 		{"NFLOG", linkTypeNFLog, cat([]byte{2, 0, 0, 1}, []byte{8, 0, 1, 0, 0, 0, 0, 0}, binary.LittleEndian.AppendUint16(nil, uint16(4+len(ip4))), []byte{9, 0}, ip4), syn("", "", false)},
 		{"NFLOG big-endian", linkTypeNFLog, cat([]byte{2, 0, 0, 1}, []byte{0, 6, 0, 1, 0, 0, 0, 0}, binary.BigEndian.AppendUint16(nil, uint16(4+len(ip4))), []byte{0, 9}, ip4), syn("", "", false)},
 		{"IP over InfiniBand", linkTypeIPoIB, cat([]byte{0x08, 0x00, 0, 0}, ip4), syn("", "", false)},
+		{"IP over InfiniBand, Wireshark's pseudo-header", linkTypeIPoIB, cat(make([]byte, 40), []byte{0x86, 0xDD, 0, 0}, ip6), syn6("", "")},
+		{"IP over InfiniBand, Linux's pseudo-header", linkTypeIPoIB, cat(make([]byte, 20), []byte{0x08, 0x00, 0, 0}, ip4), syn("", "", false)},
 		{"ARCNET Linux, RFC 1201", layers.LinkTypeARCNetLinux, cat([]byte{1, 2, 0, 0, arcnetIP1201, 0, 0, 1}, ip4), syn("", "", false)},
 		{"ARCNET Linux, exception packet", layers.LinkTypeARCNetLinux, cat([]byte{1, 2, 0, 0, arcnetIP1201, 0xFF, 0, 0, arcnetIP1201, 0, 0, 1}, ip4), syn("", "", false)},
 		{"ARCNET BSD, RFC 1051", layers.LinkTypeArcNet, cat([]byte{1, 2, arcnetIP1051}, ip4), syn("", "", false)},

@@ -90,9 +90,7 @@ func linkStart(lt layers.LinkType, b []byte) (gopacket.LayerType, []byte, bool) 
 	case linkTypeIPNet:
 		in, ok = byVersion(after(b, 24), encapNone)
 	case linkTypeIPoIB:
-		if len(b) >= 4 {
-			in, ok = byEtherType(binary.BigEndian.Uint16(b[0:2]), b[4:], encapNone)
-		}
+		in, ok = ipoib(b)
 	case linkTypeNFLog:
 		in, ok = byVersion(nflog(b), encapNone)
 	}
@@ -137,6 +135,24 @@ func arcnet(b []byte, hdr int) (inner, bool) {
 		return inner{encapNone, layers.LayerTypeIPv4, b}, len(b) > 0
 	case arcnetIPv6:
 		return inner{encapNone, layers.LayerTypeIPv6, b}, len(b) > 0
+	}
+	return inner{}, false
+}
+
+// ipoib reads IP over InfiniBand (RFC 4391): a 4-byte header, the
+// EtherType and two reserved bytes, after a pseudo-header whose size the
+// writers disagree on: Wireshark reads a 40-byte global route header
+// before it, Linux drivers build a 20-byte one. The header is taken where
+// the EtherType and the IP version after it agree.
+func ipoib(b []byte) (inner, bool) {
+	for _, off := range []int{40, 20, 0} {
+		if len(b) < off+5 {
+			continue
+		}
+		in, ok := byEtherType(binary.BigEndian.Uint16(b[off:off+2]), b[off+4:], encapNone)
+		if v, vok := byVersion(in.data, encapNone); ok && vok && v.first == in.first {
+			return in, true
+		}
 	}
 	return inner{}, false
 }

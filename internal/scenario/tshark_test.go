@@ -74,7 +74,8 @@ func tsharkSyns(t *testing.T, tshark, path string) map[synKey]synSeen {
 	t.Helper()
 	cmd := exec.Command(tshark, "-n", "-r", path,
 		"-Y", "tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.dstport==443 && !icmp && !icmpv6",
-		"-T", "fields", "-E", "separator=|",
+		// Of the addresses of tunnelled packets, the innermost (last) ones.
+		"-T", "fields", "-E", "separator=|", "-E", "occurrence=l",
 		"-e", "frame.number", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport",
 		"-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "tcp.seq_raw")
 	var stderr bytes.Buffer
