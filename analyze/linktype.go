@@ -23,6 +23,21 @@ const (
 	arcnetIP1201, arcnetIPv6                    = 0xD4, 0xC4
 )
 
+// linkTypeNames name the link types gopacket has no name for, as
+// libpcap's LINKTYPE_ list does.
+var linkTypeNames = map[layers.LinkType]string{
+	linkTypeRawBSD: "RAW", linkTypeEnc: "ENC", linkTypeIPNet: "IPNET", linkTypeNFLog: "NFLOG",
+	linkTypeNetAnalyzer: "NETANALYZER", linkTypeNetAnalyzerTr: "NETANALYZER_TRANSPARENT", linkTypeIPoIB: "IPOIB",
+}
+
+// linkTypeName is the name a report gives a link type.
+func linkTypeName(lt layers.LinkType) string {
+	if n, ok := linkTypeNames[lt]; ok {
+		return n
+	}
+	return lt.String()
+}
+
 // Supported reports whether frames of the link type can be decoded.
 func Supported(lt layers.LinkType) bool {
 	switch lt {

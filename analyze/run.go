@@ -181,7 +181,7 @@ func (a *analyzer) progress() Progress {
 }
 
 func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {
-	name := lt.String()
+	name := linkTypeName(lt)
 	for _, s := range info.LinkTypes {
 		if s == name {
 			return
