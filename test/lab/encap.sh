@@ -16,7 +16,7 @@
 # Usage (from the repository root):
 #   test/lab/encap.sh scenarios                 list the scenarios
 #   test/lab/encap.sh record DIR [SCENARIO...]  record them (default: all)
-#                                               into DIR/encap-SCENARIO.pcap
+#                                               into DIR/lab-SCENARIO.pcap
 set -euo pipefail
 
 vip=192.0.2.10
@@ -93,7 +93,7 @@ record() {
   [ $# -gt 0 ] || set -- "${scenarios[@]}"
   for s in "$@"; do
     echo "encap: recording $s" >&2
-    out="$dir/encap-$s.pcap"
+    out="$dir/lab-$s.pcap"
     down
     if ! up "$s"; then
       echo "encap: this kernel cannot make a $s tunnel (no module): $s skipped" >&2

@@ -5,6 +5,8 @@
 //
 //	labnet listen ADDR:PORT...         print "listening" once all are bound
 //	labnet dial [-src ADDR] [-timeout D] ADDR:PORT
+//	labnet fragsyn -i IFACE -dstmac MAC -src ADDR [-first N] [-atomic] ADDR:PORT
+//	                                   a handshake whose SYN is sent in fragments
 package main
 
 import (
@@ -34,6 +36,8 @@ func run(args []string, stdout io.Writer) error {
 		return listen(args[1:], stdout)
 	case "dial":
 		return dial(args[1:], stdout)
+	case "fragsyn":
+		return fragsyn(args[1:], stdout)
 	}
 	return fmt.Errorf("unknown mode %q", args[0])
 }
