@@ -64,6 +64,22 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		})
 	}
+	// A mirror's frame: the outer headers on the slower path, the inner
+	// frame on the fast one.
+	for _, tc := range encapCases(b) {
+		if tc.name != "VXLAN" && tc.name != "ERSPAN II" {
+			continue
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			d := newDecoder()
+			var p packet
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.data)))
+			for b.Loop() {
+				d.decode(tc.lt, tc.data, &p)
+			}
+		})
+	}
 }
 
 // BenchmarkTracker feeds the tracker a completed handshake and a data

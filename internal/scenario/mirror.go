@@ -26,12 +26,13 @@ func mirrorERSPAN() *builder {
 	b := &builder{s: Scenario{
 		Name:   "mirror-erspan",
 		Causes: []string{"strong-host-receive"},
-		Description: "Generated: the seed story as a mirror collector (10.9.9.9) receives it, each frame of the Windows " +
-			"backend's switch port inside GRE: the frames to the backend mirrored by switch 10.1.1.1 as ERSPAN type II, " +
-			"those from it by switch 10.1.1.2 as ERSPAN type III with the platform subheader. Inside, health probes to " +
-			"10.0.0.5:443 complete and clients' SYNs to the VIP 192.0.2.10:443 reach the backend's MAC and are dropped. " +
-			"slbdiag must unwrap both, judge the inner frames (their MACs, not the collector's) and name the mirror " +
-			"sessions and the switches they came from.",
+		Description: "Generated: the seed story as a mirror collector (10.9.9.9) receives it, inside GRE from two " +
+			"mirror points: switch 10.1.1.1 mirrors the frames to the Windows backend as ERSPAN type II, and switch " +
+			"10.1.1.2, the backend's own, mirrors its port both ways as ERSPAN type III with the platform subheader, so " +
+			"every frame to the backend arrives twice, 20 µs apart. Inside, health probes to 10.0.0.5:443 complete and " +
+			"clients' SYNs to the VIP 192.0.2.10:443 reach the backend's MAC and are dropped. slbdiag must unwrap both, " +
+			"judge the inner frames (their MACs, not the collector's), count each inner packet once, and name the " +
+			"mirror sessions and the switches they came from; tshark counts every copy.",
 	}}
 	f := b.file("mirror-erspan.pcap", pcapMicro, "")
 	sw1 := &tunnel{kind: erspan2, src: netip.MustParseAddr("10.1.1.1"), dst: collector, macs: [2]net.HardwareAddr{switchMAC, collectorMAC}, inner: layers.LinkTypeEthernet}
@@ -54,6 +55,11 @@ func mirrorERSPAN() *builder {
 	c.syn(8200 * ms)
 	b.expect(c, "unanswered", 2)
 	probe(10*s, "100.100.110.5:40003", 0x73000000)
+	for _, fr := range append([]*frame(nil), f.frames...) {
+		if fr.link.tunnel == sw1 {
+			f.add(fr.at+20*time.Microsecond, via(fr.link, sw2), fr.pkt)
+		}
+	}
 	return b
 }
 

@@ -159,7 +159,9 @@ func encapRecorded() []built {
 	vx := func(port uint16) netip.AddrPort { return netip.AddrPortFrom(netip.MustParseAddr("10.20.0.1"), port) }
 	own, v := ap("10.20.0.2:443"), ap("192.0.2.10:443")
 	c4 := func(port uint16) netip.AddrPort { return netip.AddrPortFrom(netip.MustParseAddr("10.40.0.9"), port) }
-	c6 := func(port uint16) netip.AddrPort { return netip.AddrPortFrom(netip.MustParseAddr("2001:db8:40::9"), port) }
+	c6 := func(port uint16) netip.AddrPort {
+		return netip.AddrPortFrom(netip.MustParseAddr("2001:db8:40::9"), port)
+	}
 	return []built{
 		{
 			s: Scenario{
