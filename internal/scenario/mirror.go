@@ -69,10 +69,11 @@ func tunnels() *builder {
 	b := &builder{s: Scenario{
 		Name:   "tunnels",
 		Causes: []string{},
-		Description: "Generated: one pcapng with three interfaces. On Ethernet: a handshake through a gateway load " +
+		Description: "Generated: one pcapng with five interfaces. On Ethernet: a handshake through a gateway load " +
 			"balancer (Geneve from 10.3.3.3, IP inside), one inside GRE from 10.4.4.4, one over MPLS and one over PPPoE " +
 			"on a QinQ trunk, all completing, and SYNs inside GRE to the VIP 192.0.2.10:443 answered by RST. Then a " +
-			"handshake as 'tcpdump -i nflog:1' records it (link type NFLOG) and one on IP over InfiniBand. None carries " +
+			"handshake as 'tcpdump -i nflog:1' records it (link type NFLOG), then one each on IP over InfiniBand, ARCNET " +
+			"(Linux) and PPP. None carries " +
 			"the MACs of the hosts: slbdiag must say the MAC-based evidence cannot be judged.",
 	}}
 	f := b.file("tunnels.pcapng", pcapng, "Generated: handshakes inside tunnels and on link types without Ethernet")
@@ -98,5 +99,7 @@ func tunnels() *builder {
 	done(3*s, rawIn(ppp))
 	done(4*s, link{kind: linkNFLog})
 	done(5*s, link{kind: linkIPoIB})
+	done(6*s, link{kind: layers.LinkTypeARCNetLinux})
+	done(7*s, link{kind: layers.LinkTypePPP})
 	return b
 }

@@ -40,6 +40,16 @@ func serialize(fr *frame) ([]byte, error) {
 		return ip, nil
 	case linkNFLog:
 		return nflogFrame(ip, v6), nil
+	case layers.LinkTypeARCNetLinux:
+		// Source and destination station, the 2-byte offset, the RFC 1201
+		// protocol id for IP, the split flag and the sequence number.
+		return cat([]byte{0x05, 0x01, 0, 0, 0xD4, 0, 0, 1}, ip), nil
+	case layers.LinkTypePPP:
+		proto := []byte{0, 0x21}
+		if v6 {
+			proto = []byte{0, 0x57}
+		}
+		return cat([]byte{0xFF, 0x03}, proto, ip), nil
 	case linkIPoIB:
 		// The 40-byte pseudo-header Wireshark reads (a unicast one: zero
 		// but for the destination), then the EtherType and two reserved bytes.
