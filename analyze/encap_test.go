@@ -276,3 +276,16 @@ func TestEncapsCounts(t *testing.T) {
 		t.Errorf("past the bound: %d entries, last %+v", len(l), l[len(l)-1])
 	}
 }
+
+// TestLinkTypeNames: every link type slbdiag decodes has a name in the
+// report, and one it does not decode is not supported.
+func TestLinkTypeNames(t *testing.T) {
+	for lt := range layers.LinkType(300) {
+		if Supported(lt) && linkTypeName(lt) == "UnknownLinkType" {
+			t.Errorf("link type %d is decoded but has no name", lt)
+		}
+	}
+	if Supported(147) { // LINKTYPE_USER0: private, nothing to read
+		t.Error("LINKTYPE_USER0 supported")
+	}
+}

@@ -26,7 +26,9 @@ const (
 // linkTypeNames name the link types gopacket has no name for, as
 // libpcap's LINKTYPE_ list does.
 var linkTypeNames = map[layers.LinkType]string{
-	linkTypeRawBSD: "RAW", linkTypeEnc: "ENC", linkTypeIPNet: "IPNET", linkTypeNFLog: "NFLOG",
+	layers.LinkTypeArcNet: "ARCNET_BSD", layers.LinkTypeARCNetLinux: "ARCNET_LINUX", layers.LinkTypePPP_HDLC: "PPP_HDLC",
+	layers.LinkTypePPPEthernet: "PPP_ETHER", layers.LinkTypeATM_RFC1483: "ATM_RFC1483", layers.LinkTypeC_HDLC: "C_HDLC",
+	layers.LinkTypeIPv4: "IPV4", layers.LinkTypeIPv6: "IPV6", linkTypeEnc: "ENC", linkTypeIPNet: "IPNET", linkTypeNFLog: "NFLOG",
 	linkTypeNetAnalyzer: "NETANALYZER", linkTypeNetAnalyzerTr: "NETANALYZER_TRANSPARENT", linkTypeIPoIB: "IPOIB",
 }
 
