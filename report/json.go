@@ -23,7 +23,8 @@ type jsonDoc struct {
 	Findings     []jsonFinding `json:"findings"`
 	Warnings     []jsonWarning `json:"warnings"`
 	// Encapsulations are the tunnels and mirror framings the packets were
-	// unwrapped from; absent when there were none.
+	// unwrapped from, per input, kind and outer source; absent when there
+	// were none. The sentences about them are in the text reports.
 	Encapsulations []jsonEncap `json:"encapsulations,omitempty"`
 }
 
@@ -129,7 +130,7 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		doc.Inputs = append(doc.Inputs, ji)
 	}
 	doc.Summary = jsonSummaryOf(r, l)
-	doc.Encapsulations = jsonEncaps(r, l)
+	doc.Encapsulations = jsonEncaps(r)
 	for _, d := range r.Destinations {
 		doc.Destinations = append(doc.Destinations, jsonDestOf(r, &d))
 	}
