@@ -217,6 +217,14 @@ func TestDecodeFragments(t *testing.T) {
 		binary.BigEndian.PutUint16(out[4:6], uint16(len(out)-40))
 		return out
 	}
+	// A tunnel's packet cut by its outer header's fragmentation: GRE and
+	// the inner packet's first 44 bytes in the first piece.
+	greFirst := func() []byte {
+		pl := cat([]byte{0, 0, 0x08, 0x00}, ip4)[:48]
+		ip := &layers.IPv4{Version: 4, TTL: 64, Id: 8, Flags: layers.IPv4MoreFragments, Protocol: layers.IPProtocolGRE,
+			SrcIP: mirrorSrc, DstIP: mirrorDst}
+		return ser(t, ip, gopacket.Payload(pl))
+	}
 	// A later piece whose bytes look like a TCP SYN header.
 	lookalike := seg4
 	syn := decoded{IP: true, TCP: true, Fragment: true, Src: "198.51.100.23", Sport: 50001, Flags: flagSYN}
@@ -235,6 +243,7 @@ func TestDecodeFragments(t *testing.T) {
 		{"IPv6 first piece", frag6(0, true, seg6), syn6},
 		{"IPv6 atomic fragment", frag6(0, false, seg6), atomic},
 		{"IPv6 later piece", frag6(3, false, seg6), decoded{IP: true, Fragment: true, Src: "2001:db8:1::23"}},
+		{"GRE's first piece", greFirst(), decoded{IP: true, TCP: true, Fragment: true, Src: "198.51.100.23", Sport: 50001, Flags: flagSYN, Encap: "GRE", Outer: "10.1.1.1"}},
 	}
 	d := newDecoder()
 	for _, tt := range tests {

@@ -133,17 +133,19 @@ func (d *decoder) unwrap(in inner, p *packet, depth int) bool {
 		return false
 	}
 	outer := *p
-	kind, from := p.encap, p.outer
-	if kind == encapNone {
-		kind, from = in.kind, p.src
+	// The first fragment of a tunnel's packet holds the start of the
+	// packet inside: its segment is cut short too.
+	fresh := packet{encap: p.encap, outer: p.outer, fragment: p.fragment}
+	if fresh.encap == encapNone {
+		fresh.encap, fresh.outer = in.kind, p.src
 	}
-	*p = packet{encap: kind, outer: from}
+	*p = fresh
 	ok := false
 	fast := false
 	if in.first == layers.LayerTypeEthernet {
 		ok, fast = fastEthernet(in.data, p)
 		if !fast {
-			*p = packet{encap: kind, outer: from}
+			*p = fresh
 		}
 	}
 	if !fast {
