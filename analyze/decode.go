@@ -53,6 +53,19 @@ type packet struct {
 	// isICMPErr is set for ICMP/ICMPv6 errors that quote a TCP segment.
 	isICMPErr bool
 	quoted    quotedTCP
+
+	// fragment is set for a piece of a fragmented IP datagram. Only the
+	// first piece has a TCP header; payloadLen then counts the payload
+	// bytes in that piece alone, a lower bound of the segment's.
+	fragment bool
+
+	// encap is the outermost tunnel or framing the packet arrived in, and
+	// outer the source address of the packet that carried it (a mirror
+	// session's switch, a VXLAN endpoint), invalid when it had none. The
+	// other fields then describe the inner packet: its MACs when it has
+	// its own Ethernet header, hasMAC false when it has none.
+	encap encapKind
+	outer netip.Addr
 }
 
 // quotedTCP is the start of the TCP segment an ICMP error quotes.
@@ -70,21 +83,25 @@ type decoder struct {
 	sll     layers.LinuxSLL
 	sll2    layers.LinuxSLL2
 	loop    layers.Loopback
-	ip4     layers.IPv4
-	ip6     layers.IPv6
-	ip6ext  layers.IPv6ExtensionSkipper
+	ip4     ipv4Layer
+	ip6     ipv6Layer
 	tcp     layers.TCP
 	icmp4   layers.ICMPv4
 	icmp6   layers.ICMPv6
 	arp     layers.ARP
+	gre     layers.GRE
+	erspan2 layers.ERSPANII
+	vxlan   layers.VXLAN
 	decoded []gopacket.LayerType
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 }
 
 func newDecoder() *decoder {
 	d := &decoder{decoded: make([]gopacket.LayerType, 0, 16)}
+	// IPv6 extension headers are walked by hand (ipv6Ext): gopacket's
+	// skipper would read a later fragment's bytes as a TCP header.
 	all := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop,
-		&d.ip4, &d.ip6, &d.ip6ext, &d.tcp, &d.icmp4, &d.icmp6, &d.arp}
+		&d.ip4, &d.ip6, &d.tcp, &d.icmp4, &d.icmp6, &d.arp}
 	d.parsers = make(map[gopacket.LayerType]*gopacket.DecodingLayerParser)
 	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
 		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6} {
@@ -95,38 +112,26 @@ func newDecoder() *decoder {
 	return d
 }
 
-// Supported reports whether frames of the link type can be decoded.
-func Supported(lt layers.LinkType) bool {
-	return firstLayer(lt, nil) != gopacket.LayerTypeZero
+// ipv4Layer and ipv6Layer stop gopacket's parser at IP in IP, which it
+// would decode into the same layer and so lose the outer addresses:
+// unwrap takes it from there.
+type ipv4Layer struct{ layers.IPv4 }
+type ipv6Layer struct{ layers.IPv6 }
+
+func (l *ipv4Layer) NextLayerType() gopacket.LayerType {
+	return notIPinIP(l.Protocol, l.IPv4.NextLayerType())
 }
 
-// firstLayer picks the layer a frame starts with; raw IP links say it in
-// the version nibble.
-func firstLayer(lt layers.LinkType, data []byte) gopacket.LayerType {
-	switch lt {
-	case layers.LinkTypeEthernet:
-		return layers.LayerTypeEthernet
-	case layers.LinkTypeLinuxSLL:
-		return layers.LayerTypeLinuxSLL
-	case layers.LinkTypeLinuxSLL2:
-		return layers.LayerTypeLinuxSLL2
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		return layers.LayerTypeLoopback
-	case layers.LinkTypeIPv4:
-		return layers.LayerTypeIPv4
-	case layers.LinkTypeIPv6:
-		return layers.LayerTypeIPv6
-	case layers.LinkTypeRaw, linkTypeRawBSD:
-		if len(data) > 0 && data[0]>>4 == 6 {
-			return layers.LayerTypeIPv6
-		}
-		return layers.LayerTypeIPv4
+func (l *ipv6Layer) NextLayerType() gopacket.LayerType {
+	return notIPinIP(l.NextHeader, l.IPv6.NextLayerType())
+}
+
+func notIPinIP(proto layers.IPProtocol, next gopacket.LayerType) gopacket.LayerType {
+	if proto == protoIPinIP || proto == protoIPv6 {
+		return gopacket.LayerTypeZero
 	}
-	return gopacket.LayerTypeZero
+	return next
 }
-
-// linkTypeRawBSD is DLT_RAW as some BSDs number it in files (12).
-const linkTypeRawBSD layers.LinkType = 12
 
 // decode fills p from one frame and reports whether it carried IP.
 // Decoding errors of inner layers (truncated frames) keep what was decoded.
@@ -138,67 +143,79 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 		}
 		*p = packet{}
 	}
-	return d.decodeLayers(lt, data, p)
+	first, data, ok := linkStart(lt, data)
+	if !ok {
+		return false
+	}
+	return d.decodeLayers(first, data, p, 0)
 }
 
 // decodeLayers is decode with gopacket's layers, for every frame the fast
-// path leaves alone.
-func (d *decoder) decodeLayers(lt layers.LinkType, data []byte, p *packet) bool {
-	parser := d.parsers[firstLayer(lt, data)]
+// path leaves alone, from the layer the frame (or a tunnel's payload)
+// starts with. depth is how many encapsulations were unwrapped to get here.
+func (d *decoder) decodeLayers(first gopacket.LayerType, data []byte, p *packet, depth int) bool {
+	parser := d.parsers[first]
 	if parser == nil {
 		return false
 	}
 	err := parser.DecodeLayers(data, &d.decoded)
 	ip := false
 	for _, t := range d.decoded {
-		switch t {
-		case layers.LayerTypeEthernet:
-			p.hasMAC = true
-			copy(p.srcMAC[:], d.eth.SrcMAC)
-			copy(p.dstMAC[:], d.eth.DstMAC)
-		case layers.LayerTypeIPv4:
-			ip = true
-			p.src, _ = netip.AddrFromSlice(d.ip4.SrcIP)
-			p.dst, _ = netip.AddrFromSlice(d.ip4.DstIP)
-			p.ttl = d.ip4.TTL
-			p.ipID, p.ipLen, p.proto = d.ip4.Id, d.ip4.Length, uint8(d.ip4.Protocol)
-		case layers.LayerTypeIPv6:
-			ip = true
-			p.src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
-			p.dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
-			p.ttl = d.ip6.HopLimit
-			p.ipLen, p.proto = d.ip6.Length, uint8(d.ip6.NextHeader)
-		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
-			p.proto = uint8(d.ip6ext.NextHeader)
-		case layers.LayerTypeTCP:
-			p.isTCP = true
-			p.sport, p.dport = uint16(d.tcp.SrcPort), uint16(d.tcp.DstPort)
-			p.seq, p.ack = d.tcp.Seq, d.tcp.Ack
-			p.flags = tcpFlags(&d.tcp)
-			p.payload = d.tcp.Payload
-			p.tsval = tsval(d.tcp.Options)
-		case layers.LayerTypeARP:
-			d.arpClaim(p)
-		case layers.LayerTypeICMPv4:
-			if t := d.icmp4.TypeCode.Type(); t == layers.ICMPv4TypeDestinationUnreachable ||
-				t == layers.ICMPv4TypeTimeExceeded || t == layers.ICMPv4TypeParameterProblem {
-				p.isICMPErr = parseQuotedIPv4(d.icmp4.Payload, &p.quoted)
-			}
-		case layers.LayerTypeICMPv6:
-			if t := d.icmp6.TypeCode.Type(); t == layers.ICMPv6TypeDestinationUnreachable ||
-				t == layers.ICMPv6TypeTimeExceeded || t == layers.ICMPv6TypeParameterProblem {
-				// The ICMPv6 payload starts with 4 bytes of type-specific data.
-				p.isICMPErr = len(d.icmp6.Payload) > 4 && parseQuotedIPv6(d.icmp6.Payload[4:], &p.quoted)
-			}
-		}
+		ip = d.take(t, p) || ip
 	}
-	if err != nil && ip && !p.isTCP && !p.isICMPErr {
-		d.truncatedTCP(p)
+	if len(d.decoded) == 0 {
+		return false
+	}
+	if in, ok := d.follow(p); ok {
+		return d.unwrap(in, p, depth) || ip || p.isARP
 	}
 	if err == nil && p.isTCP && p.flags&flagSYN != 0 {
 		d.checkSum(p)
 	}
 	return ip || p.isARP
+}
+
+// take fills p from one decoded layer and reports whether it was IP.
+func (d *decoder) take(t gopacket.LayerType, p *packet) bool {
+	switch t {
+	case layers.LayerTypeEthernet:
+		p.hasMAC = true
+		copy(p.srcMAC[:], d.eth.SrcMAC)
+		copy(p.dstMAC[:], d.eth.DstMAC)
+	case layers.LayerTypeIPv4:
+		p.src, _ = netip.AddrFromSlice(d.ip4.SrcIP)
+		p.dst, _ = netip.AddrFromSlice(d.ip4.DstIP)
+		p.ttl = d.ip4.TTL
+		p.ipID, p.ipLen, p.proto = d.ip4.Id, d.ip4.Length, uint8(d.ip4.Protocol)
+		return true
+	case layers.LayerTypeIPv6:
+		p.src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
+		p.dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
+		p.ttl = d.ip6.HopLimit
+		p.ipLen, p.proto = d.ip6.Length, uint8(d.ip6.NextHeader)
+		return true
+	case layers.LayerTypeTCP:
+		p.isTCP = true
+		p.sport, p.dport = uint16(d.tcp.SrcPort), uint16(d.tcp.DstPort)
+		p.seq, p.ack = d.tcp.Seq, d.tcp.Ack
+		p.flags = tcpFlags(&d.tcp)
+		p.payload = d.tcp.Payload
+		p.tsval = tsval(d.tcp.Options)
+	case layers.LayerTypeARP:
+		d.arpClaim(p)
+	case layers.LayerTypeICMPv4:
+		if t := d.icmp4.TypeCode.Type(); t == layers.ICMPv4TypeDestinationUnreachable ||
+			t == layers.ICMPv4TypeTimeExceeded || t == layers.ICMPv4TypeParameterProblem {
+			p.isICMPErr = parseQuotedIPv4(d.icmp4.Payload, &p.quoted)
+		}
+	case layers.LayerTypeICMPv6:
+		if t := d.icmp6.TypeCode.Type(); t == layers.ICMPv6TypeDestinationUnreachable ||
+			t == layers.ICMPv6TypeTimeExceeded || t == layers.ICMPv6TypeParameterProblem {
+			// The ICMPv6 payload starts with 4 bytes of type-specific data.
+			p.isICMPErr = len(d.icmp6.Payload) > 4 && parseQuotedIPv6(d.icmp6.Payload[4:], &p.quoted)
+		}
+	}
+	return false
 }
 
 // checkSum checks the TCP checksum of a SYN or SYN-ACK whose segment
@@ -269,31 +286,6 @@ func (d *decoder) arpClaim(p *packet) {
 	}
 	p.isARP, p.arpIP = true, sender
 	copy(p.arpMAC[:], a.SourceHwAddress)
-}
-
-// truncatedTCP recovers the fixed part of a TCP header that gopacket
-// refused because the frame was cut inside it or inside its options (a
-// small snaplen: pktmon's 128 bytes, tcpdump's old 68 or 96). Ports,
-// sequence numbers and flags sit in the first 14 bytes, and they are all a
-// handshake needs.
-func (d *decoder) truncatedTCP(p *packet) {
-	last := d.decoded[len(d.decoded)-1]
-	var l gopacket.DecodingLayer
-	switch last {
-	case layers.LayerTypeIPv4:
-		l = &d.ip4
-	case layers.LayerTypeIPv6:
-		l = &d.ip6
-	case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
-		l = &d.ip6ext
-	default:
-		return
-	}
-	b := l.LayerPayload()
-	if l.NextLayerType() != layers.LayerTypeTCP || len(b) < 14 {
-		return
-	}
-	fixedTCP(b, p)
 }
 
 // settlePayload notes the TCP payload's length and whether it is a

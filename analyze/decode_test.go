@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -105,6 +106,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint8(0), synFrame(f, false))
 	f.Add(uint8(0), synFrame(f, true)[:68])
 	addBundledFrames(f)
+	for _, c := range encapCases(f) {
+		f.Add(uint8(slices.Index(fuzzLinkTypes, c.lt)), c.data)
+	}
 	d := newDecoder()
 	f.Fuzz(func(t *testing.T, lt uint8, data []byte) {
 		var p packet

@@ -16,8 +16,8 @@ const (
 
 // fastEthernet decodes the frames that make up nearly all of a capture
 // (Ethernet, at most one VLAN tag, IPv4 without options or fragments, or
-// IPv6 without extension headers, carrying whole TCP or UDP) without
-// gopacket. It reports ok only when it filled p exactly as the
+// IPv6 without extension headers, carrying whole TCP, or UDP that is not
+// a tunnel's) without gopacket. It reports ok only when it filled p exactly as the
 // DecodingLayerParser path would; anything else (ARP, ICMP, truncation,
 // odd headers) is left to that path. ip is decode's result.
 func fastEthernet(data []byte, p *packet) (ip, ok bool) {
@@ -56,7 +56,8 @@ func fastEthernet(data []byte, p *packet) (ip, ok bool) {
 		}
 		return true, true
 	case protoUDP:
-		return true, true
+		// A tunnel's datagram is unwrapped on the slower path.
+		return true, len(l4) < 4 || !tunnelPort(binary.BigEndian.Uint16(l4[0:2]), binary.BigEndian.Uint16(l4[2:4]))
 	}
 	return false, false
 }

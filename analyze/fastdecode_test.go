@@ -24,7 +24,7 @@ func FuzzFastDecode(f *testing.F) {
 		if !ok {
 			return
 		}
-		slowIP := d.decodeLayers(layers.LinkTypeEthernet, data, &slow)
+		slowIP := d.decodeLayers(layers.LayerTypeEthernet, data, &slow, 0)
 		fast.settlePayload()
 		slow.settlePayload()
 		if ip != slowIP || !reflect.DeepEqual(fast, slow) {
@@ -60,7 +60,23 @@ func BenchmarkDecode(b *testing.B) {
 			var p packet
 			b.ReportAllocs()
 			for b.Loop() {
-				d.decodeLayers(layers.LinkTypeEthernet, frame, &p)
+				d.decodeLayers(layers.LayerTypeEthernet, frame, &p, 0)
+			}
+		})
+	}
+	// A mirror's frame: the outer headers on the slower path, the inner
+	// frame on the fast one.
+	for _, tc := range encapCases(b) {
+		if tc.name != "VXLAN" && tc.name != "ERSPAN II" {
+			continue
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			d := newDecoder()
+			var p packet
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.data)))
+			for b.Loop() {
+				d.decode(tc.lt, tc.data, &p)
 			}
 		})
 	}

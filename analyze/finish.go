@@ -34,7 +34,8 @@ func (a *analyzer) finish(ctx context.Context, inputs []Input) *Result {
 			MidstreamConns:   len(tr.midstreamFlows),
 			MidstreamCapped:  tr.midstreamCapped,
 		},
-		Examples: rt.examples,
+		Examples:       rt.examples,
+		Encapsulations: a.encaps.list(),
 	}
 	if len(rt.timeline.bins) > 0 {
 		r.Timeline = &Timeline{Start: rt.timeline.start, Bin: rt.timeline.width, Bins: rt.timeline.bins}

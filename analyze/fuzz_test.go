@@ -49,7 +49,9 @@ func splitFrames(data []byte) [][]byte {
 }
 
 var fuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2,
-	layers.LinkTypeNull, layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 147}
+	layers.LinkTypeNull, layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 147,
+	linkTypeNFLog, linkTypeIPoIB, layers.LinkTypeARCNetLinux, layers.LinkTypeArcNet, layers.LinkTypePPP,
+	layers.LinkTypePPPEthernet, layers.LinkTypeC_HDLC, layers.LinkTypeATM_RFC1483, linkTypeNetAnalyzer, linkTypeEnc}
 
 // FuzzRun runs whole analyses over arbitrary frames: decoding and the
 // tracker must never panic, and every attempt must get a valid outcome.

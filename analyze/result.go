@@ -26,6 +26,10 @@ type Result struct {
 	Examples []Attempt
 	Timeline *Timeline // the attempts by time of first SYN; nil without any
 	Warnings []Warning
+	// Encapsulations are the tunnels and mirror framings the packets were
+	// unwrapped from, per input and outer source, in order of first
+	// appearance; empty when every packet came plain.
+	Encapsulations []Encapsulation
 }
 
 // Judged reports whether any handshake attempt got an outcome other than

@@ -114,6 +114,7 @@ type analyzer struct {
 	infos   []InputInfo
 	warns   []Warning
 	unknown map[layers.LinkType]int
+	encaps  encaps
 	frames  int
 	start   time.Time
 	end     time.Time
@@ -173,6 +174,7 @@ func (a *analyzer) take(f *frame) {
 		return
 	}
 	if f.ip {
+		a.encaps.note(f.file, &f.pkt)
 		ref := FrameRef{File: f.file, Frame: info.Frames}
 		switch {
 		case f.pkt.isARP:
@@ -197,7 +199,7 @@ func (a *analyzer) progress() Progress {
 }
 
 func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {
-	name := lt.String()
+	name := linkTypeName(lt)
 	for _, s := range info.LinkTypes {
 		if s == name {
 			return

@@ -24,6 +24,10 @@ type jsonDoc struct {
 	Destinations []jsonDest    `json:"destinations"`
 	Findings     []jsonFinding `json:"findings"`
 	Warnings     []jsonWarning `json:"warnings"`
+	// Encapsulations are the tunnels and mirror framings the packets were
+	// unwrapped from, per input, kind and outer source; absent when there
+	// were none. The sentences about them are in the text reports.
+	Encapsulations []jsonEncap `json:"encapsulations,omitempty"`
 }
 
 // jsonBuild is the slbdiag that wrote the document.
@@ -142,6 +146,7 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		doc.Inputs = append(doc.Inputs, ji)
 	}
 	doc.Summary = jsonSummaryOf(r, l)
+	doc.Encapsulations = jsonEncaps(r)
 	for _, d := range r.Destinations {
 		doc.Destinations = append(doc.Destinations, jsonDestOf(r, &d))
 	}

@@ -186,6 +186,11 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 		d := &out.Destinations[i]
 		d.Server = ap(d.Server)
 	}
+	// A tunnel's outer source can be the client itself (Teredo, AYIYA).
+	out.Encapsulations = slices.Clone(r.Encapsulations)
+	for i := range out.Encapsulations {
+		out.Encapsulations[i].Outer = x.Addr(out.Encapsulations[i].Outer)
+	}
 	out.Findings = slices.Clone(r.Findings)
 	for i := range out.Findings {
 		f := &out.Findings[i]

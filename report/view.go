@@ -55,6 +55,7 @@ func newView(r *analyze.Result, l Lang) *view {
 	for _, in := range r.Inputs {
 		v.Inputs = append(v.Inputs, inputText(in, l))
 	}
+	v.Inputs = append(v.Inputs, encapTexts(r, l)...)
 	v.Facts = append(facts(r, l), hopTexts(r, l)...)
 	v.Header = []string{l.tr("destination", "目的地址"), l.tr("role", "角色"), l.tr("total", "总数")}
 	for _, o := range analyze.Outcomes() {

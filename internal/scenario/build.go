@@ -28,6 +28,7 @@ type link struct {
 	src, dst net.HardwareAddr // Ethernet; src alone for SLL/SLL2
 	vlans    []uint16         // 802.1Q tags, outermost first; two make QinQ
 	outgoing bool             // SLL/SLL2: sent by this host rather than received
+	tunnel   *tunnel          // the mirror session or tunnel the frame reaches the capture in
 }
 
 func ether(src, dst net.HardwareAddr, vlans ...uint16) link {

@@ -13,8 +13,9 @@ func readme(bs []built) []byte {
 	b.WriteString(`# Sample captures
 
 Two kinds of file live here. The ` + "`lab-*`" + ` captures were recorded from a real
-Linux kernel in network namespaces by ` + "`testdata/lab/record-linux-dsr.sh`" + `
-(run it as root to record them again, then update ` + "`internal/scenario/recorded.go`" + `).
+Linux kernel in network namespaces by ` + "`testdata/lab/record-linux-dsr.sh`" + `,
+` + "`test/lab/lab.sh`" + `, ` + "`test/lab/encap.sh`" + ` (tunnels) and ` + "`test/lab/frag.sh`" + ` (fragmented
+SYNs) (run them as root to record them again, then update ` + "`internal/scenario/recorded.go`" + `).
 Every other file is written by the generator in ` + "`internal/scenario`" + `, packet by
 packet with gopacket, with fixed timestamps (from 2026-03-02 10:00:00 UTC) and
 sequence numbers, so that it comes out the same byte for byte. Do not edit

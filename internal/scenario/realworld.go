@@ -19,8 +19,11 @@ const pktmonCopies = 3
 // records a packet once per stack component. Tools that count frames
 // (tshark) see every SYN that many times; slbdiag collapses the copies.
 func CopiesPerTransmission(scenario string) int {
-	if scenario == "pktmon" {
+	switch scenario {
+	case "pktmon":
 		return pktmonCopies
+	case "mirror-erspan":
+		return 2 // two mirror points
 	}
 	return 1
 }

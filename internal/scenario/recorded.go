@@ -41,7 +41,7 @@ func recorded() []built {
 			{"lab-linux-after.pcap", cl(36974), v, 894941839, "completed", 1, 19},
 		},
 	}
-	return append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...)
+	return append(append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...), encapRecorded()...)
 }
 
 // tlsSecrets is tls-binding.pcapng as Wireshark's editcap rewrites it with
@@ -162,6 +162,59 @@ func labRecorded() []built {
 				Expect: []Expect{
 					{"lab-dsr6-fixed.pcap", ap("[2001:db8:1::2]:47736"), ap("[2001:db8::10]:443"), 1219171896, "completed", 1, 1},
 					{"lab-dsr6-fixed.pcap", ap("[2001:db8:1::2]:47746"), ap("[2001:db8::10]:443"), 1139498627, "completed", 1, 7},
+				},
+			},
+		},
+	}
+}
+
+// encapRecorded are captures recorded from a real Linux kernel by
+// test/lab/encap.sh and test/lab/frag.sh. As with recorded, the
+// expectations were read off the files with tshark and are checked by
+// TestTsharkAgrees; rerecording changes ports and ISNs, so update these
+// with the new files.
+func encapRecorded() []built {
+	vx := func(port uint16) netip.AddrPort { return netip.AddrPortFrom(netip.MustParseAddr("10.20.0.1"), port) }
+	own, v := ap("10.20.0.2:443"), ap("192.0.2.10:443")
+	c4 := func(port uint16) netip.AddrPort { return netip.AddrPortFrom(netip.MustParseAddr("10.40.0.9"), port) }
+	c6 := func(port uint16) netip.AddrPort {
+		return netip.AddrPortFrom(netip.MustParseAddr("2001:db8:40::9"), port)
+	}
+	return []built{
+		{
+			s: Scenario{
+				Name:   "lab-vxlan",
+				Causes: []string{"strong-host-receive"},
+				Files:  []string{"lab-vxlan.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/encap.sh (tcpdump on the underlay between two namespaces, so " +
+					"every frame is inside VXLAN, UDP 4789, between 172.16.0.1 and 172.16.0.2): the client routes the VIP " +
+					"192.0.2.10 into the tunnel to the backend's MAC, the backend does not have it and drops the SYNs, while " +
+					"connections to its own 10.20.0.2:443 complete. slbdiag must unwrap VXLAN, judge the inner frames and " +
+					"name the tunnel and both endpoints.",
+				Expect: []Expect{
+					{"lab-vxlan.pcap", vx(49400), own, 3929049594, "completed", 1, 1},
+					{"lab-vxlan.pcap", vx(58014), v, 1173730247, "unanswered", 4, 7},
+					{"lab-vxlan.pcap", vx(49996), own, 2033961610, "completed", 1, 11},
+					{"lab-vxlan.pcap", vx(56138), v, 3935855292, "unanswered", 4, 17},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:   "lab-fragments",
+				Causes: []string{"strong-host-receive"},
+				Files:  []string{"lab-fragments.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/frag.sh (tcpdump on the server's interface): SYNs sent in IP " +
+					"fragments by test/lab/labnet fragsyn, 24 bytes of the TCP header in the first one: to the server's " +
+					"10.40.0.2:443 (its kernel reassembles and answers: completed), to the VIP 192.0.2.10, which it does not " +
+					"have (unanswered), over IPv6 with a fragment header (completed) and as an IPv6 atomic fragment (offset 0, " +
+					"no more fragments: a whole packet, completed). slbdiag numbers a fragmented SYN by the fragment that holds " +
+					"its TCP header, as tshark does without reassembly.",
+				Expect: []Expect{
+					{"lab-fragments.pcap", c4(59642), ap("10.40.0.2:443"), 2100087830, "completed", 1, 1},
+					{"lab-fragments.pcap", c4(56985), v, 1942127434, "unanswered", 1, 7},
+					{"lab-fragments.pcap", c6(36684), ap("[2001:db8:40::2]:443"), 1985535339, "completed", 1, 9},
+					{"lab-fragments.pcap", c6(37679), ap("[2001:db8:40::2]:443"), 1680536185, "completed", 1, 15},
 				},
 			},
 		},

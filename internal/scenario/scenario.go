@@ -86,6 +86,7 @@ func scenarios() []built {
 	var out []built
 	for _, fn := range []func() *builder{
 		seedStrongHost, outcomes, tlsBinding, vipARP, probesPass, noVIPTraffic, ownAddressDropped, twoSides, ipv6VLAN, sll, sll2, rawNull, merge, gzipOutcomes, truncated, notACapture, pktmon, hostileSNI,
+		mirrorERSPAN, tunnels,
 	} {
 		b := fn()
 		out = append(out, built{b.done(), b.files})

@@ -72,9 +72,12 @@ type synSeen struct{ first, count int }
 // numbers and decodes them; SYNs quoted inside ICMP errors are left out.
 func tsharkSyns(t *testing.T, tshark, path string) map[synKey]synSeen {
 	t.Helper()
-	cmd := exec.Command(tshark, "-n", "-r", path,
+	// Without reassembly, tshark shows a fragmented SYN in the fragment
+	// that holds its TCP header, where slbdiag numbers it too.
+	cmd := exec.Command(tshark, "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
 		"-Y", "tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.dstport==443 && !icmp && !icmpv6",
-		"-T", "fields", "-E", "separator=|",
+		// Of the addresses of tunnelled packets, the innermost (last) ones.
+		"-T", "fields", "-E", "separator=|", "-E", "occurrence=l",
 		"-e", "frame.number", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport",
 		"-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "tcp.seq_raw")
 	var stderr bytes.Buffer

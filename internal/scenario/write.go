@@ -13,6 +13,15 @@ import (
 
 // serialize turns a frame into the bytes a capture holds.
 func serialize(fr *frame) ([]byte, error) {
+	if t := fr.link.tunnel; t != nil {
+		plain := *fr
+		plain.link.tunnel, plain.link.kind = nil, t.inner
+		in, err := serialize(&plain)
+		if err != nil {
+			return nil, err
+		}
+		return t.wrap(in, fr.num)
+	}
 	if a := fr.pkt.arp; a != nil {
 		return frameWith(nil, &layers.Ethernet{SrcMAC: fr.link.src, DstMAC: fr.link.dst, EthernetType: layers.EthernetTypeARP}, a)
 	}
@@ -29,6 +38,22 @@ func serialize(fr *frame) ([]byte, error) {
 	switch l.kind {
 	case layers.LinkTypeRaw:
 		return ip, nil
+	case linkNFLog:
+		return nflogFrame(ip, v6), nil
+	case layers.LinkTypeARCNetLinux:
+		// Source and destination station, the 2-byte offset, the RFC 1201
+		// protocol id for IP, the split flag and the sequence number.
+		return cat([]byte{0x05, 0x01, 0, 0, 0xD4, 0, 0, 1}, ip), nil
+	case layers.LinkTypePPP:
+		proto := []byte{0, 0x21}
+		if v6 {
+			proto = []byte{0, 0x57}
+		}
+		return cat([]byte{0xFF, 0x03}, proto, ip), nil
+	case linkIPoIB:
+		// The 40-byte pseudo-header Wireshark reads (a unicast one: zero
+		// but for the destination), then the EtherType and two reserved bytes.
+		return cat(make([]byte, 40), binary.BigEndian.AppendUint16(nil, uint16(etherType)), []byte{0, 0}, ip), nil
 	case layers.LinkTypeNull:
 		family := layers.ProtocolFamilyIPv4
 		if v6 {

@@ -4,7 +4,9 @@
 // may lack, and runs inside the lab's network namespaces only.
 //
 //	labnet listen ADDR:PORT...         print "listening" once all are bound
-//	labnet dial [-src ADDR] [-timeout D] ADDR:PORT
+//	labnet dial [-src ADDR] [-timeout D] [-data N] ADDR:PORT
+//	labnet fragsyn -i IFACE -dstmac MAC -src ADDR [-first N] [-atomic] ADDR:PORT
+//	                                   a handshake whose SYN is sent in fragments
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"syscall"
 	"time"
 )
 
@@ -34,6 +37,8 @@ func run(args []string, stdout io.Writer) error {
 		return listen(args[1:], stdout)
 	case "dial":
 		return dial(args[1:], stdout)
+	case "fragsyn":
+		return fragsyn(args[1:], stdout)
 	}
 	return fmt.Errorf("unknown mode %q", args[0])
 }
@@ -71,6 +76,7 @@ func dial(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("dial", flag.ContinueOnError)
 	src := fs.String("src", "", "source address to bind")
 	timeout := fs.Duration("timeout", 3500*time.Millisecond, "give up after this long")
+	data := fs.Int("data", 0, "send this many bytes in the SYN (TCP Fast Open)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,9 +91,30 @@ func dial(args []string, stdout io.Writer) error {
 		}
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
+	if *data > 0 {
+		if err := fastOpen(&d); err != nil {
+			return err
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	c, err := d.DialContext(ctx, "tcp", fs.Arg(0))
+	if err == nil && *data > 0 {
+		// With fast open the handshake happens here: the write sends the
+		// SYN and its data, and the read waits for the server's close.
+		c.SetDeadline(time.Now().Add(*timeout))
+		if _, err = c.Write(make([]byte, *data)); err == nil {
+			_, err = c.Read(make([]byte, 1))
+		}
+		// The server closes without reading: EOF, or a reset for the
+		// data it left unread. Either way the handshake was made.
+		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+			err = nil
+		}
+		if err != nil {
+			c.Close()
+		}
+	}
 	switch {
 	case err == nil:
 		c.Close()
