@@ -56,6 +56,7 @@ type track struct {
 	Attempt
 	dest        int32  // index of its destination's totals
 	synLen      uint32 // payload the SYN carried (TCP Fast Open): replies ack ISN+1+synLen
+	synFrag     bool   // the SYN came in IP fragments: synLen is what the first one carried
 	synAckSeq   uint32
 	synAck      bool // a SYN-ACK from the SYN's destination
 	wrongSrc    bool // a SYN-ACK from another address

@@ -223,7 +223,7 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	a.synFiles = fileBit(ref.File)
 	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
 	a.dest = t.totals.dest(server)
-	a.synLen = uint32(p.payloadLen)
+	a.synLen, a.synFrag = uint32(p.payloadLen), p.fragment
 	t.byReply[rk] = replyRef{seq, a.dest}
 	if a.synLen > 0 {
 		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest}
@@ -258,6 +258,9 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 	rk := replyHash(client, p.sport, p.ack-1)
 	r, ok := t.byReply[rk]
 	if !ok {
+		r, ok = t.fragmentedSyn(p, client)
+	}
+	if !ok {
 		if p.flags&flagSYN != 0 {
 			return t.hold(p, rk, ref, ts)
 		}
@@ -268,7 +271,7 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 		t.latePackets++
 		return true
 	}
-	if a.Client != client || a.Server.Port() != p.sport || (a.ISN != p.ack-1 && a.ISN+a.synLen != p.ack-1) {
+	if a.Client != client || a.Server.Port() != p.sport || (a.ISN != p.ack-1 && a.ISN+a.synLen != p.ack-1 && !a.fragAck(p.ack)) {
 		return false
 	}
 	if p.flags&flagSYN != 0 {
@@ -279,6 +282,28 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 	}
 	a.settle()
 	return true
+}
+
+// fragmentedSyn finds the attempt a reply from its server answers when
+// the SYN came in IP fragments and carried data (TCP Fast Open): only
+// the first fragment's payload was seen, so the reply acknowledges more
+// than ISN+1 plus that.
+func (t *tracker) fragmentedSyn(p *packet, client netip.AddrPort) (replyRef, bool) {
+	f, ok := t.byFlow[flowHash(client, netip.AddrPortFrom(p.src, p.sport))]
+	if !ok {
+		return replyRef{}, false
+	}
+	a := t.win.at(f.seq)
+	if a == nil || a.Client != client || !a.fragAck(p.ack) {
+		return replyRef{}, false
+	}
+	return replyRef{f.seq, a.dest}, true
+}
+
+// fragAck reports whether ack acknowledges a fragmented SYN's data: from
+// what its first fragment carried up to the largest IP datagram.
+func (a *track) fragAck(ack uint32) bool {
+	return a.synFrag && seqAtOrAfter(ack-1, a.ISN+a.synLen) && ack-1-a.ISN <= 65535
 }
 
 func (t *tracker) synAck(a *track, seq uint64, p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) {

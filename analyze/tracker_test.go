@@ -31,6 +31,7 @@ func synAckP(from, c netip.AddrPort, isn, sisn uint32) packet {
 	return tcp(from, c, flagSYN|flagACK, sisn, isn+1)
 }
 func withPayload(p packet, n int) packet                { p.payloadLen = n; return p }
+func fragmented(p packet) packet                        { p.fragment = true; return p }
 func ackP(c, s netip.AddrPort, isn, sisn uint32) packet { return tcp(c, s, flagACK, isn+1, sisn+1) }
 func rstP(s, c netip.AddrPort, isn uint32) packet       { return tcp(s, c, flagRST|flagACK, 0, isn+1) }
 func icmpP(c, s netip.AddrPort, isn uint32) packet {
@@ -104,6 +105,17 @@ func TestTrackerOutcomes(t *testing.T) {
 			{2 * time.Millisecond, withPayload(tcp(client, real, flagACK, isn+1, sisn+1), 100)}},
 		end:  5 * time.Second,
 		want: []outcomeOf{{client, real, isn, "completed", 1, 1, 2, real.Addr()}},
+	}, {
+		name: "TCP Fast Open in IP fragments: the SYN-ACK acknowledges more than the first fragment carried",
+		steps: []step{{0, fragmented(withPayload(synP(client, real, isn), 240))}, {time.Millisecond, tcp(real, client, flagSYN|flagACK, sisn, isn+401)},
+			{2 * time.Millisecond, tcp(client, real, flagACK, isn+401, sisn+1)}},
+		end:  5 * time.Second,
+		want: []outcomeOf{{client, real, isn, "completed", 1, 1, 2, real.Addr()}},
+	}, {
+		name:  "a SYN-ACK acknowledging beyond what an unfragmented SYN carried answers nothing",
+		steps: []step{{0, withPayload(synP(client, real, isn), 240)}, {time.Millisecond, tcp(real, client, flagSYN|flagACK, sisn, isn+401)}},
+		end:   5 * time.Second,
+		want:  []outcomeOf{{client, real, isn, "unanswered", 1, 1, 0, netip.Addr{}}},
 	}, {
 		name: "the pure ACK was not captured: the client's data acknowledging the SYN-ACK completes",
 		steps: []step{{0, synP(client, real, isn)}, {time.Millisecond, synAckP(real, client, isn, sisn)},

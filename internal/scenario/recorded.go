@@ -201,6 +201,23 @@ func encapRecorded() []built {
 		},
 		{
 			s: Scenario{
+				Name:   "lab-tfo",
+				Causes: []string{},
+				Files:  []string{"lab-tfo.pcap"},
+				Description: "Recorded from Linux 6.18 by `test/lab/frag.sh record-tfo` (tcpdump on the server's interface): TCP Fast " +
+					"Open from the kernels' own sockets (client net.ipv4.tcp_fastopen=5, server 0x602). The first SYN carries " +
+					"100 bytes and the SYN-ACK acknowledges ISN+101; the second carries 400 bytes and is fragmented by a " +
+					"router with an MTU of 300 on the way (the first fragment holds the TCP header and the start of the data), and its " +
+					"SYN-ACK acknowledges ISN+401. Both handshakes complete (the server then resets: nothing listens to " +
+					"the data); slbdiag must match each SYN-ACK to its SYN.",
+				Expect: []Expect{
+					{"lab-tfo.pcap", ap("10.41.0.1:39912"), ap("10.42.0.2:443"), 4077412220, "completed", 1, 1},
+					{"lab-tfo.pcap", ap("10.41.0.1:39916"), ap("10.42.0.2:443"), 397497872, "completed", 1, 5},
+				},
+			},
+		},
+		{
+			s: Scenario{
 				Name:   "lab-fragments",
 				Causes: []string{"strong-host-receive"},
 				Files:  []string{"lab-fragments.pcap"},
