@@ -2,8 +2,11 @@ package analyze
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/slbdiag/slbdiag/capture"
 )
@@ -27,5 +30,46 @@ func BenchmarkRunFile(b *testing.B) {
 		b.SetBytes(st.Size())
 		Run(context.Background(), Config{Ports: ports, ReadAhead: true}, []Input{{Name: path, Format: f.Format, Source: f}})
 		f.Close()
+	}
+}
+
+// BenchmarkScan times whole analyses (tracking, totals, diagnosis) of
+// the shapes that used to be quadratic: SYNs to n distinct destinations,
+// to one VIP through n distinct destination MACs, and ARP claims for one
+// address from n MACs. Time per op should grow linearly with n.
+func BenchmarkScan(b *testing.B) {
+	ports, _ := ParsePorts("443")
+	shapes := []struct {
+		name string
+		pkt  func(i int) packet
+	}{
+		{"destinations", func(i int) packet {
+			return synP(netip.AddrPortFrom(client.Addr(), uint16(1024+i%60000)), netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 443), uint32(i))
+		}},
+		{"macs", func(i int) packet {
+			p := synP(netip.AddrPortFrom(netip.AddrFrom4([4]byte{11, byte(i >> 16), byte(i >> 8), byte(i)}), 40000), vip, uint32(i))
+			p.hasMAC, p.dstMAC = true, [6]byte{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}
+			return p
+		}},
+		{"arp-claims", func(i int) packet {
+			return packet{isARP: true, arpIP: vip.Addr(), arpMAC: [6]byte{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}}
+		}},
+	}
+	for _, sh := range shapes {
+		for _, n := range []int{10_000, 20_000, 40_000, 80_000} {
+			b.Run(fmt.Sprintf("%s/%d", sh.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					a := newAnalyzer(Config{Ports: ports}, 1)
+					for i := range n {
+						p := sh.pkt(i)
+						ts := t0.Add(time.Duration(i) * time.Microsecond)
+						a.tr.add(&p, FrameRef{Frame: i + 1}, ts)
+						a.end = ts
+					}
+					a.finish(context.Background(), nil)
+				}
+			})
+		}
 	}
 }
