@@ -22,11 +22,12 @@ const (
 )
 
 // memoryLimit is the Go heap's soft limit: what slbdiag keeps alive is
-// bounded (the attempt table is capped, maps are rebuilt as the window
-// moves), but without a limit the garbage collector lets the heap grow to
-// twice that before it collects, and a SYN flood then peaks near 400 MiB.
-// With it both bench/run.sh captures stay under 256 MiB of RSS. GOMEMLIMIT
-// in the environment overrides it.
+// bounded (open attempts, finished attempts' keys, destinations, exact
+// client sets: see analyze/tracker.go), but without a limit the garbage
+// collector lets the heap grow to twice that before it collects, and a
+// SYN flood then peaks well past 256 MiB. With it every bench/run.sh
+// capture stays under 256 MiB of RSS. GOMEMLIMIT in the environment
+// overrides it.
 const memoryLimit = 200 << 20
 
 func main() {
