@@ -105,14 +105,6 @@ type flowKey struct {
 	client, server netip.AddrPort
 }
 
-// orphan is a SYN-ACK (or RST) that came before the SYN it answers, as a
-// capture merged from several queues or files may record them.
-type orphan struct {
-	p   packet
-	ref FrameRef
-	ts  time.Time
-}
-
 func newTracker(ports *PortSet) *tracker {
 	return &tracker{
 		ports:          ports,
@@ -251,123 +243,6 @@ func (t *tracker) resent(a *track, p *packet, ref FrameRef, ts time.Time) {
 	a.LastSyn, a.LastSynTS = ref, ts
 }
 
-// reply takes a SYN-ACK or RST from a watched port: it answers the
-// attempt whose ISN+1 (plus the SYN's payload) it acknowledges, whatever
-// its source address. It reports whether the packet belongs to an attempt.
-func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
-	rk := replyHash(client, p.sport, p.ack-1)
-	r, ok := t.byReply[rk]
-	if !ok {
-		r, ok = t.fragmentedSyn(p, client)
-	}
-	if !ok {
-		if p.flags&flagSYN != 0 {
-			return t.hold(p, rk, ref, ts)
-		}
-		return false
-	}
-	a := t.win.at(r.seq)
-	if a == nil {
-		t.latePackets++
-		return true
-	}
-	if a.Client != client || a.Server.Port() != p.sport || (a.ISN != p.ack-1 && a.ISN+a.synLen != p.ack-1 && !a.fragAck(p.ack)) {
-		return false
-	}
-	if p.flags&flagSYN != 0 {
-		t.synAck(a, r.seq, p, client, ref, ts)
-	} else if !a.synAck && !a.wrongSrc && !a.refused {
-		a.refused = true
-		a.setReply(p, ref, ts)
-	}
-	a.settle()
-	return true
-}
-
-// fragmentedSyn finds the attempt a reply from its server answers when
-// the SYN came in IP fragments and carried data (TCP Fast Open): only
-// the first fragment's payload was seen, so the reply acknowledges more
-// than ISN+1 plus that.
-func (t *tracker) fragmentedSyn(p *packet, client netip.AddrPort) (replyRef, bool) {
-	f, ok := t.byFlow[flowHash(client, netip.AddrPortFrom(p.src, p.sport))]
-	if !ok {
-		return replyRef{}, false
-	}
-	a := t.win.at(f.seq)
-	if a == nil || a.Client != client || !a.fragAck(p.ack) {
-		return replyRef{}, false
-	}
-	return replyRef{f.seq, a.dest}, true
-}
-
-// fragAck reports whether ack acknowledges a fragmented SYN's data: from
-// what its first fragment carried up to the largest IP datagram.
-func (a *track) fragAck(ack uint32) bool {
-	return a.synFrag && seqAtOrAfter(ack-1, a.ISN+a.synLen) && ack-1-a.ISN <= 65535
-}
-
-func (t *tracker) synAck(a *track, seq uint64, p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) {
-	a.replyFiles |= fileBit(ref.File)
-	if p.src == a.Server.Addr() {
-		if !a.synAck {
-			a.synAck, a.synAckSeq = true, p.seq
-			a.setReply(p, ref, ts)
-			a.RTT = sameClockRTT(a, ref, ts)
-		}
-		return
-	}
-	if !a.synAck && !a.wrongSrc {
-		a.wrongSrc = true
-		a.setReply(p, ref, ts)
-		a.RTT = sameClockRTT(a, ref, ts)
-		// The client answers a SYN-ACK from the wrong address (usually
-		// with RST); those packets belong to this attempt too.
-		t.byFlow[flowHash(client, netip.AddrPortFrom(p.src, p.sport))] = flowRef{seq: seq}
-	}
-}
-
-// hold keeps a SYN-ACK that answers no attempt yet, for a SYN recorded
-// after it. It reports whether it was kept.
-func (t *tracker) hold(p *packet, rk uint64, ref FrameRef, ts time.Time) bool {
-	if len(t.orphans) >= maxOrphans {
-		t.dropOrphans(true)
-		if len(t.orphans) >= maxOrphans {
-			return false
-		}
-	}
-	o := orphan{p: *p, ref: ref, ts: ts}
-	o.p.payload = nil
-	t.orphans[rk] = o
-	return true
-}
-
-// reorderWindow is how much earlier than its SYN a SYN-ACK may be
-// recorded and still answer it: multi-queue NICs and merged captures
-// misorder packets by microseconds, never by a round trip.
-const reorderWindow = 50 * time.Millisecond
-
-// adopt applies a held SYN-ACK to a new attempt it answers.
-func (t *tracker) adopt(a *track, rk uint64) {
-	o, ok := t.orphans[rk]
-	if !ok || a.FirstTS.Sub(o.ts) > reorderWindow {
-		return
-	}
-	delete(t.orphans, rk)
-	t.synAck(a, t.win.tail-1, &o.p, a.Client, o.ref, o.ts)
-}
-
-// dropOrphans counts held SYN-ACKs that no SYN claimed in time as the
-// packets of connections the capture joined late (all, when the table
-// is full).
-func (t *tracker) dropOrphans(all bool) {
-	for k, o := range t.orphans {
-		if all || t.clock.Sub(o.ts) > reorderWindow {
-			delete(t.orphans, k)
-			t.midstream(flowKey{netip.AddrPortFrom(o.p.dst, o.p.dport), netip.AddrPortFrom(o.p.src, o.p.sport)})
-		}
-	}
-}
-
 // flowPacket takes a TCP packet that is neither a SYN nor a reply: the
 // client's ACK and data, or the server's answer to a ClientHello.
 func (t *tracker) flowPacket(p *packet, src, dst netip.AddrPort, ref FrameRef) {
@@ -451,30 +326,6 @@ func (t *tracker) serverPacket(a *track, p *packet, ref FrameRef) {
 // seqAtOrAfter compares sequence numbers modulo 2^32: whether x is y or
 // up to 2^30 bytes beyond it.
 func seqAtOrAfter(x, y uint32) bool { return x-y < 1<<30 }
-
-func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
-	q := &p.quoted
-	client := netip.AddrPortFrom(q.src, q.sport)
-	r, ok := t.byReply[replyHash(client, q.dport, q.seq)]
-	if !ok {
-		return
-	}
-	a := t.win.at(r.seq)
-	if a == nil {
-		t.latePackets++
-		return
-	}
-	if a.Client == client && a.Server.Addr() == q.dst && a.ISN == q.seq &&
-		!a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
-		a.unreachable = true
-		a.setReply(p, ref, ts)
-		a.settle()
-	}
-}
-
-func (a *track) setReply(p *packet, ref FrameRef, ts time.Time) {
-	a.Reply, a.ReplyTS, a.ReplySrc = ref, ts, p.src
-}
 
 // midstream counts TCP packets on the watched ports that belong to no
 // attempt: connections the capture joined after their SYN.
