@@ -67,7 +67,7 @@ func BenchmarkScan(b *testing.B) {
 						a.tr.add(&p, FrameRef{Frame: i + 1}, ts)
 						a.end = ts
 					}
-					a.finish(context.Background(), nil)
+					a.finish(nil)
 				}
 			})
 		}

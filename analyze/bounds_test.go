@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"context"
 	"net/netip"
 	"testing"
 	"time"
@@ -72,7 +71,7 @@ func TestScanGroupsDestinationsAndFindings(t *testing.T) {
 		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, byte(i >> 16), byte(i >> 8), byte(i)}), 443)
 	}, time.Microsecond)
 	a.end = t0.Add(10 * time.Second)
-	r := a.finish(context.Background(), nil)
+	r := a.finish(nil)
 	if r.Summary.Counts.Total() != n {
 		t.Errorf("%d attempts counted, want %d", r.Summary.Counts.Total(), n)
 	}

@@ -122,4 +122,7 @@ func TestCancelMidRunReadAhead(t *testing.T) {
 	if !interrupted || r.Summary.Counts.Total() != n || n >= 10_000 {
 		t.Errorf("interrupted %v, %d attempts counted, %d handed out of 10,000", interrupted, r.Summary.Counts.Total(), n)
 	}
+	if len(r.Findings) == 0 {
+		t.Error("a run stopped early gives no findings; it must diagnose what was read")
+	}
 }

@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"context"
 	"net/netip"
 	"testing"
 	"time"
@@ -90,7 +89,7 @@ func diagnoseSteps(t *testing.T, vips, probeNets string, ss []step) []found {
 		}
 	}
 	a.tr.finish(a.end)
-	r := a.finish(context.Background(), nil)
+	r := a.finish(nil)
 	var got []found
 	for _, f := range r.Findings {
 		got = append(got, found{f.Cause, f.Confidence, f.Server, f.HostAddr, f.Via, f.Missing})
@@ -266,7 +265,7 @@ func TestCapturePoint(t *testing.T) {
 			a.tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(s.at))
 			a.end = t0.Add(s.at)
 		}
-		if got := a.finish(context.Background(), nil).CapturePoint.Place; got != tt.want {
+		if got := a.finish(nil).CapturePoint.Place; got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
 	}

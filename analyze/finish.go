@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -13,7 +12,7 @@ import (
 
 // finish lets every attempt leave the tracker and builds the Result from
 // the running totals.
-func (a *analyzer) finish(ctx context.Context, inputs []Input) *Result {
+func (a *analyzer) finish(inputs []Input) *Result {
 	tr := a.tr
 	tr.finish(a.end)
 	rt := tr.totals
@@ -45,7 +44,7 @@ func (a *analyzer) finish(ctx context.Context, inputs []Input) *Result {
 	r.CapturePoint = a.capturePoint(r.Destinations)
 	r.Hops = a.hops(r)
 	var grouped []Warning
-	r.Findings, grouped = diagnose(ctx, r, tr)
+	r.Findings, grouped = diagnose(r, tr)
 	r.Warnings = append(a.warns, a.lateWarnings(r, inputs)...)
 	r.Warnings = append(r.Warnings, grouped...)
 	r.Warnings = append(r.Warnings, tr.dupWarnings()...)

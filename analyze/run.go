@@ -101,7 +101,7 @@ func Run(ctx context.Context, cfg Config, inputs []Input) (*Result, error) {
 		// reads those.
 		ra.stop()
 	}
-	r := a.finish(ctx, inputs)
+	r := a.finish(inputs)
 	return r, a.tr.emitFail
 }
 
