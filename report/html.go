@@ -33,6 +33,9 @@ type htmlDoc struct {
 // template's constants, never text from a capture, so they are markup.
 func (d htmlDoc) Tr(en, zh string) template.HTML { return template.HTML(d.Lang.tr(en, zh)) }
 
+// FixHeading introduces a fix's steps, as the text report does.
+func (d htmlDoc) FixHeading(title string) string { return fixHeading(title, d.Lang) }
+
 // htmlPage writes the report as one self-contained HTML page with a timeline
 // of the attempts and a ladder diagram of one attempt per outcome.
 func htmlPage(w io.Writer, r *analyze.Result, o Options) error {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,10 +81,14 @@ func TestMarkdownEscapesCaptureStrings(t *testing.T) {
 	if err := Markdown(&b, hostileResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
+	// Markup is escaped with a backslash, so the raw text still reads.
 	for _, raw := range []string{"<script>", "[x](http", "|*_"} {
-		if strings.Contains(b.String(), raw) {
+		if regexp.MustCompile(`(^|[^\\])` + regexp.QuoteMeta(raw)).MatchString(b.String()) {
 			t.Errorf("markdown carries %q unescaped:\n%s", raw, b.String())
 		}
+	}
+	if !strings.Contains(b.String(), `\<script>alert(1)\</script>\|\*\_\[x\](http://e.example/)`) {
+		t.Errorf("the file name is not escaped as text:\n%s", b.String())
 	}
 }
 

@@ -199,7 +199,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 	status := isTerminal(stderr)
 	if status {
 		cfg.Progress = func(p analyze.Progress) {
-			fmt.Fprintf(stderr, "\r%d packets, %d attempts, %d unanswered so far\x1b[K", p.Frames, p.Attempts, p.Unanswered)
+			fmt.Fprintf(stderr, "\r%s, %s, %d unanswered so far\x1b[K", plural(p.Frames, "packet"), plural(p.Attempts, "attempt"), p.Unanswered)
 		}
 	}
 	name, format := "live:"+ifc.Name, "live"
@@ -222,7 +222,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 func stopWhen(c *captureCmd) string {
 	var s []string
 	if c.live.Count > 0 {
-		s = append(s, fmt.Sprintf("after %d packets", c.live.Count))
+		s = append(s, "after "+plural(c.live.Count, "packet"))
 	}
 	if c.duration > 0 {
 		s = append(s, "after "+c.duration.String())
@@ -287,3 +287,11 @@ func captureHints(err error, goos string) []string {
 
 // runtimeCaptureHints is captureHints for the running platform.
 func runtimeCaptureHints(err error) []string { return captureHints(err, runtime.GOOS) }
+
+// plural counts things in English: "1 packet", "2 packets".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
