@@ -98,7 +98,11 @@ func TestHTMLSeedReport(t *testing.T) {
 	if seen["svg"] < 2 || seen["table"] != 1 || seen["circle"] != 7 {
 		t.Errorf("want a timeline and ladders (svg ≥ 2), one table and 7 timeline dots; got %v", seen)
 	}
-	for _, want := range []string{`id="verdict" class="verdict problem">PROBLEM: 9 SYNs in 3 attempts`, "weakhostreceive=enabled", "<h3>unanswered</h3>", "<h3>completed</h3>"} {
+	for _, want := range []string{`id="verdict" class="verdict problem">PROBLEM: 9 SYNs in 3 attempts`, "weakhostreceive=enabled", "<h3>unanswered</h3>", "<h3>completed</h3>",
+		// Probes and clients apart, in the timeline and in the ladders.
+		">clients: unanswered (3)</text>", ">probes: completed (4)</text>",
+		">health probe 100.100.110.5:40001</text>", ">client 198.51.100.23:50001</text>",
+		"@media print"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the page lacks %q", want)
 		}
