@@ -127,7 +127,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 	}
 	shaped := red.Result(res)
-	if err := rf.render(out, shaped, rf.opts); err != nil {
+	if err := rf.render(out, shaped, rf.optsFor(out)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := report.Commit(); err != nil {

@@ -108,7 +108,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := out.commitEvidence(red); err != nil {
 		return fmt.Errorf("-w: %w", err)
 	}
-	if err := c.flags.render(out.report, red.Result(res), c.flags.opts); err != nil {
+	if err := c.flags.render(out.report, red.Result(res), c.flags.optsFor(out.report)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := out.reportFile.Commit(); err != nil {
