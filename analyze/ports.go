@@ -73,6 +73,23 @@ func (s *PortSet) Has(p uint16) bool {
 // String returns the list as it was given.
 func (s *PortSet) String() string { return s.spec }
 
+// Ports lists the ports in the set, in order; nil for "any".
+func (s *PortSet) Ports() []uint16 {
+	if s.any {
+		return nil
+	}
+	var ports []uint16
+	for i, w := range s.bits {
+		for ; w != 0; w &= w - 1 {
+			ports = append(ports, uint16(i*64+bits.TrailingZeros64(w)))
+		}
+	}
+	return ports
+}
+
+// Any reports whether the set is "any" port.
+func (s *PortSet) Any() bool { return s.any }
+
 // Single returns the port when the set holds exactly one.
 func (s *PortSet) Single() (uint16, bool) {
 	if s.any {

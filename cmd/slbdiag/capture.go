@@ -40,7 +40,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	evidence := fs.String("w", "", "also write the packets to this pcapng file, as evidence")
 	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet")
 	rf := addReportFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -106,7 +106,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	red := c.flags.redactor(res)
 	if err := out.commitEvidence(red); err != nil {
-		return fmt.Errorf("-w: %w", err)
+		return withFlag("-w", err)
 	}
 	if err := c.flags.render(out.report, red.Result(res), c.flags.optsFor(out.report)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
@@ -134,7 +134,7 @@ func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, err
 	o := &captureOutputs{report: stdout, name: c.evidence}
 	var err error
 	if c.evidence != "" {
-		if o.evidence, err = createOutput(c.evidence); err != nil {
+		if o.evidence, err = createOutput("-w", c.evidence); err != nil {
 			return nil, err
 		}
 		if o.evidence.name == "" && (*c.flags.redact || *c.flags.redactNames) {
@@ -144,7 +144,7 @@ func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, err
 		c.live.Evidence = o.evidence
 	}
 	if *c.flags.output != "" {
-		if o.reportFile, err = createOutput(*c.flags.output); err != nil {
+		if o.reportFile, err = createOutput("-o", *c.flags.output); err != nil {
 			o.evidence.Abort()
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func (o *captureOutputs) commitEvidence(red *report.Redactor) error {
 	if err := o.evidence.Sync(); err != nil {
 		return err
 	}
-	redacted, err := createOutput(o.name)
+	redacted, err := createOutput("-w", o.name)
 	if err != nil {
 		return err
 	}

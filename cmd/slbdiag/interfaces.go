@@ -18,7 +18,7 @@ func runInterfaces(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	format := fs.String("format", "text", "output format: text or json")
-	err := fs.Parse(args)
+	err := parseFlags(fs, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
