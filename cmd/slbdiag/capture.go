@@ -276,7 +276,7 @@ func captureHints(err error, goos string) []string {
 	case errors.As(err, &ie):
 		hs := []string{"-i takes an interface's name, friendly name, description, index or one of its addresses; the interfaces are:"}
 		for _, i := range ie.Known {
-			hs = append(hs, "  "+report.InterfaceLine(i))
+			hs = append(hs, "  "+interfaceLine(i))
 		}
 		return hs
 	case errors.As(err, &fe):

@@ -16,7 +16,7 @@ import (
 // doctorCmd is a checked `slbdiag doctor` command line.
 type doctorCmd struct {
 	vip    netip.Addr
-	ports  []uint16 // --port: each is checked
+	ports  []uint16       // --port: each is checked
 	facts  string         // --host-facts: read this file instead of this host
 	probes []netip.Prefix // --probe-net: where the load balancer's probes come from
 	format string

@@ -28,7 +28,9 @@ type outputError struct {
 	err        error
 }
 
-func (e *outputError) Error() string { return fmt.Sprintf("%s: cannot write %s: %v", e.flag, e.name, e.err) }
+func (e *outputError) Error() string {
+	return fmt.Sprintf("%s: cannot write %s: %v", e.flag, e.name, e.err)
+}
 func (e *outputError) Unwrap() error { return e.err }
 
 // withFlag prefixes err with the flag of the output it concerns, unless
