@@ -87,7 +87,7 @@ func TestMarkdownEscapesCaptureStrings(t *testing.T) {
 			t.Errorf("markdown carries %q unescaped:\n%s", raw, b.String())
 		}
 	}
-	if !strings.Contains(b.String(), `\<script>alert(1)\</script>\|\*\_\[x\](http://e.example/)`) {
+	if !strings.Contains(b.String(), `\<script>alert(1)\</script>\|\*\_\[x](http://e.example/)`) {
 		t.Errorf("the file name is not escaped as text:\n%s", b.String())
 	}
 }

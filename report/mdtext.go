@@ -102,12 +102,18 @@ func isArg(word string, value bool) bool {
 // mdEntity is what a renderer would read as a character reference.
 var mdEntity = regexp.MustCompile(`^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
 
+// mdLink is brackets a renderer would make a link or an image of:
+// [text](url) or [text][ref]. Brackets alone ("[2001:db8::10]:443") stay
+// as they are, except at the start of a block, where "[x]: y" would
+// define a link.
+var mdLink = regexp.MustCompile(`^\[[^\]]*\][(\[]`)
+
 // mdEscape backslash-escapes what would start markup in s, which begins
 // a block when atStart.
 func mdEscape(s string, atStart bool) string {
 	var b strings.Builder
 	for i, r := range s {
-		if r == '&' && mdEntity.MatchString(s[i:]) {
+		if (r == '&' && mdEntity.MatchString(s[i:])) || (r == '[' && (atStart && i == 0 || mdLink.MatchString(s[i:]))) {
 			b.WriteByte('\\')
 		}
 		prev, _ := utf8.DecodeLastRuneInString(s[:i])
@@ -125,7 +131,7 @@ func mdEscape(s string, atStart bool) string {
 func markup(r, prev, next rune, first bool) bool {
 	word := func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }
 	switch r {
-	case '`', '*', '[', ']', '|':
+	case '`', '*', '|':
 		return true
 	case '\\':
 		return unicode.IsPunct(next) || unicode.IsSymbol(next)

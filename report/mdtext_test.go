@@ -22,7 +22,10 @@ func TestMd(t *testing.T) {
 		{"pre-existing and 5-tuple", "pre-existing and 5-tuple"},
 		{"arp_ignore=1, _x_", `arp_ignore=1, \_x\_`},
 		{"<script>alert(1)</script>", `\<script>alert(1)\</script>`},
-		{"[x](http://e.example/) *a* |b| `c`", "\\[x\\](http://e.example/) \\*a\\* \\|b\\| \\`c\\`"},
+		{"see [x](http://e.example/) *a* |b| `c`", "see \\[x](http://e.example/) \\*a\\* \\|b\\| \\`c\\`"},
+		{"[2001:db8::10]:443 first", `\[2001:db8::10]:443 first`},
+		{"to [2001:db8::10]:443, none answered", "to [2001:db8::10]:443, none answered"},
+		{"![i][r] [a] [b]", `!\[i][r] [a] [b]`},
 		{"a;calc;#&calc&rem &amp; &#60;", `a;calc;#&calc&rem \&amp; \&#60;`},
 		{`C:\Windows \*`, `C:\Windows \\\*`},
 	} {

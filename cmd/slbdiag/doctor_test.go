@@ -93,7 +93,7 @@ func TestAnalyzeHostFacts(t *testing.T) {
 		"yet the host's configuration accepts the VIP (on the loopback adapter interface 14 (Loopback), weak host model enabled): the host model is not the cause",
 		"Cause: strong-host-receive, confidence low.",
 		"Host facts: Windows Firewall is on in the Public profile",
-		"Fix, Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall:",
+		"Fix for Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall\n",
 	} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("after: output lacks %q:\n%s", w, r.stdout)
