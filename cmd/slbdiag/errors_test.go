@@ -46,6 +46,7 @@ func TestErrorMessages(t *testing.T) {
 		{"flag without its value", []string{"analyze", seed, "--vip"}, "slbdiag: error: --vip needs a value\n" + analyzeHint},
 		{"bad duration", []string{"analyze", "--grace", "5x", seed}, `slbdiag: error: --grace: "5x" is not a valid value (the default is 1s)` + "\n" + analyzeHint},
 		{"bad boolean", []string{"analyze", "--redact=maybe", seed}, `slbdiag: error: --redact: "maybe" is not true or false` + "\n" + analyzeHint},
+		{"unknown command", []string{"analyse", seed}, "slbdiag: error: unknown command \"analyse\"\nhint: run 'slbdiag help' for the commands\n"},
 		{"capture, unknown flag", []string{"capture", "-Z"}, "slbdiag: error: unknown flag -Z\nhint: run 'slbdiag capture -h' for the flags\n"},
 		{"doctor, stray comma as analyze", []string{"doctor", "--vip", "192.0.2.10", "--port", "443,", "--host-facts", facts},
 			`slbdiag: error: --port: "443," has an empty entry: remove the stray comma` + "\n" + doctorHint},
