@@ -67,6 +67,9 @@ func Doctor(w io.Writer, cs []*Checkup, format string, o Options) error {
 		if i > 0 {
 			fmt.Fprintln(bw)
 		}
+		if len(cs) > 1 {
+			fmt.Fprintf(bw, "=== %s ===\n", c.VIP)
+		}
 		doctorText(bw, c, o.Lang)
 	}
 	return bw.Flush()

@@ -337,6 +337,11 @@ func TestDoctorJSON(t *testing.T) {
 			t.Errorf("check %d: %+v, want %s with no-listener-on-vip,vip-answers-arp", i, c, want)
 		}
 	}
+	text := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--port", "443,8443", "--host-facts", filepath.Join(hostFactsDir, "linux/backend.txt"))
+	if !strings.HasPrefix(text.stdout, "=== 192.0.2.10:443 ===\nPROBLEM: This host accepts 192.0.2.10:443 but nothing listens on it") ||
+		!strings.Contains(text.stdout, "\n\n=== 192.0.2.10:8443 ===\nPROBLEM: This host accepts 192.0.2.10:8443 but nothing listens on it") {
+		t.Errorf("text: a check per port, each under its heading:\n%s", text.stdout)
+	}
 	// JSON is a contract: snake_case keys throughout, as analyze writes them.
 	var generic any
 	if err := json.Unmarshal([]byte(r.stdout), &generic); err != nil {
