@@ -17,7 +17,7 @@ import (
 // mdCode finds where code begins: an slbdiag or curl command, a flag
 // (after a space, a bracket or the start), or a placeholder such as
 // <NIC-IDX>.
-var mdCode = regexp.MustCompile(`slbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|curl\b|(?:^|[\s(（：，"])(--?[a-z][a-z0-9-]*)|<[A-Z][A-Z0-9-]*>`)
+var mdCode = regexp.MustCompile(`\bslbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|\bcurl\b|(?:^|[\s(（：，"])(--?[a-z][a-z0-9-]*)|<[A-Z][A-Z0-9-]*>`)
 
 // flagValues are the words that follow a flag as its value.
 var flagValues = map[string]bool{"json": true, "jsonl": true, "text": true, "markdown": true, "html": true, "en": true, "zh": true, "any": true}

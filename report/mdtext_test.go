@@ -19,6 +19,7 @@ func TestMd(t *testing.T) {
 		{"执行 curl -k https://<本机地址>/）：如果", "执行 `curl -k https://<本机地址>/`）：如果"},
 		{"replace <HOST-NAME> with the site's real name", "replace `<HOST-NAME>` with the site's real name"},
 		{"slbdiag read the packets inside.", "slbdiag read the packets inside."},
+		{"notslbdiag analyze x.pcap, recurl -k", "notslbdiag analyze x.pcap, recurl `-k`"},
 		{"pre-existing and 5-tuple", "pre-existing and 5-tuple"},
 		{"arp_ignore=1, _x_", `arp_ignore=1, \_x\_`},
 		{"<script>alert(1)</script>", `\<script>alert(1)\</script>`},
