@@ -11,12 +11,12 @@ type PrefixSet []netip.Prefix
 
 // ParsePrefixes parses a comma-separated list of addresses and CIDRs, IPv4 or IPv6.
 func ParsePrefixes(spec string) (PrefixSet, error) {
+	parts, err := listEntries(spec, "address list")
+	if err != nil {
+		return nil, err
+	}
 	var set PrefixSet
-	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
+	for _, part := range parts {
 		if strings.Contains(part, "/") {
 			p, err := netip.ParsePrefix(part)
 			if err != nil {
@@ -33,9 +33,6 @@ func ParsePrefixes(spec string) (PrefixSet, error) {
 		// address packets carry: drop it rather than never match.
 		a = a.Unmap().WithZone("")
 		set = append(set, netip.PrefixFrom(a, a.BitLen()))
-	}
-	if len(set) == 0 {
-		return nil, fmt.Errorf("empty address list")
 	}
 	return set, nil
 }

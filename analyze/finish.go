@@ -37,7 +37,7 @@ func (a *analyzer) finish(inputs []Input) *Result {
 		Encapsulations: a.encaps.list(),
 	}
 	if len(rt.timeline.bins) > 0 {
-		r.Timeline = &Timeline{Start: rt.timeline.start, Bin: rt.timeline.width, Bins: rt.timeline.bins}
+		r.Timeline = &Timeline{Start: rt.timeline.start, Bin: rt.timeline.width, Bins: rt.timeline.bins, ProbeBins: rt.timeline.probeBins}
 	}
 	a.ifaceAddrs = interfaceAddrs(inputs)
 	r.Destinations = a.destinations()

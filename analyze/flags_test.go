@@ -20,7 +20,13 @@ func TestParsePorts(t *testing.T) {
 		{spec: "65536", err: `"65536" is not a port (1-65535)`},
 		{spec: "https", err: `"https" is not a port (1-65535)`},
 		{spec: "90-80", err: `port range "90-80" runs backwards`},
-		{spec: "80-", err: `"" is not a port (1-65535)`},
+		{spec: "80-", err: `"80-" is not a port range (FIRST-LAST, each 1-65535)`},
+		{spec: "80-x", err: `"80-x" is not a port range (FIRST-LAST, each 1-65535)`},
+		{spec: "-1", err: `"-1" is not a port (1-65535)`},
+		{spec: "-1-5", err: `"-1-5" is not a port (1-65535)`},
+		{spec: "443,", err: `"443," has an empty entry: remove the stray comma`},
+		{spec: "443,,8443", err: `"443,,8443" has an empty entry: remove the stray comma`},
+		{spec: " ", err: "empty port list"},
 	}
 	for _, tt := range tests {
 		s, err := ParsePorts(tt.spec)
@@ -59,7 +65,10 @@ func TestParsePrefixes(t *testing.T) {
 		{spec: "fe80::1%eth0", in: []string{"fe80::1"}, out: []string{"fe80::2"}},
 		{spec: "vip", err: `"vip" is not an address or CIDR`},
 		{spec: "10.0.0.0/33", err: `"10.0.0.0/33" is not an address or CIDR`},
-		{spec: " , ", err: "empty address list"},
+		{spec: " , ", err: `" , " has an empty entry: remove the stray comma`},
+		{spec: "", err: "empty address list"},
+		{spec: "192.0.2.10,", err: `"192.0.2.10," has an empty entry: remove the stray comma`},
+		{spec: ",192.0.2.10", err: `",192.0.2.10" has an empty entry: remove the stray comma`},
 	}
 	for _, tt := range tests {
 		s, err := ParsePrefixes(tt.spec)

@@ -81,7 +81,7 @@ func (rt *runTotals) add(a *track) {
 		d.exampleCount[a.Outcome]++
 		rt.examples = append(rt.examples, a.Attempt)
 	}
-	rt.timeline.add(a.FirstTS, a.Outcome)
+	rt.timeline.add(a.FirstTS, a.Outcome, rt.probes.Contains(a.Client.Addr()))
 	rt.hops.offer(a)
 }
 
@@ -89,14 +89,15 @@ func (rt *runTotals) add(a *track) {
 // outcome, in at most maxBins bins whose width doubles as the capture
 // grows: exact counts at any length.
 type timelineBins struct {
-	start time.Time
-	width time.Duration
-	bins  []Counts
+	start     time.Time
+	width     time.Duration
+	bins      []Counts
+	probeBins []Counts // the health probes' share of bins
 }
 
 const maxBins = 200
 
-func (tl *timelineBins) add(ts time.Time, o Outcome) {
+func (tl *timelineBins) add(ts time.Time, o Outcome, probe bool) {
 	if tl.width == 0 {
 		tl.start, tl.width = ts, time.Millisecond
 	}
@@ -109,21 +110,30 @@ func (tl *timelineBins) add(ts time.Time, o Outcome) {
 	}
 	for len(tl.bins) <= i {
 		tl.bins = append(tl.bins, Counts{})
+		tl.probeBins = append(tl.probeBins, Counts{})
 	}
 	tl.bins[i][o]++
+	if probe {
+		tl.probeBins[i][o]++
+	}
 }
 
 // coarsen doubles the bins' width, merging them pairwise.
 func (tl *timelineBins) coarsen() {
-	for i := range tl.bins {
+	tl.bins, tl.probeBins = mergePairs(tl.bins), mergePairs(tl.probeBins)
+	tl.width *= 2
+}
+
+// mergePairs adds bins 2i and 2i+1 into bin i.
+func mergePairs(bins []Counts) []Counts {
+	for i := range bins {
 		if i%2 == 0 {
-			tl.bins[i/2] = tl.bins[i]
+			bins[i/2] = bins[i]
 		} else {
-			tl.bins[i/2].add(tl.bins[i])
+			bins[i/2].add(bins[i])
 		}
 	}
-	tl.bins = tl.bins[:(len(tl.bins)+1)/2]
-	tl.width *= 2
+	return bins[:(len(bins)+1)/2]
 }
 
 func (c *Counts) add(o Counts) {
@@ -135,7 +145,8 @@ func (c *Counts) add(o Counts) {
 // Timeline counts the attempts by when their first SYN was seen: bin i
 // covers [Start+i*Bin, Start+(i+1)*Bin).
 type Timeline struct {
-	Start time.Time
-	Bin   time.Duration
-	Bins  []Counts
+	Start     time.Time
+	Bin       time.Duration
+	Bins      []Counts
+	ProbeBins []Counts // of Bins, the attempts from health-probe ranges
 }

@@ -25,6 +25,9 @@ const (
 // ErrNotCapture means the input is neither pcap nor pcapng (nor a gzip'd one).
 var ErrNotCapture = errors.New("not a pcap or pcapng capture")
 
+// ErrDirectory means a directory was given where a capture file belongs.
+var ErrDirectory = errors.New("a directory, not a capture file")
+
 // readBufferSize is large because captures are read sequentially and big.
 const readBufferSize = 1 << 20
 
@@ -76,6 +79,10 @@ func Open(name string, stdin io.Reader) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, ErrDirectory)
+	}
 	cf, err := NewFile(name, f)
 	if err != nil {
 		f.Close()
@@ -90,7 +97,10 @@ func NewFile(name string, r io.Reader) (*File, error) {
 	f := &File{Name: name}
 	f.count = &countingReader{r: r, raw: &f.raw}
 	f.buf = bufio.NewReaderSize(f.count, readBufferSize)
-	magic, _ := f.buf.Peek(4)
+	magic, err := f.buf.Peek(4)
+	if len(magic) == 0 && err != nil && err != io.EOF {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if bytes.HasPrefix(magic, magicGzip) {
 		zr, err := gzip.NewReader(f.buf)
 		if err != nil {
@@ -99,7 +109,10 @@ func NewFile(name string, r io.Reader) (*File, error) {
 		f.Gzip = true
 		f.count = &countingReader{r: zr}
 		f.buf = bufio.NewReaderSize(f.count, readBufferSize)
-		magic, _ = f.buf.Peek(4)
+		magic, err = f.buf.Peek(4)
+		if len(magic) == 0 && err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
 	}
 	if err := f.openReader(magic); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -111,6 +124,8 @@ func NewFile(name string, r io.Reader) (*File, error) {
 func (f *File) openReader(magic []byte) error {
 	var err error
 	switch {
+	case len(magic) == 0 && f.Gzip:
+		return fmt.Errorf("%w: the file is gzip'd and holds nothing", ErrNotCapture)
 	case len(magic) == 0:
 		return fmt.Errorf("%w: the file is empty", ErrNotCapture)
 	case bytes.Equal(magic, magicPcapng):
@@ -127,6 +142,10 @@ func (f *File) openReader(magic []byte) error {
 		f.Format = FormatPcap
 		f.bigEndian = magic[0] == 0xa1
 		f.rd, err = pcapgo.NewReader(f.buf)
+	case f.Gzip:
+		// The bytes shown are after decompression: say so, or they
+		// match nothing the person sees in the file.
+		return fmt.Errorf("%w: the file is gzip'd, and what it holds starts with % x", ErrNotCapture, magic)
 	default:
 		return fmt.Errorf("%w (it starts with % x)", ErrNotCapture, magic)
 	}

@@ -129,6 +129,8 @@ func TestNotACapture(t *testing.T) {
 		{"text", "hello, world\n", "x: not a pcap or pcapng capture (it starts with 68 65 6c 6c)"},
 		{"empty", "", "x: not a pcap or pcapng capture: the file is empty"},
 		{"short", "\x0a", "x: not a pcap or pcapng capture (it starts with 0a)"},
+		{"gzip'd text", string(gzipped(t, []byte("hello, world\n"))), "x: not a pcap or pcapng capture: the file is gzip'd, and what it holds starts with 68 65 6c 6c"},
+		{"gzip'd nothing", string(gzipped(t, nil)), "x: not a pcap or pcapng capture: the file is gzip'd and holds nothing"},
 	}
 	for _, tt := range tests {
 		_, err := NewFile("x", bytes.NewReader([]byte(tt.data)))
@@ -187,5 +189,13 @@ func TestReadErrorText(t *testing.T) {
 	e = &ReadError{Name: "b.pcap.gz", Frames: 1, Offset: 99, Gzip: true, Err: errors.New("capture length exceeds snap length: 70000 > 65535")}
 	if got, want := e.Error(), "b.pcap.gz: damaged after frame 1, at uncompressed byte 99: capture length exceeds snap length: 70000 > 65535"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestOpenDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Open(dir, nil)
+	if want := dir + ": a directory, not a capture file"; !errors.Is(err, ErrDirectory) || err.Error() != want {
+		t.Errorf("error %q, want %q (wrapping ErrDirectory)", err, want)
 	}
 }

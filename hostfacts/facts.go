@@ -8,58 +8,61 @@ import (
 // Facts is what one host's configuration says, from the host itself or from
 // a customer's saved command outputs.
 type Facts struct {
-	OS        string // "windows" or "linux"
-	OSVersion string // "10.0.20348", a kernel release, or "" if unknown
-	Source    string // where the facts came from: "this host" or a file name
+	OS        string `json:"os"`         // "windows" or "linux"
+	OSVersion string `json:"os_version"` // "10.0.20348", a kernel release, or "" if unknown
+	Source    string `json:"source"`     // where the facts came from: "this host" or a file name
 
-	Interfaces []Interface
+	Interfaces []Interface `json:"interfaces"`
 	// ConfAll and ConfDefault are Linux's net.ipv4.conf.all and .default.
-	ConfAll, ConfDefault IPv4Conf
-	Listeners            []netip.AddrPort // TCP sockets in LISTEN, by local address
-	SSLBindings          []SSLBinding     // HTTP.sys certificate bindings
-	Sites                []Site           // IIS sites and their bindings
-	Firewall             []FirewallProfile
+	ConfAll     IPv4Conf          `json:"conf_all"`
+	ConfDefault IPv4Conf          `json:"conf_default"`
+	Listeners   []netip.AddrPort  `json:"listeners"`    // TCP sockets in LISTEN, by local address
+	SSLBindings []SSLBinding      `json:"ssl_bindings"` // HTTP.sys certificate bindings
+	Sites       []Site            `json:"sites"`        // IIS sites and their bindings
+	Firewall    []FirewallProfile `json:"firewall"`
 
 	// The *Read flags say a kind of fact was read: an empty list then
 	// means there is none, not that nobody looked.
-	AddrsRead     bool // interface addresses (ipconfig, ip addr)
-	ListenersRead bool // listening sockets (ss, /proc/net/tcp)
-	SSLRead       bool // HTTP.sys certificate bindings
-	SitesRead     bool // IIS sites
-	FirewallRead  bool // Windows Firewall profiles
-	RoutesRead    bool // which interfaces have a default gateway
-	SysctlRead    bool // Linux ARP sysctls
+	AddrsRead     bool `json:"addrs_read"`     // interface addresses (ipconfig, ip addr)
+	ListenersRead bool `json:"listeners_read"` // listening sockets (ss, /proc/net/tcp)
+	SSLRead       bool `json:"ssl_read"`       // HTTP.sys certificate bindings
+	SitesRead     bool `json:"sites_read"`     // IIS sites
+	FirewallRead  bool `json:"firewall_read"`  // Windows Firewall profiles
+	RoutesRead    bool `json:"routes_read"`    // which interfaces have a default gateway
+	SysctlRead    bool `json:"sysctl_read"`    // Linux ARP sysctls
 
 	// Unread lists what could not be read, and why: a fact not read is
 	// not a fact that is false.
-	Unread []string
+	Unread []string `json:"unread"`
 	// Ignored lists the commands whose outputs were skipped because
 	// slbdiag does not read them.
-	Ignored []string
+	Ignored []string `json:"ignored"`
 }
 
 // Interface is one network interface of the host.
 type Interface struct {
-	Index       int    // the OS interface index (netsh's Idx); 0 if unknown
-	Name        string // alias: "Ethernet", "以太网", "eth0"
-	Description string // "Microsoft KM-TEST Loopback Adapter"
+	Index       int    `json:"index"`       // the OS interface index (netsh's Idx); 0 if unknown
+	Name        string `json:"name"`        // alias: "Ethernet", "以太网", "eth0"
+	Description string `json:"description"` // "Microsoft KM-TEST Loopback Adapter"
 	// Loopback is an adapter that can hold a VIP without answering ARP
 	// for it: Linux's lo, Windows' Microsoft (KM-TEST) Loopback Adapter.
-	Loopback bool
+	Loopback bool `json:"loopback"`
 	// Software is an interface no packet from the network arrives on and
 	// that cannot hold a VIP: Windows' Loopback Pseudo-Interface, the Npcap
 	// Loopback Adapter.
-	Software   bool
-	Down       bool // disconnected: no packet arrives on it
-	Gateway    bool // it holds the host's default route
-	Addrs      []netip.Prefix
-	IPv4, IPv6 HostModel // Windows: the weak host settings per address family
-	Conf       IPv4Conf  // Linux: this interface's ARP and reverse-path sysctls
+	Software bool           `json:"software"`
+	Down     bool           `json:"down"`    // disconnected: no packet arrives on it
+	Gateway  bool           `json:"gateway"` // it holds the host's default route
+	Addrs    []netip.Prefix `json:"addrs"`
+	IPv4     HostModel      `json:"ipv4"` // Windows: the weak host settings per address family
+	IPv6     HostModel      `json:"ipv6"`
+	Conf     IPv4Conf       `json:"conf"` // Linux: this interface's ARP and reverse-path sysctls
 }
 
 // HostModel is Windows' weak host settings of one interface and family.
 type HostModel struct {
-	WeakHostSend, WeakHostReceive Setting
+	WeakHostSend    Setting `json:"weak_host_send"`
+	WeakHostReceive Setting `json:"weak_host_receive"`
 }
 
 // Setting is an on/off setting that may not have been read.
@@ -85,7 +88,9 @@ func (s Setting) String() string {
 // IPv4Conf is Linux's per-interface ARP and reverse-path settings; -1 is
 // not read.
 type IPv4Conf struct {
-	ARPIgnore, ARPAnnounce, RPFilter int
+	ARPIgnore   int `json:"arp_ignore"`
+	ARPAnnounce int `json:"arp_announce"`
+	RPFilter    int `json:"rp_filter"`
 }
 
 // unreadConf is an IPv4Conf nothing was read into.
@@ -93,32 +98,32 @@ var unreadConf = IPv4Conf{ARPIgnore: -1, ARPAnnounce: -1, RPFilter: -1}
 
 // SSLBinding is one HTTP.sys certificate binding.
 type SSLBinding struct {
-	IPPort   netip.AddrPort // 0.0.0.0:443 for all addresses; invalid for a hostname binding
-	Hostname string         // SNI binding: "www.example.com"; "" for an IP binding
-	Port     uint16
-	CertHash string
+	IPPort   netip.AddrPort `json:"ip_port"`  // 0.0.0.0:443 for all addresses; invalid for a hostname binding
+	Hostname string         `json:"hostname"` // SNI binding: "www.example.com"; "" for an IP binding
+	Port     uint16         `json:"port"`
+	CertHash string         `json:"cert_hash"`
 }
 
 // Site is an IIS site.
 type Site struct {
-	Name     string
-	ID       int
-	State    string
-	Bindings []SiteBinding
+	Name     string        `json:"name"`
+	ID       int           `json:"id"`
+	State    string        `json:"state"`
+	Bindings []SiteBinding `json:"bindings"`
 }
 
 // SiteBinding is one IIS binding: https/*:443:www.example.com.
 type SiteBinding struct {
-	Protocol string
-	Addr     netip.Addr // invalid for "*" (All Unassigned)
-	Port     uint16
-	Host     string
+	Protocol string     `json:"protocol"`
+	Addr     netip.Addr `json:"addr"` // invalid for "*" (All Unassigned)
+	Port     uint16     `json:"port"`
+	Host     string     `json:"host"`
 }
 
 // FirewallProfile is the state of one Windows Firewall profile.
 type FirewallProfile struct {
-	Name string // "Domain", "Private", "Public" (as printed: "域", "专用", "公用" on Chinese Windows)
-	On   Setting
+	Name string  `json:"name"` // "Domain", "Private", "Public" (as printed: "域", "专用", "公用" on Chinese Windows)
+	On   Setting `json:"on"`
 }
 
 // Owner returns the interface that holds a, or nil. It reads every

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/netip"
@@ -39,17 +38,45 @@ func (c *Checkup) Verdict() string {
 	return VerdictOK
 }
 
-// Doctor writes a checkup: the verdict first, the host's facts, then each
-// predicted finding with its evidence and fix. format is "text" or "json".
-func Doctor(w io.Writer, c *Checkup, format string, o Options) error {
+// Worst is the verdict of several checkups of one host, one per port:
+// a problem at any port, else unknown at any, else OK.
+func Worst(cs []*Checkup) string {
+	v := VerdictOK
+	for _, c := range cs {
+		switch c.Verdict() {
+		case VerdictProblem:
+			return VerdictProblem
+		case VerdictUnknown:
+			v = VerdictUnknown
+		}
+	}
+	return v
+}
+
+// Doctor writes the checkups of one host, one per port of the VIP: for
+// each, the verdict first, the host's facts, then each predicted finding
+// with its evidence and fix. format is "text" or "json".
+func Doctor(w io.Writer, cs []*Checkup, format string, o Options) error {
 	if format == "json" {
-		return doctorJSON(w, c, o.Lang)
+		return doctorJSON(w, cs, o.Lang)
 	}
 	sw := newSafeWriter(w)
 	defer sw.Close()
-	w = sw
-	l := o.Lang
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriter(sw)
+	for i, c := range cs {
+		if i > 0 {
+			fmt.Fprintln(bw)
+		}
+		if len(cs) > 1 {
+			fmt.Fprintf(bw, "=== %s ===\n", c.VIP)
+		}
+		doctorText(bw, c, o.Lang)
+	}
+	return bw.Flush()
+}
+
+// doctorText writes one checkup.
+func doctorText(bw *bufio.Writer, c *Checkup, l Lang) {
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	label, text := doctorVerdict(c, l)
 	p("%s%s%s\n", label, l.colon(), text)
@@ -72,7 +99,6 @@ func Doctor(w io.Writer, c *Checkup, format string, o Options) error {
 			writeFix(p, fxs[0], "  ", l)
 		}
 	}
-	return bw.Flush()
 }
 
 // doctorVerdict is the checkup's verdict label and sentence.
@@ -240,59 +266,6 @@ func orNone(items []string, l Lang) string {
 		return l.tr("none", "无")
 	}
 	return l.list(items)
-}
-
-// doctorJSON is the checkup for automation: the facts as read, the verdict
-// and the findings with their evidence texts and fixes.
-func doctorJSON(w io.Writer, c *Checkup, l Lang) error {
-	_, text := doctorVerdict(c, l)
-	type finding struct {
-		Cause      string         `json:"cause"`
-		Confidence string         `json:"confidence"`
-		Summary    string         `json:"summary"`
-		Evidence   []jsonEvidence `json:"evidence"`
-		Fix        map[string]Fix `json:"fix"`
-	}
-	type nic struct {
-		Index int    `json:"index"`
-		Name  string `json:"name"`
-	}
-	doc := struct {
-		Schema     string           `json:"schema"`
-		VIP        string           `json:"vip"`
-		Verdict    string           `json:"verdict"`
-		Confidence string           `json:"confidence"`
-		Summary    string           `json:"summary"`
-		NICs       []nic            `json:"receiving_nics"`
-		NICsBy     string           `json:"receiving_nics_by,omitempty"`
-		NotRead    []string         `json:"not_read"`
-		Facts      *hostfacts.Facts `json:"facts"`
-		Findings   []finding        `json:"findings"`
-	}{Schema: "slbdiag-doctor/1", VIP: c.VIP.String(), Verdict: c.Verdict(), Confidence: string(c.Check.Confidence), Summary: text,
-		NICs: []nic{}, NotRead: []string{}, Facts: c.Facts, Findings: []finding{}}
-	if h := c.Check.Host; h != nil {
-		for _, n := range h.NICs {
-			doc.NICs = append(doc.NICs, nic{n.Index, n.Name})
-		}
-		doc.NICsBy = h.NICBy
-	}
-	for _, g := range c.Check.Gaps {
-		doc.NotRead = append(doc.NotRead, gapText(g, l))
-	}
-	for i := range c.Check.Findings {
-		f := &c.Check.Findings[i]
-		jf := finding{Cause: string(f.Cause), Confidence: string(f.Confidence), Summary: prediction(f, l), Evidence: []jsonEvidence{}, Fix: map[string]Fix{}}
-		for j := range f.Evidence {
-			jf.Evidence = append(jf.Evidence, jsonEvidence{Kind: string(f.Evidence[j].Kind), Text: evidenceText(f, &f.Evidence[j], l), Frames: []jsonFrameRef{}})
-		}
-		for _, fx := range fixes(f, l) {
-			jf.Fix[fx.Platform] = fx
-		}
-		doc.Findings = append(doc.Findings, jf)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
 }
 
 // settingText spells an on/off setting: enabled, or 已启用 in Chinese.

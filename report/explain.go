@@ -100,7 +100,7 @@ func exampleFinding(c analyze.Cause, vip netip.AddrPort, host netip.Addr) *analy
 
 // writeFix writes a fix's steps, commands and verification, indented.
 func writeFix(p printer, fx Fix, indent string, l Lang) {
-	p(l.tr("%sFix, %s:\n", "%s修复方案：%s\n"), indent, fx.Title)
+	p("%s%s\n", indent, fixHeading(fx.Title, l))
 	for n, st := range fx.Steps {
 		p("%s  %d. %s\n", indent, n+1, st.Text)
 		for _, c := range st.Commands {

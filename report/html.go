@@ -33,26 +33,43 @@ type htmlDoc struct {
 // template's constants, never text from a capture, so they are markup.
 func (d htmlDoc) Tr(en, zh string) template.HTML { return template.HTML(d.Lang.tr(en, zh)) }
 
+// FixHeading introduces a fix's steps, as the text report does.
+func (d htmlDoc) FixHeading(title string) string { return fixHeading(title, d.Lang) }
+
 // htmlPage writes the report as one self-contained HTML page with a timeline
 // of the attempts and a ladder diagram of one attempt per outcome.
 func htmlPage(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	doc := htmlDoc{view: newView(r, l), HTMLLang: l.tr("en", "zh-CN"), Footer: o.writtenBy(), Timeline: newTimeline(r, l)}
 	for _, o := range analyze.Outcomes() {
-		for i := range r.Examples {
-			if r.Examples[i].Outcome == o {
-				doc.Ladders = append(doc.Ladders, newLadder(r, &r.Examples[i], l))
-				break
-			}
+		if a := ladderExample(r, o); a != nil {
+			doc.Ladders = append(doc.Ladders, newLadder(r, a, l))
 		}
 	}
 	return htmlTemplate.Execute(w, doc)
 }
 
+// ladderExample is the attempt of outcome o to draw: a client's when there
+// is one, since the clients are who the report is about, else a probe's.
+func ladderExample(r *analyze.Result, o analyze.Outcome) *analyze.Attempt {
+	var probe *analyze.Attempt
+	for i := range r.Examples {
+		a := &r.Examples[i]
+		switch {
+		case a.Outcome != o:
+		case !r.ProbeNets.Contains(a.Client.Addr()):
+			return a
+		case probe == nil:
+			probe = a
+		}
+	}
+	return probe
+}
+
 // Timeline geometry, in SVG user units.
 const (
 	tlWidth = 760
-	tlLeft  = 130 // room for the outcome names
+	tlLeft  = 190 // room for the rows' names: "clients: synack-no-ack (1234)"
 	tlRight = 20
 	tlRowH  = 26
 )
@@ -67,10 +84,47 @@ type timeline struct {
 }
 
 type timelineRow struct {
-	Y, TextY int
-	Name     string
-	Count    int
-	Dots     []timelineDot
+	Y, TextY    int
+	Name, Class string // Class is the outcome, which colours the dots
+	Count       int
+	Dots        []timelineDot
+}
+
+// timelineGroup is whose attempts a timeline row counts: everyone's, the
+// clients' or the health probes'.
+type timelineGroup struct {
+	label string // before the outcome's name: "", "clients: ", "probes: "
+	probe bool
+	split bool
+}
+
+func timelineGroups(split bool, l Lang) []timelineGroup {
+	if !split {
+		return []timelineGroup{{}}
+	}
+	return []timelineGroup{{label: l.tr("clients: ", "客户端："), split: true}, {label: l.tr("probes: ", "探测："), probe: true, split: true}}
+}
+
+// total is the group's number of attempts of outcome o.
+func (g timelineGroup) total(s analyze.Summary, o analyze.Outcome) int {
+	switch {
+	case !g.split:
+		return s.Counts[o]
+	case g.probe:
+		return s.ProbeCounts[o]
+	}
+	return s.Counts[o] - s.ProbeCounts[o]
+}
+
+// bin is the group's number of attempts of outcome o in bin i.
+func (g timelineGroup) bin(tl *analyze.Timeline, i int, o analyze.Outcome) int {
+	switch {
+	case !g.split:
+		return tl.Bins[i][o]
+	case g.probe:
+		return tl.ProbeBins[i][o]
+	}
+	return tl.Bins[i][o] - tl.ProbeBins[i][o]
 }
 
 // timelineDot is one bin's attempts of one outcome: its area grows with
@@ -101,32 +155,37 @@ func newTimeline(r *analyze.Result, l Lang) *timeline {
 		mid := min(tl.Start.Add(tl.Bin*time.Duration(i)+tl.Bin/2).Sub(start), span)
 		return tlLeft + float64(tlWidth-tlLeft-tlRight)*float64(max(mid, 0))/float64(span)
 	}
-	for _, o := range analyze.Outcomes() {
-		n := r.Summary.Counts[o]
-		if n == 0 {
-			continue
-		}
-		row := timelineRow{Name: o.String(), Count: n, Y: len(t.Rows)*tlRowH + 10}
-		row.TextY = row.Y + 4
-		most := 0
-		for _, b := range tl.Bins {
-			most = max(most, b[o])
-		}
-		for i, b := range tl.Bins {
-			k := b[o]
-			if k == 0 {
+	// Probes and clients get rows of their own: "probes pass, clients
+	// fail" is the comparison that tells most.
+	split := r.Summary.ProbeCounts.Total() > 0 && len(tl.ProbeBins) == len(tl.Bins)
+	for _, g := range timelineGroups(split, l) {
+		for _, o := range analyze.Outcomes() {
+			n := g.total(r.Summary, o)
+			if n == 0 {
 				continue
 			}
-			from := tl.Start.Add(tl.Bin * time.Duration(i)).Sub(start).Round(time.Millisecond)
-			to := tl.Start.Add(tl.Bin * time.Duration(i+1)).Sub(start).Round(time.Millisecond)
-			row.Dots = append(row.Dots, timelineDot{
-				X: x(i),
-				R: 3 + 5*math.Sqrt(float64(k)/float64(most)),
-				Title: l.tr(fmt.Sprintf("%s %s, first SYN between +%s and +%s", count(k, "attempt"), o, from, to),
-					fmt.Sprintf("%d 个 %s 连接尝试，第一个 SYN 在 +%s 到 +%s 之间", k, o, from, to)),
-			})
+			row := timelineRow{Name: g.label + o.String(), Class: o.String(), Count: n, Y: len(t.Rows)*tlRowH + 10}
+			row.TextY = row.Y + 4
+			most := 0
+			for i := range tl.Bins {
+				most = max(most, g.bin(tl, i, o))
+			}
+			for i := range tl.Bins {
+				k := g.bin(tl, i, o)
+				if k == 0 {
+					continue
+				}
+				from := tl.Start.Add(tl.Bin * time.Duration(i)).Sub(start).Round(time.Millisecond)
+				to := tl.Start.Add(tl.Bin * time.Duration(i+1)).Sub(start).Round(time.Millisecond)
+				row.Dots = append(row.Dots, timelineDot{
+					X: x(i),
+					R: 3 + 5*math.Sqrt(float64(k)/float64(most)),
+					Title: l.tr(fmt.Sprintf("%s%s %s, first SYN between +%s and +%s", g.label, count(k, "attempt"), o, from, to),
+						fmt.Sprintf("%s%d 个 %s 连接尝试，第一个 SYN 在 +%s 到 +%s 之间", g.label, k, o, from, to)),
+				})
+			}
+			t.Rows = append(t.Rows, row)
 		}
-		t.Rows = append(t.Rows, row)
 	}
 	t.AxisY = len(t.Rows)*tlRowH + 4
 	t.Height = t.AxisY + 22
@@ -166,7 +225,11 @@ type arrow struct {
 // retransmissions), then whatever decided its outcome.
 func newLadder(r *analyze.Result, a *analyze.Attempt, lg Lang) ladder {
 	l := ladder{Outcome: a.Outcome.String(), Width: ldWidth}
-	l.Lanes = []lane{{X: ldClient, Label: lg.tr("client ", "客户端 ") + a.Client.String()}, {X: ldServer, Label: lg.tr("server ", "服务器 ") + a.Server.String()}}
+	who := lg.tr("client ", "客户端 ")
+	if r.ProbeNets.Contains(a.Client.Addr()) {
+		who = lg.tr("health probe ", "健康检查探测 ")
+	}
+	l.Lanes = []lane{{X: ldClient, Label: who + a.Client.String()}, {X: ldServer, Label: lg.tr("server ", "服务器 ") + a.Server.String()}}
 	replyX := ldServer
 	if a.ReplySrc.IsValid() && a.ReplySrc != a.Server.Addr() {
 		replyX = ldOther

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,10 +81,14 @@ func TestMarkdownEscapesCaptureStrings(t *testing.T) {
 	if err := Markdown(&b, hostileResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
+	// Markup is escaped with a backslash, so the raw text still reads.
 	for _, raw := range []string{"<script>", "[x](http", "|*_"} {
-		if strings.Contains(b.String(), raw) {
+		if regexp.MustCompile(`(^|[^\\])` + regexp.QuoteMeta(raw)).MatchString(b.String()) {
 			t.Errorf("markdown carries %q unescaped:\n%s", raw, b.String())
 		}
+	}
+	if !strings.Contains(b.String(), `\<script>alert(1)\</script>\|\*\_\[x](http://e.example/)`) {
+		t.Errorf("the file name is not escaped as text:\n%s", b.String())
 	}
 }
 
@@ -93,7 +98,11 @@ func TestHTMLSeedReport(t *testing.T) {
 	if seen["svg"] < 2 || seen["table"] != 1 || seen["circle"] != 7 {
 		t.Errorf("want a timeline and ladders (svg ≥ 2), one table and 7 timeline dots; got %v", seen)
 	}
-	for _, want := range []string{`id="verdict" class="verdict problem">PROBLEM: 9 SYNs in 3 attempts`, "weakhostreceive=enabled", "<h3>unanswered</h3>", "<h3>completed</h3>"} {
+	for _, want := range []string{`id="verdict" class="verdict problem">PROBLEM: 9 SYNs in 3 attempts`, "weakhostreceive=enabled", "<h3>unanswered</h3>", "<h3>completed</h3>",
+		// Probes and clients apart, in the timeline and in the ladders.
+		">clients: unanswered (3)</text>", ">probes: completed (4)</text>",
+		">health probe 100.100.110.5:40001</text>", ">client 198.51.100.23:50001</text>",
+		"@media print"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the page lacks %q", want)
 		}

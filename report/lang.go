@@ -42,6 +42,9 @@ type Options struct {
 	// Build is the slbdiag that writes the report, named in the footer
 	// and in JSON's "generator"; the zero value names none.
 	Build version.Info
+	// Width is how many columns the text report's table may take: the
+	// terminal's width, or DefaultWidth when zero.
+	Width int
 }
 
 // writtenBy is the footer's sentence, or "" when the build is unknown.

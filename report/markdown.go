@@ -29,7 +29,7 @@ func markdown(w io.Writer, r *analyze.Result, o Options) error {
 		p(l.tr("\n## Handshakes by destination (port %s)\n\n", "\n## 按目的地址统计的握手（端口 %s）\n\n"), md(v.Ports))
 		p("| %s |\n|---|---|%s\n", strings.Join(v.Header, " | "), strings.Repeat("---:|", len(v.Header)-2))
 		for _, row := range v.Rows {
-			cells := append([]string{"`" + row[0] + "`", md(row[1])}, row[2:]...)
+			cells := append([]string{codeSpan(row[0]), md(row[1])}, row[2:]...)
 			p("| %s |\n", strings.Join(cells, " | "))
 		}
 		p("\n%s\n", md(v.RoleNote))
@@ -46,7 +46,7 @@ func markdown(w io.Writer, r *analyze.Result, o Options) error {
 				p(l.tr(" Frames: %s.", "帧号：%s。"), md(e.Frames))
 			}
 			if e.Filter != "" {
-				p(l.tr("  \n  Wireshark: `%s`", "  \n  Wireshark 过滤器：`%s`"), e.Filter)
+				p(l.tr("  \n  Wireshark: %s", "  \n  Wireshark 过滤器：%s"), codeSpan(e.Filter))
 			}
 			p("\n")
 		}
@@ -58,15 +58,16 @@ func markdown(w io.Writer, r *analyze.Result, o Options) error {
 			p("\n%s\n", md(f.HostNote))
 		}
 		for _, fx := range f.Fixes {
-			p(l.tr("\n### Fix, %s\n\n", "\n### 修复方案：%s\n\n"), md(fx.Title))
+			p("\n### %s\n\n", md(fixHeading(fx.Title, l)))
 			for n, st := range fx.Steps {
 				p("%d. %s\n", n+1, md(st.Text))
 				if len(st.Commands) > 0 {
-					p("   ```\n")
+					fence := codeFence(st.Commands)
+					p("   %s\n", fence)
 					for _, c := range st.Commands {
 						p("   %s\n", c)
 					}
-					p("   ```\n")
+					p("   %s\n", fence)
 				}
 			}
 			p(l.tr("\n**Verify:** %s\n", "\n**验证：** %s\n"), md(fx.Verify))
@@ -83,10 +84,3 @@ func markdown(w io.Writer, r *analyze.Result, o Options) error {
 	}
 	return bw.Flush()
 }
-
-// mdEscaper escapes the characters that would turn prose into Markdown
-// or HTML markup.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
-	"<", "&lt;", ">", "&gt;", "|", `\|`, "#", `\#`)
-
-func md(s string) string { return mdEscaper.Replace(s) }

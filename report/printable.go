@@ -41,6 +41,11 @@ func printable(s string) string {
 	return b.String()
 }
 
+// Printable is s with every character that could act on a terminal
+// escaped, as reports write strings from captures and hosts; for what the
+// command line prints outside a report (interface names).
+func Printable(s string) string { return printable(s) }
+
 func isPrintable(s string) bool {
 	for _, r := range s {
 		if r == utf8.RuneError || unsafeRune(r) || r == '\n' || r == '\t' {

@@ -25,7 +25,7 @@ func text(w io.Writer, r *analyze.Result, o Options) error {
 	}
 	if len(v.Rows) > 0 {
 		p(l.tr("\nHandshakes by destination (port %s):\n", "\n按目的地址统计的握手（端口 %s）：\n"), v.Ports)
-		if err := destinationTable(bw, v); err != nil {
+		if err := writeDestinations(bw, v, o.Width, l); err != nil {
 			return err
 		}
 		p("%s\n", v.RoleNote)

@@ -104,7 +104,7 @@ func facts(r *analyze.Result, l Lang) []string {
 		vips = strings.Join(list, ", ")
 	}
 	s := r.Summary
-	out := []string{l.tr(fmt.Sprintf("%d handshake attempts (%d SYN transmissions) to port %s; VIPs: %s. Times are UTC.", s.Counts.Total(), s.SynPackets, r.Ports, vips),
+	out := []string{l.tr(fmt.Sprintf("%s (%s) to port %s; VIPs: %s. Times are UTC.", count(s.Counts.Total(), "handshake attempt"), count(s.SynPackets, "SYN transmission"), r.Ports, vips),
 		fmt.Sprintf("发往端口 %s 的连接尝试共 %d 个（SYN 共发送 %d 次）；VIP：%s。时间均为 UTC。", r.Ports, s.Counts.Total(), s.SynPackets, vips))}
 	if cp := capturePoint(r.CapturePoint, l); cp != "" {
 		out = append(out, cp)

@@ -23,8 +23,7 @@ func verdict(r *analyze.Result, l Lang) (label, text string) {
 		return l.tr("PROBLEM", "问题"), unexplained(r, l)
 	case c.Total() > 0:
 		judged, pending := c.Total()-c[analyze.Pending], c[analyze.Pending]
-		s := l.tr(fmt.Sprintf("all %d judged handshakes completed.", judged),
-			fmt.Sprintf("已判定的 %d 次握手全部完成。", judged))
+		s := allCompleted(judged, l)
 		if pending > 0 {
 			s += l.tr(fmt.Sprintf(" %d more began too close to the end of the capture to judge.", pending),
 				fmt.Sprintf("另有 %d 次握手开始时离抓包结束太近，无法判定。", pending))
@@ -32,7 +31,7 @@ func verdict(r *analyze.Result, l Lang) (label, text string) {
 		return l.tr("OK", "正常"), s
 	}
 	return l.tr("NO DATA", "无数据"), l.tr(
-		fmt.Sprintf("no SYN to port %s in %d frames: check the capture point, --port and the capture filter.", r.Ports, r.Summary.Frames),
+		fmt.Sprintf("no SYN to port %s in %s: check the capture point, --port and the capture filter.", r.Ports, count(r.Summary.Frames, "frame")),
 		fmt.Sprintf("%d 帧中没有发往端口 %s 的 SYN：请检查抓包位置、--port 参数和抓包过滤器。", r.Summary.Frames, r.Ports))
 }
 
@@ -52,8 +51,8 @@ func unexplained(r *analyze.Result, l Lang) string {
 			where = append(where, "…")
 		}
 	}
-	s := l.tr(fmt.Sprintf("%d of %d handshakes failed (%s) at %s; no known cause matches the pattern.",
-		c.Failed(), c.Total(), breakdown(c, l), strings.Join(where, ", ")),
+	s := l.tr(fmt.Sprintf("%d of %s failed (%s) at %s; no known cause matches the pattern.",
+		c.Failed(), count(c.Total(), "handshake"), breakdown(c, l), strings.Join(where, ", ")),
 		fmt.Sprintf("%s 上的 %d 次握手中有 %d 次失败（%s），不符合任何已知原因的特征。",
 			l.list(where), c.Total(), c.Failed(), breakdown(c, l)))
 	if allHost {

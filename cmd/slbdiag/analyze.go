@@ -37,7 +37,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 
 	var files []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args, stderr); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -123,11 +123,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return fmt.Errorf("--evidence: %w", err)
 		}
 		if err := evidence.Commit(); err != nil {
-			return fmt.Errorf("--evidence: %w", err)
+			return err
 		}
 	}
 	shaped := red.Result(res)
-	if err := rf.render(out, shaped, rf.opts); err != nil {
+	if err := rf.render(out, shaped, rf.optsFor(out)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := report.Commit(); err != nil {
@@ -144,13 +144,13 @@ func createAnalyzeOutputs(reportName, evidenceName string, stdout io.Writer) (io
 	var err error
 	out := stdout
 	if reportName != "" {
-		if report, err = createOutput(reportName); err != nil {
+		if report, err = createOutput("-o", reportName); err != nil {
 			return nil, nil, nil, err
 		}
 		out = report
 	}
 	if evidenceName != "" {
-		if evidence, err = createOutput(evidenceName); err != nil {
+		if evidence, err = createOutput("--evidence", evidenceName); err != nil {
 			report.Abort()
 			return nil, nil, nil, err
 		}

@@ -40,7 +40,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	evidence := fs.String("w", "", "also write the packets to this pcapng file, as evidence")
 	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet")
 	rf := addReportFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -106,9 +106,9 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	red := c.flags.redactor(res)
 	if err := out.commitEvidence(red); err != nil {
-		return fmt.Errorf("-w: %w", err)
+		return withFlag("-w", err)
 	}
-	if err := c.flags.render(out.report, red.Result(res), c.flags.opts); err != nil {
+	if err := c.flags.render(out.report, red.Result(res), c.flags.optsFor(out.report)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := out.reportFile.Commit(); err != nil {
@@ -134,7 +134,7 @@ func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, err
 	o := &captureOutputs{report: stdout, name: c.evidence}
 	var err error
 	if c.evidence != "" {
-		if o.evidence, err = createOutput(c.evidence); err != nil {
+		if o.evidence, err = createOutput("-w", c.evidence); err != nil {
 			return nil, err
 		}
 		if o.evidence.name == "" && (*c.flags.redact || *c.flags.redactNames) {
@@ -144,7 +144,7 @@ func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, err
 		c.live.Evidence = o.evidence
 	}
 	if *c.flags.output != "" {
-		if o.reportFile, err = createOutput(*c.flags.output); err != nil {
+		if o.reportFile, err = createOutput("-o", *c.flags.output); err != nil {
 			o.evidence.Abort()
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func (o *captureOutputs) commitEvidence(red *report.Redactor) error {
 	if err := o.evidence.Sync(); err != nil {
 		return err
 	}
-	redacted, err := createOutput(o.name)
+	redacted, err := createOutput("-w", o.name)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 	status := isTerminal(stderr)
 	if status {
 		cfg.Progress = func(p analyze.Progress) {
-			fmt.Fprintf(stderr, "\r%d packets, %d attempts, %d unanswered so far\x1b[K", p.Frames, p.Attempts, p.Unanswered)
+			fmt.Fprintf(stderr, "\r%s, %s, %d unanswered so far\x1b[K", plural(p.Frames, "packet"), plural(p.Attempts, "attempt"), p.Unanswered)
 		}
 	}
 	name, format := "live:"+ifc.Name, "live"
@@ -222,7 +222,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 func stopWhen(c *captureCmd) string {
 	var s []string
 	if c.live.Count > 0 {
-		s = append(s, fmt.Sprintf("after %d packets", c.live.Count))
+		s = append(s, "after "+plural(c.live.Count, "packet"))
 	}
 	if c.duration > 0 {
 		s = append(s, "after "+c.duration.String())
@@ -276,7 +276,7 @@ func captureHints(err error, goos string) []string {
 	case errors.As(err, &ie):
 		hs := []string{"-i takes an interface's name, friendly name, description, index or one of its addresses; the interfaces are:"}
 		for _, i := range ie.Known {
-			hs = append(hs, "  "+report.InterfaceLine(i))
+			hs = append(hs, "  "+interfaceLine(i))
 		}
 		return hs
 	case errors.As(err, &fe):
@@ -287,3 +287,11 @@ func captureHints(err error, goos string) []string {
 
 // runtimeCaptureHints is captureHints for the running platform.
 func runtimeCaptureHints(err error) []string { return captureHints(err, runtime.GOOS) }
+
+// plural counts things in English: "1 packet", "2 packets".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

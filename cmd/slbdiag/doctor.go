@@ -15,27 +15,31 @@ import (
 
 // doctorCmd is a checked `slbdiag doctor` command line.
 type doctorCmd struct {
-	vip    netip.AddrPort
+	vip    netip.Addr
+	ports  []uint16       // --port: each is checked
 	facts  string         // --host-facts: read this file instead of this host
 	probes []netip.Prefix // --probe-net: where the load balancer's probes come from
 	format string
 	opts   report.Options
 }
 
+// maxDoctorPorts bounds --port: each port is a report of its own.
+const maxDoctorPorts = 16
+
 func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag doctor --vip VIP [--port 443]\n\nReads this host's configuration (interfaces, weak host settings, ARP sysctls, listeners,\nbindings, firewall) and says whether SYNs to the VIP would be accepted and answered. Changes nothing.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: slbdiag doctor --vip VIP [--port 443[,8443…]]\n\nReads this host's configuration (interfaces, weak host settings, ARP sysctls, listeners,\nbindings, firewall) and says whether SYNs to the VIP would be accepted and answered. Changes nothing.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	vip := fs.String("vip", "", "the load balancer's VIP (one address)")
-	port := fs.Int("port", 443, "the VIP's port")
+	port := fs.String("port", "443", fmt.Sprintf("the VIP's ports: a list or ranges, as analyze takes them (at most %d)", maxDoctorPorts))
 	facts := fs.String("host-facts", "", "read a host's saved command outputs from this file instead of this host (see README)")
 	format := fs.String("format", "text", "output format: text or json")
 	probes := fs.String("probe-net", "", "the subnets the load balancer's health probes come from (CIDRs, comma-separated): they tell the receiving NIC of a host with several")
 	lang := langFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -51,13 +55,19 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 	if err != nil {
 		return nil, bad("--vip: %q is not an address (doctor checks one VIP)", *vip)
 	}
-	if *port < 1 || *port > 65535 {
-		return nil, bad("--port must be 1-65535, not %d", *port)
+	ports, err := analyze.ParsePorts(*port)
+	switch {
+	case err != nil:
+		return nil, bad("--port: %v", err)
+	case ports.Any():
+		return nil, bad("--port: doctor checks the ports given, not any: name them (443,8443)")
+	case len(ports.Ports()) > maxDoctorPorts:
+		return nil, bad("--port: %d ports are more than doctor checks at once (%d)", len(ports.Ports()), maxDoctorPorts)
 	}
 	if *format != "text" && *format != "json" {
 		return nil, bad("--format: %q is not text or json", *format)
 	}
-	c := &doctorCmd{vip: netip.AddrPortFrom(a.Unmap().WithZone(""), uint16(*port)), facts: *facts, format: *format}
+	c := &doctorCmd{vip: a.Unmap().WithZone(""), ports: ports.Ports(), facts: *facts, format: *format}
 	if *probes != "" {
 		ps, err := analyze.ParsePrefixes(*probes)
 		if err != nil {
@@ -88,11 +98,14 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	chk := &report.Checkup{VIP: c.vip, Facts: facts, Check: analyze.CheckHost(facts, c.vip.Addr(), c.vip.Port(), c.probes)}
-	if err := report.Doctor(stdout, chk, c.format, c.opts); err != nil {
+	var checks []*report.Checkup
+	for _, port := range c.ports {
+		checks = append(checks, &report.Checkup{VIP: netip.AddrPortFrom(c.vip, port), Facts: facts, Check: analyze.CheckHost(facts, c.vip, port, c.probes)})
+	}
+	if err := report.Doctor(stdout, checks, c.format, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	switch chk.Verdict() {
+	switch report.Worst(checks) {
 	case report.VerdictProblem:
 		return errProblems
 	case report.VerdictUnknown:
@@ -120,16 +133,18 @@ func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, st
 		fmt.Fprintf(stderr, "slbdiag: host facts not read: %v\n", err)
 		return
 	}
-	port, ok := cfg.Ports.Single()
-	if !ok {
-		port = 443
+	ports := cfg.Ports.Ports()
+	if len(ports) == 0 || len(ports) > maxDoctorPorts {
+		ports = []uint16{443} // any port, or a range: the usual one
 	}
 	for _, p := range cfg.VIPs {
 		if !p.IsSingleIP() {
 			continue
 		}
-		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-			Check: analyze.CheckHost(facts, p.Addr(), port, cfg.ProbeNets)}
-		fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
+		for _, port := range ports {
+			chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
+				Check: analyze.CheckHost(facts, p.Addr(), port, cfg.ProbeNets)}
+			fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
+		}
 	}
 }

@@ -101,28 +101,36 @@ func TestDoctorSamples(t *testing.T) {
 		name := tc.file + strings.Join(tc.args, " ")
 		path := filepath.Join(hostFactsDir, tc.file)
 		r := slbdiag(t, nil, append([]string{"doctor", "--vip", vip, "--format", "json", "--host-facts", path}, tc.args...)...)
-		var doc struct {
-			Verdict, Confidence string
-			NICs                []struct {
-				Index int
-				Name  string
-			} `json:"receiving_nics"`
-			NICsBy   string `json:"receiving_nics_by"`
-			Facts    struct{ OS string }
-			Findings []struct {
-				Cause string
-				Fix   map[string]struct {
-					Steps []struct{ Commands []string }
-				}
-			}
+		var out struct {
+			Checks []struct {
+				Verdict    string `json:"verdict"`
+				Confidence string `json:"confidence"`
+				NICs       []struct {
+					Index int    `json:"index"`
+					Name  string `json:"name"`
+				} `json:"receiving_nics"`
+				NICsBy   string `json:"receiving_nics_by"`
+				Findings []struct {
+					Cause string `json:"cause"`
+					Fix   map[string]struct {
+						Steps []struct {
+							Commands []string `json:"commands"`
+						} `json:"steps"`
+					} `json:"fix"`
+				} `json:"findings"`
+			} `json:"checks"`
+			Facts struct {
+				OS string `json:"os"`
+			} `json:"facts"`
 		}
-		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
-			t.Errorf("%s: %v\n%s%s", name, err, r.stdout, r.stderr)
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out.Checks) != 1 {
+			t.Errorf("%s: %v, want one check\n%s%s", name, err, r.stdout, r.stderr)
 			continue
 		}
+		doc := out.Checks[0]
 		got := doctorVerdict{Verdict: doc.Verdict, Confidence: doc.Confidence, NICsBy: doc.NICsBy}
 		for _, n := range doc.NICs {
-			if doc.Facts.OS == "windows" {
+			if out.Facts.OS == "windows" {
 				got.NICs = append(got.NICs, strconv.Itoa(n.Index))
 			} else {
 				got.NICs = append(got.NICs, n.Name)
@@ -130,7 +138,7 @@ func TestDoctorSamples(t *testing.T) {
 		}
 		for _, f := range doc.Findings {
 			got.Causes = append(got.Causes, f.Cause)
-			for _, st := range f.Fix[doc.Facts.OS].Steps {
+			for _, st := range f.Fix[out.Facts.OS].Steps {
 				for _, c := range st.Commands {
 					for _, m := range reFixIdx.FindAllStringSubmatch(c, -1) {
 						if i, _ := strconv.Atoi(m[1]); !slices.Contains(got.FixIdx, i) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func TestAnalyzeHostFacts(t *testing.T) {
 		"yet the host's configuration accepts the VIP (on the loopback adapter interface 14 (Loopback), weak host model enabled): the host model is not the cause",
 		"Cause: strong-host-receive, confidence low.",
 		"Host facts: Windows Firewall is on in the Public profile",
-		"Fix, Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall:",
+		"Fix for Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall\n",
 	} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("after: output lacks %q:\n%s", w, r.stdout)
@@ -161,7 +162,7 @@ func TestParseDoctorErrors(t *testing.T) {
 	}{
 		{nil, "no VIP given: --vip ADDR"},
 		{[]string{"--vip", "192.0.2.0/24"}, `--vip: "192.0.2.0/24" is not an address (doctor checks one VIP)`},
-		{[]string{"--vip", "192.0.2.10", "--port", "0"}, "--port must be 1-65535, not 0"},
+		{[]string{"--vip", "192.0.2.10", "--port", "0"}, `--port: "0" is not a port (1-65535)`},
 		{[]string{"--vip", "192.0.2.10", "--format", "html"}, `--format: "html" is not text or json`},
 		{[]string{"--vip", "192.0.2.10", "extra"}, `unexpected argument "extra"`},
 	} {
@@ -293,30 +294,82 @@ func TestDoctorInNamespace(t *testing.T) {
 }
 
 func TestDoctorJSON(t *testing.T) {
-	r := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--format", "json", "--host-facts", filepath.Join(hostFactsDir, "linux/backend.txt"))
-	var doc struct {
-		Schema, Verdict string
-		Facts           struct {
-			OS         string
-			Interfaces []struct{ Name string }
-			Listeners  []string
-		}
+	r := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--port", "443,8443", "--format", "json", "--host-facts", filepath.Join(hostFactsDir, "linux/backend.txt"))
+	type check struct {
+		VIP      string `json:"vip"`
+		Verdict  string `json:"verdict"`
 		Findings []struct {
-			Cause    string
-			Evidence []struct{ Kind, Text string }
-			Fix      map[string]json.RawMessage
-		}
+			Cause    string `json:"cause"`
+			Evidence []struct {
+				Kind string `json:"kind"`
+				Text string `json:"text"`
+			} `json:"evidence"`
+			Fix map[string]json.RawMessage `json:"fix"`
+		} `json:"findings"`
+	}
+	var doc struct {
+		Schema  string  `json:"schema"`
+		Verdict string  `json:"verdict"`
+		Checks  []check `json:"checks"`
+		Facts   struct {
+			OS         string `json:"os"`
+			Interfaces []struct {
+				Name string `json:"name"`
+			} `json:"interfaces"`
+			Listeners []string `json:"listeners"`
+		} `json:"facts"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
-	var causes []string
-	for _, f := range doc.Findings {
-		causes = append(causes, f.Cause)
-	}
 	if doc.Schema != "slbdiag-doctor/1" || doc.Verdict != "PROBLEM" || doc.Facts.OS != "linux" || len(doc.Facts.Interfaces) != 2 ||
-		strings.Join(causes, ",") != "no-listener-on-vip,vip-answers-arp" || doc.Findings[0].Evidence[0].Kind != "host-fact-no-listener-on-vip" ||
-		doc.Findings[0].Fix["linux"] == nil || r.code != exitProblems {
-		t.Errorf("exit %d, doc %+v", r.code, doc)
+		len(doc.Checks) != 2 || r.code != exitProblems {
+		t.Fatalf("exit %d, doc %+v", r.code, doc)
 	}
+	for i, want := range []string{"192.0.2.10:443", "192.0.2.10:8443"} {
+		c := doc.Checks[i]
+		var causes []string
+		for _, f := range c.Findings {
+			causes = append(causes, f.Cause)
+		}
+		if c.VIP != want || c.Verdict != "PROBLEM" || strings.Join(causes, ",") != "no-listener-on-vip,vip-answers-arp" ||
+			c.Findings[0].Evidence[0].Kind != "host-fact-no-listener-on-vip" || c.Findings[0].Fix["linux"] == nil {
+			t.Errorf("check %d: %+v, want %s with no-listener-on-vip,vip-answers-arp", i, c, want)
+		}
+	}
+	text := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--port", "443,8443", "--host-facts", filepath.Join(hostFactsDir, "linux/backend.txt"))
+	if !strings.HasPrefix(text.stdout, "=== 192.0.2.10:443 ===\nPROBLEM: This host accepts 192.0.2.10:443 but nothing listens on it") ||
+		!strings.Contains(text.stdout, "\n\n=== 192.0.2.10:8443 ===\nPROBLEM: This host accepts 192.0.2.10:8443 but nothing listens on it") {
+		t.Errorf("text: a check per port, each under its heading:\n%s", text.stdout)
+	}
+	// JSON is a contract: snake_case keys throughout, as analyze writes them.
+	var generic any
+	if err := json.Unmarshal([]byte(r.stdout), &generic); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range jsonKeys(generic, "") {
+		if !reSnakeKey.MatchString(k[strings.LastIndex(k, ".")+1:]) {
+			t.Errorf("key %s is not snake_case", k)
+		}
+	}
+}
+
+var reSnakeKey = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// jsonKeys lists every object key in v, as paths; the keys of a fix map
+// (platforms) are keys like any other.
+func jsonKeys(v any, path string) []string {
+	var keys []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			keys = append(keys, path+"."+k)
+			keys = append(keys, jsonKeys(e, path+"."+k)...)
+		}
+	case []any:
+		for _, e := range v {
+			keys = append(keys, jsonKeys(e, path+"[]")...)
+		}
+	}
+	return keys
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/slbdiag/slbdiag/capture"
 )
@@ -31,6 +32,7 @@ func hints(err error) []string {
 		return h
 	}
 	var ue *usageError
+	var oe *outputError
 	switch {
 	case errors.As(err, &ue):
 		if ue.cmd == "explain" {
@@ -47,6 +49,12 @@ func hints(err error) []string {
 		}
 	case errors.As(err, new(*damageError)):
 		return []string{"the capture is cut short or corrupt before anything to judge: copy it again from the source, or take a new capture"}
+	case errors.As(err, &oe) && errors.Is(err, fs.ErrPermission):
+		return []string{fmt.Sprintf("this user may not write in %s: choose another place for %s, or run with the needed rights", filepath.Dir(oe.name), oe.flag)}
+	case errors.As(err, &oe) && errors.Is(err, fs.ErrNotExist):
+		return []string{fmt.Sprintf("the directory %s does not exist: create it, or choose another place for %s", filepath.Dir(oe.name), oe.flag)}
+	case errors.Is(err, capture.ErrDirectory):
+		return []string{"name the capture files in it, e.g. 'slbdiag analyze DIR/*.pcapng'"}
 	case errors.Is(err, fs.ErrNotExist):
 		return []string{"check the file name and path"}
 	case errors.Is(err, fs.ErrPermission):

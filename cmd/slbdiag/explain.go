@@ -24,14 +24,15 @@ var (
 func runExplain(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {} // -h lists the causes, below
 	lang := langFlag(fs)
 	var causes []string
 	for {
-		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		if err := parseFlags(fs, args, stderr); errors.Is(err, flag.ErrHelp) {
 			causes = nil
 			break
 		} else if err != nil {
-			return &usageError{cmd: "explain", msg: err.Error()}
+			return err
 		}
 		if fs.NArg() == 0 {
 			break

@@ -85,7 +85,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
 	return &usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
 }
 

@@ -15,22 +15,46 @@ import (
 // over and hold nothing to lose.
 type outFile struct {
 	*os.File
-	name string // the file to replace; "" when written directly
-	done bool
+	flag  string // the flag that named it: "-o", "-w", "--evidence"
+	given string // the name as given
+	name  string // the file to replace; "" when written directly
+	done  bool
 }
 
-// createOutput starts writing the output name. A symbolic link is followed,
-// so the file it points to is replaced, not the link.
-func createOutput(name string) (*outFile, error) {
+// outputError is an output that could not be written, named by the flag
+// that asked for it, so that its hint can say what to do.
+type outputError struct {
+	flag, name string
+	err        error
+}
+
+func (e *outputError) Error() string {
+	return fmt.Sprintf("%s: cannot write %s: %v", e.flag, e.name, e.err)
+}
+func (e *outputError) Unwrap() error { return e.err }
+
+// withFlag prefixes err with the flag of the output it concerns, unless
+// it already names it.
+func withFlag(flag string, err error) error {
+	if err == nil || errors.As(err, new(*outputError)) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", flag, err)
+}
+
+// createOutput starts writing the output name, which flag asked for. A
+// symbolic link is followed, so the file it points to is replaced, not
+// the link.
+func createOutput(flag, name string) (*outFile, error) {
 	final := followLinks(name)
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(final); err == nil {
 		if !fi.Mode().IsRegular() {
 			f, err := os.OpenFile(final, os.O_WRONLY, 0)
 			if err != nil {
-				return nil, err
+				return nil, &outputError{flag, name, unwrapPath(err)}
 			}
-			return &outFile{File: f}, nil
+			return &outFile{File: f, flag: flag, given: name}, nil
 		}
 		mode = fi.Mode().Perm()
 	}
@@ -40,12 +64,12 @@ func createOutput(name string) (*outFile, error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("creating %s: %w", name, unwrapPath(err))
+		return nil, &outputError{flag, name, unwrapPath(err)}
 	}
 	// A failure leaves the file private (0600, CreateTemp's mode), which is
 	// no reason to stop; Windows keeps only the read-only bit anyway.
 	_ = tmp.Chmod(mode)
-	return &outFile{File: tmp, name: final}, nil
+	return &outFile{File: tmp, flag: flag, given: name, name: final}, nil
 }
 
 // unwrapPath drops the temporary file's name from an error, which would
@@ -69,14 +93,14 @@ func (o *outFile) Commit() error {
 	o.done = true
 	if err := o.File.Close(); err != nil {
 		o.remove()
-		return err
+		return &outputError{o.flag, o.given, err}
 	}
 	if o.name == "" {
 		return nil
 	}
 	if err := os.Rename(o.File.Name(), o.name); err != nil {
 		o.remove()
-		return err
+		return &outputError{o.flag, o.given, unwrapPath(err)}
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func TestOutFile(t *testing.T) {
 		return string(b)
 	}
 
-	o, err := createOutput(link)
+	o, err := createOutput("-o", link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestOutFile(t *testing.T) {
 		t.Errorf("after Abort: %q", got)
 	}
 
-	o, err = createOutput(link)
+	o, err = createOutput("-o", link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestOutFile(t *testing.T) {
 		t.Errorf("files left: %v", entries)
 	}
 
-	o, err = createOutput(os.DevNull)
+	o, err = createOutput("-o", os.DevNull)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,6 +87,13 @@ func (f *reportFlags) check(cmd string) error {
 	return nil
 }
 
+// optsFor are the report's options for writing to out: a terminal's width.
+func (f *reportFlags) optsFor(out io.Writer) report.Options {
+	o := f.opts
+	o.Width = reportWidth(out)
+	return o
+}
+
 // redactor is the Redactor of this run: the stand-ins the JSONL lines
 // got, now given to r's report and evidence alike.
 func (f *reportFlags) redactor(r *analyze.Result) *report.Redactor {

@@ -29,12 +29,12 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
-	err := fs.Parse(args)
+	err := parseFlags(fs, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
-		return &usageError{cmd: "version", msg: err.Error()}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return &usageError{cmd: "version", msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
