@@ -151,7 +151,7 @@ func TestDedupIndexAgrees(t *testing.T) {
 			p.src, p.dst, p.sport, p.dport = p.dst, p.src, p.dport, p.sport // an answer: a new turn
 		}
 		k := newDupKey(&p, 0)
-		k.turn = d.turns[k.dir(true)]
+		k.turn = d.turns[k.dir(true).hash()]
 		if ts.After(latest) {
 			latest = ts
 		}

@@ -119,6 +119,7 @@ type analyzer struct {
 	start   time.Time
 	end     time.Time
 
+	lastLT       []layers.LinkType   // per input, its last frame's link type plus one (0: none yet)
 	lastProgress time.Time           // capture time of the last Progress call
 	ifaceAddrs   map[netip.Addr]bool // the capture interfaces' own addresses, from the inputs
 }
@@ -130,7 +131,8 @@ func newAnalyzer(cfg Config, n int) *analyzer {
 	if cfg.Horizon <= 0 {
 		cfg.Horizon = DefaultHorizon
 	}
-	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{}}
+	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{},
+		lastLT: make([]layers.LinkType, n)}
 	a.tr = newTracker(&a.cfg.Ports)
 	a.tr.grace, a.tr.horizon = cfg.Grace, cfg.Horizon
 	a.tr.totals = newRunTotals(probeNets(cfg.ProbeNets))
@@ -162,7 +164,7 @@ func (a *analyzer) take(f *frame) {
 	if ts.After(a.end) {
 		a.end = ts
 	}
-	a.noteLinkType(info, f.lt)
+	a.noteLinkType(f.file, info, f.lt)
 	if f.kept > 0 {
 		if info.Cut == 0 || f.kept < info.Kept {
 			info.Kept = f.kept
@@ -198,7 +200,13 @@ func (a *analyzer) progress() Progress {
 	return Progress{Frames: a.frames, Attempts: a.tr.win.len() + c.Total(), Unanswered: a.tr.openUnanswered() + c[Unanswered]}
 }
 
-func (a *analyzer) noteLinkType(info *InputInfo, lt layers.LinkType) {
+func (a *analyzer) noteLinkType(file int, info *InputInfo, lt layers.LinkType) {
+	// Most inputs have one link type: naming it for every frame cost a
+	// twentieth of the run.
+	if a.lastLT[file] == lt+1 {
+		return
+	}
+	a.lastLT[file] = lt + 1
 	name := linkTypeName(lt)
 	for _, s := range info.LinkTypes {
 		if s == name {
