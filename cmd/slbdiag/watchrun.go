@@ -1,0 +1,411 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/report"
+)
+
+// maxTriggers is how many of an incident's failed attempts its JSON line
+// and its evidence comments name; the rest are counted.
+const maxTriggers = 100
+
+// watcher is one `slbdiag watch` run. The capture goroutine (analyze.Run,
+// its source and its OnAttempt) keeps the window, decides incidents and
+// writes their packets; one worker goroutine analyses each closed
+// incident and writes its evidence, reports and line, so that a report
+// never holds the capture up.
+type watcher struct {
+	c      *watchCmd
+	cfg    analyze.Config
+	win    *capture.Window
+	stderr io.Writer
+	disk   *diskBudget
+
+	// The capture goroutine's.
+	clock    time.Time
+	packets  int
+	attempts int
+	failures analyze.Counts
+	recent   []analyze.Attempt // failures not yet enough to open an incident
+	open     *incident
+	names    map[string]bool
+	jobs     chan *incident
+	done     chan struct{}
+
+	statusOn   bool
+	lastStatus time.Time
+
+	mu        sync.Mutex // the log, the lines, the tallies below
+	log       *os.File
+	lines     io.Writer
+	linesFile *outFile // --incidents, appended to
+	written   atomic.Int64
+	causes    map[analyze.Cause]*causeTally
+	startSeen []string // host facts lines at the start
+}
+
+type causeTally struct {
+	incidents, attempts int
+}
+
+// incident is one burst of failures: its packets being written, then its
+// analysis.
+type incident struct {
+	name, dir  string
+	raw        *os.File
+	buf        *bufio.Writer
+	fw         *capture.FrameWriter
+	start, end time.Time // the capture time it opened at, and will close at
+	from       time.Time // the first packet time it asked the window for
+	lost       time.Time // the window held packets only after this (--buffer)
+	triggers   []analyze.Attempt
+	failures   int
+	packets    int
+	bytes      int64
+	cut        string // why it closed before its time: stop, disk
+	werr       error
+}
+
+func newWatcher(c *watchCmd, stdout, stderr io.Writer) (*watcher, error) {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	if sameFile(c.incidents, c.dir) {
+		return nil, &usageError{cmd: "watch", msg: fmt.Sprintf("--incidents %s is the --out directory", c.incidents)}
+	}
+	w := &watcher{c: c, cfg: c.flags.cfg, win: capture.NewWindow(c.before+c.cfg().Horizon+c.trigger.within+watchIdle, c.buffer),
+		stderr: stderr, names: map[string]bool{}, jobs: make(chan *incident, 16), done: make(chan struct{}),
+		causes: map[analyze.Cause]*causeTally{}, lines: stdout}
+	var err error
+	if w.log, err = os.OpenFile(filepath.Join(c.dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	if c.incidents != "-" {
+		f, err := os.OpenFile(c.incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			w.log.Close()
+			return nil, fmt.Errorf("--incidents: %w", err)
+		}
+		w.linesFile = &outFile{File: f}
+		w.lines = f
+	}
+	w.disk = newDiskBudget(c.dir, c.maxDisk, w.logf)
+	return w, nil
+}
+
+func (c *watchCmd) cfg() analyze.Config { return c.flags.cfg }
+
+func (w *watcher) closeFiles() {
+	w.log.Close()
+	w.linesFile.Commit()
+}
+
+// logf says something on stderr (above the status line) and in
+// DIR/watch.log, with the time.
+func (w *watcher) logf(format string, a ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	msg := fmt.Sprintf(format, a...)
+	if w.statusOn {
+		fmt.Fprint(w.stderr, "\r\x1b[K")
+	}
+	fmt.Fprintf(w.stderr, "slbdiag: %s\n", msg)
+	fmt.Fprintf(w.log, "%s %s\n", time.Now().UTC().Format(time.RFC3339), msg)
+}
+
+// run captures from src until it ends (the context of the capture is
+// done), then closes the last incident and waits for its report.
+func (w *watcher) run(ctx context.Context, src analyze.Source, name string) (*analyze.Result, error) {
+	go w.worker(ctx)
+	cfg := w.cfg
+	cfg.OnAttempt = w.attempt
+	res, err := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{{Name: name, Format: "live", Source: &watchSource{src: src, w: w}}})
+	if w.open != nil {
+		w.open.cut = "stop"
+		w.closeIncident()
+	}
+	close(w.jobs)
+	<-w.done
+	if w.statusOn {
+		fmt.Fprint(w.stderr, "\r\x1b[K")
+	}
+	return res, err
+}
+
+// watchSource is the capture as the analysis reads it: every frame also
+// goes into the window and into the open incident.
+type watchSource struct {
+	src analyze.Source
+	w   *watcher
+}
+
+func (s *watchSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := s.src.ZeroCopyReadPacketData()
+	var idle *capture.IdleError
+	switch {
+	case err == nil:
+		lt := s.src.LinkType()
+		if len(ci.AncillaryData) > 0 {
+			if l, ok := ci.AncillaryData[0].(layers.LinkType); ok {
+				lt = l
+			}
+		}
+		s.w.frame(ci, lt, data)
+	case errors.As(err, &idle):
+		s.w.tick(idle.Until)
+	}
+	s.w.status()
+	return data, ci, err
+}
+
+func (s *watchSource) LinkType() layers.LinkType { return s.src.LinkType() }
+
+// frame takes one captured frame, before the analysis sees it.
+func (w *watcher) frame(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
+	w.tick(ci.Timestamp)
+	w.packets++
+	ci.CaptureLength = len(data)
+	w.win.Add(ci, lt, data)
+	if w.open != nil {
+		w.write(ci, lt, data)
+	}
+}
+
+// tick moves the watch's clock; an incident whose time is up closes.
+func (w *watcher) tick(ts time.Time) {
+	if ts.After(w.clock) {
+		w.clock = ts
+	}
+	if w.open != nil && w.clock.After(w.open.end) {
+		w.closeIncident()
+	}
+}
+
+// attempt is the analysis' OnAttempt: every attempt, once final.
+func (w *watcher) attempt(a *analyze.Attempt) error {
+	w.attempts++
+	if !a.Outcome.Failed() {
+		return nil
+	}
+	w.failures[a.Outcome]++
+	if !w.c.trigger.on[a.Outcome] {
+		return nil
+	}
+	if w.open != nil {
+		w.open.add(a)
+		w.open.end = minTime(maxTime(w.open.end, w.clock.Add(w.c.after)), w.open.start.Add(w.c.maxSpan))
+		return nil
+	}
+	t := w.c.trigger
+	w.recent = append(w.recent, *a)
+	if t.within > 0 {
+		w.recent = slices.DeleteFunc(w.recent, func(r analyze.Attempt) bool { return a.FirstTS.Sub(r.FirstTS) > t.within })
+	}
+	if len(w.recent) > t.count {
+		w.recent = slices.Delete(w.recent, 0, len(w.recent)-t.count)
+	}
+	if len(w.recent) < t.count {
+		return nil
+	}
+	w.openIncident(w.recent)
+	w.recent = w.recent[:0]
+	return nil
+}
+
+func (inc *incident) add(a *analyze.Attempt) {
+	inc.failures++
+	if len(inc.triggers) < maxTriggers {
+		inc.triggers = append(inc.triggers, *a)
+	}
+}
+
+// openIncident starts an incident with the failed attempts that opened it:
+// its folder, and its packets from --before ahead of the first one's SYN.
+func (w *watcher) openIncident(failed []analyze.Attempt) {
+	first := failed[0].FirstTS
+	inc := &incident{start: w.clock, from: first.Add(-w.c.before)}
+	inc.end = w.clock.Add(w.c.after)
+	for i := range failed {
+		inc.add(&failed[i])
+	}
+	inc.name = w.uniqueName(first)
+	inc.dir = filepath.Join(w.c.dir, inc.name)
+	err := os.Mkdir(inc.dir, 0o755)
+	if err == nil {
+		inc.raw, err = os.Create(filepath.Join(inc.dir, ".window.pcapng.part"))
+	}
+	if err != nil {
+		w.logf("incident %s not written: %v", inc.name, err)
+		return
+	}
+	inc.buf = bufio.NewWriterSize(inc.raw, 1<<18)
+	inc.fw = capture.NewFrameWriter(inc.buf, "slbdiag "+build.String())
+	if lost := w.win.Lost(); lost.After(inc.from) {
+		inc.lost = lost
+	}
+	w.open = inc
+	w.win.Since(inc.from, func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
+		w.write(ci, lt, data)
+		return inc.werr
+	})
+	w.logf("incident %s: %s from %s to %s; writing its packets", inc.name, failed[0].Outcome, quoteControls(failed[0].Client.String()), quoteControls(failed[0].Server.String()))
+}
+
+// uniqueName names an incident by its first failed attempt's time, in UTC
+// and without colons (Windows file names cannot hold them).
+func (w *watcher) uniqueName(ts time.Time) string {
+	base := ts.UTC().Format("2006-01-02T15-04-05Z")
+	name := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(filepath.Join(w.c.dir, name)); !w.names[name] && errors.Is(err, os.ErrNotExist) {
+			w.names[name] = true
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+// write adds a frame to the open incident, within the disk budget.
+func (w *watcher) write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
+	inc := w.open
+	if inc.werr != nil {
+		return
+	}
+	inc.werr = inc.fw.Write(ci, lt, data)
+	inc.packets++
+	inc.bytes += int64(len(data)) + 48 // the pcapng block around it
+	if !w.disk.room(inc.bytes) {
+		inc.cut = "disk"
+		w.logf("incident %s cut at %d packets: --max-disk %s leaves no more room", inc.name, inc.packets, sizeText(float64(w.c.maxDisk)))
+		w.closeIncident()
+	}
+}
+
+// closeIncident ends the open incident's packets and hands it to the worker.
+func (w *watcher) closeIncident() {
+	inc := w.open
+	w.open = nil
+	if err := inc.buf.Flush(); inc.werr == nil {
+		inc.werr = err
+	}
+	if err := inc.fw.Flush(); inc.werr == nil {
+		inc.werr = err
+	}
+	if err := inc.raw.Close(); inc.werr == nil {
+		inc.werr = err
+	}
+	if inc.werr != nil {
+		w.logf("incident %s not written: %v", inc.name, inc.werr)
+		os.RemoveAll(inc.dir)
+		return
+	}
+	w.disk.pending(inc.bytes)
+	w.jobs <- inc
+}
+
+// status rewrites the status line on a terminal, once a second.
+func (w *watcher) status() {
+	if !w.statusOn {
+		return
+	}
+	now := time.Now()
+	if now.Sub(w.lastStatus) < time.Second {
+		return
+	}
+	w.lastStatus = now
+	open := ""
+	if w.open != nil {
+		open = ", one open"
+	}
+	w.mu.Lock()
+	fmt.Fprintf(w.stderr, "\r%d packets, %d attempts, %d failures, %d incidents%s, %s of %s disk\x1b[K",
+		w.packets, w.attempts, w.failures.Failed(), w.written.Load(), open, sizeText(float64(w.disk.usedNow())), sizeText(float64(w.c.maxDisk)))
+	w.mu.Unlock()
+}
+
+// summary says on exit what the whole run saw, and maps it to the exit
+// status: problems when any handshake failed.
+func (w *watcher) summary(res *analyze.Result) error {
+	var parts []string
+	for _, o := range analyze.Outcomes() {
+		if o.Failed() && w.failures[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", o, w.failures[o]))
+		}
+	}
+	failed := ""
+	if len(parts) > 0 {
+		failed = " (" + strings.Join(parts, ", ") + ")"
+	}
+	w.logf("watched %d packets, %d attempts, %d failed%s; %d incidents written", w.packets, w.attempts, w.failures.Failed(), failed, w.written.Load())
+	w.mu.Lock()
+	type ranked struct {
+		cause analyze.Cause
+		causeTally
+	}
+	var rs []ranked
+	for c, t := range w.causes {
+		rs = append(rs, ranked{c, *t})
+	}
+	w.mu.Unlock()
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if a.incidents != b.incidents {
+			return b.incidents - a.incidents
+		}
+		if a.attempts != b.attempts {
+			return b.attempts - a.attempts
+		}
+		return strings.Compare(string(a.cause), string(b.cause))
+	})
+	if len(rs) > 0 {
+		w.logf("causes seen, most incidents first:")
+	}
+	for _, r := range rs {
+		w.logf("  %s: %d incidents, %d failed attempts in them (slbdiag explain %s)", r.cause, r.incidents, r.attempts, r.cause)
+	}
+	w.logf("over the whole run: %s", report.Verdict(res, w.c.flags.opts.Lang))
+	switch {
+	case w.failures.Failed() > 0 || w.written.Load() > 0:
+		return errProblems
+	case w.attempts == 0:
+		return errNothingJudged
+	}
+	return nil
+}
+
+// keepAddr is which addresses a redaction leaves alone, as capture's.
+func (w *watcher) keepAddr(a netip.Addr) bool {
+	cfg := w.cfg
+	return cfg.VIPs.Contains(a) || cfg.HostAddrs.Contains(a) || cfg.ProbeNets.Contains(a) || analyze.DefaultProbeNets.Contains(a)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
