@@ -266,7 +266,7 @@ func (w *watcher) factsAtStart(ctx context.Context) {
 func (w *watcher) readFacts(ctx context.Context) *hostfacts.Facts {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), factsTimeout)
 	defer cancel()
-	facts, err := hostfacts.Read(ctx)
+	facts, err := w.hostFacts(ctx)
 	if err != nil {
 		w.logf("host facts not read: %v", err)
 		return nil

@@ -20,6 +20,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/report"
 )
 
@@ -52,6 +53,7 @@ type watcher struct {
 
 	statusOn   bool
 	lastStatus time.Time
+	hostFacts  func(context.Context) (*hostfacts.Facts, error) // hostfacts.Read; tests replace it
 
 	mu        sync.Mutex // the log, the lines, the tallies below
 	log       *os.File
@@ -93,7 +95,7 @@ func newWatcher(c *watchCmd, stdout, stderr io.Writer) (*watcher, error) {
 	}
 	w := &watcher{c: c, cfg: c.flags.cfg, win: capture.NewWindow(c.before+c.cfg().Horizon+c.trigger.within+watchIdle, c.buffer),
 		stderr: stderr, names: map[string]bool{}, jobs: make(chan *incident, 16), done: make(chan struct{}),
-		causes: map[analyze.Cause]*causeTally{}, lines: stdout}
+		causes: map[analyze.Cause]*causeTally{}, lines: stdout, hostFacts: hostfacts.Read}
 	var err error
 	if w.log, err = os.OpenFile(filepath.Join(c.dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
