@@ -28,7 +28,7 @@ type incidentLine struct {
 	End      string            `json:"end"`
 	Cut      string            `json:"cut,omitempty"` // stop or disk: closed before --after had passed
 	Failures int               `json:"failures"`
-	Triggers []incidentAttempt `json:"attempts"` // the failed attempts that opened or joined it (the first 100)
+	Attempts []incidentAttempt `json:"attempts"` // the failed attempts that opened or joined it (the first 100)
 	Counts   map[string]int    `json:"counts"`   // every attempt of the evidence, by outcome
 	Causes   []string          `json:"causes"`
 	Verdict  string            `json:"verdict"`
@@ -197,7 +197,7 @@ func (w *watcher) incidentLine(inc *incident, shown *analyze.Result, red *report
 		line.Lost = inc.lost.UTC().Format(time.RFC3339Nano)
 	}
 	for _, a := range inc.triggers {
-		line.Triggers = append(line.Triggers, incidentAttempt{
+		line.Attempts = append(line.Attempts, incidentAttempt{
 			ClientIP: red.Client(a.Client.Addr()).String(), ClientPort: a.Client.Port(),
 			ServerIP: red.Addr(a.Server.Addr()).String(), ServerPort: a.Server.Port(),
 			Outcome: a.Outcome.String(), Syns: a.Syns, FirstTS: a.FirstTS.UTC().Format(time.RFC3339Nano),

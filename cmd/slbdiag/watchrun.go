@@ -46,7 +46,11 @@ type watcher struct {
 	attempts int
 	failures analyze.Counts
 	recent   []analyze.Attempt // failures not yet enough to open an incident
-	open     *incident
+	open     *incident         // the incident whose packets are being written
+	// closing are incidents whose packets are written, kept for a horizon
+	// more: an attempt is known to have failed only up to a horizon after
+	// its first SYN, and one whose SYN is in an incident joins it.
+	closing []*incident
 	names    map[string]bool
 	jobs     chan *incident
 	done     chan struct{}
@@ -93,7 +97,11 @@ func newWatcher(c *watchCmd, stdout, stderr io.Writer) (*watcher, error) {
 	if sameFile(c.incidents, c.dir) {
 		return nil, &usageError{cmd: "watch", msg: fmt.Sprintf("--incidents %s is the --out directory", c.incidents)}
 	}
-	w := &watcher{c: c, cfg: c.flags.cfg, win: capture.NewWindow(c.before+c.cfg().Horizon+c.trigger.within+watchIdle, c.buffer),
+	// The window reaches --before ahead of the oldest SYN that can still
+	// open or join an incident: a horizon (and a few idle ticks) back, or
+	// --on's time back.
+	keep := c.before + c.cfg().Horizon + c.trigger.within + 4*watchIdle
+	w := &watcher{c: c, cfg: c.flags.cfg, win: capture.NewWindow(keep, c.buffer),
 		stderr: stderr, names: map[string]bool{}, jobs: make(chan *incident, 16), done: make(chan struct{}),
 		causes: map[analyze.Cause]*causeTally{}, lines: stdout, hostFacts: hostfacts.Read}
 	var err error
@@ -144,6 +152,10 @@ func (w *watcher) run(ctx context.Context, src analyze.Source, name string) (*an
 		w.open.cut = "stop"
 		w.closeIncident()
 	}
+	for _, inc := range w.closing {
+		w.settle(inc)
+	}
+	w.closing = nil
 	close(w.jobs)
 	<-w.done
 	if w.statusOn {
@@ -199,6 +211,12 @@ func (w *watcher) tick(ts time.Time) {
 	if w.open != nil && w.clock.After(w.open.end) {
 		w.closeIncident()
 	}
+	settled := w.clock.Add(-w.cfg.Horizon - 2*watchIdle)
+	for len(w.closing) > 0 && w.closing[0].end.Before(settled) {
+		inc := w.closing[0]
+		w.closing = slices.Delete(w.closing, 0, 1)
+		w.settle(inc)
+	}
 }
 
 // attempt is the analysis' OnAttempt: every attempt, once final.
@@ -210,6 +228,12 @@ func (w *watcher) attempt(a *analyze.Attempt) error {
 	w.failures[a.Outcome]++
 	if !w.c.trigger.on[a.Outcome] {
 		return nil
+	}
+	for _, inc := range w.closing {
+		if !a.FirstTS.After(inc.end) {
+			inc.add(a)
+			return nil
+		}
 	}
 	if w.open != nil {
 		w.open.add(a)
@@ -266,10 +290,15 @@ func (w *watcher) openIncident(failed []analyze.Attempt) {
 	w.open = inc
 	w.win.Since(inc.from, func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
 		w.write(ci, lt, data)
+		if w.open != inc {
+			return errIncidentClosed // cut by the disk budget
+		}
 		return inc.werr
 	})
 	w.logf("incident %s: %s from %s to %s; writing its packets", inc.name, failed[0].Outcome, quoteControls(failed[0].Client.String()), quoteControls(failed[0].Server.String()))
 }
+
+var errIncidentClosed = errors.New("incident closed")
 
 // uniqueName names an incident by its first failed attempt's time, in UTC
 // and without colons (Windows file names cannot hold them).
@@ -287,26 +316,61 @@ func (w *watcher) uniqueName(ts time.Time) string {
 
 // write adds a frame to the open incident, within the disk budget.
 func (w *watcher) write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
-	inc := w.open
-	if inc.werr != nil {
-		return
-	}
-	inc.werr = inc.fw.Write(ci, lt, data)
-	inc.packets++
-	inc.bytes += int64(len(data)) + 48 // the pcapng block around it
-	if !w.disk.room(inc.bytes) {
-		inc.cut = "disk"
-		w.logf("incident %s cut at %d packets: --max-disk %s leaves no more room", inc.name, inc.packets, sizeText(float64(w.c.maxDisk)))
+	if !w.writeTo(w.open, ci, lt, data) {
 		w.closeIncident()
 	}
 }
 
-// closeIncident ends the open incident's packets and hands it to the worker.
+// writeTo adds a frame to inc; false when the disk budget has no more
+// room for it, and inc is then cut.
+func (w *watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) bool {
+	if inc.werr != nil || inc.cut == "disk" {
+		return inc.werr == nil
+	}
+	inc.werr = inc.fw.Write(ci, lt, data)
+	n := int64(len(data)) + 48 // the pcapng block around it
+	inc.packets++
+	inc.bytes += n
+	w.disk.pending(n)
+	if !w.disk.room(0) {
+		inc.cut = "disk"
+		w.logf("incident %s cut at %d packets: --max-disk %s leaves no more room", inc.name, inc.packets, sizeText(float64(w.c.maxDisk)))
+		return false
+	}
+	return true
+}
+
+// closeIncident stops writing the open incident's packets; a horizon
+// later it goes to the worker (settle).
 func (w *watcher) closeIncident() {
 	inc := w.open
 	w.open = nil
-	if err := inc.buf.Flush(); inc.werr == nil {
-		inc.werr = err
+	if inc.werr == nil {
+		inc.werr = inc.buf.Flush()
+	}
+	w.closing = append(w.closing, inc)
+}
+
+// settle completes an incident once no more attempts can join it: the
+// packets of the attempts that joined it after it closed, up to their last
+// SYN or reply (and the grace time), come from the window; then its file
+// is closed and handed to the worker.
+func (w *watcher) settle(inc *incident) {
+	until := inc.end
+	for _, a := range inc.triggers {
+		until = maxTime(until, maxTime(a.LastSynTS, a.ReplyTS).Add(w.cfg.Grace))
+	}
+	if until.After(inc.end) && inc.cut == "" {
+		w.win.Since(inc.end.Add(time.Nanosecond), func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
+			if ci.Timestamp.After(until) || !w.writeTo(inc, ci, lt, data) {
+				return errIncidentClosed
+			}
+			return inc.werr
+		})
+		inc.end = until
+	}
+	if inc.werr == nil {
+		inc.werr = inc.buf.Flush()
 	}
 	if err := inc.fw.Flush(); inc.werr == nil {
 		inc.werr = err
@@ -317,9 +381,9 @@ func (w *watcher) closeIncident() {
 	if inc.werr != nil {
 		w.logf("incident %s not written: %v", inc.name, inc.werr)
 		os.RemoveAll(inc.dir)
+		w.disk.pending(-inc.bytes)
 		return
 	}
-	w.disk.pending(inc.bytes)
 	w.jobs <- inc
 }
 
