@@ -56,6 +56,7 @@ func watchBusy(t *testing.T, gen busygen.Config, args ...string) watched {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.inline = true
 	w.hostFacts = func(context.Context) (*hostfacts.Facts, error) { return nil, errors.New("not read in tests") }
 	res, err := w.run(context.Background(), src, "busy.pcap")
 	if err != nil {
@@ -242,8 +243,13 @@ func TestWatchTriggerRate(t *testing.T) {
 // removed, said in the log, and what is kept fits.
 func TestWatchDiskBudget(t *testing.T) {
 	const budget = 1 << 20
-	wd := watchBusy(t, busygen.Config{Rate: 40, Duration: 60 * time.Second, Clients: 200, Seed: 5},
-		"--before", "2s", "--after", "1s", "--max-span", "3s", "--max-disk", "1MiB", "--format", "json")
+	wd := watchBusy(t, busygen.Config{Rate: 15, Duration: 150 * time.Second, Clients: 200, Seed: 5},
+		"--before", "1s", "--after", "1s", "--max-span", "2s", "--horizon", "4s", "--max-disk", "1MiB", "--format", "json")
+	for _, l := range wd.lines {
+		if l.Cut != "" {
+			t.Errorf("incident %s was cut (%s): the budget holds several", l.Incident, l.Cut)
+		}
+	}
 	var kept []string
 	var used int64
 	entries, _ := os.ReadDir(wd.dir)

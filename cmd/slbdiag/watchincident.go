@@ -53,12 +53,18 @@ type incidentAttempt struct {
 func (w *watcher) worker(ctx context.Context) {
 	defer close(w.done)
 	for inc := range w.jobs {
-		if err := w.finishIncident(ctx, inc); err != nil {
-			w.logf("incident %s: %v", inc.name, err)
-		}
-		w.disk.pending(-inc.bytes)
-		w.disk.add(inc.name, dirSize(inc.dir))
+		w.process(ctx, inc)
 	}
+}
+
+// process writes one incident's evidence, reports and line, and counts it
+// in the disk budget.
+func (w *watcher) process(ctx context.Context, inc *incident) {
+	if err := w.finishIncident(ctx, inc); err != nil {
+		w.logf("incident %s: %v", inc.name, err)
+	}
+	w.disk.pending(-inc.bytes)
+	w.disk.add(inc.name, dirSize(inc.dir))
 }
 
 // finishIncident analyses an incident's packets as `analyze` would, then

@@ -58,6 +58,9 @@ type watcher struct {
 	statusOn   bool
 	lastStatus time.Time
 	hostFacts  func(context.Context) (*hostfacts.Facts, error) // hostfacts.Read; tests replace it
+	// inline writes each incident's report on the capture goroutine, as
+	// it closes: tests whose capture runs faster than real time set it.
+	inline bool
 
 	mu        sync.Mutex // the log, the lines, the tallies below
 	log       *os.File
@@ -288,6 +291,7 @@ func (w *watcher) openIncident(failed []analyze.Attempt) {
 		inc.lost = lost
 	}
 	w.open = inc
+	w.logf("incident %s: %s from %s to %s; writing its packets", inc.name, failed[0].Outcome, quoteControls(failed[0].Client.String()), quoteControls(failed[0].Server.String()))
 	w.win.Since(inc.from, func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
 		w.write(ci, lt, data)
 		if w.open != inc {
@@ -295,7 +299,6 @@ func (w *watcher) openIncident(failed []analyze.Attempt) {
 		}
 		return inc.werr
 	})
-	w.logf("incident %s: %s from %s to %s; writing its packets", inc.name, failed[0].Outcome, quoteControls(failed[0].Client.String()), quoteControls(failed[0].Server.String()))
 }
 
 var errIncidentClosed = errors.New("incident closed")
@@ -382,6 +385,10 @@ func (w *watcher) settle(inc *incident) {
 		w.logf("incident %s not written: %v", inc.name, inc.werr)
 		os.RemoveAll(inc.dir)
 		w.disk.pending(-inc.bytes)
+		return
+	}
+	if w.inline {
+		w.process(context.Background(), inc)
 		return
 	}
 	w.jobs <- inc
