@@ -145,7 +145,7 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 	line.Evidence, line.Reports = evidenceName, reports
 	w.written.Add(1)
 	w.tally(res, inc)
-	w.logf("incident %s written: %d failed attempts, %d packets; %s", inc.name, inc.failures, inc.packets, line.Verdict)
+	w.logf("incident %s written: %s, %s; %s", inc.name, plural(inc.failures, "failed attempt"), plural(inc.packets, "packet"), line.Verdict)
 	if line.Facts != nil {
 		for _, l := range line.Facts {
 			w.logf("  host facts changed since the start: %s", l)
@@ -299,4 +299,12 @@ func (w *watcher) factLines(facts *hostfacts.Facts) []string {
 		lines = append(lines, report.CheckupLine(chk, w.c.flags.opts.Lang))
 	}
 	return lines
+}
+
+// plural says n things.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -51,9 +51,9 @@ type watcher struct {
 	// more: an attempt is known to have failed only up to a horizon after
 	// its first SYN, and one whose SYN is in an incident joins it.
 	closing []*incident
-	names    map[string]bool
-	jobs     chan *incident
-	done     chan struct{}
+	names   map[string]bool
+	jobs    chan *incident
+	done    chan struct{}
 
 	statusOn   bool
 	lastStatus time.Time
@@ -427,7 +427,7 @@ func (w *watcher) summary(res *analyze.Result) error {
 	if len(parts) > 0 {
 		failed = " (" + strings.Join(parts, ", ") + ")"
 	}
-	w.logf("watched %d packets, %d attempts, %d failed%s; %d incidents written", w.packets, w.attempts, w.failures.Failed(), failed, w.written.Load())
+	w.logf("watched %s, %s, %d failed%s; %s written", plural(w.packets, "packet"), plural(w.attempts, "attempt"), w.failures.Failed(), failed, plural(int(w.written.Load()), "incident"))
 	w.mu.Lock()
 	type ranked struct {
 		cause analyze.Cause
@@ -451,7 +451,7 @@ func (w *watcher) summary(res *analyze.Result) error {
 		w.logf("causes seen, most incidents first:")
 	}
 	for _, r := range rs {
-		w.logf("  %s: %d incidents, %d failed attempts in them (slbdiag explain %s)", r.cause, r.incidents, r.attempts, r.cause)
+		w.logf("  %s: %s, %s in them (slbdiag explain %s)", r.cause, plural(r.incidents, "incident"), plural(r.attempts, "failed attempt"), r.cause)
 	}
 	w.logf("over the whole run: %s", report.Verdict(res, w.c.flags.opts.Lang))
 	switch {
