@@ -33,6 +33,10 @@ type Reopening struct {
 	// Note is told when the capture fails (err) and when it is open again
 	// (err nil, after down); it may be nil.
 	Note func(err error, down time.Duration)
+	// Check, when set, is asked whether the interface is still there each
+	// time the capture goes idle: a capture whose interface was deleted
+	// may just see nothing, without an error. An error is a failure.
+	Check func() error
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Reopened counts the times the capture was opened again.
@@ -79,7 +83,14 @@ func (r *Reopening) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, erro
 				ci.AncillaryData = []any{lt}
 			}
 			return data, ci, nil
-		case errors.As(err, &idle), errors.Is(err, io.EOF) && r.ctx.Err() != nil:
+		case errors.As(err, &idle):
+			if r.Check == nil {
+				return data, ci, err
+			}
+			if err = r.Check(); err == nil {
+				return data, ci, idle
+			}
+		case errors.Is(err, io.EOF) && r.ctx.Err() != nil:
 			return data, ci, err
 		}
 		// io.EOF without a stop is a capture that ended by itself: the

@@ -3,6 +3,7 @@ package capture
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -90,5 +91,36 @@ func TestReopening(t *testing.T) {
 	}
 	if r.LinkType() != layers.LinkTypeEthernet {
 		t.Errorf("link type %s, want the first capture's", r.LinkType())
+	}
+}
+
+// A capture that only idles is asked whether its interface is still
+// there; when it is not, it is reopened as after an error.
+func TestReopeningChecks(t *testing.T) {
+	lives := []*fakeLive{{lt: layers.LinkTypeEthernet, err: &IdleError{}}, {lt: layers.LinkTypeEthernet, frames: 1, err: &IdleError{}}}
+	opens := 0
+	r, err := NewReopening(context.Background(), func() (LiveReader, error) { opens++; return lives[opens-1], nil }, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := 0
+	r.Check = func() error {
+		if checks++; checks == 2 {
+			return errors.New("interface v0 (index 3) is gone")
+		}
+		return nil
+	}
+	var notes []string
+	r.Note = func(err error, _ time.Duration) { notes = append(notes, fmt.Sprint(err)) }
+	var got []string
+	for range 3 {
+		_, _, err := r.ZeroCopyReadPacketData()
+		got = append(got, fmt.Sprint(err))
+	}
+	if want := "no packet for a while <nil> no packet for a while"; strings.Join(got, " ") != want {
+		t.Errorf("reads %q, want %q", strings.Join(got, " "), want)
+	}
+	if want := "interface v0 (index 3) is gone, <nil>"; strings.Join(notes, ", ") != want || !lives[0].closed || opens != 2 {
+		t.Errorf("notes %q, want %q; first closed %v, opened %d times", strings.Join(notes, ", "), want, lives[0].closed, opens)
 	}
 }

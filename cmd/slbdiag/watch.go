@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -270,6 +271,7 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer w.closeFiles()
+	current := ifc // the interface as last opened: its index may change
 	src, err := capture.NewReopening(ctx, func() (capture.LiveReader, error) {
 		ifs, err := capture.ListInterfaces()
 		if err != nil {
@@ -279,11 +281,16 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return nil, err
 		}
-		return capture.OpenLive(ctx, now, c.live)
+		l, err := capture.OpenLive(ctx, now, c.live)
+		if err == nil {
+			current = now
+		}
+		return l, err
 	}, watchRetry)
 	if err != nil {
 		return err
 	}
+	src.Check = func() error { return stillThere(current) }
 	src.Note = func(err error, down time.Duration) {
 		if err != nil {
 			w.logf("the capture on %s stopped (%v); opening it again every %s", ifc.Name, quoteControls(err.Error()), watchRetry)
@@ -302,4 +309,19 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return w.summary(res)
+}
+
+// stillThere says whether the OS still has the interface a capture was
+// opened on, by index and name: a capture on a deleted interface may see
+// nothing without any error, and one created again under the same name
+// has a new index.
+func stillThere(ifc capture.Interface) error {
+	if ifc.Index == 0 || ifc.Friendly == "" {
+		return nil // not matched to the OS's list: nothing to compare
+	}
+	i, err := net.InterfaceByIndex(ifc.Index)
+	if err != nil || i.Name != ifc.Friendly {
+		return fmt.Errorf("interface %s (index %d) is gone", ifc.Friendly, ifc.Index)
+	}
+	return nil
 }

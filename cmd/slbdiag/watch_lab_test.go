@@ -153,3 +153,65 @@ func readIncidentLines(t *testing.T, name string) []incidentLine {
 	}
 	return lines
 }
+
+// TestWatchReopensInLab deletes the interface watch captures on, in a
+// namespace of its own, and creates it again: watch says so, opens it
+// again, and still sees the refused attempt made after.
+func TestWatchReopensInLab(t *testing.T) {
+	if why := labSkip(); why != "" {
+		t.Skip(why)
+	}
+	dir := t.TempDir()
+	labnet := filepath.Join(dir, "labnet")
+	b := exec.Command("go", "build", "-o", labnet, "./test/lab/labnet")
+	b.Dir = filepath.Join("..", "..")
+	if out, err := b.CombinedOutput(); err != nil {
+		t.Fatalf("building labnet: %v\n%s", err, out)
+	}
+	id := fmt.Sprintf("slbdw%d", os.Getpid()%100000)
+	srv, cli := id+"-s", id+"-c"
+	sh := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	veth := func() {
+		sh("ip", "-n", srv, "link", "add", "w0", "type", "veth", "peer", "name", "w1", "netns", cli)
+		sh("ip", "-n", srv, "addr", "add", "10.9.0.1/24", "dev", "w0")
+		sh("ip", "-n", cli, "addr", "add", "10.9.0.2/24", "dev", "w1")
+		sh("ip", "-n", srv, "link", "set", "w0", "up")
+		sh("ip", "-n", cli, "link", "set", "w1", "up")
+	}
+	for _, ns := range []string{srv, cli} {
+		sh("ip", "netns", "add", ns)
+		defer exec.Command("ip", "netns", "del", ns).Run()
+	}
+	veth()
+	out := filepath.Join(dir, "incidents")
+	var stderr strings.Builder
+	cmd := exec.Command("ip", "netns", "exec", srv, binary, "watch", "-i", "w0", "--out", out, "--vip", "10.9.0.1", "--before", "2s", "--after", "1s", "--format", "json")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	time.Sleep(2 * time.Second)
+	sh("ip", "-n", srv, "link", "del", "w0") // its peer goes with it
+	time.Sleep(2 * time.Second)
+	veth()
+	time.Sleep(3 * time.Second)
+	exec.Command("ip", "netns", "exec", cli, labnet, "dial", "-timeout", "2s", "10.9.0.1:443").Run()
+	time.Sleep(3 * time.Second)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	for _, s := range []string{"the capture on w0 stopped", "the capture on w0 is open again after"} {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("stderr does not say %q:\n%s", s, stderr.String())
+		}
+	}
+	lines := readIncidentLines(t, filepath.Join(out, "incidents.jsonl"))
+	if len(lines) != 1 || len(lines[0].Attempts) != 1 || lines[0].Attempts[0].Outcome != "refused" {
+		t.Errorf("incidents after the interface came back: %+v (exit %v)\n%s", lines, err, stderr.String())
+	}
+}
