@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -328,5 +329,49 @@ func TestParseWatchRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%q: %v, want %q", tt.args, err, tt.err)
 		}
+	}
+}
+
+// The systemd unit is valid for systemd, and its command line, with its
+// default environment, is one watch accepts.
+func TestSystemdUnit(t *testing.T) {
+	unit, err := os.ReadFile(filepath.Join("..", "..", "packaging", "slbdiag-watch.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{}
+	var exec string
+	for _, line := range strings.Split(string(unit), "\n") {
+		if v, ok := strings.CutPrefix(line, "Environment="); ok {
+			for _, kv := range strings.Fields(v) {
+				k, v, _ := strings.Cut(kv, "=")
+				env[k] = v
+			}
+		}
+		if v, ok := strings.CutPrefix(line, "ExecStart="); ok {
+			exec = v
+		}
+	}
+	args := strings.Fields(os.Expand(exec, func(k string) string { return env[k] }))
+	if len(args) < 2 || args[0] != "/usr/local/bin/slbdiag" || args[1] != "watch" {
+		t.Fatalf("ExecStart=%s", exec)
+	}
+	c, err := parseWatch(args[2:], io.Discard)
+	if err != nil {
+		t.Fatalf("ExecStart's flags %q: %v", args[2:], err)
+	}
+	if c.iface != "eth0" || c.dir != "/var/lib/slbdiag-watch" || c.maxDisk != 2<<30 {
+		t.Errorf("ExecStart gives -i %s --out %s --max-disk %d", c.iface, c.dir, c.maxDisk)
+	}
+	verify, err := osexec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze is not installed: the unit's syntax is not checked")
+	}
+	// systemd-analyze checks that ExecStart's program exists: point it at
+	// the binary built for the tests.
+	tmp := filepath.Join(t.TempDir(), "slbdiag-watch.service")
+	os.WriteFile(tmp, bytes.ReplaceAll(unit, []byte("/usr/local/bin/slbdiag"), []byte(binary)), 0o644)
+	if out, err := osexec.Command(verify, "verify", tmp).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 }
