@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +41,7 @@ func TestWatchInLab(t *testing.T) {
 	const before = 5 * time.Second
 	lab := exec.CommandContext(ctx, filepath.Join("test", "lab", "lab.sh"), "run", fmt.Sprintf("%d7", os.Getpid()%100000), "watch-burst", out,
 		"--", binary, "watch", "-i", "b0", "--out", incidents, "--vip", "192.0.2.10,192.0.2.11", "--port", "443,8443",
-		"--before", before.String(), "--after", "3s", "--format", "text,json")
+		"--before", before.String(), "--after", "3s", "--format", "text,json", "--redact")
 	lab.Dir = filepath.Join("..", "..")
 	if b, err := lab.CombinedOutput(); err != nil {
 		t.Fatalf("lab: %v\n%s", err, b)
@@ -72,6 +75,18 @@ func TestWatchInLab(t *testing.T) {
 	for _, l := range lines {
 		checkLabIncident(t, incidents, l, before)
 	}
+	// --redact: the client's address is in no output, as text or in packets.
+	client := netip.MustParseAddr("10.1.0.2")
+	filepath.WalkDir(incidents, func(name string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(name)
+		if bytes.Contains(b, []byte(client.String())) || bytes.Contains(b, client.AsSlice()) {
+			t.Errorf("%s holds the client address %s", name, client)
+		}
+		return nil
+	})
 	log, _ := os.ReadFile(filepath.Join(incidents, "watch.log"))
 	for _, s := range []string{"incident " + lines[0].Incident + " written", "incident " + lines[1].Incident + " written", "causes seen", "strong-host-receive: 2 incidents"} {
 		if !strings.Contains(string(log), s) || !strings.Contains(stderr, s) {

@@ -58,6 +58,7 @@ func watchBusy(t *testing.T, gen busygen.Config, args ...string) watched {
 		t.Fatal(err)
 	}
 	w.inline = true
+	w.statusOn = true // as on a terminal: the first read shows the status line
 	w.hostFacts = func(context.Context) (*hostfacts.Facts, error) { return nil, errors.New("not read in tests") }
 	res, err := w.run(context.Background(), src, "busy.pcap")
 	if err != nil {
@@ -128,7 +129,7 @@ func TestWatchIncidents(t *testing.T) {
 			t.Errorf("failed attempt %s is in no incident", id)
 		}
 	}
-	for _, s := range []string{"causes seen, most incidents first", "over the whole run"} {
+	for _, s := range []string{"causes seen, most incidents first", "over the whole run", "\r1 packets, 0 attempts, 0 failures, 0 incidents, 0 B of 1.07 GB disk\x1b[K"} {
 		if !strings.Contains(wd.log, s) {
 			t.Errorf("the log does not say %q:\n%s", s, wd.log)
 		}

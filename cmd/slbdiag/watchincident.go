@@ -96,6 +96,7 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 		}
 	}
 	cfg.OnAttempt = func(a *analyze.Attempt) error {
+		red.Client(a.Client.Addr()) // stand-ins in order of first SYN, in every output
 		if k := keyOfAttempt(a); want[k] && a.First.File == 0 {
 			frames[k] = a.First.Frame
 		}
@@ -171,6 +172,12 @@ func (w *watcher) writeIncidentEvidence(inc *incident, raw string, res *analyze.
 	l := w.c.flags.opts.Lang
 	ev := evidenceOf(res, red, l)
 	ev.All = true
+	if *w.c.flags.redact {
+		// Every packet is kept, not only those of attempts the report
+		// names: a client the report never met (its connection began
+		// before the window) gets a stand-in too.
+		ev.Redact.Others = red.Client
+	}
 	for _, a := range inc.triggers {
 		if n := frames[keyOfAttempt(&a)]; n > 0 {
 			ev.Picks = append(ev.Picks, capture.Pick{File: 0, Frame: n, Comments: []string{triggerComment(a.Outcome, inc.name, l)}})

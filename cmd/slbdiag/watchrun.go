@@ -97,8 +97,8 @@ func newWatcher(c *watchCmd, stdout, stderr io.Writer) (*watcher, error) {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
-	if sameFile(c.incidents, c.dir) {
-		return nil, &usageError{cmd: "watch", msg: fmt.Sprintf("--incidents %s is the --out directory", c.incidents)}
+	if sameFile(c.incidents, c.dir) || sameFile(c.incidents, filepath.Join(c.dir, "watch.log")) {
+		return nil, &usageError{cmd: "watch", msg: fmt.Sprintf("--incidents %s is the --out directory or its watch.log", c.incidents)}
 	}
 	// The window reaches --before ahead of the oldest SYN that can still
 	// open or join an incident: a horizon (and a few idle ticks) back, or
@@ -291,7 +291,9 @@ func (w *watcher) openIncident(failed []analyze.Attempt) {
 		inc.lost = lost
 	}
 	w.open = inc
-	w.logf("incident %s: %s from %s to %s; writing its packets", inc.name, failed[0].Outcome, quoteControls(failed[0].Client.String()), quoteControls(failed[0].Server.String()))
+	// No client address: with --redact the log is an output too, and its
+	// stand-ins are chosen only when the incident is analysed.
+	w.logf("incident %s: an attempt to %s was %s; writing its packets", inc.name, failed[0].Server, failed[0].Outcome)
 	w.win.Since(inc.from, func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
 		w.write(ci, lt, data)
 		if w.open != inc {
@@ -408,9 +410,10 @@ func (w *watcher) status() {
 	if w.open != nil {
 		open = ", one open"
 	}
+	used := w.disk.usedNow() // before w.mu: the budget logs while it holds its own lock
 	w.mu.Lock()
 	fmt.Fprintf(w.stderr, "\r%d packets, %d attempts, %d failures, %d incidents%s, %s of %s disk\x1b[K",
-		w.packets, w.attempts, w.failures.Failed(), w.written.Load(), open, sizeText(float64(w.disk.usedNow())), sizeText(float64(w.c.maxDisk)))
+		w.packets, w.attempts, w.failures.Failed(), w.written.Load(), open, sizeText(float64(used)), sizeText(float64(w.c.maxDisk)))
 	w.mu.Unlock()
 }
 
