@@ -38,6 +38,12 @@ type watched struct {
 // captured live, with the flags given.
 func watchBusy(t *testing.T, gen busygen.Config, args ...string) watched {
 	t.Helper()
+	return watchBusyWith(t, gen, nil, args...)
+}
+
+// watchBusyWith is watchBusy with the watcher set up further by setup.
+func watchBusyWith(t *testing.T, gen busygen.Config, setup func(*watcher), args ...string) watched {
+	t.Helper()
 	var buf bytes.Buffer
 	truth, err := busygen.Write(&buf, gen)
 	if err != nil {
@@ -60,6 +66,10 @@ func watchBusy(t *testing.T, gen busygen.Config, args ...string) watched {
 	w.inline = true
 	w.statusOn = true // as on a terminal: the first read shows the status line
 	w.hostFacts = func(context.Context) (*hostfacts.Facts, error) { return nil, errors.New("not read in tests") }
+	if setup != nil {
+		setup(w)
+	}
+	w.factsAtStart(context.Background())
 	res, err := w.run(context.Background(), src, "busy.pcap")
 	if err != nil {
 		t.Fatal(err)
@@ -374,5 +384,34 @@ func TestSystemdUnit(t *testing.T) {
 	os.WriteFile(tmp, bytes.ReplaceAll(unit, []byte("/usr/local/bin/slbdiag"), []byte(binary)), 0o644)
 	if out, err := osexec.Command(verify, "verify", tmp).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// Host facts are read at the start and again for each incident: its
+// report uses them, and its line says what changed.
+func TestWatchHostFactsChange(t *testing.T) {
+	reads := 0
+	read := func(ctx context.Context) (*hostfacts.Facts, error) {
+		reads++
+		name := "before.txt" // the VIP is not on the loopback: strong-host-receive
+		if reads == 1 {
+			name = "after.txt" // fixed
+		}
+		return hostfacts.ReadFile(ctx, filepath.Join("..", "..", "testdata", "hostfacts", "windows", "en", name))
+	}
+	wd := watchBusyWith(t, busygen.Config{Rate: 10, Duration: 15 * time.Second, Clients: 50, Seed: 3},
+		func(w *watcher) { w.hostFacts = read }, "--vip", "192.0.2.10", "--on", "unanswered", "--format", "json")
+	if len(wd.lines) == 0 || reads != 1+len(wd.lines) {
+		t.Fatalf("%d incidents, host facts read %d times: want at the start and once per incident", len(wd.lines), reads)
+	}
+	for _, l := range wd.lines {
+		if len(l.Facts) != 1 || !strings.HasPrefix(l.Facts[0], "PROBLEM") {
+			t.Errorf("incident %s: host_facts %q, want the PROBLEM that replaced the start's OK", l.Incident, l.Facts)
+		}
+	}
+	for _, s := range []string{"host facts: OK", "host facts changed since the start: PROBLEM"} {
+		if !strings.Contains(wd.log, s) {
+			t.Errorf("the log does not say %q:\n%s", s, wd.log)
+		}
 	}
 }
