@@ -51,9 +51,11 @@ type watcher struct {
 	// more: an attempt is known to have failed only up to a horizon after
 	// its first SYN, and one whose SYN is in an incident joins it.
 	closing []*incident
-	names   map[string]bool
-	jobs    chan *incident
-	done    chan struct{}
+	// The last incident's name without its -N suffix, and how many had it.
+	lastName string
+	sameName int
+	jobs     chan *incident
+	done     chan struct{}
 
 	statusOn   bool
 	lastStatus time.Time
@@ -105,7 +107,7 @@ func newWatcher(c *watchCmd, stdout, stderr io.Writer) (*watcher, error) {
 	// --on's time back.
 	keep := c.before + c.cfg().Horizon + c.trigger.within + 4*watchIdle
 	w := &watcher{c: c, cfg: c.flags.cfg, win: capture.NewWindow(keep, c.buffer),
-		stderr: stderr, names: map[string]bool{}, jobs: make(chan *incident, 16), done: make(chan struct{}),
+		stderr: stderr, jobs: make(chan *incident, 16), done: make(chan struct{}),
 		causes: map[analyze.Cause]*causeTally{}, lines: stdout, hostFacts: hostfacts.Read}
 	var err error
 	if w.log, err = os.OpenFile(filepath.Join(c.dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
@@ -309,13 +311,17 @@ var errIncidentClosed = errors.New("incident closed")
 // and without colons (Windows file names cannot hold them).
 func (w *watcher) uniqueName(ts time.Time) string {
 	base := ts.UTC().Format("2006-01-02T15-04-05Z")
-	name := base
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(filepath.Join(w.c.dir, name)); !w.names[name] && errors.Is(err, os.ErrNotExist) {
-			w.names[name] = true
+	if base != w.lastName {
+		w.lastName, w.sameName = base, 0
+	}
+	for {
+		name := base
+		if w.sameName++; w.sameName > 1 {
+			name = fmt.Sprintf("%s-%d", base, w.sameName)
+		}
+		if _, err := os.Lstat(filepath.Join(w.c.dir, name)); errors.Is(err, os.ErrNotExist) {
 			return name
 		}
-		name = fmt.Sprintf("%s-%d", base, i)
 	}
 }
 
