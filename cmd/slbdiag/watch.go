@@ -27,8 +27,6 @@ const (
 	watchBefore    = 30 * time.Second
 	watchAfter     = 10 * time.Second
 	watchMaxSpan   = 5 * time.Minute
-	watchBuffer    = 64 << 20
-	watchMaxDisk   = 1 << 30
 	watchFormats   = "text,html"
 	watchIdle      = time.Second // a capture without traffic still moves the clock this often
 	watchRetry     = time.Second // how often a vanished interface is looked for again

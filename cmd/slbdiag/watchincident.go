@@ -172,6 +172,7 @@ func (w *watcher) writeIncidentEvidence(inc *incident, raw string, res *analyze.
 	l := w.c.flags.opts.Lang
 	ev := evidenceOf(res, red, l)
 	ev.All = true
+	ev.Comment = incidentComment(inc, l)
 	if *w.c.flags.redact {
 		// Every packet is kept, not only those of attempts the report
 		// names: a client the report never met (its connection began
@@ -314,4 +315,14 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// incidentComment is the comment of an incident's evidence file as a
+// whole (Wireshark: Statistics > Capture File Properties).
+func incidentComment(inc *incident, l report.Lang) string {
+	from, end := inc.from.UTC().Format(time.RFC3339), inc.end.UTC().Format(time.RFC3339)
+	if l == report.Chinese {
+		return fmt.Sprintf("slbdiag watch 事件 %s：%s 至 %s 之间抓到的全部数据包。触发事件的失败握手的首个 SYN，以及报告结论所依据的数据包，都在其注释中注明（frame.comment）。", inc.name, from, end)
+	}
+	return fmt.Sprintf("slbdiag watch incident %s: every packet captured from %s to %s. The first SYN of each failed attempt that made the incident, and the packets behind the report's findings, say so in their comments (frame.comment).", inc.name, from, end)
 }
