@@ -230,7 +230,7 @@ func TestWatchTriggerRate(t *testing.T) {
 	if len(none.lines) != 0 || !errors.Is(none.err, errProblems) {
 		t.Errorf("50 refusals a second never came, yet %d incidents (exit %v)", len(none.lines), none.err)
 	}
-	only := watchBusy(t, gen, "--on", "unreachable", "--after", "0s", "--max-span", "0s")
+	only := watchBusy(t, gen, "--on", "unreachable", "--after", "0s", "--max-span", "0s", "--format", "jsonl,md")
 	wantN := 0
 	for _, a := range only.truth {
 		if a.Outcome == "unreachable" {
@@ -239,6 +239,19 @@ func TestWatchTriggerRate(t *testing.T) {
 	}
 	got := 0
 	for _, l := range only.lines {
+		// --format jsonl,md: one line per attempt of the incident, and the
+		// Markdown report.
+		b, err := os.ReadFile(filepath.Join(only.dir, l.Incident, "report.jsonl"))
+		total := 0
+		for _, n := range l.Counts {
+			total += n
+		}
+		if err != nil || bytes.Count(b, []byte("\n")) != total || !slices.Equal(l.Reports, []string{"report.jsonl", "report.md"}) {
+			t.Errorf("incident %s: report.jsonl has %d lines for %d attempts (%v); reports %v", l.Incident, bytes.Count(b, []byte("\n")), total, err, l.Reports)
+		}
+		if _, err := os.Stat(filepath.Join(only.dir, l.Incident, "report.md")); err != nil {
+			t.Error(err)
+		}
 		for _, a := range l.Attempts {
 			if a.Outcome != "unreachable" {
 				t.Errorf("incident %s names a %s attempt", l.Incident, a.Outcome)
