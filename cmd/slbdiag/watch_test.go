@@ -428,3 +428,29 @@ func TestWatchHostFactsChange(t *testing.T) {
 		}
 	}
 }
+
+// --buffer bounds the window in bytes: when it cannot hold --before of
+// traffic, the incident starts where the window does, and its line says
+// from when it is complete.
+func TestWatchBufferBound(t *testing.T) {
+	wd := watchBusy(t, busygen.Config{Rate: 300, Duration: 40 * time.Second, Clients: 500, Seed: 9},
+		"--buffer", "1MiB", "--before", "30s", "--after", "1s", "--max-span", "2s", "--on", "unanswered:1/1s", "--format", "json")
+	if len(wd.lines) < 2 {
+		t.Fatalf("%d incidents", len(wd.lines))
+	}
+	l := wd.lines[len(wd.lines)-1] // well into the run, the window is full
+	lost, err := time.Parse(time.RFC3339Nano, l.Lost)
+	from, _ := time.Parse(time.RFC3339Nano, l.From)
+	if err != nil || !lost.After(from) {
+		t.Fatalf("incident %s: window_from %q, from %s: want the window to say it held less than --before", l.Incident, l.Lost, l.From)
+	}
+	f, err := capture.Open(filepath.Join(wd.dir, l.Incident, "evidence.pcapng"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, ci, err := f.ZeroCopyReadPacketData()
+	if err != nil || !ci.Timestamp.After(lost) || ci.Timestamp.Sub(lost) > time.Second {
+		t.Errorf("incident %s: first packet at %s (%v), want just after window_from %s", l.Incident, ci.Timestamp, err, l.Lost)
+	}
+}
