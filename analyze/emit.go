@@ -161,6 +161,15 @@ func (t *tracker) finish(end time.Time) {
 	t.drain(true)
 }
 
+// idle moves the clock to ts, a time until which a live capture went on
+// without traffic, and lets the attempts leave that can.
+func (t *tracker) idle(ts time.Time) {
+	if ts.After(t.clock) {
+		t.clock, t.now = ts, ts.UnixNano()
+		t.drain(false)
+	}
+}
+
 // openProgress counts the open attempts that would be unanswered if the
 // capture ended now.
 func (t *tracker) openUnanswered() int {

@@ -2,9 +2,15 @@ package analyze
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/slbdiag/slbdiag/capture"
 )
@@ -73,5 +79,65 @@ func TestProgress(t *testing.T) {
 	last := calls[len(calls)-1]
 	if total := plain.Summary.Counts.Total(); last.Attempts > total || last.Unanswered > plain.Summary.Counts[Unanswered] || last.Unanswered == 0 {
 		t.Errorf("last progress %+v; the result has %d attempts, %d unanswered", last, total, plain.Summary.Counts[Unanswered])
+	}
+}
+
+// idleSource yields one SYN, then says the capture went on without traffic
+// until idle after it, then ends.
+type idleSource struct {
+	syn   []byte
+	at    time.Time
+	idle  time.Duration
+	step  int
+	seen  *[]string // what the Run had handed out when each read came
+	count *int
+}
+
+type idleErr time.Time
+
+func (e idleErr) Error() string        { return "no packet yet" }
+func (e idleErr) IdleUntil() time.Time { return time.Time(e) }
+
+func (s *idleSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	s.step++
+	*s.seen = append(*s.seen, fmt.Sprintf("read %d: %d handed out", s.step, *s.count))
+	switch s.step {
+	case 1:
+		return s.syn, gopacket.CaptureInfo{Timestamp: s.at, CaptureLength: len(s.syn), Length: len(s.syn)}, nil
+	case 2:
+		return nil, gopacket.CaptureInfo{}, idleErr(s.at.Add(s.idle))
+	}
+	return nil, gopacket.CaptureInfo{}, io.EOF
+}
+
+func (s *idleSource) LinkType() layers.LinkType { return layers.LinkTypeEthernet }
+
+// A live capture without traffic still moves the clock: an unanswered SYN
+// is handed out once the horizon has passed, not when the next frame
+// comes, and an idle report before the horizon hands out nothing.
+func TestIdleMovesTheClock(t *testing.T) {
+	ports, _ := ParsePorts("443")
+	for _, tt := range []struct {
+		idle time.Duration
+		want []string
+	}{
+		{11 * time.Second, []string{"read 1: 0 handed out", "read 2: 0 handed out", "read 3: 1 handed out"}},
+		{9 * time.Second, []string{"read 1: 0 handed out", "read 2: 0 handed out", "read 3: 0 handed out"}},
+	} {
+		var seen []string
+		var got []Attempt
+		n := 0
+		src := &idleSource{syn: synFrame(t, false), at: time.Unix(1e9, 0), idle: tt.idle, seen: &seen, count: &n}
+		cfg := Config{Ports: ports, Horizon: 10 * time.Second, OnAttempt: func(a *Attempt) error { n++; got = append(got, *a); return nil }}
+		r, err := Run(context.Background(), cfg, []Input{{Name: "live", Source: src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(seen, tt.want) {
+			t.Errorf("idle %s: %q, want %q", tt.idle, seen, tt.want)
+		}
+		if len(got) != 1 || got[0].Outcome != Unanswered || r.Summary.Counts[Unanswered] != 1 {
+			t.Errorf("idle %s: handed out %+v, counts %v; want one unanswered attempt", tt.idle, got, r.Summary.Counts)
+		}
 	}
 }

@@ -16,6 +16,12 @@ import (
 // capture.File satisfy it. The data returned may be reused by the next call.
 // A frame's ci.AncillaryData[0], when it is a layers.LinkType, overrides
 // LinkType (pcapng files with several link types).
+//
+// A live source may return an error with a method IdleUntil() time.Time
+// when no frame came for a while: the capture went on, without traffic,
+// until that time. The Run does not stop: its clock moves on, so attempts
+// whose horizon passed become final without waiting for the next frame,
+// and it reads again. Only inputs read inline (not ReadAhead) see it.
 type Source interface {
 	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 	LinkType() layers.LinkType
@@ -227,6 +233,12 @@ func (a *analyzer) readError(file int, err error) {
 	a.warn(w)
 }
 
+// idler is a read error saying that the capture went on without traffic
+// until a time (see Source).
+type idler interface {
+	IdleUntil() time.Time
+}
+
 // damageLocator is a read error that says where the damage starts (the
 // capture package's ReadError), so reports can word it in any language.
 type damageLocator interface {
@@ -255,9 +267,14 @@ func newMerger(inputs []Input, streams []stream, a *analyzer) *merger {
 	return m
 }
 
-// next reads input i's next frame.
+// next reads input i's next frame; idle reports move the clock on.
 func (m *merger) next(i int) (*frame, bool) {
 	f, err := m.streams[i].next()
+	var idle idler
+	for err != nil && errors.As(err, &idle) {
+		m.a.tr.idle(idle.IdleUntil())
+		f, err = m.streams[i].next()
+	}
 	if err != nil {
 		if !errors.Is(err, io.EOF) {
 			m.a.readError(i, err)

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -137,7 +138,12 @@ func (s *aheadStream) produce(src Source, file int, dups *dedup, done <-chan str
 			b.frames = b.frames[:len(b.frames)+1]
 			f := &b.frames[len(b.frames)-1]
 			if err := read(src, file, dec, f); err != nil {
-				b.frames, b.err = b.frames[:len(b.frames)-1], err
+				b.frames = b.frames[:len(b.frames)-1]
+				var idle idler
+				if errors.As(err, &idle) {
+					continue // read ahead, the clock moves with the frames only
+				}
+				b.err = err
 				break
 			}
 			if dups != nil && f.ip && !f.pkt.isARP {

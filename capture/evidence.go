@@ -42,6 +42,9 @@ type Evidence struct {
 	Picks   []Pick // frames that must be there, with their comments
 	Comment string // the file's (section's) comment
 	Redact  Redaction
+	// All copies every frame of the inputs, the picks and flows giving
+	// their comments: an incident's window, kept whole.
+	All bool
 	// App names the writer in the section header (shb_userappl,
 	// Wireshark's Capture File Properties), version included, so the
 	// file says which build chose its packets; "slbdiag" when empty.
@@ -62,6 +65,7 @@ func WriteEvidence(w io.Writer, names []string, ev Evidence) (int, error) {
 	written := 0
 	for file := range names {
 		sel := newSelection(file, ev.Flows, picks)
+		sel.all = ev.All
 		if sel.empty() {
 			continue
 		}
@@ -154,6 +158,7 @@ type selection struct {
 	flows     map[connKey][]*Flow
 	lastFrame int       // no wanted frame lies past this one…
 	lastTime  time.Time // …nor past this time (plus a margin for disorder)
+	all       bool      // every frame is wanted
 }
 
 type connKey struct{ a, b netip.AddrPort }
@@ -194,7 +199,7 @@ func newSelection(file int, flows []Flow, picks []Pick) *selection {
 	return s
 }
 
-func (s *selection) empty() bool { return len(s.picks) == 0 && len(s.flows) == 0 }
+func (s *selection) empty() bool { return !s.all && len(s.picks) == 0 && len(s.flows) == 0 }
 
 // flowOf returns the flow frame number frame, at ts, belongs to, if any.
 func (s *selection) flowOf(lt layers.LinkType, frame int, ts time.Time, data []byte) *Flow {
@@ -243,16 +248,41 @@ func (s *selection) copy(f *File, emit func(layers.LinkType, gopacket.CaptureInf
 		if fl != nil && !picked && fl.Comment != "" {
 			comments = []string{fl.Comment}
 		}
-		if picked || fl != nil {
+		if picked || fl != nil || s.all {
 			if err := emit(lt, ci, data, comments); err != nil {
 				return n, err
 			}
 			n++
 		}
-		if len(picks) == 0 && frame >= s.lastFrame && ci.Timestamp.After(s.lastTime.Add(reorderMargin)) {
+		if !s.all && len(picks) == 0 && frame >= s.lastFrame && ci.Timestamp.After(s.lastTime.Add(reorderMargin)) {
 			return n, nil
 		}
 	}
+}
+
+// FrameWriter writes frames to a pcapng as they come, one interface per
+// link type: an incident's window while it is still open.
+type FrameWriter struct{ e evidenceWriter }
+
+// NewFrameWriter writes to w; app names the writer in the section header.
+func NewFrameWriter(w io.Writer, app string) *FrameWriter {
+	return &FrameWriter{e: evidenceWriter{w: w, ev: Evidence{App: app}, ifaces: map[layers.LinkType]int{}}}
+}
+
+// Write adds one frame.
+func (f *FrameWriter) Write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
+	return f.e.write(lt, ci, data, nil)
+}
+
+// Flush writes what is buffered; a writer that got no frame writes a
+// valid empty pcapng.
+func (f *FrameWriter) Flush() error {
+	if f.e.ng == nil {
+		if err := f.e.start(layers.LinkTypeEthernet); err != nil {
+			return err
+		}
+	}
+	return f.e.ng.Flush()
 }
 
 // RedactCopy copies every frame of the capture file name to w as pcapng,

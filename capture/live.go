@@ -79,7 +79,8 @@ type Live struct {
 	n     int
 	ng    *pcapgo.NgWriter
 	start time.Time
-	werr  error // the first evidence write error
+	last  time.Time // when the last packet, or the last idle report, came
+	werr  error     // the first evidence write error
 }
 
 // OpenLive starts capturing on ifc.
@@ -98,6 +99,7 @@ func OpenLive(ctx context.Context, ifc Interface, cfg LiveConfig) (*Live, error)
 		}
 	}
 	l := &Live{ctx: ctx, h: h, ifc: ifc, cfg: cfg, start: time.Now()}
+	l.last = l.start
 	if cfg.Evidence != nil {
 		l.ng, err = pcapgo.NewNgWriterInterface(cfg.Evidence, pcapgo.NgInterface{
 			Name: ifc.Name, Description: ifc.Description, Filter: cfg.Filter, OS: runtime.GOOS,
@@ -149,10 +151,15 @@ func (l *Live) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 		switch {
 		case err == nil:
 			l.n++
+			l.last = time.Now()
 			l.write(ci, data)
 			return data, ci, nil
 		case errors.Is(err, pcap.NextErrorTimeoutExpired):
 			// No packet yet: look again whether to stop.
+			if now := time.Now(); l.cfg.Idle > 0 && now.Sub(l.last) >= l.cfg.Idle {
+				l.last = now
+				return nil, gopacket.CaptureInfo{}, &IdleError{Until: now}
+			}
 		case errors.Is(err, io.EOF):
 			return nil, ci, io.EOF
 		default:

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"time"
 )
 
 // LiveConfig says how to capture from an interface.
@@ -13,7 +14,22 @@ type LiveConfig struct {
 	Count    int       // stop after this many packets; 0: no limit
 	Evidence io.Writer // where to write every packet as pcapng; nil: nowhere
 	App      string    // the application named in the evidence file
+	// Idle, when positive, makes a read that waited this long for a
+	// packet return an *IdleError instead of waiting on, so that the
+	// reader knows the capture went on without traffic.
+	Idle time.Duration
 }
+
+// IdleError is returned by a live capture's read when no packet came for
+// LiveConfig.Idle: the capture went on, without traffic, until Until. It
+// is no failure; the next read waits again. analyze.Run moves its clock
+// on with it.
+type IdleError struct{ Until time.Time }
+
+func (e *IdleError) Error() string { return "no packet for a while" }
+
+// IdleUntil is the time until which the capture saw no packet.
+func (e *IdleError) IdleUntil() time.Time { return e.Until }
 
 // DefaultSnaplen keeps whole packets, as tcpdump does.
 const DefaultSnaplen = 262144

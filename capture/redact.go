@@ -19,9 +19,14 @@ import (
 type Redaction struct {
 	Addrs map[netip.Addr]netip.Addr
 	Names map[string]string // each stand-in as long as its name
+	// Others, when set, gives the stand-in of an address Addrs does not
+	// list (the address itself to keep it): for packets the report never
+	// named, such as a connection whose SYN came before an incident's
+	// window.
+	Others func(netip.Addr) netip.Addr
 }
 
-func (r Redaction) empty() bool { return len(r.Addrs) == 0 && len(r.Names) == 0 }
+func (r Redaction) empty() bool { return len(r.Addrs) == 0 && len(r.Names) == 0 && r.Others == nil }
 
 // redact rewrites frame b, a copy the caller owns, in place.
 func (r Redaction) redact(lt layers.LinkType, b []byte) {
@@ -149,9 +154,14 @@ func (r Redaction) swapAddr(b []byte) {
 	if !ok {
 		// An IPv4 address may be listed in its IPv4-mapped form, or the
 		// reverse.
-		if s, ok = r.Addrs[a.Unmap()]; !ok {
-			return
-		}
+		s, ok = r.Addrs[a.Unmap()]
+	}
+	if !ok && r.Others != nil {
+		s = r.Others(a.Unmap())
+		ok = s != a.Unmap()
+	}
+	if !ok {
+		return
 	}
 	if len(b) == 16 {
 		a16 := s.As16()

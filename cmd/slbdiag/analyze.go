@@ -184,6 +184,12 @@ func closeInputs(inputs []analyze.Input) {
 // comments built from the redacted result, everything redacted as the
 // report is.
 func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report.Redactor, l report.Lang) error {
+	_, err := capture.WriteEvidence(w, files, evidenceOf(res, red, l))
+	return err
+}
+
+// evidenceOf is what the evidence file of res holds and says.
+func evidenceOf(res *analyze.Result, red *report.Redactor, l report.Lang) capture.Evidence {
 	shown := red.Result(res)
 	ev := capture.Evidence{
 		Comment: report.EvidenceSection(shown, l),
@@ -198,8 +204,7 @@ func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report
 		fl.Comment = ea.Comment
 		ev.Flows = append(ev.Flows, fl)
 	}
-	_, err := capture.WriteEvidence(w, files, ev)
-	return err
+	return ev
 }
 
 // evidenceTail is how long after an attempt's last packet known by time

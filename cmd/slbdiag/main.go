@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAnalyze(ctx, args[1:], stdin, stdout, stderr)
 	case "capture":
 		return runCapture(ctx, args[1:], stdout, stderr)
+	case "watch":
+		return runWatch(ctx, args[1:], stdout, stderr)
 	case "interfaces":
 		return runInterfaces(args[1:], stdout, stderr)
 	case "explain":
@@ -93,12 +95,14 @@ const usage = `slbdiag finds TCP handshakes to a load balancer VIP that never co
 Usage:
   slbdiag analyze [flags] FILE...   replay pcap/pcapng captures ("-" reads stdin)
   slbdiag capture -i IFACE [flags]  capture live on this host, then report (Ctrl-C, -c or -d stops)
+  slbdiag watch -i IFACE --out DIR  capture until stopped; on failed handshakes, write an incident
+                                    (the packets around them and their report) to DIR
   slbdiag interfaces                list the capture interfaces: names, addresses, indexes
   slbdiag explain [CAUSE]           a cause's explanation and fix, without a capture
   slbdiag doctor --vip VIP          read this host's configuration and say whether it accepts the VIP
   slbdiag version [--format json]   the version, commit and build of this binary, and whether it can capture live
 
-Run 'slbdiag analyze -h' or 'slbdiag capture -h' for the flags.
+Run 'slbdiag analyze -h', 'slbdiag capture -h' or 'slbdiag watch -h' for the flags.
 Exit codes: 0 handshakes judged, no problem found; 1 problems found; 2 usage or input error;
 3 nothing to judge (no SYN to the watched ports got an outcome).
 `

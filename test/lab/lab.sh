@@ -17,7 +17,8 @@
 # the load balancer to the backend's own address.
 #
 # Usage (from the repository root):
-#   test/lab/lab.sh scenarios                  list the scenarios
+#   test/lab/lab.sh scenarios                  list the scenarios (watch-burst, for
+#                                              'slbdiag watch', runs 40 s and is not recorded)
 #   test/lab/lab.sh run ID SCENARIO OUT -- CMD...
 #       build the lab (namespaces slbd<ID>-cli, -lb, -be), set SCENARIO up,
 #       start CMD in the backend namespace, wait until it prints "listening
@@ -36,6 +37,10 @@ be4=10.2.0.2 be6=2001:db8:2::2
 probe_src=100.100.110.1
 
 scenarios=(dsr-novip dsr-probes dsr-fixed dsr-nolistener dsr-return-lost dsr6-novip dsr6-fixed)
+# Scenarios that run for a minute, for 'slbdiag watch'; not recorded.
+long_scenarios=(watch-burst)
+# A second VIP the backend does not hold: its SYNs go unanswered.
+vip4_dead=192.0.2.11
 
 die() { echo "lab: $*" >&2; exit 1; }
 
@@ -140,7 +145,11 @@ setup() {
       # what the backend sends from the VIP.
       ip -n $lb rule add from $vip4/32 iif l1 blackhole priority 100
       ;;
-    *) die "unknown scenario $1 (one of: ${scenarios[*]})" ;;
+    watch-burst)
+      vip_on_lo; listen ":443"
+      ip -n $lb route add $vip4_dead/32 via $be4
+      ;;
+    *) die "unknown scenario $1 (one of: ${scenarios[*]} ${long_scenarios[*]})" ;;
   esac
 }
 
@@ -158,7 +167,25 @@ traffic() {
     dsr-novip) client4; client4 ;;
     dsr-probes | dsr-fixed | dsr-nolistener | dsr-return-lost) probe; client4; probe; client4 ;;
     dsr6-novip | dsr6-fixed) client6; client6 ;;
+    watch-burst) watch_burst ;;
   esac
+}
+
+# watch_burst: healthy traffic all along (a probe and a client every half
+# second) and three failed attempts at known times: at 2 s one unanswered
+# (to the VIP the backend does not hold; the client retransmits at 1 and
+# 3 s) and at 3 s one refused (the VIP's port 8443, where nothing
+# listens), close enough to make one incident; at 22 s another unanswered,
+# alone. It ends at 38 s.
+watch_burst() {
+  local healthy
+  ( while [ ! -e "$state/stop" ]; do probe; client4; sleep 0.5; done ) &
+  healthy=$!
+  sleep 2; dial $cli -timeout 3.5s "$vip4_dead:443" &
+  sleep 1; dial $cli "$vip4:8443"
+  sleep 19; dial $cli -timeout 3.5s "$vip4_dead:443"
+  sleep 16; touch "$state/stop"
+  wait $healthy
 }
 
 # run ID SCENARIO OUT -- CMD...
@@ -211,7 +238,7 @@ record() {
 
 [ "$(id -u)" = 0 ] || die "run as root: the lab creates network namespaces"
 case ${1:-} in
-  scenarios) printf '%s\n' "${scenarios[@]}" ;;
+  scenarios) printf '%s\n' "${scenarios[@]}" "${long_scenarios[@]}" ;;
   run) shift; run "$@" ;;
   record)
     [ $# -ge 2 ] || die "usage: lab.sh record DIR [SCENARIO...]"
