@@ -107,6 +107,22 @@ func (x *Redactor) Name(n string) string {
 	return x.names[n]
 }
 
+// Others returns, for the packets of a capture the report never named
+// (a whole live capture's -w file), the stand-in of any address r does not
+// show to be kept, given on first sight; nil when clients are not hidden.
+func (x *Redactor) Others(r *analyze.Result) func(netip.Addr) netip.Addr {
+	if x == nil || !x.red.Clients {
+		return nil
+	}
+	kept := keptAddrs(r)
+	return func(a netip.Addr) netip.Addr {
+		if kept[a] || r.ProbeNets.Contains(a) {
+			return a
+		}
+		return x.Client(a)
+	}
+}
+
 // Addrs returns every hidden address and its stand-in.
 func (x *Redactor) Addrs() map[netip.Addr]netip.Addr { return x.addrs }
 

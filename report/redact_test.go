@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"net/netip"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -82,5 +83,30 @@ func TestRedactNames(t *testing.T) {
 		if name == "text" && (!bytes.Contains(b.Bytes(), []byte("SNI name-1.invalid")) || !bytes.Contains(b.Bytes(), []byte("SNI name-2.invalid"))) {
 			t.Errorf("the stand-ins are missing:\n%s", b.String())
 		}
+	}
+}
+
+// A whole capture's packets hold clients no attempt of the report names:
+// Others hides them too, and keeps what the report keeps.
+func TestRedactorOthers(t *testing.T) {
+	r := analyzeFile(t, "../testdata/pcaps/seed-strong-host.pcapng")
+	red := NewRedactor(Redaction{Clients: true}, nil)
+	red.Result(r)
+	others := red.Others(r)
+	unseen := netip.MustParseAddr("203.0.113.200")
+	if got := others(unseen); got == unseen || !netip.MustParsePrefix("198.18.0.0/15").Contains(got) {
+		t.Errorf("an address no attempt named stays %v; want a stand-in from 198.18.0.0/15", got)
+	}
+	if again := others(unseen); again != others(unseen) {
+		t.Errorf("the same address got two stand-ins")
+	}
+	for _, keep := range []string{"192.0.2.10", "10.0.0.5", "100.100.110.5"} {
+		a := netip.MustParseAddr(keep)
+		if got := others(a); got != a {
+			t.Errorf("%s (a VIP, the host or a probe) became %s", keep, got)
+		}
+	}
+	if NewRedactor(Redaction{Names: true}, nil).Others(r) != nil {
+		t.Error("Others hides addresses when only names are redacted")
 	}
 }

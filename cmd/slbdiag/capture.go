@@ -105,7 +105,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	red := c.flags.redactor(res)
-	if err := out.commitEvidence(red); err != nil {
+	if err := out.commitEvidence(red, res); err != nil {
 		return withFlag("-w", err)
 	}
 	if err := c.flags.render(out.report, red.Result(res), c.flags.optsFor(out.report)); err != nil {
@@ -156,12 +156,14 @@ func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, err
 // commitEvidence puts the -w file in place; with --redact or --redact-sni
 // its packets are first rewritten with the report's stand-ins, since the
 // packets were written as they came, before anything was known of them.
-func (o *captureOutputs) commitEvidence(red *report.Redactor) error {
+func (o *captureOutputs) commitEvidence(red *report.Redactor, res *analyze.Result) error {
 	if o.evidence == nil {
 		return nil
 	}
-	r := capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames()}
-	if len(r.Addrs) == 0 && len(r.Names) == 0 {
+	// Every client in the file is hidden, also those no attempt the
+	// report names had: the file holds every packet captured.
+	r := capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames(), Others: red.Others(res)}
+	if len(r.Addrs) == 0 && len(r.Names) == 0 && r.Others == nil {
 		return o.evidence.Commit()
 	}
 	if err := o.evidence.Sync(); err != nil {

@@ -88,7 +88,7 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 	for _, f := range w.c.formats {
 		if report.Streamed(f) {
 			var err error
-			if jsonl, err = createOutput(filepath.Join(inc.dir, "report.jsonl")); err != nil {
+			if jsonl, err = createOutput("--out", filepath.Join(inc.dir, "report.jsonl")); err != nil {
 				return err
 			}
 			defer jsonl.Abort()
@@ -130,7 +130,7 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 			continue
 		}
 		render, _ := report.Lookup(format)
-		out, err := createOutput(filepath.Join(inc.dir, name))
+		out, err := createOutput("--out", filepath.Join(inc.dir, name))
 		if err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func (w *watcher) writeIncidentEvidence(inc *incident, raw string, res *analyze.
 			ev.Picks = append(ev.Picks, capture.Pick{File: 0, Frame: n, Comments: []string{triggerComment(a.Outcome, inc.name, l)}})
 		}
 	}
-	out, err := createOutput(filepath.Join(inc.dir, "evidence.pcapng"))
+	out, err := createOutput("--out", filepath.Join(inc.dir, "evidence.pcapng"))
 	if err != nil {
 		return err
 	}
@@ -307,14 +307,6 @@ func (w *watcher) factLines(facts *hostfacts.Facts) []string {
 		lines = append(lines, report.CheckupLine(chk, w.c.flags.opts.Lang))
 	}
 	return lines
-}
-
-// plural says n things.
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // incidentComment is the comment of an incident's evidence file as a
