@@ -15,7 +15,8 @@ func (t *tracker) boundWarnings(r *Result) []Warning {
 		ws = append(ws, w)
 	}
 	if t.early > 0 {
-		add(Warning{Kind: WarnEarly, Count: t.early, Limit: t.maxOpen, Detail: t.horizon.String()})
+		add(Warning{Kind: WarnEarly, Count: t.early, Limit: t.maxOpen, Detail: t.horizon.String(),
+			Attempts: t.earlySingles.doubtful(t.now, int64(t.grace))})
 	}
 	if t.lateSyns+t.latePackets > 0 {
 		add(Warning{Kind: WarnLate, Count: t.lateSyns, Attempts: t.latePackets, Detail: t.horizon.String()})

@@ -52,6 +52,19 @@ func TestFloodDecidesEarlyAndSaysSo(t *testing.T) {
 	if w := kinds[WarnEarly]; w.Count != 4000 || w.Limit != 1000 {
 		t.Errorf("decided-early warning %+v", w)
 	}
+
+	// The same flood, the capture ending right after it: the attempts
+	// decided early are younger than the grace time, so each may be
+	// pending, and the warning must say how many are in doubt.
+	tr = newTracker(&ports)
+	tr.maxOpen = 1000
+	floodSyns(tr, 5000, func(int) netip.AddrPort { return vip }, 10*time.Microsecond)
+	tr.finish(tr.clock)
+	for _, w := range tr.boundWarnings(&Result{}) {
+		if w.Kind == WarnEarly && w.Attempts != 4000 {
+			t.Errorf("%d attempts said to be in doubt, want 4000: %+v", w.Attempts, w)
+		}
+	}
 	if w := kinds[WarnForgotten]; w.Count != 3500 {
 		t.Errorf("forgotten warning %+v", w)
 	}

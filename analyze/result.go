@@ -130,7 +130,7 @@ const (
 	WarnInterrupted WarningKind = "interrupted"          // reading was stopped before the end
 	WarnDuplicates  WarningKind = "duplicates-collapsed" // copies of one packet (pktmon, SPAN) counted once; Count is the copies
 	WarnDrops       WarningKind = "capture-drops"        // live: the kernel, Npcap or the interface dropped packets; Count is how many, Received what was received
-	WarnEarly       WarningKind = "decided-early"        // more attempts open at once than Limit: Count were decided before their horizon
+	WarnEarly       WarningKind = "decided-early"        // more attempts open at once than Limit: Count were decided before their horizon; Attempts of them are counted unanswered but might be pending
 	WarnLate        WarningKind = "late-packets"         // Count SYN retransmissions and Attempts replies came after their attempt left (past the horizon, Detail)
 	WarnForgotten   WarningKind = "forgotten-early"      // Count finished attempts were forgotten before their packets stopped (Limit remembered): a later SYN of one would start a new attempt
 	WarnDestsCapped WarningKind = "destinations-grouped" // past Limit destinations: Count more (Detail "estimated" when estimated) with Attempts attempts counted together
