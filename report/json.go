@@ -1,9 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
@@ -276,47 +279,108 @@ type jsonlAttempt struct {
 // size of the capture. It holds no prose, so it is the same in every
 // language.
 type JSONLWriter struct {
-	enc   *json.Encoder
-	files []string
+	w     *bufio.Writer
+	files [][]byte // the inputs' names, each already a JSON string
 	red   *Redactor
 	n     int
+	line  []byte
+	// Eager writes each line out as soon as it is made (live capture,
+	// where a pipe reads the lines as they come); otherwise lines are
+	// buffered until Flush.
+	Eager bool
 }
 
 // NewJSONLWriter writes to w; files are the inputs' names, as in
 // Result.Inputs; red, when not nil, gives the stand-ins of --redact.
+// Call Flush when the Run is over.
 func NewJSONLWriter(w io.Writer, files []string, red *Redactor) *JSONLWriter {
-	return &JSONLWriter{enc: json.NewEncoder(w), files: files, red: red}
+	j := &JSONLWriter{w: bufio.NewWriterSize(w, 1<<16), red: red}
+	for _, f := range files {
+		q, _ := json.Marshal(f) // a string always marshals
+		j.files = append(j.files, q)
+	}
+	return j
 }
 
-// Attempt writes a's line; it fits analyze.Config.OnAttempt.
+// Attempt writes a's line; it fits analyze.Config.OnAttempt. The line is
+// what encoding/json writes for a jsonlAttempt (a test holds them equal),
+// built by hand because encoding each of millions of lines by reflection
+// took half of a flood's run.
 func (j *JSONLWriter) Attempt(a *analyze.Attempt) error {
 	j.n++
-	client := j.red.Client(a.Client.Addr())
-	line := jsonlAttempt{File: j.file(a.First.File),
-		ClientIP: client.String(), ClientPort: a.Client.Port(),
-		ServerIP: j.red.Addr(a.Server.Addr()).String(), ServerPort: a.Server.Port(),
-		Outcome: a.Outcome.String(), Syns: a.Syns, ISN: a.ISN,
-		FirstFrame: a.First.Frame, FirstTS: timestamp(a.FirstTS),
-		ReplyFrame: a.Reply.Frame, ReplySrc: addrOrNone(j.red.Addr(a.ReplySrc)), DecidedEarly: a.Early}
+	b := j.line[:0]
+	b = append(b, `{"file":`...)
+	b = append(b, j.file(a.First.File)...)
+	b = appendStr(b, `,"client_ip":`, j.red.Client(a.Client.Addr()).String())
+	b = appendUint(b, `,"client_port":`, uint64(a.Client.Port()))
+	b = appendStr(b, `,"server_ip":`, j.red.Addr(a.Server.Addr()).String())
+	b = appendUint(b, `,"server_port":`, uint64(a.Server.Port()))
+	b = appendStr(b, `,"outcome":`, a.Outcome.String())
+	b = appendUint(b, `,"syns":`, uint64(a.Syns))
+	b = appendUint(b, `,"isn":`, uint64(a.ISN))
+	b = appendUint(b, `,"first_frame":`, uint64(a.First.Frame))
+	b = appendStr(b, `,"first_ts":`, timestamp(a.FirstTS))
 	if !a.Reply.IsZero() && a.Reply.File != a.First.File {
-		line.ReplyFile = j.file(a.Reply.File)
+		if f := j.file(a.Reply.File); string(f) != `""` {
+			b = append(append(b, `,"reply_file":`...), f...)
+		}
 	}
+	b = appendUint(b, `,"reply_frame":`, uint64(a.Reply.Frame))
+	b = appendStr(b, `,"reply_src":`, addrOrNone(j.red.Addr(a.ReplySrc)))
 	if (a.Outcome == analyze.Completed || a.Outcome == analyze.SynAckNoAck || a.Outcome == analyze.WrongSource) &&
 		a.Reply.File == a.LastSyn.File { // across captures the clocks differ: no RTT
-		ms := float64(a.RTT.Microseconds()) / 1000
-		line.RTTms = &ms
+		b = append(b, `,"rtt_ms":`...)
+		b = appendJSONFloat(b, float64(a.RTT.Microseconds())/1000)
 	}
-	if err := j.enc.Encode(&line); err != nil {
+	if a.Early {
+		b = append(b, `,"decided_early":true`...)
+	}
+	b = append(b, "}\n"...)
+	j.line = b
+	if _, err := j.w.Write(b); err != nil {
 		return fmt.Errorf("attempt %d: %w", j.n, err)
+	}
+	if j.Eager {
+		return j.Flush()
 	}
 	return nil
 }
 
-func (j *JSONLWriter) file(i int) string {
+// Flush writes out the lines still buffered.
+func (j *JSONLWriter) Flush() error { return j.w.Flush() }
+
+func (j *JSONLWriter) file(i int) []byte {
 	if i < 0 || i >= len(j.files) {
-		return ""
+		return []byte(`""`)
 	}
 	return j.files[i]
+}
+
+// appendStr appends key and s as a JSON string: s is an address, an
+// outcome name or a timestamp, which need no escaping.
+func appendStr(b []byte, key, s string) []byte {
+	b = append(b, key...)
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendUint(b []byte, key string, n uint64) []byte {
+	return strconv.AppendUint(append(b, key...), n, 10)
+}
+
+// appendJSONFloat formats f as encoding/json does.
+func appendJSONFloat(b []byte, f float64) []byte {
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		b = strconv.AppendFloat(b, f, 'e', -1, 64)
+		// encoding/json writes e-07, not e-7... and trims "e-0" to "e-"
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+		return b
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
 
 type jsonPoint struct {

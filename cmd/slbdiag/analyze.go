@@ -111,7 +111,10 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	for i, in := range inputs {
 		names[i] = in.Name
 	}
-	res, err := analyze.Run(ctx, rf.stream(rf.cfg, out, names), inputs)
+	res, err := analyze.Run(ctx, rf.stream(rf.cfg, out, names, false), inputs)
+	if err == nil {
+		err = rf.flushStream()
+	}
 	stopProgress()
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)

@@ -208,7 +208,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 	if c.evidence != "" {
 		name, format = c.evidence, capture.FormatPcapng
 	}
-	res, err := analyze.Run(context.WithoutCancel(ctx), c.flags.stream(cfg, out, []string{name}), []analyze.Input{{Name: name, Format: format, Source: live}})
+	res, err := analyze.Run(context.WithoutCancel(ctx), c.flags.stream(cfg, out, []string{name}, true), []analyze.Input{{Name: name, Format: format, Source: live}})
 	if cerr := live.Close(); err == nil {
 		err = cerr
 	}

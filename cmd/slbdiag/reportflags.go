@@ -27,6 +27,7 @@ type reportFlags struct {
 	render report.Renderer
 	opts   report.Options
 	red    *report.Redactor // --redact and --redact-sni: the same stand-ins in the JSONL lines and the report
+	jsonl  *report.JSONLWriter
 }
 
 func addReportFlags(fs *flag.FlagSet) *reportFlags {
@@ -106,16 +107,28 @@ func (f *reportFlags) redactor(r *analyze.Result) *report.Redactor {
 
 // stream returns cfg with, for --format jsonl, every attempt written to
 // out as it becomes final, redacted as the report will be.
-func (f *reportFlags) stream(cfg analyze.Config, out io.Writer, names []string) analyze.Config {
+// Live, each line is written out as soon as it is made (eager), for a
+// pipe that reads them as they come; call flushStream after the Run.
+func (f *reportFlags) stream(cfg analyze.Config, out io.Writer, names []string, eager bool) analyze.Config {
 	red := report.Redaction{Clients: *f.redact, Names: *f.redactNames}
 	keep := func(a netip.Addr) bool {
 		return cfg.VIPs.Contains(a) || cfg.HostAddrs.Contains(a) || cfg.ProbeNets.Contains(a) || analyze.DefaultProbeNets.Contains(a)
 	}
 	f.red = report.NewRedactor(red, keep)
 	if report.Streamed(*f.format) {
-		cfg.OnAttempt = report.NewJSONLWriter(out, names, f.red).Attempt
+		f.jsonl = report.NewJSONLWriter(out, names, f.red)
+		f.jsonl.Eager = eager
+		cfg.OnAttempt = f.jsonl.Attempt
 	}
 	return cfg
+}
+
+// flushStream writes out the JSONL lines still buffered.
+func (f *reportFlags) flushStream() error {
+	if f.jsonl == nil {
+		return nil
+	}
+	return f.jsonl.Flush()
 }
 
 // shape applies the redactions to a result before it is rendered, with
