@@ -124,6 +124,9 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 		name := "report." + reportExt(format)
 		reports = append(reports, name)
 		if report.Streamed(format) {
+			if err := lineWriter.Flush(); err != nil {
+				return err
+			}
 			if err := jsonl.Commit(); err != nil {
 				return err
 			}
