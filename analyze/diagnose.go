@@ -158,13 +158,13 @@ func (d *diagnosis) perHost(dest *Destination, t *destTotals) []Finding {
 			var frames []FrameRef
 			for j := range t.macs {
 				if j != i {
-					for _, fr := range t.macs[j].replyEx[Completed] {
+					for _, fr := range t.macs[j].firstEx[Completed] {
 						frames = appendExample(frames, fr)
 					}
 				}
 			}
 			f.Evidence = append(f.Evidence, Evidence{Kind: EvOtherHostsAnswer, Count: other,
-				Frames: frames, Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
+				Frames: frames, Filter: completedFilter(dest.Server)})
 		}
 		fs = append(fs, f)
 	}
@@ -182,7 +182,7 @@ func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
 	}
 	server := s.dest.Server
 	f := newFinding(StrongHostReceive, server, s.t, Unanswered)
-	f.Evidence = append(f.Evidence, unansweredSyns(server, s.t, f.Syns, s.mac))
+	f.Evidence = append(f.Evidence, unansweredSyns(server, s.t, s.mac))
 	if rt := retransmissions(server, s.t, s.mac); rt.Count > 0 {
 		f.Evidence = append(f.Evidence, rt)
 	}
@@ -226,9 +226,9 @@ func (d *diagnosis) partialLoss(dest *Destination, t *destTotals) (Finding, bool
 	}
 	f := newFinding(PartialLoss, dest.Server, &t.all, Unanswered)
 	f.Confidence = Medium
-	f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, &t.all, f.Syns, ""),
-		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: t.all.replyEx[Completed],
-			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
+	f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, &t.all, ""),
+		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: t.all.firstEx[Completed],
+			Filter: completedFilter(dest.Server)})
 	f.Missing = []EvidenceKind{EvRetransmissions}
 	if rt := retransmissions(dest.Server, &t.all, ""); rt.Count > 0 {
 		f.Evidence = append(f.Evidence, rt)
@@ -248,7 +248,7 @@ func (d *diagnosis) noListener(dest *Destination, t *destTotals) (Finding, bool)
 	f := newFinding(NoListenerOnVIP, dest.Server, &t.all, Refused)
 	f.Evidence = append(f.Evidence, Evidence{Kind: EvRefused, Count: f.Attempts,
 		Frames: t.all.replyEx[Refused],
-		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
+		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1 && !(tcp.completeness & 0x02)", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
 	f.Confidence = Medium
 	f.Missing = []EvidenceKind{EvOwnAddrWorks}
 	if own, ok := d.ownAddressWorks(dest.Server.Port(), netip.Addr{}); ok {
@@ -267,7 +267,7 @@ func (d *diagnosis) weakHostSend(dest *Destination, t *destTotals) (Finding, boo
 	f := newFinding(WeakHostSend, dest.Server, &t.all, WrongSource)
 	from := t.wrongFrom
 	f.Evidence = append(f.Evidence, Evidence{Kind: EvWrongSource, Count: f.Attempts, Addr: from,
-		Frames: t.all.replyEx[WrongSource], Filter: synAckFilter(from, dest.Server.Port())})
+		Frames: t.all.replyEx[WrongSource], Filter: synAckFilter(from, dest.Server.Port()) + " && " + firstInLoneReply})
 	f.Confidence = High
 	d.setHost(&f, from)
 	return f, true
@@ -287,15 +287,20 @@ func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
 	}
 }
 
-func unansweredSyns(server netip.AddrPort, t *tally, syns int, mac string) Evidence {
-	return Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: synFilter(server, mac), Frames: t.firstEx[Unanswered]}
+// unansweredSyns counts the SYN transmissions in scope that nothing
+// answered, as the filter shows them.
+func unansweredSyns(server netip.AddrPort, t *tally, mac string) Evidence {
+	syns, _ := t.noReplySyns()
+	return Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: noReplyFilter(server, mac, t), Frames: t.firstEx[Unanswered]}
 }
 
-// retransmissions counts the unanswered attempts whose SYN was sent again:
-// the clients were waiting, so the SYNs (or replies) were lost, not slow.
+// retransmissions counts the SYN retransmissions of the attempts nothing
+// answered: the clients were waiting, so the SYNs (or replies) were lost,
+// not slow.
 func retransmissions(server netip.AddrPort, t *tally, mac string) Evidence {
-	return Evidence{Kind: EvRetransmissions, Count: t.retrans, Frames: t.retransEx,
-		Filter: synFilter(server, mac) + " && tcp.analysis.retransmission"}
+	_, resent := t.noReplySyns()
+	return Evidence{Kind: EvRetransmissions, Count: resent, Attempts: t.retrans, Frames: t.retransEx,
+		Filter: noReplyFilter(server, mac, t) + " && tcp.analysis.retransmission"}
 }
 
 // hostByMAC finds a host address that sends from the one MAC the SYNs to
@@ -334,7 +339,7 @@ func (d *diagnosis) ownAddressWorks(port uint16, want netip.Addr) (Evidence, boo
 		return Evidence{}, false
 	}
 	return Evidence{Kind: EvOwnAddrWorks, Count: best.Counts[Completed], Addr: best.Server.Addr(),
-		Frames: d.totals(best).all.replyEx[Completed], Filter: synAckFilter(best.Server.Addr(), port)}, true
+		Frames: d.totals(best).all.firstEx[Completed], Filter: completedFilter(best.Server)}, true
 }
 
 // addrFilter is the Wireshark field test for an address in direction dir
@@ -354,6 +359,30 @@ func synFilter(server netip.AddrPort, mac string) string {
 		f = "eth.dst==" + mac + " && " + f
 	}
 	return f
+}
+
+// Tests of Wireshark's conversation completeness (tcp.completeness: 1
+// SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST), final for every packet
+// once the whole file is read, as the Wireshark window and tshark -2 do.
+const (
+	noAnswer         = "!(tcp.completeness & 0x22)" // neither SYN-ACK nor RST came back
+	firstInLoneReply = "!tcp.analysis.retransmission && !(tcp.completeness & 0x01)"
+)
+
+// noReplyFilter shows the SYNs to server (to mac, if given) that nothing
+// answered; the copies of them quoted in ICMP errors are left out.
+func noReplyFilter(server netip.AddrPort, mac string, t *tally) string {
+	f := synFilter(server, mac) + " && " + noAnswer
+	if t.counts[Unreachable] > 0 {
+		f += " && !icmp && !icmpv6"
+	}
+	return f
+}
+
+// completedFilter shows the first SYN of each completed handshake to
+// server: one packet per handshake.
+func completedFilter(server netip.AddrPort) string {
+	return synFilter(server, "") + " && !tcp.analysis.retransmission && tcp.completeness & 0x04"
 }
 
 func synAckFilter(src netip.Addr, port uint16) string {

@@ -26,15 +26,17 @@ type EvidenceFrame struct {
 	Role    FrameRole
 }
 
-// causeOutcome is the outcome of the attempts a cause explains.
-var causeOutcome = map[Cause]Outcome{
-	StrongHostReceive: Unanswered,
-	PartialLoss:       Unanswered,
-	ClientsFiltered:   Unanswered,
-	WeakHostSend:      WrongSource,
-	NoListenerOnVIP:   Refused,
-	ReturnPathLost:    SynAckNoAck,
-	TLSBindingMissing: Completed,
+// causeOutcomes are the outcomes of the attempts a cause explains, and
+// of those its evidence counts beside them: an unanswered SYN's filter
+// shows the pending ones' too.
+var causeOutcomes = map[Cause][]Outcome{
+	StrongHostReceive: {Unanswered, Pending},
+	PartialLoss:       {Unanswered, Pending},
+	ClientsFiltered:   {Unanswered, Pending},
+	WeakHostSend:      {WrongSource},
+	NoListenerOnVIP:   {Refused},
+	ReturnPathLost:    {SynAckNoAck},
+	TLSBindingMissing: {Completed},
 }
 
 // EvidenceFrames lists the frames behind every finding: those its
@@ -82,9 +84,9 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 				}
 			}
 		}
-		o, ok := causeOutcome[f.Cause]
-		for i, n := 0, 0; ok && i < len(r.Examples) && n < perFinding; i++ {
-			if a := &r.Examples[i]; a.Server == f.Server && a.Outcome == o {
+		os := causeOutcomes[f.Cause]
+		for i, n := 0, 0; i < len(r.Examples) && n < perFinding; i++ {
+			if a := &r.Examples[i]; a.Server == f.Server && slices.Contains(os, a.Outcome) {
 				n++
 				roles(i, func(ref FrameRef, role FrameRole) { add(ref, i, role) })
 			}

@@ -105,20 +105,26 @@ const (
 	EvLoadBalancerSide EvidenceKind = "load-balancer-side" // what the load balancer itself shows
 	EvHelloClosed      EvidenceKind = "hello-closed"       // the server closed (RST/FIN) right after the ClientHello
 	EvHelloServed      EvidenceKind = "hello-served"       // ClientHellos the server answered
+	EvHelloAlert       EvidenceKind = "hello-alert"        // the server answered the ClientHello with a TLS alert
 	EvARPClaim         EvidenceKind = "arp-claims-vip"     // a MAC answered ARP for the VIP or announced it
 )
 
 // Evidence is one observation, with example frames and the Wireshark
 // display filter that shows the same packets.
 type Evidence struct {
-	Kind   EvidenceKind
-	Count  int
-	Frames []FrameRef // examples, at most maxExamples
-	Filter string
-	Addr   netip.Addr // the other address involved, if any
-	MAC    string     // the MAC involved, if any
-	Names  []string   // the TLS server names (SNI) involved, if any
-	Fact   *Fact      // for host-fact evidence: what the configuration shows
+	Kind  EvidenceKind
+	Count int // the packets Filter shows, where CountsFilter says so
+	// Attempts is the number of attempts the packets belong to, where the
+	// text names them as well (retransmissions: the attempts that sent
+	// their SYN again).
+	Attempts int
+	Frames   []FrameRef // examples, at most maxExamples
+	Filter   string
+	Addr     netip.Addr // the other address involved, if any
+	MAC      string     // the MAC involved, if any
+	Names    []string   // the TLS server names (SNI) involved, if any
+	Alerts   []uint8    // the TLS alerts' descriptions, if any (AlertName names them)
+	Fact     *Fact      // for host-fact evidence: what the configuration shows
 }
 
 // OSHint is the operating system a TTL suggests. It is a hint: TTLs can
@@ -145,3 +151,10 @@ func osFromTTL(ttl uint8) OSHint {
 }
 
 const maxExamples = 5
+
+// CountsFilter reports whether an evidence's Count is the number of
+// packets its Filter shows, as the report prints them side by side.
+// Evidence from host facts, and the SYNs' MAC, print no count.
+func CountsFilter(e Evidence) bool {
+	return e.Filter != "" && e.Fact == nil && e.Kind != EvHostMAC
+}

@@ -30,6 +30,18 @@ type CapturePoint struct {
 
 func initialTTL(ttl uint8) bool { return ttl == 64 || ttl == 128 || ttl == 255 }
 
+// InitialTTLAbove is the initial TTL a packet seen with ttl most likely
+// left its sender with: the next of 64, 128 and 255 at or above it.
+func InitialTTLAbove(ttl uint8) uint8 {
+	switch {
+	case ttl <= 64:
+		return 64
+	case ttl <= 128:
+		return 128
+	}
+	return 255
+}
+
 // capturePoint judges the place from the servers' TTLs and the clients'.
 func (a *analyzer) capturePoint(dests []Destination) CapturePoint {
 	var cp CapturePoint

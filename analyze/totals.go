@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"net/netip"
+	"slices"
 )
 
 // Bounds of the running totals. Destinations past maxDests are counted
@@ -23,6 +24,22 @@ type tally struct {
 	replyEx   [numOutcomes][]FrameRef // their replies
 	retrans   int                     // unanswered attempts whose SYN was sent more than once
 	retransEx []FrameRef              // their last SYN transmissions
+}
+
+// noReply are the outcomes whose SYNs the server's side never answered
+// in their own conversation, neither SYN-ACK nor RST: Wireshark's
+// tcp.completeness has neither bit for them (a reply from another
+// address is another conversation).
+var noReply = [...]Outcome{Unanswered, Pending, Unreachable, WrongSource}
+
+// noReplySyns counts the SYN transmissions of the attempts no reply
+// answered, and of them the ones sent again (retransmissions).
+func (t *tally) noReplySyns() (syns, resent int) {
+	for _, o := range noReply {
+		syns += t.synsBy[o]
+		resent += t.synsBy[o] - t.counts[o]
+	}
+	return syns, resent
 }
 
 func (t *tally) add(a *Attempt, key uint64, b *addrBudget) {
@@ -82,9 +99,13 @@ type destTotals struct {
 	synAfterEx     []FrameRef
 	wrongFrom      netip.Addr // where the first wrong-source reply came from
 
-	// After a ClientHello: the server closed, or answered.
+	// After a ClientHello: the server closed, rejected it with a TLS
+	// alert, or answered.
 	helloClosed, helloServed int
 	closedEx, servedEx       []FrameRef
+	helloAlerted             int
+	alertedEx                []FrameRef
+	alerts                   []uint8 // the alerts' descriptions, distinct, first seen first
 	closedNames, servedNames []string
 	moreClosed, moreServed   int // names past maxNames
 	closedClients            distinct
@@ -109,12 +130,12 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 	switch {
 	case probe && o == Completed:
 		d.probeDone++
-		d.probeDoneEx = appendExample(d.probeDoneEx, a.Reply)
+		d.probeDoneEx = appendExample(d.probeDoneEx, a.First)
 	case probe && o.Failed():
 		d.probeFail++
 	case !probe && o == Completed:
 		d.clientDone++
-	case !probe && o == Unanswered:
+	case !probe && (o == Unanswered || o == Pending || o == Unreachable || o == WrongSource):
 		d.clientFail.add(a, key, b)
 	}
 	switch o {
@@ -133,6 +154,14 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 	case Completed:
 		switch {
 		case a.Hello.IsZero():
+		case a.Alerted:
+			d.helloAlerted++
+			d.alertedEx = appendExample(d.alertedEx, a.HelloEnd)
+			if !slices.Contains(d.alerts, a.Alert) && len(d.alerts) < maxNames {
+				d.alerts = append(d.alerts, a.Alert)
+			}
+			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)
+			d.closedClients.add(key, b)
 		case !a.HelloEnd.IsZero():
 			d.helloClosed++
 			d.closedEx = appendExample(d.closedEx, a.HelloEnd)
@@ -140,7 +169,7 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 			d.closedClients.add(key, b)
 		case a.HelloServed:
 			d.helloServed++
-			d.servedEx = appendExample(d.servedEx, a.Hello)
+			d.servedEx = appendExample(d.servedEx, a.HelloReply)
 			d.servedNames, d.moreServed = addName(d.servedNames, d.moreServed, a.SNI)
 		}
 	}

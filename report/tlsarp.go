@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -25,6 +26,25 @@ func names(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 	return l.tr("(no SNI)", "（无 SNI）")
 }
 
+// alertEvidence is the finding's TLS alert evidence, nil without one.
+func alertEvidence(f *analyze.Finding) *analyze.Evidence {
+	for i := range f.Evidence {
+		if f.Evidence[i].Kind == analyze.EvHelloAlert {
+			return &f.Evidence[i]
+		}
+	}
+	return nil
+}
+
+// alertNames lists the alerts' names as Wireshark shows them.
+func alertNames(e *analyze.Evidence) string {
+	var ns []string
+	for _, a := range e.Alerts {
+		ns = append(ns, analyze.AlertName(a))
+	}
+	return strings.Join(ns, ", ")
+}
+
 // arpMAC is the MAC that claimed the VIP, and the host address it sends from.
 func arpMAC(f *analyze.Finding) (string, netip.Addr) {
 	for _, e := range f.Evidence {
@@ -44,6 +64,12 @@ func macAndHost(f *analyze.Finding, l Lang) string {
 }
 
 func headlineTLS(f *analyze.Finding, l Lang) string {
+	if e := alertEvidence(f); e != nil {
+		return l.tr(fmt.Sprintf("%s to %s completed, then the server rejected the client's TLS ClientHello with a fatal alert (%s): no certificate is bound for this address and port, or for the name asked (SNI %s).",
+			count(f.Attempts, "handshake"), f.Server, alertNames(e), names(f, analyze.EvHelloAlert, l)),
+			fmt.Sprintf("发往 %s 的 %d 次握手都已完成，但服务器用致命 TLS 告警（%s）拒绝了客户端的 ClientHello：这个地址和端口，或者所请求的名称（SNI %s）没有绑定证书。",
+				f.Server, f.Attempts, alertNames(e), names(f, analyze.EvHelloAlert, l)))
+	}
 	return l.tr(fmt.Sprintf("%s to %s completed, then the server closed them (RST or FIN) right after the client's TLS ClientHello: no certificate is bound for this address and port, or for the name asked (SNI %s).",
 		count(f.Attempts, "handshake"), f.Server, names(f, analyze.EvHelloClosed, l)),
 		fmt.Sprintf("发往 %s 的 %d 次握手都已完成，但客户端发出 TLS ClientHello 后服务器立即关闭了连接（RST 或 FIN）：这个地址和端口，或者所请求的名称（SNI %s）没有绑定证书。",
@@ -60,9 +86,12 @@ func evidenceTLSARP(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bo
 	case analyze.EvHelloClosed:
 		return l.tr(fmt.Sprintf("%s closed by the server (RST or FIN) right after the client's ClientHello, before it sent anything. Names asked (SNI): %s.", count(e.Count, "connection"), names(f, e.Kind, l)),
 			fmt.Sprintf("有 %d 个连接在客户端发出 ClientHello 之后、服务器发出任何数据之前，就被服务器关闭（RST 或 FIN）。所请求的名称（SNI）：%s。", e.Count, names(f, e.Kind, l))), true
+	case analyze.EvHelloAlert:
+		return l.tr(fmt.Sprintf("%s answered the client's ClientHello with a fatal TLS alert (%s) instead of a ServerHello. Names asked (SNI): %s.", count(e.Count, "connection"), alertNames(e), names(f, e.Kind, l)),
+			fmt.Sprintf("有 %d 个连接在客户端发出 ClientHello 之后，服务器回复的不是 ServerHello，而是致命 TLS 告警（%s）。所请求的名称（SNI）：%s。", e.Count, alertNames(e), names(f, e.Kind, l))), true
 	case analyze.EvHelloServed:
-		return l.tr(fmt.Sprintf("%s answered with a ServerHello (SNI %s): TLS works for those names.", count(e.Count, "ClientHello"), names(f, e.Kind, l)),
-			fmt.Sprintf("有 %d 个 ClientHello 得到了 ServerHello 应答（SNI %s）：这些名称的 TLS 正常。", e.Count, names(f, e.Kind, l))), true
+		return l.tr(fmt.Sprintf("%s sent by the server in answer to ClientHellos (SNI %s): TLS works for those names.", count(e.Count, "ServerHello"), names(f, e.Kind, l)),
+			fmt.Sprintf("服务器对 ClientHello 回复了 %d 个 ServerHello（SNI %s）：这些名称的 TLS 正常。", e.Count, names(f, e.Kind, l))), true
 	case analyze.EvARPClaim:
 		owner := ""
 		if e.Addr.IsValid() {

@@ -164,8 +164,9 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 		return l.tr(fmt.Sprintf("%s to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),
 			fmt.Sprintf("发往 %s 的 SYN 共 %d 个（含重传），全部没有应答。", f.Server, e.Count))
 	case analyze.EvRetransmissions:
-		return l.tr(fmt.Sprintf("%s retransmitted by the client: the clients were waiting, so the SYNs were lost, not slow.", count(e.Count, "attempt")),
-			fmt.Sprintf("%d 个连接尝试被客户端重传：客户端一直在等应答，说明 SYN 丢了，而不是服务端响应慢。", e.Count))
+		return l.tr(fmt.Sprintf("%s (%s sent their SYN again): the clients were waiting, so the SYNs were lost, not slow.",
+			count(e.Count, "SYN retransmission"), count(e.Attempts, "attempt")),
+			fmt.Sprintf("客户端重传了 %d 个 SYN（%d 个连接尝试重发了 SYN）：客户端一直在等应答，说明 SYN 丢了，而不是服务端响应慢。", e.Count, e.Attempts))
 	case analyze.EvNeverSource:
 		return l.tr(fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr()),
 			fmt.Sprintf("%s 从未作为源地址出现：这一侧没有任何设备替它应答（该过滤器显示不出任何包）。", f.Server.Addr()))
@@ -194,11 +195,12 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 		return l.tr(fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server),
 			fmt.Sprintf("来自健康检查探测地址段、发往 %s 的 %d 次握手都已完成：服务在监听，并且正常应答探测。", f.Server, e.Count))
 	case analyze.EvSynAckSent:
-		return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them.", count(e.Count, "SYN-ACK"), f.Server.Addr()),
-			fmt.Sprintf("%s 发出了 %d 个 SYN-ACK，客户端始终没有确认。", f.Server.Addr(), e.Count))
+		return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them (the first SYN-ACK of each handshake).", count(e.Count, "SYN-ACK"), f.Server.Addr()),
+			fmt.Sprintf("%s 发出了 %d 个 SYN-ACK（每次握手的第一个），客户端始终没有确认。", f.Server.Addr(), e.Count))
 	case analyze.EvSynAfterSynAck:
-		return l.tr(fmt.Sprintf("%s retransmitted its SYN after the SYN-ACK left: the client never received it.", count(e.Count, "client", "clients")),
-			fmt.Sprintf("%d 个客户端在 SYN-ACK 发出之后又重传了 SYN：说明客户端没有收到 SYN-ACK。", e.Count))
+		return l.tr(fmt.Sprintf("%s in handshakes whose SYN-ACK was never acknowledged; in %s the client sent its SYN again after the SYN-ACK left: it never received the SYN-ACK.",
+			count(e.Count, "SYN retransmission"), count(e.Attempts, "of them", "of them")),
+			fmt.Sprintf("在 SYN-ACK 始终没有被确认的握手中，客户端重传了 %d 个 SYN；其中 %d 个连接尝试是在 SYN-ACK 发出之后重传的：说明客户端没有收到 SYN-ACK。", e.Count, e.Attempts))
 	case analyze.EvNoSynToVIP:
 		return l.tr(fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr()),
 			fmt.Sprintf("抓包中没有发往 %s 的 SYN（该过滤器显示不出任何包）。", f.Server.Addr()))
