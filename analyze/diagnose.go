@@ -213,6 +213,13 @@ func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
 	if !works {
 		f.Missing = append(f.Missing, EvOwnAddrWorks)
 	}
+	// A host firewall that drops the SYNs to the VIP while letting those
+	// to the host's own address through looks the same on the wire: only
+	// the host's configuration tells them apart.
+	if f.Confidence == High {
+		f.Confidence = Medium
+	}
+	f.Missing = append(f.Missing, EvHostConfig)
 	d.setHost(&f, host)
 	return f, true
 }

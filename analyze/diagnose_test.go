@@ -109,13 +109,15 @@ func TestDiagnose(t *testing.T) {
 		steps []step
 		want  []found
 	}{{
+		// A host firewall dropping the VIP's SYNs looks the same: medium,
+		// until the host's configuration tells.
 		name:  "the seed case: SYNs to the VIP reach the host's MAC, its own address works",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, vip, 100, hostMAC)),
-		want:  []found{{StrongHostReceive, High, vip, real.Addr(), "", nil}},
+		want:  []found{{StrongHostReceive, Medium, vip, real.Addr(), "", []EvidenceKind{EvHostConfig}}},
 	}, {
 		name:  "without the MAC or the host's own address, the same SYNs are a low-confidence guess",
 		steps: steps(dropped(0, c1, vip, 100, gwMAC)),
-		want:  []found{{StrongHostReceive, Low, vip, netip.Addr{}, "", []EvidenceKind{EvHostMAC, EvOwnAddrWorks}}},
+		want:  []found{{StrongHostReceive, Low, vip, netip.Addr{}, "", []EvidenceKind{EvHostMAC, EvOwnAddrWorks, EvHostConfig}}},
 	}, {
 		name: "SYNs to the host's own address unanswered: never the host model",
 		steps: steps(dropped(0, c1, real, 100, hostMAC),
@@ -140,13 +142,13 @@ func TestDiagnose(t *testing.T) {
 		vips: "192.0.2.10",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(500*time.Millisecond, c2, vip, 50, otherMAC),
 			dropped(time.Second, c1, vip, 100, hostMAC)),
-		want: []found{{StrongHostReceive, High, vip, real.Addr(), "00:15:5d:01:02:05", nil}},
+		want: []found{{StrongHostReceive, Medium, vip, real.Addr(), "00:15:5d:01:02:05", []EvidenceKind{EvHostConfig}}},
 	}, {
 		name: "an IPv6 VIP is compared with the host's IPv6 address, not its IPv4 one",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC),
 			handshakeTo(time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50000"), netip.MustParseAddrPort("[2001:db8:20::5]:443"), 2, hostMAC),
 			dropped(2*time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50001"), netip.MustParseAddrPort("[2001:db8:10::10]:443"), 100, hostMAC)),
-		want: []found{{StrongHostReceive, High, netip.MustParseAddrPort("[2001:db8:10::10]:443"), netip.MustParseAddr("2001:db8:20::5"), "", nil}},
+		want: []found{{StrongHostReceive, Medium, netip.MustParseAddrPort("[2001:db8:10::10]:443"), netip.MustParseAddr("2001:db8:20::5"), "", []EvidenceKind{EvHostConfig}}},
 	}, {
 		name: "probes to the host's own address complete, clients' SYNs to it do not: filtered, not the host model",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, real, 100, hostMAC),

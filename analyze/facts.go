@@ -90,6 +90,9 @@ func ApplyFacts(r *Result, facts *hostfacts.Facts) {
 		f.Host = v.config()
 		switch f.Cause {
 		case StrongHostReceive, WeakHostSend:
+			if v.facts.AddrsRead {
+				f.Missing = slices.DeleteFunc(f.Missing, func(k EvidenceKind) bool { return k == EvHostConfig })
+			}
 			strongHostFacts(f, v)
 		case VIPAnswersARP:
 			arpFacts(f, v)

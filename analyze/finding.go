@@ -107,6 +107,10 @@ const (
 	EvHelloServed      EvidenceKind = "hello-served"       // ClientHellos the server answered
 	EvHelloAlert       EvidenceKind = "hello-alert"        // the server answered the ClientHello with a TLS alert
 	EvARPClaim         EvidenceKind = "arp-claims-vip"     // a MAC answered ARP for the VIP or announced it
+	// EvHostConfig is the host's own configuration, when packets alone
+	// cannot tell the cause from another that looks the same on the wire:
+	// which interface holds the VIP, and the firewall's rules and counters.
+	EvHostConfig EvidenceKind = "host-configuration"
 )
 
 // Evidence is one observation, with example frames and the Wireshark

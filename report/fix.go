@@ -84,6 +84,9 @@ func why(f *analyze.Finding, l Lang) string {
 	vip := f.Server.Addr()
 	switch f.Cause {
 	case analyze.StrongHostReceive:
+		if s, ok := whyFact(f, l); ok {
+			return s
+		}
 		return l.tr(fmt.Sprintf("The load balancer delivers the clients' packets to this host with the VIP %s as their destination address (direct server return), but no interface of the host owns %s. "+
 			"Since Windows Vista/Server 2008, Windows uses the strong host model: a packet is accepted only on the interface that owns its destination address, so TCP never sees these SYNs, "+
 			"nothing answers and IIS logs nothing. Windows Server 2003 (weak host model) accepted them. Linux accepts packets for any local address on any interface, but drops a packet whose destination is no local address at all. "+
@@ -332,4 +335,19 @@ func exampleClient(f *analyze.Finding) string {
 		}
 	}
 	return "<CLIENT-IP>"
+}
+
+// whyFact explains a strong-host-receive finding whose host facts show
+// the host holds the VIP: the drop is real, the host model is not it.
+func whyFact(f *analyze.Finding, l Lang) (string, bool) {
+	if _, ok := headlineFact(f, l); !ok {
+		return "", false
+	}
+	vip := f.Server.Addr()
+	return l.tr(fmt.Sprintf("The load balancer delivers the clients' SYNs to this host with the VIP %s as their destination address, and nothing answers them: on the wire, what the strong host model does to a VIP the host does not hold. "+
+		"But the host's configuration shows it holds %s where the host model accepts it, so something else drops the SYNs before TCP answers: a host firewall rule (its drop counters show it), "+
+		"or no listener or binding for the VIP (a listener refuses with RST, so a silent drop points at the firewall first).", vip, vip),
+		fmt.Sprintf("负载均衡器把客户端的 SYN 投递到这台主机，目的地址是 VIP %s，但没有任何应答：在包上看，这正是强主机模型对主机并未持有的 VIP 所做的。"+
+			"但主机配置表明它持有 %s，而且主机模型会接收它，所以是别的东西在 TCP 应答之前丢弃了 SYN：主机防火墙规则（看它的丢包计数），"+
+			"或者 VIP 上没有监听或绑定（没有监听时会回 RST，所以静默丢弃首先要查防火墙）。", vip, vip)), true
 }

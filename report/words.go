@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
@@ -104,6 +105,10 @@ func headline(f *analyze.Finding, l Lang) string {
 		if f.HostOS == analyze.OSLinux {
 			why = l.tr("they reach the host, which drops them because the VIP is not one of its addresses (Linux accepts any of its own addresses on any interface, but the VIP is not one).",
 				"这些 SYN 已到达本机，但 VIP 不是本机的地址，因而被丢弃（Linux 在任何接口上都接收发往本机任一地址的包，但 VIP 不在其中）。")
+		}
+		if slices.Contains(f.Missing, analyze.EvHostConfig) {
+			why += l.tr(" Or a host firewall drops them: the packets look the same, the host's configuration tells (below).",
+				"也可能是主机防火墙丢弃了它们：两者在包上看起来一样，要看主机配置（见下文）。")
 		}
 		s = l.tr(fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
 			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server, via, why),
@@ -223,6 +228,14 @@ func missingText(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 	case analyze.EvSynAfterSynAck:
 		return l.tr("Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up.",
 			"未观察到：客户端在 SYN-ACK 发出之后重传 SYN。抓包时间长一些，或在客户端上抓包，就能区分是 SYN-ACK 丢失还是客户端放弃了连接。")
+	case analyze.EvHostConfig:
+		vip := f.Server.Addr()
+		return l.tr(fmt.Sprintf("Not observed: the host's own configuration. The packets look the same when no interface of the host holds the VIP %s (strong-host-receive) and when it holds it but a host firewall drops the clients' SYNs to it. "+
+			"Two facts decide: which interface holds %s (ip -br addr, or Get-NetIPAddress -IPAddress %s) and the firewall's rules and drop counters (nft list ruleset, iptables -L -v -n, or Get-NetFirewallRule and Get-NetFirewallProfile). "+
+			"Run slbdiag doctor --vip %s on the host, or pass its saved outputs with --host-facts.", vip, vip, vip, vip),
+			fmt.Sprintf("未观察到：主机自身的配置。主机上没有任何接口持有 VIP %s（strong-host-receive），与持有 VIP 但主机防火墙丢弃了客户端发往它的 SYN，这两种情况在包上看起来完全一样。"+
+				"决定性的是两项事实：哪个接口持有 %s（ip -br addr，或 Get-NetIPAddress -IPAddress %s），以及防火墙的规则和丢包计数（nft 规则集、iptables -L -v -n，或 Get-NetFirewallRule 和 Get-NetFirewallProfile）。"+
+				"请在主机上运行 slbdiag doctor --vip %s，或用 --host-facts 传入保存的命令输出。", vip, vip, vip, vip))
 	case analyze.EvLoadBalancerSide:
 		return l.tr("Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere.",
 			"未观察到：负载均衡器自身的情况。查看它对这台后端的健康检查状态、后端服务器组成员和权重，并在负载均衡器上抓包，就能知道它是否把 VIP 的流量转发到了别处。")
