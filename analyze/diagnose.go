@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"time"
 )
 
 // maxFindingsPerCause bounds the findings of one cause listed one by
@@ -47,6 +48,7 @@ func diagnose(ctx context.Context, r *Result, tr *tracker) ([]Finding, []Warning
 		fs = append(fs, f)
 	}
 	fs = append(fs, d.vipAnswersARP()...)
+	d.annotate(fs)
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {
 			return c
@@ -54,6 +56,29 @@ func diagnose(ctx context.Context, r *Result, tr *tracker) ([]Finding, []Warning
 		return cmp.Compare(b.Attempts, a.Attempts)
 	})
 	return groupFindings(fs)
+}
+
+// annotate adds to each finding what its texts depend on beyond its
+// destination's totals: the destination's role, and the hops several
+// captures located.
+func (d *diagnosis) annotate(fs []Finding) {
+	role := make(map[netip.AddrPort]Role, len(d.r.Destinations))
+	for i := range d.r.Destinations {
+		role[d.r.Destinations[i].Server] = d.r.Destinations[i].Role
+	}
+	var located []string
+	for _, h := range d.r.Hops {
+		if h.Count > 0 && !slices.Contains(located, h.Kind) {
+			located = append(located, h.Kind)
+		}
+	}
+	for i := range fs {
+		r, ok := role[fs[i].Server]
+		if !ok && fs[i].Cause == NoTrafficToVIP {
+			r = RoleVIP
+		}
+		fs[i].Role, fs[i].Located = r, located
+	}
 }
 
 // groupFindings keeps the first maxFindingsPerCause findings of each
@@ -224,22 +249,35 @@ func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
 	return f, true
 }
 
-// partialLoss: some SYNs to a destination answered, others not. The host
-// model is all-or-nothing per destination, so this is load or loss.
+// partialLoss: some SYNs to a destination answered, others not, or
+// answered only after the client sent them again. The host model is
+// all-or-nothing per destination, so this is load or loss.
 func (d *diagnosis) partialLoss(dest *Destination, t *destTotals) (Finding, bool) {
-	c := dest.Counts
-	if c[Unanswered] == 0 || c[Completed] == 0 {
+	c, all := dest.Counts, &t.all
+	if c[Completed] == 0 || (c[Unanswered] == 0 && all.slow == 0) {
 		return Finding{}, false
 	}
-	f := newFinding(PartialLoss, dest.Server, &t.all, Unanswered)
-	f.Confidence = Medium
-	f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, &t.all, ""),
-		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: t.all.firstEx[Completed],
-			Filter: completedFilter(dest.Server)})
-	f.Missing = []EvidenceKind{EvRetransmissions}
-	if rt := retransmissions(dest.Server, &t.all, ""); rt.Count > 0 {
-		f.Evidence = append(f.Evidence, rt)
-		f.Missing = nil
+	f := newFinding(PartialLoss, dest.Server, all, Unanswered)
+	f.Confidence, f.Place = Medium, d.r.CapturePoint.Place
+	if c[Unanswered] > 0 {
+		f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, all, ""))
+	}
+	if all.slow > 0 {
+		e := Evidence{Kind: EvSlowCompleted, Count: all.synsBy[Completed] - c[Completed], Attempts: all.slow, Frames: all.slowEx,
+			Filter: synFilter(dest.Server, "") + " && tcp.analysis.retransmission && tcp.completeness & 0x04", DelayMax: all.slowMax}
+		if all.slowTimed > 0 {
+			e.DelayMean = all.slowSum / time.Duration(all.slowTimed)
+		}
+		f.Evidence = append(f.Evidence, e)
+	}
+	f.Evidence = append(f.Evidence, Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: all.firstEx[Completed],
+		Filter: completedFilter(dest.Server)})
+	if c[Unanswered] > 0 {
+		f.Missing = []EvidenceKind{EvRetransmissions}
+		if rt := retransmissions(dest.Server, all, ""); rt.Count > 0 {
+			f.Evidence = append(f.Evidence, rt)
+			f.Missing = nil
+		}
 	}
 	if dest.Role == RoleHost {
 		d.setHost(&f, dest.Server.Addr())

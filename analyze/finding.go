@@ -1,6 +1,9 @@
 package analyze
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+)
 
 // Cause is a stable cause id of DESIGN.md.
 type Cause string
@@ -78,6 +81,16 @@ type Finding struct {
 	// Missing lists the evidence that was not observed and would raise the
 	// confidence. Not observed is not the same as observed to be absent.
 	Missing []EvidenceKind
+	// Place is where the capture was taken, for a finding whose text
+	// locates a loss by it.
+	Place Place
+	// Role is the destination's role: a fix is verified with --vip when
+	// it is a VIP.
+	Role Role
+	// Located is set when several captures of the same traffic already
+	// named the hop where packets vanished (Result.Hops): the kinds of
+	// packet, "syn" or "synack", they located.
+	Located []string
 	// Host is what the host's own configuration says (ApplyFacts); nil
 	// without host facts.
 	Host *HostConfig
@@ -96,17 +109,18 @@ const (
 	EvSomeAnswered     EvidenceKind = "some-answered"         // other SYNs to the same destination completed
 	EvWrongSource      EvidenceKind = "reply-from-other-address"
 	EvRefused          EvidenceKind = "refused"
-	EvRetransmissions  EvidenceKind = "retransmissions"    // clients retransmitted their SYNs
-	EvClientsFail      EvidenceKind = "clients-unanswered" // SYNs from clients (not probes) unanswered
-	EvProbesComplete   EvidenceKind = "probes-complete"    // handshakes from health-probe ranges completed
-	EvSynAckSent       EvidenceKind = "synack-sent"        // the server sent SYN-ACKs the clients never acknowledged
-	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"   // clients retransmitted their SYN after the SYN-ACK left
-	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"      // not one SYN to the VIP in the capture
-	EvLoadBalancerSide EvidenceKind = "load-balancer-side" // what the load balancer itself shows
-	EvHelloClosed      EvidenceKind = "hello-closed"       // the server closed (RST/FIN) right after the ClientHello
-	EvHelloServed      EvidenceKind = "hello-served"       // ClientHellos the server answered
-	EvHelloAlert       EvidenceKind = "hello-alert"        // the server answered the ClientHello with a TLS alert
-	EvARPClaim         EvidenceKind = "arp-claims-vip"     // a MAC answered ARP for the VIP or announced it
+	EvRetransmissions  EvidenceKind = "retransmissions"                // clients retransmitted their SYNs
+	EvClientsFail      EvidenceKind = "clients-unanswered"             // SYNs from clients (not probes) unanswered
+	EvProbesComplete   EvidenceKind = "probes-complete"                // handshakes from health-probe ranges completed
+	EvSynAckSent       EvidenceKind = "synack-sent"                    // the server sent SYN-ACKs the clients never acknowledged
+	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"               // clients retransmitted their SYN after the SYN-ACK left
+	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"                  // not one SYN to the VIP in the capture
+	EvLoadBalancerSide EvidenceKind = "load-balancer-side"             // what the load balancer itself shows
+	EvHelloClosed      EvidenceKind = "hello-closed"                   // the server closed (RST/FIN) right after the ClientHello
+	EvHelloServed      EvidenceKind = "hello-served"                   // ClientHellos the server answered
+	EvHelloAlert       EvidenceKind = "hello-alert"                    // the server answered the ClientHello with a TLS alert
+	EvSlowCompleted    EvidenceKind = "completed-after-retransmission" // handshakes that completed only after their SYN was sent again
+	EvARPClaim         EvidenceKind = "arp-claims-vip"                 // a MAC answered ARP for the VIP or announced it
 	// EvHostConfig is the host's own configuration, when packets alone
 	// cannot tell the cause from another that looks the same on the wire:
 	// which interface holds the VIP, and the firewall's rules and counters.
@@ -127,8 +141,11 @@ type Evidence struct {
 	Addr     netip.Addr // the other address involved, if any
 	MAC      string     // the MAC involved, if any
 	Names    []string   // the TLS server names (SNI) involved, if any
-	Alerts   []uint8    // the TLS alerts' descriptions, if any (AlertName names them)
-	Fact     *Fact      // for host-fact evidence: what the configuration shows
+	// DelayMax and DelayMean are how long the attempts waited, first SYN
+	// to SYN-ACK, where the evidence is about a delay; zero if unknown.
+	DelayMax, DelayMean time.Duration
+	Alerts              []uint8 // the TLS alerts' descriptions, if any (AlertName names them)
+	Fact                *Fact   // for host-fact evidence: what the configuration shows
 }
 
 // OSHint is the operating system a TTL suggests. It is a hint: TTLs can

@@ -3,6 +3,7 @@ package analyze
 import (
 	"net/netip"
 	"slices"
+	"time"
 )
 
 // Bounds of the running totals. Destinations past maxDests are counted
@@ -24,6 +25,14 @@ type tally struct {
 	replyEx   [numOutcomes][]FrameRef // their replies
 	retrans   int                     // unanswered attempts whose SYN was sent more than once
 	retransEx []FrameRef              // their last SYN transmissions
+
+	// Handshakes that completed only after their SYN was sent again: the
+	// loss behind a slow connect. The delay runs from the first SYN to the
+	// SYN-ACK, known when one capture saw both (slowTimed of them).
+	slow             int
+	slowEx           []FrameRef // their last SYN transmissions
+	slowTimed        int
+	slowMax, slowSum time.Duration
 }
 
 // noReply are the outcomes whose SYNs the server's side never answered
@@ -57,6 +66,16 @@ func (t *tally) add(a *Attempt, key uint64, b *addrBudget) {
 	if o == Unanswered && a.Syns > 1 {
 		t.retrans++
 		t.retransEx = appendExample(t.retransEx, a.LastSyn)
+	}
+	if o == Completed && a.Syns > 1 {
+		t.slow++
+		t.slowEx = appendExample(t.slowEx, a.LastSyn)
+		if !a.Reply.IsZero() && a.Reply.File == a.First.File && a.ReplyTS.After(a.FirstTS) {
+			d := a.ReplyTS.Sub(a.FirstTS)
+			t.slowTimed++
+			t.slowSum += d
+			t.slowMax = max(t.slowMax, d)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -56,14 +57,14 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 		return nil
 	}
 	vipFlag := fmt.Sprintf(" --vip %s", f.Server.Addr())
-	if f.Cause.OnHostAddress() {
+	if f.Cause.OnHostAddress() && !f.Role.IsVIP() {
 		vipFlag = ""
 	}
 	verify := l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. Every attempt to %s should be completed.",
 		vipFlag, f.Server.Port(), f.Server),
 		fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。所有发往 %s 的连接尝试都应为 completed。",
 			vipFlag, f.Server.Port(), f.Server))
-	if f.Cause.BesideHandshakes() {
+	if f.Cause.BesideHandshakes() || f.Cause == analyze.PartialLoss {
 		verify = l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. It should report no %s finding.",
 			vipFlag, f.Server.Port(), f.Cause),
 			fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。结果中不应再出现 %s。",
@@ -131,10 +132,11 @@ func why(f *analyze.Finding, l Lang) string {
 	case analyze.VIPAnswersARP:
 		return whyARP(f, l)
 	case analyze.PartialLoss:
-		return l.tr(fmt.Sprintf("Some SYNs to %s were answered and others were not. The host model decides per destination address, all or nothing, so it cannot be the cause. "+
-			"A full SYN backlog (the service is slow to accept), packet loss on the way in, or a rate limit drops some SYNs.", f.Server),
-			fmt.Sprintf("发往 %s 的 SYN 有的得到了应答，有的没有。主机模型按目的地址判断，要么全收、要么全丢，所以不可能是原因。"+
-				"SYN 队列已满（服务 accept 不及时）、入方向丢包或限速，都会丢掉一部分 SYN。", f.Server))
+		return l.tr(fmt.Sprintf("Some SYNs to %s were answered and others were not, or only when the client sent them again. The host model decides per destination address, all or nothing, so it cannot be the cause. "+
+			"A full SYN backlog (the service is slow to accept), packet loss on the way in or out, or a rate limit drops some SYNs or SYN-ACKs; each one lost costs the client a retransmission timeout (1 s on Linux, 3 s on Windows, doubling each time), which users feel as intermittent slowness. ", f.Server),
+			fmt.Sprintf("发往 %s 的 SYN 有的得到了应答，有的没有，或者要等客户端重发后才得到应答。主机模型按目的地址判断，要么全收、要么全丢，所以不可能是原因。"+
+				"SYN 队列已满（服务 accept 不及时）、入方向或出方向丢包、限速，都会丢掉一部分 SYN 或 SYN-ACK；每丢一个，客户端就要等一个重传超时（Linux 为 1 秒，Windows 为 3 秒，每次翻倍），用户感受到的就是时快时慢。", f.Server)) +
+			lossPlace(f, l)
 	}
 	return ""
 }
@@ -229,8 +231,18 @@ func listenerLinux(f *analyze.Finding, l Lang) Fix {
 	}}
 }
 
+// locatedStep replaces the advice to capture elsewhere when the captures
+// given already named the stretch where packets vanished.
+func locatedStep(l Lang) Step {
+	return Step{Text: l.tr("The captures given already locate the loss between their two capture points (see above): check the devices between them (the load balancer, a firewall, routers) for drops; no further capture is needed to find the stretch.",
+		"所给的抓包已经把丢包定位在两个抓包点之间（见上文）：请检查它们之间的设备（负载均衡器、防火墙、路由器）的丢包情况，无需再抓包来定位。")}
+}
+
 // captureBothEnds is the step that finds where missing SYNs were lost.
-func captureBothEnds(l Lang) Step {
+func captureBothEnds(f *analyze.Finding, l Lang) Step {
+	if slices.Contains(f.Located, "syn") {
+		return locatedStep(l)
+	}
 	return Step{Text: l.tr("Capture at the load balancer or the client at the same time, to see whether the missing SYNs reached the host at all.",
 		"同时在负载均衡器或客户端上抓包，确认缺失的 SYN 到底有没有到达主机。")}
 }
@@ -240,7 +252,7 @@ func lossWindows(f *analyze.Finding, l Lang) Fix {
 		{Text: l.tr("Check TCP failure counters and whether the service keeps up (connection backlog).",
 			"查看 TCP 失败计数，以及服务是否处理得过来（连接队列）。"),
 			Commands: []string{"netstat -s -p tcp", fmt.Sprintf("netstat -ano | findstr :%d", f.Server.Port())}},
-		captureBothEnds(l),
+		captureBothEnds(f, l),
 	}}
 }
 
@@ -249,7 +261,7 @@ func lossLinux(f *analyze.Finding, l Lang) Fix {
 		{Text: l.tr("Check listen queue overflows and drops, and the accept backlog of the listener (Recv-Q against Send-Q).",
 			"查看监听队列溢出和丢弃计数，以及监听套接字的 accept 队列（对比 Recv-Q 和 Send-Q）。"),
 			Commands: []string{"nstat -az TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop", fmt.Sprintf("ss -ltn 'sport = :%d'", f.Server.Port())}},
-		captureBothEnds(l),
+		captureBothEnds(f, l),
 	}}
 }
 
@@ -285,18 +297,27 @@ func returnWindows(f *analyze.Finding, l Lang) Fix {
 		{Text: l.tr("See which route and source address the replies to a client take; in direct server return they must leave through the backend's own gateway with the VIP as source.",
 			"查看发给客户端的应答走哪条路由、用哪个源地址；在直接服务器返回（DSR）模式下，应答必须经后端自己的网关发出，并以 VIP 作为源地址。"),
 			Commands: []string{"route print", "Find-NetRoute -RemoteIPAddress " + exampleClient(f)}},
-		{Text: l.tr("Capture on the client (or at the gateway) at the same time: if the SYN-ACKs never arrive there, the gateway, an ACL or a stateful firewall that saw no SYN drops them.",
-			"同时在客户端（或网关）上抓包：如果 SYN-ACK 根本没到那里，就是网关、ACL 或没见过对应 SYN 的有状态防火墙把它丢了。")},
+		returnCapture(f, l),
 	}}
+}
+
+// returnCapture is the step that finds where SYN-ACKs are lost, unless
+// the captures given already did.
+func returnCapture(f *analyze.Finding, l Lang) Step {
+	if slices.Contains(f.Located, "synack") {
+		return locatedStep(l)
+	}
+	return Step{Text: l.tr("Capture on the client (or at the gateway) at the same time: if the SYN-ACKs never arrive there, the gateway, an ACL or a stateful firewall that saw no SYN drops them.",
+		"同时在客户端（或网关）上抓包：如果 SYN-ACK 根本没到那里，就是网关、ACL 或没见过对应 SYN 的有状态防火墙把它丢了。")}
 }
 
 func returnLinux(f *analyze.Finding, l Lang) Fix {
 	return Fix{Platform: "linux", Title: l.tr("Linux: follow the SYN-ACKs' way back", "Linux——沿 SYN-ACK 的回程路径排查"), Steps: []Step{
 		{Text: l.tr("See which route and source address the replies to a client take.", "查看发给客户端的应答走哪条路由、用哪个源地址。"),
 			Commands: []string{fmt.Sprintf("ip route get %s from %s", exampleClient(f), f.Server.Addr().Unmap())}},
-		{Text: l.tr("Check reverse-path filtering and firewall drops on the way out, then capture at the gateway or the client to find the hop that loses the SYN-ACKs.",
-			"检查反向路径过滤和出方向的防火墙丢包，再在网关或客户端上抓包，找出丢掉 SYN-ACK 的那一跳。"),
+		{Text: l.tr("Check reverse-path filtering and firewall drops on the way out.", "检查反向路径过滤和出方向的防火墙丢包。"),
 			Commands: []string{"sysctl net.ipv4.conf.all.rp_filter", "nstat -az TcpExtTCPSynRetrans"}},
+		returnCapture(f, l),
 	}}
 }
 
@@ -350,4 +371,21 @@ func whyFact(f *analyze.Finding, l Lang) (string, bool) {
 		fmt.Sprintf("负载均衡器把客户端的 SYN 投递到这台主机，目的地址是 VIP %s，但没有任何应答：在包上看，这正是强主机模型对主机并未持有的 VIP 所做的。"+
 			"但主机配置表明它持有 %s，而且主机模型会接收它，所以是别的东西在 TCP 应答之前丢弃了 SYN：主机防火墙规则（看它的丢包计数），"+
 			"或者 VIP 上没有监听或绑定（没有监听时会回 RST，所以静默丢弃首先要查防火墙）。", vip, vip)), true
+}
+
+// lossPlace says where a partial loss must be, as far as the capture
+// point tells.
+func lossPlace(f *analyze.Finding, l Lang) string {
+	switch {
+	case len(f.Located) > 0:
+		return l.tr("The captures given locate it: see the stretch named above.", "所给的抓包已经定位了丢包位置：见上文指出的区段。")
+	case f.Place == analyze.PlaceClient:
+		return l.tr("This capture was taken at the client: its SYNs left and no SYN-ACK came back in time, so either the SYNs or the SYN-ACKs were lost between this client and the server's TCP (the path, the load balancer, or the server's backlog). A capture on the server at the same time tells which.",
+			"这份抓包取自客户端：SYN 已经发出，SYN-ACK 没有及时回来，所以丢失的是 SYN 或 SYN-ACK，位置在这个客户端与服务器 TCP 之间（路径、负载均衡器或服务器的队列）。同时在服务器上抓包就能区分是哪一种。")
+	case f.Place == analyze.PlaceBackend || f.Place == analyze.PlaceLAN:
+		return l.tr("This capture was taken on the server: the SYNs it answered late reached it, so the host itself dropped them (a full SYN or accept backlog, a SYN rate limit or firewall), or its SYN-ACKs were lost on the way back.",
+			"这份抓包取自服务器：那些迟迟才被应答的 SYN 已经到达了它，所以要么是主机自己丢弃了它们（SYN 队列或 accept 队列已满、SYN 限速或防火墙），要么是它的 SYN-ACK 在回程中丢失。")
+	}
+	return l.tr("Where this capture was taken does not tell which side of it loses them: capture at the client and on the server at the same time and give slbdiag both files, and it names the stretch.",
+		"从这份抓包的位置看不出丢包在它的哪一侧：请同时在客户端和服务器上抓包，把两个文件都交给 slbdiag，它会指出丢包的区段。")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -124,6 +125,10 @@ func headline(f *analyze.Finding, l Lang) string {
 			count(f.Attempts, "SYN"), f.Server),
 			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 被 RST 拒绝：VIP 上没有监听（没有绑定到 VIP 的套接字或站点）。", f.Server, f.Attempts))
 	case analyze.PartialLoss:
+		if e := evidenceOf(f, analyze.EvSlowCompleted); e != nil {
+			s = headlineSlow(f, e, l)
+			break
+		}
 		s = l.tr(fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
 			count(f.Attempts, "handshake"), f.Server),
 			fmt.Sprintf("发往 %s 的握手中有 %d 次没有应答，其余都已完成：这是丢包或过载，不是主机配置问题。", f.Server, f.Attempts))
@@ -206,6 +211,11 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 		return l.tr(fmt.Sprintf("%s in handshakes whose SYN-ACK was never acknowledged; in %s the client sent its SYN again after the SYN-ACK left: it never received the SYN-ACK.",
 			count(e.Count, "SYN retransmission"), count(e.Attempts, "of them", "of them")),
 			fmt.Sprintf("在 SYN-ACK 始终没有被确认的握手中，客户端重传了 %d 个 SYN；其中 %d 个连接尝试是在 SYN-ACK 发出之后重传的：说明客户端没有收到 SYN-ACK。", e.Count, e.Attempts))
+	case analyze.EvSlowCompleted:
+		return l.tr(fmt.Sprintf("%s in %s that completed only after the client sent its SYN again: they waited up to %s for the SYN-ACK, %s on average.",
+			count(e.Count, "SYN retransmission"), count(e.Attempts, "handshake"), delay(e.DelayMax), delay(e.DelayMean)),
+			fmt.Sprintf("有 %d 次握手要等客户端重发 SYN 后才完成，共重传了 %d 个 SYN：等待 SYN-ACK 的时间最长 %s，平均 %s。",
+				e.Attempts, e.Count, delay(e.DelayMax), delay(e.DelayMean)))
 	case analyze.EvNoSynToVIP:
 		return l.tr(fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr()),
 			fmt.Sprintf("抓包中没有发往 %s 的 SYN（该过滤器显示不出任何包）。", f.Server.Addr()))
@@ -270,4 +280,37 @@ func count(n int, forms ...string) string {
 		return fmt.Sprintf("%d %s", n, forms[1])
 	}
 	return fmt.Sprintf("%d %ss", n, forms[0])
+}
+
+// evidenceOf is the finding's evidence of kind k, nil without one.
+func evidenceOf(f *analyze.Finding, k analyze.EvidenceKind) *analyze.Evidence {
+	for i := range f.Evidence {
+		if f.Evidence[i].Kind == k {
+			return &f.Evidence[i]
+		}
+	}
+	return nil
+}
+
+// delay writes a wait to a tenth of a second, "1.2s", or "?" when it
+// is not known (the SYN and its SYN-ACK in different captures): "?".
+func delay(d time.Duration) string {
+	if d <= 0 {
+		return "?"
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+// headlineSlow is a partial loss that made handshakes late, and maybe
+// some fail.
+func headlineSlow(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	late := l.tr(fmt.Sprintf("%s to %s completed only after the client sent its SYN again (up to %s late, %s on average)",
+		count(e.Attempts, "handshake"), f.Server, delay(e.DelayMax), delay(e.DelayMean)),
+		fmt.Sprintf("发往 %s 的握手中有 %d 次要等客户端重发 SYN 后才完成（最多晚了 %s，平均 %s）", f.Server, e.Attempts, delay(e.DelayMax), delay(e.DelayMean)))
+	if f.Attempts > 0 {
+		late += l.tr(fmt.Sprintf(" and %s went unanswered", count(f.Attempts, "more")),
+			fmt.Sprintf("，另有 %d 次没有应答", f.Attempts))
+	}
+	return late + l.tr(": packets are lost on the way or dropped under load, not host configuration.",
+		"：这是途中丢包或过载丢弃，不是主机配置问题。")
 }
