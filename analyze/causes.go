@@ -78,7 +78,7 @@ func (d *diagnosis) noTrafficToVIP() (Finding, bool) {
 		return Finding{}, false
 	}
 	for i := range d.r.Destinations {
-		if d.r.Destinations[i].Role == RoleVIP {
+		if d.r.Destinations[i].Role.IsVIP() {
 			return Finding{}, false
 		}
 	}

@@ -81,6 +81,27 @@ func (d *diagnosis) annotate(fs []Finding) {
 	}
 }
 
+// guessVIPs: when VIPs were given and not one SYN went to them, the
+// silent destinations with failed handshakes are likely the VIP meant
+// (a mistyped --vip), and are diagnosed as inferred VIPs.
+func guessVIPs(r *Result) []netip.Addr {
+	if r.VIPs == nil || slices.ContainsFunc(r.Destinations, func(d Destination) bool { return d.Role == RoleVIP }) {
+		return nil
+	}
+	var guesses []netip.Addr
+	for i := range r.Destinations {
+		d := &r.Destinations[i]
+		if d.Role == RoleSilent && d.Counts.Failed() > 0 {
+			d.Role = RoleLikelyVIP
+			if !slices.Contains(guesses, d.Server.Addr()) {
+				guesses = append(guesses, d.Server.Addr())
+			}
+		}
+	}
+	sortDestinations(r.Destinations)
+	return guesses
+}
+
 // groupFindings keeps the first maxFindingsPerCause findings of each
 // cause (the most certain and largest) and counts the rest.
 func groupFindings(fs []Finding) ([]Finding, []Warning) {

@@ -242,6 +242,11 @@ func TestDiagnose(t *testing.T) {
 		steps: steps(handshakeTo(0, c2, real, 1, hostMAC), lateHandshake(time.Second, c1, real, 100)),
 		want:  []found{{PartialLoss, Medium, real, real.Addr(), "", nil}},
 	}, {
+		name:  "a mistyped --vip: the silent destination is diagnosed as the VIP, not no-traffic-to-vip",
+		vips:  "192.0.2.11",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, vip, 100, hostMAC)),
+		want:  []found{{StrongHostReceive, Medium, vip, real.Addr(), "", []EvidenceKind{EvHostConfig}}},
+	}, {
 		name:  "a healthy capture: no finding",
 		vips:  "192.0.2.10",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(time.Second, c1, vip, 100, hostMAC)),

@@ -15,14 +15,37 @@ func Verdict(r *analyze.Result, l Lang) string {
 	return label + l.colon() + text
 }
 
+// vipGuessed says first that the --vip given saw nothing and which
+// destination looks like the VIP meant; empty when there is none.
+func vipGuessed(r *analyze.Result, l Lang) string {
+	if len(r.VIPGuesses) == 0 {
+		return ""
+	}
+	var given, guessed []string
+	for _, p := range r.VIPs {
+		if p.IsSingleIP() {
+			given = append(given, p.Addr().String())
+		} else {
+			given = append(given, p.String())
+		}
+	}
+	for _, a := range r.VIPGuesses {
+		guessed = append(guessed, a.String())
+	}
+	return l.tr(fmt.Sprintf("No traffic to %s (--vip); %s received SYNs and never answered: is that the VIP? Diagnosed as one. ",
+		l.list(given), l.list(guessed)),
+		fmt.Sprintf("没有发往 %s（--vip）的流量；%s 收到了 SYN 却从未应答：它是不是您要找的 VIP？以下按 VIP 诊断。",
+			l.list(given), l.list(guessed)))
+}
+
 // verdict is the verdict's label (PROBLEM, OK, NO DATA) and its sentence.
 func verdict(r *analyze.Result, l Lang) (label, text string) {
 	c := r.Summary.Counts
 	switch {
 	case len(r.Findings) > 0:
-		return l.tr("PROBLEM", "问题"), headline(&r.Findings[0], l)
+		return l.tr("PROBLEM", "问题"), vipGuessed(r, l) + headline(&r.Findings[0], l)
 	case r.Problem():
-		return l.tr("PROBLEM", "问题"), unexplained(r, l)
+		return l.tr("PROBLEM", "问题"), vipGuessed(r, l) + unexplained(r, l)
 	case c.Total() > 0:
 		judged, pending := c.Total()-c[analyze.Pending], c[analyze.Pending]
 		s := l.tr(fmt.Sprintf("all %d judged handshakes completed.", judged),

@@ -83,6 +83,11 @@ func TestBinary(t *testing.T) {
 		code:   1,
 		stdout: []string{"PROBLEM:", "192.0.2.10:443", "strong host model", "strong-host-receive", "confidence medium", "host firewall", "Frames:", "weakhostreceive=enabled", "ip.dst==192.0.2.10"},
 	}, {
+		name:   "a mistyped --vip: the silent destination is named and diagnosed as the VIP",
+		args:   []string{"analyze", "--vip", "192.0.2.11", seed},
+		code:   1,
+		stdout: []string{"PROBLEM: No traffic to 192.0.2.11 (--vip); 192.0.2.10 received SYNs and never answered: is that the VIP?", "strong-host-receive", "--vip 192.0.2.10 --port 443"},
+	}, {
 		name:   "flags after the file",
 		args:   []string{"analyze", seed, "--format", "jsonl"},
 		code:   1,
