@@ -81,11 +81,14 @@ func (d *diagnosis) annotate(fs []Finding) {
 	}
 }
 
-// guessVIPs: when VIPs were given and not one SYN went to them, the
-// silent destinations with failed handshakes are likely the VIP meant
-// (a mistyped --vip), and are diagnosed as inferred VIPs.
+// guessVIPs: when VIPs were given and not one SYN went to them, while
+// the host answers on an address of its own, the silent destinations
+// with failed handshakes are likely the VIP meant (a mistyped --vip), and
+// are diagnosed as inferred VIPs. Without an address that answers, a
+// silent destination may as well be the host's own.
 func guessVIPs(r *Result) []netip.Addr {
-	if r.VIPs == nil || slices.ContainsFunc(r.Destinations, func(d Destination) bool { return d.Role == RoleVIP }) {
+	if r.VIPs == nil || slices.ContainsFunc(r.Destinations, func(d Destination) bool { return d.Role == RoleVIP }) ||
+		!slices.ContainsFunc(r.Destinations, func(d Destination) bool { return d.Role == RoleHost && d.Counts[Completed] > 0 }) {
 		return nil
 	}
 	var guesses []netip.Addr

@@ -56,6 +56,13 @@ func (a *analyzer) capturePoint(dests []Destination) CapturePoint {
 			break
 		}
 	}
+	// A backend that answers from the VIP (given with --vip) sends from
+	// it with its initial TTL just the same.
+	for _, d := range dests {
+		if !cp.Host.IsValid() && d.Sent > 0 && initialTTL(d.HostTTL) {
+			cp.Host, cp.HostTTL = d.Server.Addr(), d.HostTTL
+		}
+	}
 	best := 0
 	for ttl, n := range a.tr.synTTLs {
 		cp.SynSample += n

@@ -48,9 +48,7 @@ func newView(r *analyze.Result, l Lang) *view {
 	v := &view{Lang: l, Verdict: Verdict(r, l), Problem: r.Problem(), Ports: r.Ports}
 	v.VerdictLabel, v.VerdictText = verdict(r, l)
 	if len(r.Findings) > 0 {
-		if fxs := fixes(&r.Findings[0], l); len(fxs) > 0 {
-			v.FixLine = fxs[0].Title
-		}
+		v.FixLine = fixLine(&r.Findings[0], l)
 	}
 	for _, in := range r.Inputs {
 		v.Inputs = append(v.Inputs, inputText(in, l))
@@ -201,4 +199,19 @@ func hostNote(f *analyze.Finding, hostOS, shown, other string, l Lang) string {
 		f.HostAddr, f.HostTTL, hostOS, shown, other),
 		fmt.Sprintf("%s 发出的包 TTL 为 %d，是 %s 的默认值：下面给出 %s 的修复方案（%s 的方案见 --format json 的输出）。",
 			f.HostAddr, f.HostTTL, hostOS, shown, other))
+}
+
+// fixLine names the top finding's fix; both platforms' when nothing, TTL
+// or host facts, says which OS the host runs, rather than one picked by
+// default.
+func fixLine(f *analyze.Finding, l Lang) string {
+	fxs := fixes(f, l)
+	switch {
+	case len(fxs) == 0:
+		return ""
+	case len(fxs) == 1 || f.HostOS != analyze.OSUnknown || f.Host != nil:
+		return fxs[0].Title
+	}
+	return l.tr(fmt.Sprintf("%s; or %s: the capture does not tell the host's OS", fxs[0].Title, fxs[1].Title),
+		fmt.Sprintf("%s；或者 %s：从抓包看不出主机的操作系统", fxs[0].Title, fxs[1].Title))
 }
