@@ -28,7 +28,8 @@ type tally struct {
 
 	// Handshakes that completed only after their SYN was sent again: the
 	// loss behind a slow connect. The delay runs from the first SYN to the
-	// SYN-ACK, known when one capture saw both (slowTimed of them).
+	// SYN-ACK of the last, known when one capture saw both SYNs
+	// (slowTimed of them).
 	slow             int
 	slowEx           []FrameRef // their last SYN transmissions
 	slowTimed        int
@@ -70,8 +71,11 @@ func (t *tally) add(a *Attempt, key uint64, b *addrBudget) {
 	if o == Completed && a.Syns > 1 {
 		t.slow++
 		t.slowEx = appendExample(t.slowEx, a.LastSyn)
-		if !a.Reply.IsZero() && a.Reply.File == a.First.File && a.ReplyTS.After(a.FirstTS) {
-			d := a.ReplyTS.Sub(a.FirstTS)
+		// The client waited from its first SYN until the SYN-ACK to the
+		// SYN it sent last reached it; seen here, at least until it sent
+		// that SYN, plus the round trip seen for it.
+		if a.LastSyn.File == a.First.File && a.LastSynTS.After(a.FirstTS) {
+			d := a.LastSynTS.Sub(a.FirstTS) + a.RTT
 			t.slowTimed++
 			t.slowSum += d
 			t.slowMax = max(t.slowMax, d)

@@ -243,6 +243,10 @@ func captureBothEnds(f *analyze.Finding, l Lang) Step {
 	if slices.Contains(f.Located, "syn") {
 		return locatedStep(l)
 	}
+	if f.Place == analyze.PlaceClient {
+		return Step{Text: l.tr("Capture on the server (or at the load balancer) at the same time as on the client, and give slbdiag both files: it names the stretch where the SYNs or SYN-ACKs vanish.",
+			"在客户端抓包的同时，在服务器（或负载均衡器）上也抓包，把两个文件都交给 slbdiag：它会指出 SYN 或 SYN-ACK 在哪一段消失。")}
+	}
 	return Step{Text: l.tr("Capture at the load balancer or the client at the same time, to see whether the missing SYNs reached the host at all.",
 		"同时在负载均衡器或客户端上抓包，确认缺失的 SYN 到底有没有到达主机。")}
 }

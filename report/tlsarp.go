@@ -87,7 +87,7 @@ func evidenceTLSARP(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bo
 		return l.tr(fmt.Sprintf("%s closed by the server (RST or FIN) right after the client's ClientHello, before it sent anything. Names asked (SNI): %s.", count(e.Count, "connection"), names(f, e.Kind, l)),
 			fmt.Sprintf("有 %d 个连接在客户端发出 ClientHello 之后、服务器发出任何数据之前，就被服务器关闭（RST 或 FIN）。所请求的名称（SNI）：%s。", e.Count, names(f, e.Kind, l))), true
 	case analyze.EvHelloAlert:
-		return l.tr(fmt.Sprintf("%s answered the client's ClientHello with a fatal TLS alert (%s) instead of a ServerHello. Names asked (SNI): %s.", count(e.Count, "connection"), alertNames(e), names(f, e.Kind, l)),
+		return l.tr(fmt.Sprintf("The server answered %s with a fatal TLS alert (%s) instead of a ServerHello, and closed. Names asked (SNI): %s.", count(e.Count, "ClientHello"), alertNames(e), names(f, e.Kind, l)),
 			fmt.Sprintf("有 %d 个连接在客户端发出 ClientHello 之后，服务器回复的不是 ServerHello，而是致命 TLS 告警（%s）。所请求的名称（SNI）：%s。", e.Count, alertNames(e), names(f, e.Kind, l))), true
 	case analyze.EvHelloServed:
 		return l.tr(fmt.Sprintf("%s sent by the server in answer to ClientHellos (SNI %s): TLS works for those names.", count(e.Count, "ServerHello"), names(f, e.Kind, l)),

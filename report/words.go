@@ -327,9 +327,13 @@ func delay(d time.Duration) string {
 // headlineSlow is a partial loss that made handshakes late, and maybe
 // some fail.
 func headlineSlow(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
-	late := l.tr(fmt.Sprintf("%s to %s completed only after the client sent its SYN again (up to %s late, %s on average)",
-		count(e.Attempts, "handshake"), f.Server, delay(e.DelayMax), delay(e.DelayMean)),
-		fmt.Sprintf("发往 %s 的握手中有 %d 次要等客户端重发 SYN 后才完成（最多晚了 %s，平均 %s）", f.Server, e.Attempts, delay(e.DelayMax), delay(e.DelayMean)))
+	done := 0
+	if c := evidenceOf(f, analyze.EvSomeAnswered); c != nil {
+		done = c.Count
+	}
+	late := l.tr(fmt.Sprintf("%d of %s to %s completed only after the client sent its SYN again (up to %s late, %s on average)",
+		e.Attempts, count(done, "handshake"), f.Server, delay(e.DelayMax), delay(e.DelayMean)),
+		fmt.Sprintf("发往 %s 的 %d 次已完成握手中，有 %d 次要等客户端重发 SYN 后才完成（最多晚了 %s，平均 %s）", f.Server, done, e.Attempts, delay(e.DelayMax), delay(e.DelayMean)))
 	if f.Attempts > 0 {
 		late += l.tr(fmt.Sprintf(" and %s went unanswered", count(f.Attempts, "more")),
 			fmt.Sprintf("，另有 %d 次没有应答", f.Attempts))
