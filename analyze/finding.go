@@ -179,3 +179,26 @@ const maxExamples = 5
 func CountsFilter(e Evidence) bool {
 	return e.Filter != "" && e.Fact == nil && e.Kind != EvHostMAC
 }
+
+// EvidenceKinds lists every kind of evidence a finding can carry, seen in
+// the capture or read from host facts, so that whatever shows evidence
+// can be tested on each (TestKindListsComplete keeps it whole).
+func EvidenceKinds() []EvidenceKind {
+	return []EvidenceKind{EvSynsUnanswered, EvNeverSource, EvHostMAC, EvOwnAddrWorks, EvOtherHostsAnswer, EvSomeAnswered,
+		EvWrongSource, EvRefused, EvRetransmissions, EvClientsFail, EvProbesComplete, EvSynAckSent, EvSynAfterSynAck,
+		EvNoSynToVIP, EvLoadBalancerSide, EvHelloClosed, EvHelloServed, EvHelloAlert, EvSlowCompleted, EvARPClaim, EvHostConfig,
+		EvFactVIPNowhere, EvFactVIPOnLoopback, EvFactVIPOnNIC, EvFactVIPOnOther, EvFactWeakRecvOff, EvFactWeakSendOff,
+		EvFactHostModelReady, EvFactNoSiteBinding, EvFactNoCertificate, EvFactFirewallOn, EvFactARPIgnore, EvFactARPAnnounce,
+		EvFactNoListener, EvFactNotRead}
+}
+
+// MissingKinds lists the kinds of evidence a finding can name as not
+// observed (Finding.Missing).
+func MissingKinds() []EvidenceKind {
+	return []EvidenceKind{EvHostMAC, EvOwnAddrWorks, EvRetransmissions, EvSynAfterSynAck, EvLoadBalancerSide, EvHostConfig}
+}
+
+// Observable reports whether evidence of kind k can be present in a
+// finding; the others are only ever named as not observed (Missing): what
+// a capture of this host cannot show.
+func (k EvidenceKind) Observable() bool { return k != EvLoadBalancerSide && k != EvHostConfig }

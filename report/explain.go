@@ -39,16 +39,16 @@ func causeText(c analyze.Cause, l Lang) (title, pattern string) {
 				"在后端上抓的包里有发往本机地址的握手，却没有一个发往 VIP 的 SYN。")
 	case analyze.TLSBindingMissing:
 		return l.tr("no certificate bound for the VIP or the name (HTTP.sys)", "VIP 或名称没有绑定证书（HTTP.sys）"),
-			l.tr("Handshakes to the VIP complete; the server closes each connection (RST or FIN) right after the client's TLS ClientHello, before sending anything.",
-				"发往 VIP 的握手都能完成；但客户端发出 TLS ClientHello 后，服务器不发任何数据就立即关闭连接（RST 或 FIN）。")
+			l.tr("Handshakes to the VIP complete; the server answers the client's TLS ClientHello with a fatal alert (unrecognized_name, handshake_failure) or closes the connection (RST or FIN) before sending anything.",
+				"发往 VIP 的握手都能完成；但客户端发出 TLS ClientHello 后，服务器回复致命告警（unrecognized_name、handshake_failure），或不发任何数据就关闭连接（RST 或 FIN）。")
 	case analyze.VIPAnswersARP:
 		return l.tr("a backend answers ARP for the VIP", "后端在为 VIP 应答 ARP"),
 			l.tr("ARP replies or announcements for the VIP come from a backend's MAC, not the load balancer's.",
 				"VIP 的 ARP 应答或通告来自某台后端的 MAC，而不是负载均衡器。")
 	case analyze.PartialLoss:
 		return l.tr("some SYNs are lost: overload or loss, not configuration", "部分 SYN 丢失：过载或丢包，而不是配置问题"),
-			l.tr("Some SYNs to a destination are answered and others, retransmitted, are not.",
-				"发往同一目的地址的 SYN 有的得到了应答，另一些（被重传的）没有。")
+			l.tr("Some SYNs to a destination are answered and others, retransmitted, are not; or handshakes complete only after the client sent its SYN again, seconds late.",
+				"发往同一目的地址的 SYN 有的得到了应答，另一些（被重传的）没有；或者握手要等客户端重发 SYN 后才完成，晚了几秒。")
 	}
 	return "", ""
 }
