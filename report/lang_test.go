@@ -370,6 +370,10 @@ func TestEveryKindHasText(t *testing.T) {
 	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
 	for _, l := range []Lang{English, Chinese} {
 		for _, cause := range analyze.Causes() {
+			if ct, ok := textsOf[cause]; !ok || ct.about == nil || ct.headline == nil || ct.why == nil || ct.windows == nil || ct.linux == nil {
+				t.Errorf("%s: no cause_*.go file declares all its texts", cause)
+				continue
+			}
 			f := analyze.Finding{Cause: cause, Confidence: analyze.Medium, Server: vip, HostAddr: host, Attempts: 3, Syns: 9, Clients: 2,
 				Evidence: everyEvidence(host), Missing: analyze.MissingKinds()}
 			title, pattern := causeText(cause, l)

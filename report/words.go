@@ -2,9 +2,7 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
 )
@@ -116,67 +114,7 @@ func roleName(role analyze.Role, l Lang) string {
 
 // headline is a finding in one sentence, confidence included.
 func headline(f *analyze.Finding, l Lang) string {
-	var s string
-	switch f.Cause {
-	case analyze.StrongHostReceive:
-		via := ""
-		if f.Via != "" {
-			via = l.tr(fmt.Sprintf(" delivered to %s (%s)", printable(f.Via), addrOrNone(f.HostAddr)),
-				fmt.Sprintf("，投递到 %s（%s）", printable(f.Via), addrOrNone(f.HostAddr)))
-		}
-		why := l.tr("they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on.",
-			"这些 SYN 已到达本机，但 VIP 不是接收网卡上的地址，被强主机模型丢弃。")
-		if f.HostOS == analyze.OSLinux {
-			why = l.tr("they reach the host, which drops them because the VIP is not one of its addresses (Linux accepts any of its own addresses on any interface, but the VIP is not one).",
-				"这些 SYN 已到达本机，但 VIP 不是本机的地址，因而被丢弃（Linux 在任何接口上都接收发往本机任一地址的包，但 VIP 不在其中）。")
-		}
-		if slices.Contains(f.Missing, analyze.EvHostConfig) {
-			why += l.tr(" Or a host firewall drops them: the packets look the same, the host's configuration tells (below).",
-				"也可能是主机防火墙丢弃了它们：两者在包上看起来一样，要看主机配置（见下文）。")
-		}
-		s = l.tr(fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server, via, why),
-			fmt.Sprintf("来自 %s 个客户端、%d 个连接尝试的 %d 个 SYN 发往 VIP %s%s，始终没有应答：%s",
-				clientCountZh(f), f.Attempts, f.Syns, f.Server, via, why))
-	case analyze.WeakHostSend:
-		s = l.tr(fmt.Sprintf("%s to VIP %s answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
-			count(f.Attempts, "SYN"), f.Server, addrOrNone(f.HostAddr)),
-			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 由 %s 而不是 VIP 应答：客户端会丢弃这些应答（主机用自己的地址替 VIP 应答）。",
-				f.Server, f.Attempts, addrOrNone(f.HostAddr)))
-	case analyze.NoListenerOnVIP:
-		s = l.tr(fmt.Sprintf("%s to VIP %s refused with RST: nothing listens on the VIP (no socket or site binding for it).",
-			count(f.Attempts, "SYN"), f.Server),
-			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 被 RST 拒绝：VIP 上没有监听（没有绑定到 VIP 的套接字或站点）。", f.Server, f.Attempts))
-	case analyze.PartialLoss:
-		if e := evidenceOf(f, analyze.EvSlowCompleted); e != nil {
-			s = headlineSlow(f, e, l)
-			break
-		}
-		s = l.tr(fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
-			count(f.Attempts, "handshake"), f.Server),
-			fmt.Sprintf("发往 %s 的握手中有 %d 次没有应答，其余都已完成：这是丢包或过载，不是主机配置问题。", f.Server, f.Attempts))
-	case analyze.ClientsFiltered:
-		s = l.tr(fmt.Sprintf("%s in %s from %s to %s were never answered while health probes to it completed: something admits the probes and drops the clients (host firewall or security group), not the host model.",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server),
-			fmt.Sprintf("来自 %s 个客户端、%d 个连接尝试的 %d 个 SYN 发往 %s，始终没有应答，而发往同一地址的健康检查探测都已完成：有设备放行了探测、丢弃了客户端流量（主机防火墙或安全组），与主机模型无关。",
-				clientCountZh(f), f.Attempts, f.Syns, f.Server))
-	case analyze.ReturnPathLost:
-		s = l.tr(fmt.Sprintf("%s answered %s with SYN-ACKs that the clients never acknowledged: the replies are lost on the way back (route, gateway, ACL or asymmetric path).",
-			f.Server, count(f.Attempts, "attempt")),
-			fmt.Sprintf("%s 对 %d 个连接尝试回复了 SYN-ACK，但客户端始终没有确认：应答在回程路径上丢失（路由、网关、ACL 或非对称路径）。",
-				f.Server, f.Attempts))
-	case analyze.NoTrafficToVIP:
-		s = l.tr(fmt.Sprintf("Not one SYN to the VIP %s reached this capture, while handshakes to the host's own address %s complete: the load balancer is not sending the VIP's traffic to this host.",
-			f.Server.Addr(), addrOrNone(f.HostAddr)),
-			fmt.Sprintf("抓包中没有任何发往 VIP %s 的 SYN，而发往本机地址 %s 的握手都能完成：负载均衡器没有把 VIP 的流量转发到这台主机。",
-				f.Server.Addr(), addrOrNone(f.HostAddr)))
-	case analyze.TLSBindingMissing:
-		s = headlineTLS(f, l)
-	case analyze.VIPAnswersARP:
-		s = headlineARP(f, l)
-	default:
-		s = l.tr(fmt.Sprintf("%s at %s.", f.Cause, f.Server), fmt.Sprintf("%s：%s。", f.Server, f.Cause))
-	}
+	s := textsFor(f.Cause).headline(f, l)
 	if fs, ok := headlineFact(f, l); ok {
 		s = fs // the host's configuration contradicts the capture's reading
 	}
@@ -313,31 +251,4 @@ func evidenceOf(f *analyze.Finding, k analyze.EvidenceKind) *analyze.Evidence {
 		}
 	}
 	return nil
-}
-
-// delay writes a wait to a tenth of a second, "1.2s", or "?" when it
-// is not known (the SYN and its SYN-ACK in different captures): "?".
-func delay(d time.Duration) string {
-	if d <= 0 {
-		return "?"
-	}
-	return d.Round(100 * time.Millisecond).String()
-}
-
-// headlineSlow is a partial loss that made handshakes late, and maybe
-// some fail.
-func headlineSlow(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
-	done := 0
-	if c := evidenceOf(f, analyze.EvSomeAnswered); c != nil {
-		done = c.Count
-	}
-	late := l.tr(fmt.Sprintf("%d of %s to %s completed only after the client sent its SYN again (up to %s late, %s on average)",
-		e.Attempts, count(done, "handshake"), f.Server, delay(e.DelayMax), delay(e.DelayMean)),
-		fmt.Sprintf("发往 %s 的 %d 次已完成握手中，有 %d 次要等客户端重发 SYN 后才完成（最多晚了 %s，平均 %s）", f.Server, done, e.Attempts, delay(e.DelayMax), delay(e.DelayMean)))
-	if f.Attempts > 0 {
-		late += l.tr(fmt.Sprintf(" and %s went unanswered", count(f.Attempts, "more")),
-			fmt.Sprintf("，另有 %d 次没有应答", f.Attempts))
-	}
-	return late + l.tr(": packets are lost on the way or dropped under load, not host configuration.",
-		"：这是途中丢包或过载丢弃，不是主机配置问题。")
 }
