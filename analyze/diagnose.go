@@ -26,28 +26,17 @@ func diagnose(ctx context.Context, r *Result, tr *tracker) ([]Finding, []Warning
 		}
 		dest := &r.Destinations[i]
 		t := d.totals(dest)
-		if f, ok := d.strongHostReceive(scope{dest: dest, t: &t.all, sent: dest.Sent, macs: dest.SynMACs}); ok {
-			fs = append(fs, f)
-		}
-		perHost := d.perHost(dest, t)
-		fs = append(fs, perHost...)
-		filtered, isFiltered := d.clientsFiltered(dest, t)
-		if isFiltered {
-			fs = append(fs, filtered)
-		}
-		if f, ok := d.partialLoss(dest, t); ok && len(perHost) == 0 && !isFiltered {
-			fs = append(fs, f)
-		}
-		for _, check := range []func(*Destination, *destTotals) (Finding, bool){d.returnPathLost, d.tlsBindingMissing, d.noListener, d.weakHostSend} {
-			if f, ok := check(dest, t); ok {
-				fs = append(fs, f)
+		for _, def := range causeDefs {
+			if def.detect != nil {
+				fs = append(fs, def.detect(d, dest, t)...)
 			}
 		}
 	}
-	if f, ok := d.noTrafficToVIP(); ok {
-		fs = append(fs, f)
+	for _, def := range causeDefs {
+		if def.global != nil {
+			fs = append(fs, def.global(d)...)
+		}
 	}
-	fs = append(fs, d.vipAnswersARP()...)
 	d.annotate(fs)
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {

@@ -26,19 +26,6 @@ type EvidenceFrame struct {
 	Role    FrameRole
 }
 
-// causeOutcomes are the outcomes of the attempts a cause explains, and
-// of those its evidence counts beside them: an unanswered SYN's filter
-// shows the pending ones' too.
-var causeOutcomes = map[Cause][]Outcome{
-	StrongHostReceive: {Unanswered, Pending},
-	PartialLoss:       {Unanswered, Pending},
-	ClientsFiltered:   {Unanswered, Pending},
-	WeakHostSend:      {WrongSource},
-	NoListenerOnVIP:   {Refused},
-	ReturnPathLost:    {SynAckNoAck},
-	TLSBindingMissing: {Completed},
-}
-
 // EvidenceFrames lists the frames behind every finding: those its
 // evidence cites, and the SYNs and replies of up to perFinding of the
 // attempts it explains. Each frame appears once per finding, in file and
@@ -84,7 +71,10 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 				}
 			}
 		}
-		os := causeOutcomes[f.Cause]
+		var os []Outcome
+		if def := causeDefOf(f.Cause); def != nil {
+			os = def.outcomes
+		}
 		for i, n := 0, 0; i < len(r.Examples) && n < perFinding; i++ {
 			if a := &r.Examples[i]; a.Server == f.Server && slices.Contains(os, a.Outcome) {
 				n++

@@ -21,25 +21,6 @@ const (
 	VIPAnswersARP     Cause = "vip-answers-arp"
 )
 
-// OnHostAddress reports whether the cause is about SYNs to an address the
-// host answers from, rather than to a VIP.
-func (c Cause) OnHostAddress() bool {
-	return c == ClientsFiltered || c == ReturnPathLost || c == PartialLoss
-}
-
-// BesideHandshakes reports whether the cause is seen beside handshakes
-// that complete (a TLS binding, ARP) rather than in handshakes that fail:
-// its fix has worked when the finding is gone, not when every attempt
-// completes.
-func (c Cause) BesideHandshakes() bool {
-	return c == TLSBindingMissing || c == VIPAnswersARP
-}
-
-// Causes lists the causes slbdiag recognises, in the order explain shows them.
-func Causes() []Cause {
-	return []Cause{StrongHostReceive, WeakHostSend, NoListenerOnVIP, TLSBindingMissing, ClientsFiltered, ReturnPathLost, VIPAnswersARP, NoTrafficToVIP, PartialLoss}
-}
-
 // Confidence is how sure a finding is.
 type Confidence string
 
