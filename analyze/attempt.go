@@ -42,8 +42,14 @@ type Attempt struct {
 	// server answered with data or closed (RST or FIN) before any.
 	Hello       FrameRef
 	SNI         string
-	HelloEnd    FrameRef // the server's RST or FIN before any data from it
-	HelloServed bool     // the server sent data after the hello
+	HelloEnd    FrameRef // the server's RST or FIN before any data from it, or its TLS alert
+	HelloServed bool     // the server sent data after the hello, not an alert
+	HelloReply  FrameRef // the server's first data after the hello
+	// Alerted is set when the server's first data after the hello was a
+	// TLS alert record (then HelloEnd is that record's frame), Alert its
+	// description.
+	Alerted bool
+	Alert   uint8
 
 	// Early is set when the attempt was decided before its outcome was
 	// settled, because more attempts were open at once than the tracker

@@ -23,13 +23,14 @@ func (d *diagnosis) clientsFiltered(dest *Destination, t *destTotals) (Finding, 
 	probes := d.r.ProbeNets
 	f := newFinding(ClientsFiltered, dest.Server, fail, Unanswered)
 	notProbe := "!(" + probeFilter("src", probes) + ")"
+	syns, resent := fail.noReplySyns()
 	f.Evidence = append(f.Evidence,
-		Evidence{Kind: EvClientsFail, Count: f.Syns, Frames: fail.firstEx[Unanswered], Filter: synFilter(dest.Server, "") + " && " + notProbe},
+		Evidence{Kind: EvClientsFail, Count: syns, Frames: fail.firstEx[Unanswered], Filter: noReplyFilter(dest.Server, "", fail) + " && " + notProbe},
 		Evidence{Kind: EvProbesComplete, Count: t.probeDone, Frames: t.probeDoneEx,
-			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port()) + " && " + probeFilter("dst", probes)})
+			Filter: completedFilter(dest.Server) + " && (" + probeFilter("src", probes) + ")"})
 	if fail.retrans > 0 {
-		f.Evidence = append(f.Evidence, Evidence{Kind: EvRetransmissions, Count: fail.retrans, Frames: fail.retransEx,
-			Filter: synFilter(dest.Server, "") + " && " + notProbe + " && tcp.analysis.retransmission"})
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvRetransmissions, Count: resent, Attempts: fail.retrans, Frames: fail.retransEx,
+			Filter: noReplyFilter(dest.Server, "", fail) + " && " + notProbe + " && tcp.analysis.retransmission"})
 	}
 	switch {
 	case t.probeFail == 0 && fail.retrans > 0:
@@ -53,12 +54,13 @@ func (d *diagnosis) returnPathLost(dest *Destination, t *destTotals) (Finding, b
 	}
 	f := newFinding(ReturnPathLost, dest.Server, &t.all, SynAckNoAck)
 	sent := Evidence{Kind: EvSynAckSent, Count: f.Attempts, Frames: t.all.replyEx[SynAckNoAck],
-		Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port()),
+		Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port()) + " && !tcp.analysis.retransmission && tcp.completeness & 0x01 && !(tcp.completeness & 0x04)",
 		Addr:   t.noAckClient} // an example client, for the fix's route lookup
 	f.Evidence = append(f.Evidence, sent)
 	if t.synAfterSynAck > 0 {
-		f.Evidence = append(f.Evidence, Evidence{Kind: EvSynAfterSynAck, Count: t.synAfterSynAck, Frames: t.synAfterEx,
-			Filter: synFilter(dest.Server, "") + " && tcp.analysis.retransmission"})
+		resent := t.all.synsBy[SynAckNoAck] - t.all.counts[SynAckNoAck]
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvSynAfterSynAck, Count: resent, Attempts: t.synAfterSynAck, Frames: t.synAfterEx,
+			Filter: synFilter(dest.Server, "") + " && tcp.analysis.retransmission && tcp.completeness & 0x02 && !(tcp.completeness & 0x04)"})
 		f.Confidence = High
 	} else {
 		f.Confidence = Medium
@@ -76,7 +78,7 @@ func (d *diagnosis) noTrafficToVIP() (Finding, bool) {
 		return Finding{}, false
 	}
 	for i := range d.r.Destinations {
-		if d.r.Destinations[i].Role == RoleVIP {
+		if d.r.Destinations[i].Role.IsVIP() {
 			return Finding{}, false
 		}
 	}
@@ -124,17 +126,25 @@ func probeFilter(dir string, probes PrefixSet) string {
 // what HTTP.sys does when no certificate is bound for the IP:port or the
 // name asked for.
 func (d *diagnosis) tlsBindingMissing(dest *Destination, t *destTotals) (Finding, bool) {
-	if t.helloClosed == 0 {
+	if t.helloClosed+t.helloAlerted == 0 {
 		return Finding{}, false
 	}
-	closed := Evidence{Kind: EvHelloClosed, Count: t.helloClosed, Frames: t.closedEx, Names: sortedNames(t.closedNames),
-		Filter: fmt.Sprintf("%s && tcp.srcport==%d && (tcp.flags.reset==1 || tcp.flags.fin==1)",
-			addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
-	served := Evidence{Kind: EvHelloServed, Count: t.helloServed, Frames: t.servedEx, Names: sortedNames(t.servedNames),
-		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tls.handshake.type==2",
-			addrFilter("src", dest.Server.Addr()), dest.Server.Port())}
-	f := Finding{Cause: TLSBindingMissing, Server: dest.Server, Attempts: closed.Count, Syns: closed.Count,
-		Confidence: Medium, Evidence: []Evidence{closed}}
+	src := fmt.Sprintf("%s && tcp.srcport==%d", addrFilter("src", dest.Server.Addr()), dest.Server.Port())
+	f := Finding{Cause: TLSBindingMissing, Server: dest.Server, Attempts: t.helloClosed + t.helloAlerted,
+		Syns: t.helloClosed + t.helloAlerted, Confidence: Medium}
+	if t.helloAlerted > 0 {
+		// The server's first record after the hello, an alert: tcp.seq==1
+		// (relative) is the server's first byte.
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvHelloAlert, Count: t.helloAlerted, Frames: t.alertedEx,
+			Names: sortedNames(t.closedNames), Alerts: slices.Clone(t.alerts),
+			Filter: src + " && tls.record.content_type==21 && tcp.seq==1"})
+	}
+	if t.helloClosed > 0 {
+		// Before any data from the server, its sequence number is still
+		// its ISN+1: relative sequence number 1.
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvHelloClosed, Count: t.helloClosed, Frames: t.closedEx,
+			Names: sortedNames(t.closedNames), Filter: src + " && (tcp.flags.reset==1 || tcp.flags.fin==1) && tcp.seq==1"})
+	}
 	f.Clients, f.ClientsEstimated = t.closedClients.count()
 	// All or nothing for this IP:port, or for the names asked: the shape a
 	// missing binding gives. A mix of both on the same names is more
@@ -143,11 +153,12 @@ func (d *diagnosis) tlsBindingMissing(dest *Destination, t *destTotals) (Finding
 	for _, n := range t.closedNames {
 		overlap = overlap || slices.Contains(t.servedNames, n)
 	}
-	if served.Count == 0 || !overlap {
+	if t.helloServed == 0 || !overlap {
 		f.Confidence = High
 	}
-	if served.Count > 0 {
-		f.Evidence = append(f.Evidence, served)
+	if t.helloServed > 0 {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvHelloServed, Count: t.helloServed, Frames: t.servedEx,
+			Names: sortedNames(t.servedNames), Filter: src + " && tls.handshake.type==2"})
 	}
 	d.setHost(&f, dest.Server.Addr())
 	return f, true

@@ -43,6 +43,10 @@ type packet struct {
 	payloadLen int
 	hello      bool
 	sni        string
+	// alert is set when the payload starts with a TLS alert record in the
+	// clear, alertDesc its description (unrecognized_name is 112).
+	alert     bool
+	alertDesc uint8
 
 	// isARP is set for ARP replies and gratuitous ARP: a MAC claiming an
 	// IPv4 address.
@@ -297,6 +301,7 @@ func (p *packet) settlePayload() {
 	p.payloadLen = len(p.payload)
 	if p.payloadLen > 0 {
 		p.sni, p.hello = parseClientHello(p.payload)
+		p.alertDesc, p.alert = parseAlert(p.payload)
 	}
 	p.payload = nil
 }

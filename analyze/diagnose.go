@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"time"
 )
 
 // maxFindingsPerCause bounds the findings of one cause listed one by
@@ -22,28 +23,18 @@ func diagnose(r *Result, tr *tracker) ([]Finding, []Warning) {
 	for i := range r.Destinations {
 		dest := &r.Destinations[i]
 		t := d.totals(dest)
-		if f, ok := d.strongHostReceive(scope{dest: dest, t: &t.all, sent: dest.Sent, macs: dest.SynMACs}); ok {
-			fs = append(fs, f)
-		}
-		perHost := d.perHost(dest, t)
-		fs = append(fs, perHost...)
-		filtered, isFiltered := d.clientsFiltered(dest, t)
-		if isFiltered {
-			fs = append(fs, filtered)
-		}
-		if f, ok := d.partialLoss(dest, t); ok && len(perHost) == 0 && !isFiltered {
-			fs = append(fs, f)
-		}
-		for _, check := range []func(*Destination, *destTotals) (Finding, bool){d.returnPathLost, d.tlsBindingMissing, d.noListener, d.weakHostSend} {
-			if f, ok := check(dest, t); ok {
-				fs = append(fs, f)
+		for _, def := range causeDefs {
+			if def.detect != nil {
+				fs = append(fs, def.detect(d, dest, t)...)
 			}
 		}
 	}
-	if f, ok := d.noTrafficToVIP(); ok {
-		fs = append(fs, f)
+	for _, def := range causeDefs {
+		if def.global != nil {
+			fs = append(fs, def.global(d)...)
+		}
 	}
-	fs = append(fs, d.vipAnswersARP()...)
+	d.annotate(fs)
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {
 			return c
@@ -51,6 +42,53 @@ func diagnose(r *Result, tr *tracker) ([]Finding, []Warning) {
 		return cmp.Compare(b.Attempts, a.Attempts)
 	})
 	return groupFindings(fs)
+}
+
+// annotate adds to each finding what its texts depend on beyond its
+// destination's totals: the destination's role, and the hops several
+// captures located.
+func (d *diagnosis) annotate(fs []Finding) {
+	role := make(map[netip.AddrPort]Role, len(d.r.Destinations))
+	for i := range d.r.Destinations {
+		role[d.r.Destinations[i].Server] = d.r.Destinations[i].Role
+	}
+	var located []string
+	for _, h := range d.r.Hops {
+		if h.Count > 0 && !slices.Contains(located, h.Kind) {
+			located = append(located, h.Kind)
+		}
+	}
+	for i := range fs {
+		r, ok := role[fs[i].Server]
+		if !ok && fs[i].Cause == NoTrafficToVIP {
+			r = RoleVIP
+		}
+		fs[i].Role, fs[i].Located = r, located
+	}
+}
+
+// guessVIPs: when VIPs were given and not one SYN went to them, while
+// the host answers on an address of its own, the silent destinations
+// with failed handshakes are likely the VIP meant (a mistyped --vip), and
+// are diagnosed as inferred VIPs. Without an address that answers, a
+// silent destination may as well be the host's own.
+func guessVIPs(r *Result) []netip.Addr {
+	if r.VIPs == nil || slices.ContainsFunc(r.Destinations, func(d Destination) bool { return d.Role == RoleVIP }) ||
+		!slices.ContainsFunc(r.Destinations, func(d Destination) bool { return d.Role == RoleHost && d.Counts[Completed] > 0 }) {
+		return nil
+	}
+	var guesses []netip.Addr
+	for i := range r.Destinations {
+		d := &r.Destinations[i]
+		if d.Role == RoleSilent && d.Counts.Failed() > 0 {
+			d.Role = RoleLikelyVIP
+			if !slices.Contains(guesses, d.Server.Addr()) {
+				guesses = append(guesses, d.Server.Addr())
+			}
+		}
+	}
+	sortDestinations(r.Destinations)
+	return guesses
 }
 
 // groupFindings keeps the first maxFindingsPerCause findings of each
@@ -155,13 +193,13 @@ func (d *diagnosis) perHost(dest *Destination, t *destTotals) []Finding {
 			var frames []FrameRef
 			for j := range t.macs {
 				if j != i {
-					for _, fr := range t.macs[j].replyEx[Completed] {
+					for _, fr := range t.macs[j].firstEx[Completed] {
 						frames = appendExample(frames, fr)
 					}
 				}
 			}
 			f.Evidence = append(f.Evidence, Evidence{Kind: EvOtherHostsAnswer, Count: other,
-				Frames: frames, Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
+				Frames: frames, Filter: completedFilter(dest.Server)})
 		}
 		fs = append(fs, f)
 	}
@@ -179,7 +217,7 @@ func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
 	}
 	server := s.dest.Server
 	f := newFinding(StrongHostReceive, server, s.t, Unanswered)
-	f.Evidence = append(f.Evidence, unansweredSyns(server, s.t, f.Syns, s.mac))
+	f.Evidence = append(f.Evidence, unansweredSyns(server, s.t, s.mac))
 	if rt := retransmissions(server, s.t, s.mac); rt.Count > 0 {
 		f.Evidence = append(f.Evidence, rt)
 	}
@@ -210,26 +248,46 @@ func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
 	if !works {
 		f.Missing = append(f.Missing, EvOwnAddrWorks)
 	}
+	// A host firewall that drops the SYNs to the VIP while letting those
+	// to the host's own address through looks the same on the wire: only
+	// the host's configuration tells them apart.
+	if f.Confidence == High {
+		f.Confidence = Medium
+	}
+	f.Missing = append(f.Missing, EvHostConfig)
 	d.setHost(&f, host)
 	return f, true
 }
 
-// partialLoss: some SYNs to a destination answered, others not. The host
-// model is all-or-nothing per destination, so this is load or loss.
+// partialLoss: some SYNs to a destination answered, others not, or
+// answered only after the client sent them again. The host model is
+// all-or-nothing per destination, so this is load or loss.
 func (d *diagnosis) partialLoss(dest *Destination, t *destTotals) (Finding, bool) {
-	c := dest.Counts
-	if c[Unanswered] == 0 || c[Completed] == 0 {
+	c, all := dest.Counts, &t.all
+	if c[Completed] == 0 || (c[Unanswered] == 0 && all.slow == 0) {
 		return Finding{}, false
 	}
-	f := newFinding(PartialLoss, dest.Server, &t.all, Unanswered)
-	f.Confidence = Medium
-	f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, &t.all, f.Syns, ""),
-		Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: t.all.replyEx[Completed],
-			Filter: synAckFilter(dest.Server.Addr(), dest.Server.Port())})
-	f.Missing = []EvidenceKind{EvRetransmissions}
-	if rt := retransmissions(dest.Server, &t.all, ""); rt.Count > 0 {
-		f.Evidence = append(f.Evidence, rt)
-		f.Missing = nil
+	f := newFinding(PartialLoss, dest.Server, all, Unanswered)
+	f.Confidence, f.Place = Medium, d.r.CapturePoint.Place
+	if c[Unanswered] > 0 {
+		f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, all, ""))
+	}
+	if all.slow > 0 {
+		e := Evidence{Kind: EvSlowCompleted, Count: all.synsBy[Completed] - c[Completed], Attempts: all.slow, Frames: all.slowEx,
+			Filter: synFilter(dest.Server, "") + " && tcp.analysis.retransmission && tcp.completeness & 0x04", DelayMax: all.slowMax}
+		if all.slowTimed > 0 {
+			e.DelayMean = all.slowSum / time.Duration(all.slowTimed)
+		}
+		f.Evidence = append(f.Evidence, e)
+	}
+	f.Evidence = append(f.Evidence, Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: all.firstEx[Completed],
+		Filter: completedFilter(dest.Server)})
+	if c[Unanswered] > 0 {
+		f.Missing = []EvidenceKind{EvRetransmissions}
+		if rt := retransmissions(dest.Server, all, ""); rt.Count > 0 {
+			f.Evidence = append(f.Evidence, rt)
+			f.Missing = nil
+		}
 	}
 	if dest.Role == RoleHost {
 		d.setHost(&f, dest.Server.Addr())
@@ -245,7 +303,7 @@ func (d *diagnosis) noListener(dest *Destination, t *destTotals) (Finding, bool)
 	f := newFinding(NoListenerOnVIP, dest.Server, &t.all, Refused)
 	f.Evidence = append(f.Evidence, Evidence{Kind: EvRefused, Count: f.Attempts,
 		Frames: t.all.replyEx[Refused],
-		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
+		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1 && !(tcp.completeness & 0x02)", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
 	f.Confidence = Medium
 	f.Missing = []EvidenceKind{EvOwnAddrWorks}
 	if own, ok := d.ownAddressWorks(dest.Server.Port(), netip.Addr{}); ok {
@@ -264,7 +322,7 @@ func (d *diagnosis) weakHostSend(dest *Destination, t *destTotals) (Finding, boo
 	f := newFinding(WeakHostSend, dest.Server, &t.all, WrongSource)
 	from := t.wrongFrom
 	f.Evidence = append(f.Evidence, Evidence{Kind: EvWrongSource, Count: f.Attempts, Addr: from,
-		Frames: t.all.replyEx[WrongSource], Filter: synAckFilter(from, dest.Server.Port())})
+		Frames: t.all.replyEx[WrongSource], Filter: synAckFilter(from, dest.Server.Port()) + " && " + firstInLoneReply})
 	f.Confidence = High
 	d.setHost(&f, from)
 	return f, true
@@ -284,15 +342,20 @@ func (d *diagnosis) setHost(f *Finding, host netip.Addr) {
 	}
 }
 
-func unansweredSyns(server netip.AddrPort, t *tally, syns int, mac string) Evidence {
-	return Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: synFilter(server, mac), Frames: t.firstEx[Unanswered]}
+// unansweredSyns counts the SYN transmissions in scope that nothing
+// answered, as the filter shows them.
+func unansweredSyns(server netip.AddrPort, t *tally, mac string) Evidence {
+	syns, _ := t.noReplySyns()
+	return Evidence{Kind: EvSynsUnanswered, Count: syns, Filter: noReplyFilter(server, mac, t), Frames: t.firstEx[Unanswered]}
 }
 
-// retransmissions counts the unanswered attempts whose SYN was sent again:
-// the clients were waiting, so the SYNs (or replies) were lost, not slow.
+// retransmissions counts the SYN retransmissions of the attempts nothing
+// answered: the clients were waiting, so the SYNs (or replies) were lost,
+// not slow.
 func retransmissions(server netip.AddrPort, t *tally, mac string) Evidence {
-	return Evidence{Kind: EvRetransmissions, Count: t.retrans, Frames: t.retransEx,
-		Filter: synFilter(server, mac) + " && tcp.analysis.retransmission"}
+	_, resent := t.noReplySyns()
+	return Evidence{Kind: EvRetransmissions, Count: resent, Attempts: t.retrans, Frames: t.retransEx,
+		Filter: noReplyFilter(server, mac, t) + " && tcp.analysis.retransmission"}
 }
 
 // hostByMAC finds a host address that sends from the one MAC the SYNs to
@@ -331,7 +394,7 @@ func (d *diagnosis) ownAddressWorks(port uint16, want netip.Addr) (Evidence, boo
 		return Evidence{}, false
 	}
 	return Evidence{Kind: EvOwnAddrWorks, Count: best.Counts[Completed], Addr: best.Server.Addr(),
-		Frames: d.totals(best).all.replyEx[Completed], Filter: synAckFilter(best.Server.Addr(), port)}, true
+		Frames: d.totals(best).all.firstEx[Completed], Filter: completedFilter(best.Server)}, true
 }
 
 // addrFilter is the Wireshark field test for an address in direction dir
@@ -351,6 +414,30 @@ func synFilter(server netip.AddrPort, mac string) string {
 		f = "eth.dst==" + mac + " && " + f
 	}
 	return f
+}
+
+// Tests of Wireshark's conversation completeness (tcp.completeness: 1
+// SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST), final for every packet
+// once the whole file is read, as the Wireshark window and tshark -2 do.
+const (
+	noAnswer         = "!(tcp.completeness & 0x22)" // neither SYN-ACK nor RST came back
+	firstInLoneReply = "!tcp.analysis.retransmission && !(tcp.completeness & 0x01)"
+)
+
+// noReplyFilter shows the SYNs to server (to mac, if given) that nothing
+// answered; the copies of them quoted in ICMP errors are left out.
+func noReplyFilter(server netip.AddrPort, mac string, t *tally) string {
+	f := synFilter(server, mac) + " && " + noAnswer
+	if t.counts[Unreachable] > 0 {
+		f += " && !icmp && !icmpv6"
+	}
+	return f
+}
+
+// completedFilter shows the first SYN of each completed handshake to
+// server: one packet per handshake.
+func completedFilter(server netip.AddrPort) string {
+	return synFilter(server, "") + " && !tcp.analysis.retransmission && tcp.completeness & 0x04"
 }
 
 func synAckFilter(src netip.Addr, port uint16) string {

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,6 +64,16 @@ type found struct {
 
 func diagnoseSteps(t *testing.T, vips, probeNets string, ss []step) []found {
 	t.Helper()
+	r := analyzeSteps(t, vips, probeNets, ss)
+	var got []found
+	for _, f := range r.Findings {
+		got = append(got, found{f.Cause, f.Confidence, f.Server, f.HostAddr, f.Via, f.Missing})
+	}
+	return got
+}
+
+func analyzeSteps(t *testing.T, vips, probeNets string, ss []step) *Result {
+	t.Helper()
 	ports, _ := ParsePorts("443")
 	cfg := Config{Ports: ports}
 	if probeNets != "" {
@@ -89,12 +100,39 @@ func diagnoseSteps(t *testing.T, vips, probeNets string, ss []step) []found {
 		}
 	}
 	a.tr.finish(a.end)
-	r := a.finish(nil)
-	var got []found
-	for _, f := range r.Findings {
-		got = append(got, found{f.Cause, f.Confidence, f.Server, f.HostAddr, f.Via, f.Missing})
+	return a.finish(nil)
+}
+
+// TestLateHandshakesEvidence: the partial loss of handshakes completed
+// after retransmission counts their retransmitted SYNs, the handshakes,
+// and how long they waited from the first SYN; a TLS alert is named.
+func TestLateHandshakesEvidence(t *testing.T) {
+	c1 := netip.MustParseAddrPort("198.51.100.23:50001")
+	c2 := netip.MustParseAddrPort("198.51.100.24:50002")
+	r := analyzeSteps(t, "", "", steps(handshakeTo(0, c2, real, 1, hostMAC),
+		lateHandshake(time.Second, c1, real, 100), lateHandshake(5*time.Second, c2, real, 200)))
+	if len(r.Findings) != 1 {
+		t.Fatalf("findings: %+v", r.Findings)
 	}
-	return got
+	var slow *Evidence
+	for i, e := range r.Findings[0].Evidence {
+		if e.Kind == EvSlowCompleted {
+			slow = &r.Findings[0].Evidence[i]
+		}
+	}
+	want := Evidence{Kind: EvSlowCompleted, Count: 2, Attempts: 2, DelayMax: time.Second + time.Millisecond, DelayMean: time.Second + time.Millisecond}
+	if slow == nil || slow.Count != want.Count || slow.Attempts != want.Attempts || slow.DelayMax != want.DelayMax || slow.DelayMean != want.DelayMean {
+		t.Errorf("slow evidence = %+v; want %+v", slow, want)
+	}
+
+	r = analyzeSteps(t, "192.0.2.10", "", tlsAlertTo(0, c1, vip, 100, "new.example.com", 112))
+	if len(r.Findings) != 1 || len(r.Findings[0].Evidence) == 0 {
+		t.Fatalf("findings: %+v", r.Findings)
+	}
+	if e := r.Findings[0].Evidence[0]; e.Kind != EvHelloAlert || e.Count != 1 || !slices.Equal(e.Alerts, []uint8{112}) ||
+		!slices.Equal(e.Names, []string{"new.example.com"}) {
+		t.Errorf("alert evidence = %+v", e)
+	}
 }
 
 func TestDiagnose(t *testing.T) {
@@ -108,13 +146,15 @@ func TestDiagnose(t *testing.T) {
 		steps []step
 		want  []found
 	}{{
+		// A host firewall dropping the VIP's SYNs looks the same: medium,
+		// until the host's configuration tells.
 		name:  "the seed case: SYNs to the VIP reach the host's MAC, its own address works",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, vip, 100, hostMAC)),
-		want:  []found{{StrongHostReceive, High, vip, real.Addr(), "", nil}},
+		want:  []found{{StrongHostReceive, Medium, vip, real.Addr(), "", []EvidenceKind{EvHostConfig}}},
 	}, {
 		name:  "without the MAC or the host's own address, the same SYNs are a low-confidence guess",
 		steps: steps(dropped(0, c1, vip, 100, gwMAC)),
-		want:  []found{{StrongHostReceive, Low, vip, netip.Addr{}, "", []EvidenceKind{EvHostMAC, EvOwnAddrWorks}}},
+		want:  []found{{StrongHostReceive, Low, vip, netip.Addr{}, "", []EvidenceKind{EvHostMAC, EvOwnAddrWorks, EvHostConfig}}},
 	}, {
 		name: "SYNs to the host's own address unanswered: never the host model",
 		steps: steps(dropped(0, c1, real, 100, hostMAC),
@@ -139,13 +179,13 @@ func TestDiagnose(t *testing.T) {
 		vips: "192.0.2.10",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(500*time.Millisecond, c2, vip, 50, otherMAC),
 			dropped(time.Second, c1, vip, 100, hostMAC)),
-		want: []found{{StrongHostReceive, High, vip, real.Addr(), "00:15:5d:01:02:05", nil}},
+		want: []found{{StrongHostReceive, Medium, vip, real.Addr(), "00:15:5d:01:02:05", []EvidenceKind{EvHostConfig}}},
 	}, {
 		name: "an IPv6 VIP is compared with the host's IPv6 address, not its IPv4 one",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC),
 			handshakeTo(time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50000"), netip.MustParseAddrPort("[2001:db8:20::5]:443"), 2, hostMAC),
 			dropped(2*time.Second, netip.MustParseAddrPort("[2001:db8:1::23]:50001"), netip.MustParseAddrPort("[2001:db8:10::10]:443"), 100, hostMAC)),
-		want: []found{{StrongHostReceive, High, netip.MustParseAddrPort("[2001:db8:10::10]:443"), netip.MustParseAddr("2001:db8:20::5"), "", nil}},
+		want: []found{{StrongHostReceive, Medium, netip.MustParseAddrPort("[2001:db8:10::10]:443"), netip.MustParseAddr("2001:db8:20::5"), "", []EvidenceKind{EvHostConfig}}},
 	}, {
 		name: "probes to the host's own address complete, clients' SYNs to it do not: filtered, not the host model",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, real, 100, hostMAC),
@@ -192,6 +232,20 @@ func TestDiagnose(t *testing.T) {
 			[]step{{2 * time.Second, packet{isARP: true, arpIP: vip.Addr(), arpMAC: hostMAC}}}),
 		want: []found{{VIPAnswersARP, High, vip, real.Addr(), "", nil}},
 	}, {
+		name:  "the server answers the ClientHello with a fatal TLS alert: a rejected handshake",
+		vips:  "192.0.2.10",
+		steps: steps(tlsAlertTo(0, c1, vip, 100, "new.example.com", 112)),
+		want:  []found{{TLSBindingMissing, High, vip, vip.Addr(), "", nil}},
+	}, {
+		name:  "handshakes that complete only after the SYN is sent again: partial loss",
+		steps: steps(handshakeTo(0, c2, real, 1, hostMAC), lateHandshake(time.Second, c1, real, 100)),
+		want:  []found{{PartialLoss, Medium, real, real.Addr(), "", nil}},
+	}, {
+		name:  "a mistyped --vip: the silent destination is diagnosed as the VIP, not no-traffic-to-vip",
+		vips:  "192.0.2.11",
+		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), dropped(time.Second, c1, vip, 100, hostMAC)),
+		want:  []found{{StrongHostReceive, Medium, vip, real.Addr(), "", []EvidenceKind{EvHostConfig}}},
+	}, {
 		name:  "a healthy capture: no finding",
 		vips:  "192.0.2.10",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(time.Second, c1, vip, 100, hostMAC)),
@@ -223,6 +277,31 @@ func tlsTo(at time.Duration, c, server netip.AddrPort, isn uint32, sni string, s
 		return append(s, step{at + 4*time.Millisecond, out(data)})
 	}
 	return append(s, step{at + 4*time.Millisecond, out(tcp(server, c, flagRST|flagACK, isn+5001, isn+1+uint32(len(hello.payload))))})
+}
+
+// tlsAlertTo is a completed handshake whose client sends a ClientHello
+// for sni; the server answers it with a fatal TLS alert and a FIN.
+func tlsAlertTo(at time.Duration, c, server netip.AddrPort, isn uint32, sni string, desc uint8) []step {
+	s := handshakeTo(at, c, server, isn, hostMAC)
+	hello := tcp(c, server, flagACK, isn+1, isn+5001)
+	hello.payload = helloBytes[sni]
+	hello.ipLen = uint16(40 + len(hello.payload))
+	s = append(s, step{at + 3*time.Millisecond, in(hello)})
+	alert := tcp(server, c, flagACK|flagFIN, isn+5001, isn+1+uint32(len(hello.payload)))
+	alert.payload = []byte{21, 3, 3, 0, 2, 2, desc}
+	alert.ipLen = 47
+	return append(s, step{at + 4*time.Millisecond, out(alert)})
+}
+
+// lateHandshake is a handshake whose first SYN is lost: the client sends
+// it again a second later and that one is answered.
+func lateHandshake(at time.Duration, c, server netip.AddrPort, isn uint32) []step {
+	return []step{
+		{at, in(synP(c, server, isn))},
+		{at + time.Second, in(synP(c, server, isn))},
+		{at + time.Second + time.Millisecond, out(synAckP(server, c, isn, isn+5000))},
+		{at + time.Second + 2*time.Millisecond, in(ackP(c, server, isn, isn+5000))},
+	}
 }
 
 // helloBytes are real ClientHellos for the names the tests use.

@@ -26,17 +26,6 @@ type EvidenceFrame struct {
 	Role    FrameRole
 }
 
-// causeOutcome is the outcome of the attempts a cause explains.
-var causeOutcome = map[Cause]Outcome{
-	StrongHostReceive: Unanswered,
-	PartialLoss:       Unanswered,
-	ClientsFiltered:   Unanswered,
-	WeakHostSend:      WrongSource,
-	NoListenerOnVIP:   Refused,
-	ReturnPathLost:    SynAckNoAck,
-	TLSBindingMissing: Completed,
-}
-
 // EvidenceFrames lists the frames behind every finding: those its
 // evidence cites, and the SYNs and replies of up to perFinding of the
 // attempts it explains. Each frame appears once per finding, in file and
@@ -82,9 +71,12 @@ func (r *Result) EvidenceFrames(perFinding int) []EvidenceFrame {
 				}
 			}
 		}
-		o, ok := causeOutcome[f.Cause]
-		for i, n := 0, 0; ok && i < len(r.Examples) && n < perFinding; i++ {
-			if a := &r.Examples[i]; a.Server == f.Server && a.Outcome == o {
+		var os []Outcome
+		if def := causeDefOf(f.Cause); def != nil {
+			os = def.outcomes
+		}
+		for i, n := 0, 0; i < len(r.Examples) && n < perFinding; i++ {
+			if a := &r.Examples[i]; a.Server == f.Server && slices.Contains(os, a.Outcome) {
 				n++
 				roles(i, func(ref FrameRef, role FrameRole) { add(ref, i, role) })
 			}

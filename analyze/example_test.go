@@ -42,5 +42,5 @@ func ExampleRun() {
 	// Output:
 	// 192.0.2.10:443 (likely-vip): 3 unanswered
 	// 10.0.0.5:443 (host): 4 completed
-	// strong-host-receive, confidence high
+	// strong-host-receive, confidence medium
 }

@@ -88,18 +88,8 @@ func ApplyFacts(r *Result, facts *hostfacts.Facts) {
 		f := &r.Findings[i]
 		v := newHostView(facts, f.Server.Addr(), f.HostAddr, f.Server.Port(), r.ProbeNets)
 		f.Host = v.config()
-		switch f.Cause {
-		case StrongHostReceive, WeakHostSend:
-			strongHostFacts(f, v)
-		case VIPAnswersARP:
-			arpFacts(f, v)
-		case NoListenerOnVIP:
-			listenerFacts(f, v)
-		case TLSBindingMissing:
-			if v.facts.OS == "windows" && v.certMissing() == acceptYes {
-				f.Evidence = append(f.Evidence, Evidence{Kind: EvFactNoCertificate, Fact: &Fact{}})
-				f.Confidence, f.Missing = High, nil
-			}
+		if def := causeDefOf(f.Cause); def != nil && def.facts != nil {
+			def.facts(f, v)
 		}
 	}
 	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
@@ -141,12 +131,25 @@ func factEvidence(k EvidenceKind, ifc *hostfacts.Interface, setting, value strin
 	return Evidence{Kind: k, Fact: &Fact{Iface: ifaceName(ifc), Setting: setting, Value: value}}
 }
 
+// tlsFacts: HTTP.sys without a certificate for the VIP confirms a
+// missing binding.
+func tlsFacts(f *Finding, v *hostView) {
+	if v.facts.OS == "windows" && v.certMissing() == acceptYes {
+		f.Evidence = append(f.Evidence, Evidence{Kind: EvFactNoCertificate, Fact: &Fact{}})
+		f.Confidence, f.Missing = High, nil
+	}
+}
+
 // strongHostFacts: the VIP on no interface, or refused by the NIC the
 // SYNs arrive on, confirms strong-host-receive; the VIP accepted (on the
 // NIC itself, or on a loopback adapter with the weak host model set up)
 // contradicts it and sends the search elsewhere. Facts not read change
 // nothing.
 func strongHostFacts(f *Finding, v *hostView) {
+	if v.facts.AddrsRead {
+		// The facts that tell the host model from a firewall were read.
+		f.Missing = slices.DeleteFunc(f.Missing, func(k EvidenceKind) bool { return k == EvHostConfig })
+	}
 	notRead := func(g GapFact, ifc *hostfacts.Interface) {
 		f.Evidence = append(f.Evidence, factEvidence(EvFactNotRead, ifc, string(g), ""))
 	}

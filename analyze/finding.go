@@ -1,6 +1,9 @@
 package analyze
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+)
 
 // Cause is a stable cause id of DESIGN.md.
 type Cause string
@@ -17,25 +20,6 @@ const (
 	TLSBindingMissing Cause = "tls-binding-missing"
 	VIPAnswersARP     Cause = "vip-answers-arp"
 )
-
-// OnHostAddress reports whether the cause is about SYNs to an address the
-// host answers from, rather than to a VIP.
-func (c Cause) OnHostAddress() bool {
-	return c == ClientsFiltered || c == ReturnPathLost || c == PartialLoss
-}
-
-// BesideHandshakes reports whether the cause is seen beside handshakes
-// that complete (a TLS binding, ARP) rather than in handshakes that fail:
-// its fix has worked when the finding is gone, not when every attempt
-// completes.
-func (c Cause) BesideHandshakes() bool {
-	return c == TLSBindingMissing || c == VIPAnswersARP
-}
-
-// Causes lists the causes slbdiag recognises, in the order explain shows them.
-func Causes() []Cause {
-	return []Cause{StrongHostReceive, WeakHostSend, NoListenerOnVIP, TLSBindingMissing, ClientsFiltered, ReturnPathLost, VIPAnswersARP, NoTrafficToVIP, PartialLoss}
-}
 
 // Confidence is how sure a finding is.
 type Confidence string
@@ -78,6 +62,16 @@ type Finding struct {
 	// Missing lists the evidence that was not observed and would raise the
 	// confidence. Not observed is not the same as observed to be absent.
 	Missing []EvidenceKind
+	// Place is where the capture was taken, for a finding whose text
+	// locates a loss by it.
+	Place Place
+	// Role is the destination's role: a fix is verified with --vip when
+	// it is a VIP.
+	Role Role
+	// Located is set when several captures of the same traffic already
+	// named the hop where packets vanished (Result.Hops): the kinds of
+	// packet, "syn" or "synack", they located.
+	Located []string
 	// Host is what the host's own configuration says (ApplyFacts); nil
 	// without host facts.
 	Host *HostConfig
@@ -96,29 +90,43 @@ const (
 	EvSomeAnswered     EvidenceKind = "some-answered"         // other SYNs to the same destination completed
 	EvWrongSource      EvidenceKind = "reply-from-other-address"
 	EvRefused          EvidenceKind = "refused"
-	EvRetransmissions  EvidenceKind = "retransmissions"    // clients retransmitted their SYNs
-	EvClientsFail      EvidenceKind = "clients-unanswered" // SYNs from clients (not probes) unanswered
-	EvProbesComplete   EvidenceKind = "probes-complete"    // handshakes from health-probe ranges completed
-	EvSynAckSent       EvidenceKind = "synack-sent"        // the server sent SYN-ACKs the clients never acknowledged
-	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"   // clients retransmitted their SYN after the SYN-ACK left
-	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"      // not one SYN to the VIP in the capture
-	EvLoadBalancerSide EvidenceKind = "load-balancer-side" // what the load balancer itself shows
-	EvHelloClosed      EvidenceKind = "hello-closed"       // the server closed (RST/FIN) right after the ClientHello
-	EvHelloServed      EvidenceKind = "hello-served"       // ClientHellos the server answered
-	EvARPClaim         EvidenceKind = "arp-claims-vip"     // a MAC answered ARP for the VIP or announced it
+	EvRetransmissions  EvidenceKind = "retransmissions"                // clients retransmitted their SYNs
+	EvClientsFail      EvidenceKind = "clients-unanswered"             // SYNs from clients (not probes) unanswered
+	EvProbesComplete   EvidenceKind = "probes-complete"                // handshakes from health-probe ranges completed
+	EvSynAckSent       EvidenceKind = "synack-sent"                    // the server sent SYN-ACKs the clients never acknowledged
+	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"               // clients retransmitted their SYN after the SYN-ACK left
+	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"                  // not one SYN to the VIP in the capture
+	EvLoadBalancerSide EvidenceKind = "load-balancer-side"             // what the load balancer itself shows
+	EvHelloClosed      EvidenceKind = "hello-closed"                   // the server closed (RST/FIN) right after the ClientHello
+	EvHelloServed      EvidenceKind = "hello-served"                   // ClientHellos the server answered
+	EvHelloAlert       EvidenceKind = "hello-alert"                    // the server answered the ClientHello with a TLS alert
+	EvSlowCompleted    EvidenceKind = "completed-after-retransmission" // handshakes that completed only after their SYN was sent again
+	EvARPClaim         EvidenceKind = "arp-claims-vip"                 // a MAC answered ARP for the VIP or announced it
+	// EvHostConfig is the host's own configuration, when packets alone
+	// cannot tell the cause from another that looks the same on the wire:
+	// which interface holds the VIP, and the firewall's rules and counters.
+	EvHostConfig EvidenceKind = "host-configuration"
 )
 
 // Evidence is one observation, with example frames and the Wireshark
 // display filter that shows the same packets.
 type Evidence struct {
-	Kind   EvidenceKind
-	Count  int
-	Frames []FrameRef // examples, at most maxExamples
-	Filter string
-	Addr   netip.Addr // the other address involved, if any
-	MAC    string     // the MAC involved, if any
-	Names  []string   // the TLS server names (SNI) involved, if any
-	Fact   *Fact      // for host-fact evidence: what the configuration shows
+	Kind  EvidenceKind
+	Count int // the packets Filter shows, where CountsFilter says so
+	// Attempts is the number of attempts the packets belong to, where the
+	// text names them as well (retransmissions: the attempts that sent
+	// their SYN again).
+	Attempts int
+	Frames   []FrameRef // examples, at most maxExamples
+	Filter   string
+	Addr     netip.Addr // the other address involved, if any
+	MAC      string     // the MAC involved, if any
+	Names    []string   // the TLS server names (SNI) involved, if any
+	// DelayMax and DelayMean are how long the attempts waited, first SYN
+	// to SYN-ACK, where the evidence is about a delay; zero if unknown.
+	DelayMax, DelayMean time.Duration
+	Alerts              []uint8 // the TLS alerts' descriptions, if any (AlertName names them)
+	Fact                *Fact   // for host-fact evidence: what the configuration shows
 }
 
 // OSHint is the operating system a TTL suggests. It is a hint: TTLs can
@@ -145,3 +153,33 @@ func osFromTTL(ttl uint8) OSHint {
 }
 
 const maxExamples = 5
+
+// CountsFilter reports whether an evidence's Count is the number of
+// packets its Filter shows, as the report prints them side by side.
+// Evidence from host facts, and the SYNs' MAC, print no count.
+func CountsFilter(e Evidence) bool {
+	return e.Filter != "" && e.Fact == nil && e.Kind != EvHostMAC
+}
+
+// EvidenceKinds lists every kind of evidence a finding can carry, seen in
+// the capture or read from host facts, so that whatever shows evidence
+// can be tested on each (TestKindListsComplete keeps it whole).
+func EvidenceKinds() []EvidenceKind {
+	return []EvidenceKind{EvSynsUnanswered, EvNeverSource, EvHostMAC, EvOwnAddrWorks, EvOtherHostsAnswer, EvSomeAnswered,
+		EvWrongSource, EvRefused, EvRetransmissions, EvClientsFail, EvProbesComplete, EvSynAckSent, EvSynAfterSynAck,
+		EvNoSynToVIP, EvLoadBalancerSide, EvHelloClosed, EvHelloServed, EvHelloAlert, EvSlowCompleted, EvARPClaim, EvHostConfig,
+		EvFactVIPNowhere, EvFactVIPOnLoopback, EvFactVIPOnNIC, EvFactVIPOnOther, EvFactWeakRecvOff, EvFactWeakSendOff,
+		EvFactHostModelReady, EvFactNoSiteBinding, EvFactNoCertificate, EvFactFirewallOn, EvFactARPIgnore, EvFactARPAnnounce,
+		EvFactNoListener, EvFactNotRead}
+}
+
+// MissingKinds lists the kinds of evidence a finding can name as not
+// observed (Finding.Missing).
+func MissingKinds() []EvidenceKind {
+	return []EvidenceKind{EvHostMAC, EvOwnAddrWorks, EvRetransmissions, EvSynAfterSynAck, EvLoadBalancerSide, EvHostConfig}
+}
+
+// Observable reports whether evidence of kind k can be present in a
+// finding; the others are only ever named as not observed (Missing): what
+// a capture of this host cannot show.
+func (k EvidenceKind) Observable() bool { return k != EvLoadBalancerSide && k != EvHostConfig }

@@ -41,6 +41,7 @@ func (a *analyzer) finish(inputs []Input) *Result {
 	}
 	a.ifaceAddrs = interfaceAddrs(inputs)
 	r.Destinations = a.destinations()
+	r.VIPGuesses = guessVIPs(r)
 	r.CapturePoint = a.capturePoint(r.Destinations)
 	r.Hops = a.hops(r)
 	var grouped []Warning
@@ -73,6 +74,12 @@ func (a *analyzer) destinations() []Destination {
 		}
 		dests = append(dests, d)
 	}
+	sortDestinations(dests)
+	return dests
+}
+
+// sortDestinations orders destinations by role, then address and port.
+func sortDestinations(dests []Destination) {
 	slices.SortStableFunc(dests, func(x, y Destination) int {
 		if c := cmp.Compare(roleOrder(x.Role), roleOrder(y.Role)); c != 0 {
 			return c
@@ -82,7 +89,6 @@ func (a *analyzer) destinations() []Destination {
 		}
 		return cmp.Compare(x.Server.Port(), y.Server.Port())
 	})
-	return dests
 }
 
 func (a *analyzer) newDestination(server netip.AddrPort) Destination {

@@ -30,6 +30,18 @@ type CapturePoint struct {
 
 func initialTTL(ttl uint8) bool { return ttl == 64 || ttl == 128 || ttl == 255 }
 
+// InitialTTLAbove is the initial TTL a packet seen with ttl most likely
+// left its sender with: the next of 64, 128 and 255 at or above it.
+func InitialTTLAbove(ttl uint8) uint8 {
+	switch {
+	case ttl <= 64:
+		return 64
+	case ttl <= 128:
+		return 128
+	}
+	return 255
+}
+
 // capturePoint judges the place from the servers' TTLs and the clients'.
 func (a *analyzer) capturePoint(dests []Destination) CapturePoint {
 	var cp CapturePoint
@@ -42,6 +54,13 @@ func (a *analyzer) capturePoint(dests []Destination) CapturePoint {
 		if d.Role == RoleHost && initialTTL(d.HostTTL) {
 			cp.Host, cp.HostTTL = d.Server.Addr(), d.HostTTL
 			break
+		}
+	}
+	// A backend that answers from the VIP (given with --vip) sends from
+	// it with its initial TTL just the same.
+	for _, d := range dests {
+		if !cp.Host.IsValid() && d.Sent > 0 && initialTTL(d.HostTTL) {
+			cp.Host, cp.HostTTL = d.Server.Addr(), d.HostTTL
 		}
 	}
 	best := 0

@@ -8,10 +8,15 @@ import (
 // Result is everything slbdiag found in the inputs. Renderers format it; no
 // field needs further analysis.
 type Result struct {
-	Inputs       []InputInfo
-	Ports        string    // the watched ports, as given
-	Port         uint16    // the watched port when there is just one, else 0
-	VIPs         PrefixSet // the VIPs given with --vip; nil when inferred
+	Inputs []InputInfo
+	Ports  string    // the watched ports, as given
+	Port   uint16    // the watched port when there is just one, else 0
+	VIPs   PrefixSet // the VIPs given with --vip; nil when inferred
+	// VIPGuesses are, when not one SYN went to a VIP given with --vip, the
+	// destinations that received SYNs and never sent a packet: diagnosed
+	// as likely VIPs instead, since a mistyped --vip is likelier than a
+	// load balancer that forwards nothing.
+	VIPGuesses   []netip.Addr
 	Grace        time.Duration
 	Horizon      time.Duration // how long an attempt stayed open after its first SYN
 	ProbeNets    PrefixSet     // health-probe source ranges: the known ones and --probe-net

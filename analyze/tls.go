@@ -1,6 +1,9 @@
 package analyze
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"strconv"
+)
 
 // parseClientHello reports whether a client's first TCP payload is a TLS
 // ClientHello and returns the server name it asks for (SNI), if the
@@ -70,4 +73,35 @@ func serverName(e []byte) string {
 		}
 	}
 	return string(name)
+}
+
+// parseAlert reports whether a TCP payload starts with a TLS alert record
+// in the clear (content type 21, version 3.x, a 2-byte alert) and returns
+// the alert's description. A server that will not serve the name or
+// address asked for answers the ClientHello with one, fatal, and closes.
+func parseAlert(b []byte) (desc uint8, ok bool) {
+	if len(b) < 7 || b[0] != 21 || b[1] != 3 || binary.BigEndian.Uint16(b[3:5]) != 2 {
+		return 0, false
+	}
+	return b[6], true
+}
+
+// AlertName is the name RFC 8446 gives a TLS alert description, as
+// Wireshark shows it; "alert N" for one it does not name.
+func AlertName(desc uint8) string {
+	if n, ok := alertNames[desc]; ok {
+		return n
+	}
+	return "alert " + strconv.Itoa(int(desc))
+}
+
+var alertNames = map[uint8]string{
+	0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow",
+	40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked",
+	45: "certificate_expired", 46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca",
+	49: "access_denied", 50: "decode_error", 51: "decrypt_error", 70: "protocol_version",
+	71: "insufficient_security", 80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
+	109: "missing_extension", 110: "unsupported_extension", 112: "unrecognized_name",
+	113: "bad_certificate_status_response", 115: "unknown_psk_identity", 116: "certificate_required",
+	120: "no_application_protocol",
 }

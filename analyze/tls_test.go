@@ -94,3 +94,31 @@ func FuzzParseClientHello(f *testing.F) {
 		}
 	})
 }
+
+func TestParseAlert(t *testing.T) {
+	tests := []struct {
+		name string
+		b    []byte
+		desc uint8
+		ok   bool
+	}{
+		{"fatal unrecognized_name", []byte{21, 3, 3, 0, 2, 2, 112}, 112, true},
+		{"handshake_failure, TLS 1.0 record", []byte{21, 3, 1, 0, 2, 2, 40}, 40, true},
+		{"cut short", []byte{21, 3, 3, 0, 2, 2}, 0, false},
+		{"encrypted alert (longer record)", []byte{21, 3, 3, 0, 26, 1, 2, 3}, 0, false},
+		{"ServerHello", []byte{22, 3, 3, 0, 2, 2, 0}, 0, false},
+		{"not TLS", []byte{'H', 'T', 'T', 'P', '/', '1', '.'}, 0, false},
+	}
+	for _, tt := range tests {
+		desc, ok := parseAlert(tt.b)
+		if desc != tt.desc || ok != tt.ok {
+			t.Errorf("%s: parseAlert = %d, %v; want %d, %v", tt.name, desc, ok, tt.desc, tt.ok)
+		}
+	}
+	if got := AlertName(112); got != "unrecognized_name" {
+		t.Errorf("AlertName(112) = %q", got)
+	}
+	if got := AlertName(200); got != "alert 200" {
+		t.Errorf("AlertName(200) = %q", got)
+	}
+}

@@ -2,6 +2,8 @@ package analyze
 
 import (
 	"net/netip"
+	"slices"
+	"time"
 )
 
 // Bounds of the running totals. Destinations past maxDests are counted
@@ -23,6 +25,31 @@ type tally struct {
 	replyEx   [numOutcomes][]FrameRef // their replies
 	retrans   int                     // unanswered attempts whose SYN was sent more than once
 	retransEx []FrameRef              // their last SYN transmissions
+
+	// Handshakes that completed only after their SYN was sent again: the
+	// loss behind a slow connect. The delay runs from the first SYN to the
+	// SYN-ACK of the last, known when one capture saw both SYNs
+	// (slowTimed of them).
+	slow             int
+	slowEx           []FrameRef // their last SYN transmissions
+	slowTimed        int
+	slowMax, slowSum time.Duration
+}
+
+// noReply are the outcomes whose SYNs the server's side never answered
+// in their own conversation, neither SYN-ACK nor RST: Wireshark's
+// tcp.completeness has neither bit for them (a reply from another
+// address is another conversation).
+var noReply = [...]Outcome{Unanswered, Pending, Unreachable, WrongSource}
+
+// noReplySyns counts the SYN transmissions of the attempts no reply
+// answered, and of them the ones sent again (retransmissions).
+func (t *tally) noReplySyns() (syns, resent int) {
+	for _, o := range noReply {
+		syns += t.synsBy[o]
+		resent += t.synsBy[o] - t.counts[o]
+	}
+	return syns, resent
 }
 
 func (t *tally) add(a *Attempt, key uint64, b *addrBudget) {
@@ -40,6 +67,19 @@ func (t *tally) add(a *Attempt, key uint64, b *addrBudget) {
 	if o == Unanswered && a.Syns > 1 {
 		t.retrans++
 		t.retransEx = appendExample(t.retransEx, a.LastSyn)
+	}
+	if o == Completed && a.Syns > 1 {
+		t.slow++
+		t.slowEx = appendExample(t.slowEx, a.LastSyn)
+		// The client waited from its first SYN until the SYN-ACK to the
+		// SYN it sent last reached it; seen here, at least until it sent
+		// that SYN, plus the round trip seen for it.
+		if a.LastSyn.File == a.First.File && a.LastSynTS.After(a.FirstTS) {
+			d := a.LastSynTS.Sub(a.FirstTS) + a.RTT
+			t.slowTimed++
+			t.slowSum += d
+			t.slowMax = max(t.slowMax, d)
+		}
 	}
 }
 
@@ -82,9 +122,13 @@ type destTotals struct {
 	synAfterEx     []FrameRef
 	wrongFrom      netip.Addr // where the first wrong-source reply came from
 
-	// After a ClientHello: the server closed, or answered.
+	// After a ClientHello: the server closed, rejected it with a TLS
+	// alert, or answered.
 	helloClosed, helloServed int
 	closedEx, servedEx       []FrameRef
+	helloAlerted             int
+	alertedEx                []FrameRef
+	alerts                   []uint8 // the alerts' descriptions, distinct, first seen first
 	closedNames, servedNames []string
 	moreClosed, moreServed   int // names past maxNames
 	closedClients            distinct
@@ -109,12 +153,12 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 	switch {
 	case probe && o == Completed:
 		d.probeDone++
-		d.probeDoneEx = appendExample(d.probeDoneEx, a.Reply)
+		d.probeDoneEx = appendExample(d.probeDoneEx, a.First)
 	case probe && o.Failed():
 		d.probeFail++
 	case !probe && o == Completed:
 		d.clientDone++
-	case !probe && o == Unanswered:
+	case !probe && (o == Unanswered || o == Pending || o == Unreachable || o == WrongSource):
 		d.clientFail.add(a, key, b)
 	}
 	switch o {
@@ -133,6 +177,14 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 	case Completed:
 		switch {
 		case a.Hello.IsZero():
+		case a.Alerted:
+			d.helloAlerted++
+			d.alertedEx = appendExample(d.alertedEx, a.HelloEnd)
+			if !slices.Contains(d.alerts, a.Alert) && len(d.alerts) < maxNames {
+				d.alerts = append(d.alerts, a.Alert)
+			}
+			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)
+			d.closedClients.add(key, b)
 		case !a.HelloEnd.IsZero():
 			d.helloClosed++
 			d.closedEx = appendExample(d.closedEx, a.HelloEnd)
@@ -140,7 +192,7 @@ func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *ad
 			d.closedClients.add(key, b)
 		case a.HelloServed:
 			d.helloServed++
-			d.servedEx = appendExample(d.servedEx, a.Hello)
+			d.servedEx = appendExample(d.servedEx, a.HelloReply)
 			d.servedNames, d.moreServed = addName(d.servedNames, d.moreServed, a.SNI)
 		}
 	}

@@ -310,14 +310,17 @@ func (t *tracker) clientPacket(a *track, p *packet, ref FrameRef) {
 }
 
 // serverPacket follows what the server sends after a client's
-// ClientHello: data (a ServerHello), or a close (RST or FIN) before any.
+// ClientHello: data (a ServerHello), a TLS alert that rejects it, or a
+// close (RST or FIN) before any.
 func (t *tracker) serverPacket(a *track, p *packet, ref FrameRef) {
 	if a.Hello.IsZero() || a.HelloServed || !a.HelloEnd.IsZero() {
 		return
 	}
 	switch {
+	case p.payloadLen > 0 && p.alert:
+		a.HelloEnd, a.Alerted, a.Alert = ref, true, p.alertDesc
 	case p.payloadLen > 0:
-		a.HelloServed = true
+		a.HelloServed, a.HelloReply = true, ref
 	case p.flags&(flagRST|flagFIN) != 0:
 		a.HelloEnd = ref
 	}
@@ -368,6 +371,10 @@ func (t *tracker) noteSender(p *packet, ref FrameRef) {
 	if info.sent == 0 {
 		info.firstOut, info.ttl = ref, p.ttl
 		info.hasMAC, info.mac = p.hasMAC, p.srcMAC
+	} else if !initialTTL(info.ttl) && initialTTL(p.ttl) {
+		// Of several captures, the one on the host itself sees the TTL it
+		// sends with: the one that hints at its OS.
+		info.ttl = p.ttl
 	}
 	info.sent++
 }

@@ -38,7 +38,7 @@ func ExampleText() {
 	head, _, _ := strings.Cut(b.String(), "Roles:")
 	fmt.Print(head)
 	// Output:
-	// PROBLEM: 9 SYNs in 3 attempts from 2 clients to VIP 192.0.2.10:443 were never answered: they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on. Cause: strong-host-receive, confidence high.
+	// PROBLEM: 9 SYNs in 3 attempts from 2 clients to VIP 192.0.2.10:443 were never answered: they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on. Or a host firewall drops them: the packets look the same, the host's configuration tells (below). Cause: strong-host-receive, confidence medium.
 	// Fix: Windows Server 2008 and later: the VIP on a loopback adapter, weak host model on the NIC and the loopback (steps under Finding 1).
 	//
 	// Read seed-strong-host.pcapng: pcapng, Ethernet, 25 frames, 2026-03-02 10:00:00 to 10:00:15 (15.001s).
@@ -61,5 +61,5 @@ func ExampleText() {
 func ExampleVerdict() {
 	fmt.Println(report.Verdict(seedResult(), report.Chinese))
 	// Output:
-	// 问题：来自 2 个客户端、3 个连接尝试的 9 个 SYN 发往 VIP 192.0.2.10:443，始终没有应答：这些 SYN 已到达本机，但 VIP 不是接收网卡上的地址，被强主机模型丢弃。原因：strong-host-receive，置信度：高。
+	// 问题：来自 2 个客户端、3 个连接尝试的 9 个 SYN 发往 VIP 192.0.2.10:443，始终没有应答：这些 SYN 已到达本机，但 VIP 不是接收网卡上的地址，被强主机模型丢弃。也可能是主机防火墙丢弃了它们：两者在包上看起来一样，要看主机配置（见下文）。原因：strong-host-receive，置信度：中。
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/html"
@@ -298,11 +299,7 @@ func TestChineseReportsHaveNoEnglishProse(t *testing.T) {
 // evidence and warning slbdiag knows in Chinese, bundled capture or not.
 func TestChineseCoversEveryKind(t *testing.T) {
 	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
-	evidence := []analyze.EvidenceKind{analyze.EvSynsUnanswered, analyze.EvNeverSource, analyze.EvHostMAC, analyze.EvOwnAddrWorks,
-		analyze.EvOtherHostsAnswer, analyze.EvSomeAnswered, analyze.EvWrongSource, analyze.EvRefused, analyze.EvRetransmissions,
-		analyze.EvClientsFail, analyze.EvProbesComplete, analyze.EvSynAckSent, analyze.EvSynAfterSynAck, analyze.EvNoSynToVIP,
-		analyze.EvHelloClosed, analyze.EvHelloServed, analyze.EvARPClaim}
-	missing := []analyze.EvidenceKind{analyze.EvHostMAC, analyze.EvOwnAddrWorks, analyze.EvRetransmissions, analyze.EvSynAfterSynAck, analyze.EvLoadBalancerSide}
+	missing := analyze.MissingKinds()
 	warnings := analyze.WarningKinds()
 	r := &analyze.Result{Ports: "443", Inputs: []analyze.InputInfo{{Name: "x.pcap", Format: "pcap"}}}
 	for _, k := range warnings {
@@ -312,13 +309,12 @@ func TestChineseCoversEveryKind(t *testing.T) {
 		for _, os := range []analyze.OSHint{analyze.OSWindows, analyze.OSLinux} {
 			f := analyze.Finding{Cause: cause, Confidence: analyze.Medium, Server: vip, HostAddr: host, HostOS: os, HostTTL: 64,
 				Via: "00:15:5d:01:02:05", Attempts: 3, Syns: 9, Clients: 2, Missing: missing}
-			for _, k := range evidence {
-				f.Evidence = append(f.Evidence, analyze.Evidence{Kind: k, Count: 2, Addr: host, MAC: "00:15:5d:01:02:05", Filter: "ip.dst==192.0.2.10"})
-			}
+			f.Evidence = everyEvidence(host)
 			r.Findings = append(r.Findings, f)
 		}
 	}
-	c := &proseChecker{t: t, verbatim: verbatimOf(r)}
+	// Host-fact evidence names the command that shows the fact, as it is.
+	c := &proseChecker{t: t, verbatim: append(verbatimOf(r), "appcmd list site", "netsh interface ipv4 show interface")}
 	viewProse(c, "every kind", r)
 	renderedProse(c, "every kind", r)
 
@@ -346,4 +342,72 @@ func TestChineseCoversEveryKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.document("explain list", list.String())
+}
+
+// everyEvidence is one piece of evidence of every kind; those read from
+// host facts carry a fact.
+func everyEvidence(host netip.Addr) []analyze.Evidence {
+	var es []analyze.Evidence
+	for _, k := range analyze.EvidenceKinds() {
+		if !k.Observable() {
+			continue
+		}
+		e := analyze.Evidence{Kind: k, Count: 2, Attempts: 2, Addr: host, MAC: "00:15:5d:01:02:05", Filter: "ip.dst==192.0.2.10",
+			Alerts: []uint8{112}, DelayMax: 3 * time.Second, DelayMean: time.Second}
+		if strings.HasPrefix(string(k), "host-fact-") {
+			e.Fact = &analyze.Fact{Iface: analyze.HostIface{Index: 12, Name: "Ethernet"}, Setting: "weakhostreceive", Value: "disabled"}
+		}
+		es = append(es, e)
+	}
+	return es
+}
+
+// TestEveryKindHasText: every cause has its title, pattern, headline, why
+// and fixes, and every evidence, missing evidence and warning kind its
+// sentence, in every language: a kind without text fails here rather than
+// printing its raw id in a report.
+func TestEveryKindHasText(t *testing.T) {
+	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
+	for _, l := range []Lang{English, Chinese} {
+		for _, cause := range analyze.Causes() {
+			if ct, ok := textsOf[cause]; !ok || ct.about == nil || ct.headline == nil || ct.why == nil || ct.windows == nil || ct.linux == nil {
+				t.Errorf("%s: no cause_*.go file declares all its texts", cause)
+				continue
+			}
+			f := analyze.Finding{Cause: cause, Confidence: analyze.Medium, Server: vip, HostAddr: host, Attempts: 3, Syns: 9, Clients: 2,
+				Evidence: everyEvidence(host), Missing: analyze.MissingKinds()}
+			title, pattern := causeText(cause, l)
+			if title == "" || pattern == "" {
+				t.Errorf("%v %s: no title or pattern", l, cause)
+			}
+			if h := headline(&f, l); strings.HasPrefix(h, string(cause)) || strings.Contains(h, "："+string(cause)+"。") {
+				t.Errorf("%v %s: no headline of its own: %q", l, cause, h)
+			}
+			if why(&f, l) == "" {
+				t.Errorf("%v %s: no why", l, cause)
+			}
+			if len(fixes(&f, l)) == 0 {
+				t.Errorf("%v %s: no fix", l, cause)
+			}
+			for i := range f.Evidence {
+				if e := &f.Evidence[i]; evidenceText(&f, e, l) == string(e.Kind) {
+					t.Errorf("%v %s: evidence %s has no text", l, cause, e.Kind)
+				}
+			}
+			for _, k := range f.Missing {
+				if missingText(&f, k, l) == string(k) {
+					t.Errorf("%v %s: missing %s has no text", l, cause, k)
+				}
+			}
+		}
+		for _, k := range analyze.WarningKinds() {
+			r := &analyze.Result{Inputs: []analyze.InputInfo{{Name: "x.pcap"}},
+				Warnings: []analyze.Warning{{Kind: k, Count: 2, Detail: "strong-host-receive"}}}
+			for _, w := range newView(r, l).Warnings {
+				if w == "" || w == string(k) {
+					t.Errorf("%v: warning %s has no text", l, k)
+				}
+			}
+		}
+	}
 }

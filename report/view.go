@@ -48,9 +48,7 @@ func newView(r *analyze.Result, l Lang) *view {
 	v := &view{Lang: l, Verdict: Verdict(r, l), Problem: r.Problem(), Ports: r.Ports}
 	v.VerdictLabel, v.VerdictText = verdict(r, l)
 	if len(r.Findings) > 0 {
-		if fxs := fixes(&r.Findings[0], l); len(fxs) > 0 {
-			v.FixLine = fxs[0].Title
-		}
+		v.FixLine = fixLine(&r.Findings[0], l)
 	}
 	for _, in := range r.Inputs {
 		v.Inputs = append(v.Inputs, inputText(in, l))
@@ -141,10 +139,7 @@ func findingView(r *analyze.Result, i int, l Lang) viewFinding {
 		// The host's TTL says which fix applies; the other stays in the
 		// JSON report for when the hint is wrong.
 		hostOS, shown, other := osName(string(f.HostOS)), osName(fv.Fixes[0].Platform), osName(fv.Fixes[1].Platform)
-		fv.HostNote = l.tr(fmt.Sprintf("%s sends with TTL %d, as %s does: the %s fix follows (the %s one is in --format json).",
-			f.HostAddr, f.HostTTL, hostOS, shown, other),
-			fmt.Sprintf("%s 发出的包 TTL 为 %d，是 %s 的默认值：下面给出 %s 的修复方案（%s 的方案见 --format json 的输出）。",
-				f.HostAddr, f.HostTTL, hostOS, shown, other))
+		fv.HostNote = hostNote(f, hostOS, shown, other, l)
 		fv.Fixes = fv.Fixes[:1]
 	}
 	return fv
@@ -187,4 +182,36 @@ func roleNote(r *analyze.Result, l Lang) string {
 		return ""
 	}
 	return l.tr("Roles: ", "角色说明：") + strings.Join(parts, l.tr("; ", "；")) + l.tr(".", "。")
+}
+
+// hostNote says which TTL the OS hint comes from: the one the host sends
+// with when the capture saw its packets before any router, else the one
+// they arrived with, a few routers away from the initial value.
+func hostNote(f *analyze.Finding, hostOS, shown, other string, l Lang) string {
+	if sent := analyze.InitialTTLAbove(f.HostTTL); sent != f.HostTTL {
+		hops := int(sent) - int(f.HostTTL)
+		return l.tr(fmt.Sprintf("%s's packets arrive here with TTL %d: sent with %d, as %s does, %s away. The %s fix follows (the %s one is in --format json).",
+			f.HostAddr, f.HostTTL, sent, hostOS, count(hops, "router"), shown, other),
+			fmt.Sprintf("%s 的包到达抓包点时 TTL 为 %d：发出时应为 %d（%s 的默认值），中间经过了 %d 个路由器。下面给出 %s 的修复方案（%s 的方案见 --format json 的输出）。",
+				f.HostAddr, f.HostTTL, sent, hostOS, hops, shown, other))
+	}
+	return l.tr(fmt.Sprintf("%s sends with TTL %d, as %s does: the %s fix follows (the %s one is in --format json).",
+		f.HostAddr, f.HostTTL, hostOS, shown, other),
+		fmt.Sprintf("%s 发出的包 TTL 为 %d，是 %s 的默认值：下面给出 %s 的修复方案（%s 的方案见 --format json 的输出）。",
+			f.HostAddr, f.HostTTL, hostOS, shown, other))
+}
+
+// fixLine names the top finding's fix; both platforms' when nothing, TTL
+// or host facts, says which OS the host runs, rather than one picked by
+// default.
+func fixLine(f *analyze.Finding, l Lang) string {
+	fxs := fixes(f, l)
+	switch {
+	case len(fxs) == 0:
+		return ""
+	case len(fxs) == 1 || f.HostOS != analyze.OSUnknown || f.Host != nil:
+		return fxs[0].Title
+	}
+	return l.tr(fmt.Sprintf("%s; or %s: the capture does not tell the host's OS", fxs[0].Title, fxs[1].Title),
+		fmt.Sprintf("%s；或者 %s：从抓包看不出主机的操作系统", fxs[0].Title, fxs[1].Title))
 }

@@ -13,14 +13,37 @@ func Verdict(r *analyze.Result, l Lang) string {
 	return label + l.colon() + text
 }
 
+// vipGuessed says first that the --vip given saw nothing and which
+// destination looks like the VIP meant; empty when there is none.
+func vipGuessed(r *analyze.Result, l Lang) string {
+	if len(r.VIPGuesses) == 0 {
+		return ""
+	}
+	var given, guessed []string
+	for _, p := range r.VIPs {
+		if p.IsSingleIP() {
+			given = append(given, p.Addr().String())
+		} else {
+			given = append(given, p.String())
+		}
+	}
+	for _, a := range r.VIPGuesses {
+		guessed = append(guessed, a.String())
+	}
+	return l.tr(fmt.Sprintf("No traffic to %s (--vip); %s received SYNs and never answered: is that the VIP? Diagnosed as one. ",
+		l.list(given), l.list(guessed)),
+		fmt.Sprintf("没有发往 %s（--vip）的流量；%s 收到了 SYN 却从未应答：它是不是您要找的 VIP？以下按 VIP 诊断。",
+			l.list(given), l.list(guessed)))
+}
+
 // verdict is the verdict's label (PROBLEM, OK, NO DATA) and its sentence.
 func verdict(r *analyze.Result, l Lang) (label, text string) {
 	c := r.Summary.Counts
 	switch {
 	case len(r.Findings) > 0:
-		return l.tr("PROBLEM", "问题"), headline(&r.Findings[0], l)
+		return l.tr("PROBLEM", "问题"), vipGuessed(r, l) + headline(&r.Findings[0], l)
 	case r.Problem():
-		return l.tr("PROBLEM", "问题"), unexplained(r, l)
+		return l.tr("PROBLEM", "问题"), vipGuessed(r, l) + unexplained(r, l)
 	case c.Total() > 0:
 		judged, pending := c.Total()-c[analyze.Pending], c[analyze.Pending]
 		s := allCompleted(judged, l)
@@ -90,59 +113,7 @@ func roleName(role analyze.Role, l Lang) string {
 
 // headline is a finding in one sentence, confidence included.
 func headline(f *analyze.Finding, l Lang) string {
-	var s string
-	switch f.Cause {
-	case analyze.StrongHostReceive:
-		via := ""
-		if f.Via != "" {
-			via = l.tr(fmt.Sprintf(" delivered to %s (%s)", printable(f.Via), addrOrNone(f.HostAddr)),
-				fmt.Sprintf("，投递到 %s（%s）", printable(f.Via), addrOrNone(f.HostAddr)))
-		}
-		why := l.tr("they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on.",
-			"这些 SYN 已到达本机，但 VIP 不是接收网卡上的地址，被强主机模型丢弃。")
-		if f.HostOS == analyze.OSLinux {
-			why = l.tr("they reach the host, which drops them because the VIP is not one of its addresses (Linux accepts any of its own addresses on any interface, but the VIP is not one).",
-				"这些 SYN 已到达本机，但 VIP 不是本机的地址，因而被丢弃（Linux 在任何接口上都接收发往本机任一地址的包，但 VIP 不在其中）。")
-		}
-		s = l.tr(fmt.Sprintf("%s in %s from %s to VIP %s%s were never answered: %s",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server, via, why),
-			fmt.Sprintf("来自 %s 个客户端、%d 个连接尝试的 %d 个 SYN 发往 VIP %s%s，始终没有应答：%s",
-				clientCountZh(f), f.Attempts, f.Syns, f.Server, via, why))
-	case analyze.WeakHostSend:
-		s = l.tr(fmt.Sprintf("%s to VIP %s answered from %s instead of the VIP: clients drop those replies (host answers for the VIP from its own address).",
-			count(f.Attempts, "SYN"), f.Server, addrOrNone(f.HostAddr)),
-			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 由 %s 而不是 VIP 应答：客户端会丢弃这些应答（主机用自己的地址替 VIP 应答）。",
-				f.Server, f.Attempts, addrOrNone(f.HostAddr)))
-	case analyze.NoListenerOnVIP:
-		s = l.tr(fmt.Sprintf("%s to VIP %s refused with RST: nothing listens on the VIP (no socket or site binding for it).",
-			count(f.Attempts, "SYN"), f.Server),
-			fmt.Sprintf("发往 VIP %s 的 %d 个 SYN 被 RST 拒绝：VIP 上没有监听（没有绑定到 VIP 的套接字或站点）。", f.Server, f.Attempts))
-	case analyze.PartialLoss:
-		s = l.tr(fmt.Sprintf("%s to %s went unanswered while others to it completed: packet loss or overload, not host configuration.",
-			count(f.Attempts, "handshake"), f.Server),
-			fmt.Sprintf("发往 %s 的握手中有 %d 次没有应答，其余都已完成：这是丢包或过载，不是主机配置问题。", f.Server, f.Attempts))
-	case analyze.ClientsFiltered:
-		s = l.tr(fmt.Sprintf("%s in %s from %s to %s were never answered while health probes to it completed: something admits the probes and drops the clients (host firewall or security group), not the host model.",
-			count(f.Syns, "SYN"), count(f.Attempts, "attempt"), clientCount(f), f.Server),
-			fmt.Sprintf("来自 %s 个客户端、%d 个连接尝试的 %d 个 SYN 发往 %s，始终没有应答，而发往同一地址的健康检查探测都已完成：有设备放行了探测、丢弃了客户端流量（主机防火墙或安全组），与主机模型无关。",
-				clientCountZh(f), f.Attempts, f.Syns, f.Server))
-	case analyze.ReturnPathLost:
-		s = l.tr(fmt.Sprintf("%s answered %s with SYN-ACKs that the clients never acknowledged: the replies are lost on the way back (route, gateway, ACL or asymmetric path).",
-			f.Server, count(f.Attempts, "attempt")),
-			fmt.Sprintf("%s 对 %d 个连接尝试回复了 SYN-ACK，但客户端始终没有确认：应答在回程路径上丢失（路由、网关、ACL 或非对称路径）。",
-				f.Server, f.Attempts))
-	case analyze.NoTrafficToVIP:
-		s = l.tr(fmt.Sprintf("Not one SYN to the VIP %s reached this capture, while handshakes to the host's own address %s complete: the load balancer is not sending the VIP's traffic to this host.",
-			f.Server.Addr(), addrOrNone(f.HostAddr)),
-			fmt.Sprintf("抓包中没有任何发往 VIP %s 的 SYN，而发往本机地址 %s 的握手都能完成：负载均衡器没有把 VIP 的流量转发到这台主机。",
-				f.Server.Addr(), addrOrNone(f.HostAddr)))
-	case analyze.TLSBindingMissing:
-		s = headlineTLS(f, l)
-	case analyze.VIPAnswersARP:
-		s = headlineARP(f, l)
-	default:
-		s = l.tr(fmt.Sprintf("%s at %s.", f.Cause, f.Server), fmt.Sprintf("%s：%s。", f.Server, f.Cause))
-	}
+	s := textsFor(f.Cause).headline(f, l)
 	if fs, ok := headlineFact(f, l); ok {
 		s = fs // the host's configuration contradicts the capture's reading
 	}
@@ -163,8 +134,9 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 		return l.tr(fmt.Sprintf("%s to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),
 			fmt.Sprintf("发往 %s 的 SYN 共 %d 个（含重传），全部没有应答。", f.Server, e.Count))
 	case analyze.EvRetransmissions:
-		return l.tr(fmt.Sprintf("%s retransmitted by the client: the clients were waiting, so the SYNs were lost, not slow.", count(e.Count, "attempt")),
-			fmt.Sprintf("%d 个连接尝试被客户端重传：客户端一直在等应答，说明 SYN 丢了，而不是服务端响应慢。", e.Count))
+		return l.tr(fmt.Sprintf("%s (%s sent their SYN again): the clients were waiting, so the SYNs were lost, not slow.",
+			count(e.Count, "SYN retransmission"), count(e.Attempts, "attempt")),
+			fmt.Sprintf("客户端重传了 %d 个 SYN（%d 个连接尝试重发了 SYN）：客户端一直在等应答，说明 SYN 丢了，而不是服务端响应慢。", e.Count, e.Attempts))
 	case analyze.EvNeverSource:
 		return l.tr(fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr()),
 			fmt.Sprintf("%s 从未作为源地址出现：这一侧没有任何设备替它应答（该过滤器显示不出任何包）。", f.Server.Addr()))
@@ -193,11 +165,17 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 		return l.tr(fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server),
 			fmt.Sprintf("来自健康检查探测地址段、发往 %s 的 %d 次握手都已完成：服务在监听，并且正常应答探测。", f.Server, e.Count))
 	case analyze.EvSynAckSent:
-		return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them.", count(e.Count, "SYN-ACK"), f.Server.Addr()),
-			fmt.Sprintf("%s 发出了 %d 个 SYN-ACK，客户端始终没有确认。", f.Server.Addr(), e.Count))
+		return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them (the first SYN-ACK of each handshake).", count(e.Count, "SYN-ACK"), f.Server.Addr()),
+			fmt.Sprintf("%s 发出了 %d 个 SYN-ACK（每次握手的第一个），客户端始终没有确认。", f.Server.Addr(), e.Count))
 	case analyze.EvSynAfterSynAck:
-		return l.tr(fmt.Sprintf("%s retransmitted its SYN after the SYN-ACK left: the client never received it.", count(e.Count, "client", "clients")),
-			fmt.Sprintf("%d 个客户端在 SYN-ACK 发出之后又重传了 SYN：说明客户端没有收到 SYN-ACK。", e.Count))
+		return l.tr(fmt.Sprintf("%s in handshakes whose SYN-ACK was never acknowledged; in %s the client sent its SYN again after the SYN-ACK left: it never received the SYN-ACK.",
+			count(e.Count, "SYN retransmission"), count(e.Attempts, "of them", "of them")),
+			fmt.Sprintf("在 SYN-ACK 始终没有被确认的握手中，客户端重传了 %d 个 SYN；其中 %d 个连接尝试是在 SYN-ACK 发出之后重传的：说明客户端没有收到 SYN-ACK。", e.Count, e.Attempts))
+	case analyze.EvSlowCompleted:
+		return l.tr(fmt.Sprintf("%s in %s that completed only after the client sent its SYN again: they waited up to %s for the SYN-ACK, %s on average.",
+			count(e.Count, "SYN retransmission"), count(e.Attempts, "handshake"), delay(e.DelayMax), delay(e.DelayMean)),
+			fmt.Sprintf("有 %d 次握手要等客户端重发 SYN 后才完成，共重传了 %d 个 SYN：等待 SYN-ACK 的时间最长 %s，平均 %s。",
+				e.Attempts, e.Count, delay(e.DelayMax), delay(e.DelayMean)))
 	case analyze.EvNoSynToVIP:
 		return l.tr(fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr()),
 			fmt.Sprintf("抓包中没有发往 %s 的 SYN（该过滤器显示不出任何包）。", f.Server.Addr()))
@@ -220,6 +198,14 @@ func missingText(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 	case analyze.EvSynAfterSynAck:
 		return l.tr("Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up.",
 			"未观察到：客户端在 SYN-ACK 发出之后重传 SYN。抓包时间长一些，或在客户端上抓包，就能区分是 SYN-ACK 丢失还是客户端放弃了连接。")
+	case analyze.EvHostConfig:
+		vip := f.Server.Addr()
+		return l.tr(fmt.Sprintf("Not observed: the host's own configuration. The packets look the same when no interface of the host holds the VIP %s (strong-host-receive) and when it holds it but a host firewall drops the clients' SYNs to it. "+
+			"Two facts decide: which interface holds %s (ip -br addr, or Get-NetIPAddress -IPAddress %s) and the firewall's rules and drop counters (nft list ruleset, iptables -L -v -n, or Get-NetFirewallRule and Get-NetFirewallProfile). "+
+			"Run slbdiag doctor --vip %s on the host, or pass its saved outputs with --host-facts.", vip, vip, vip, vip),
+			fmt.Sprintf("未观察到：主机自身的配置。主机上没有任何接口持有 VIP %s（strong-host-receive），与持有 VIP 但主机防火墙丢弃了客户端发往它的 SYN，这两种情况在包上看起来完全一样。"+
+				"决定性的是两项事实：哪个接口持有 %s（ip -br addr，或 Get-NetIPAddress -IPAddress %s），以及防火墙的规则和丢包计数（nft 规则集、iptables -L -v -n，或 Get-NetFirewallRule 和 Get-NetFirewallProfile）。"+
+				"请在主机上运行 slbdiag doctor --vip %s，或用 --host-facts 传入保存的命令输出。", vip, vip, vip, vip))
 	case analyze.EvLoadBalancerSide:
 		return l.tr("Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere.",
 			"未观察到：负载均衡器自身的情况。查看它对这台后端的健康检查状态、后端服务器组成员和权重，并在负载均衡器上抓包，就能知道它是否把 VIP 的流量转发到了别处。")
@@ -254,4 +240,14 @@ func count(n int, forms ...string) string {
 		return fmt.Sprintf("%d %s", n, forms[1])
 	}
 	return fmt.Sprintf("%d %ss", n, forms[0])
+}
+
+// evidenceOf is the finding's evidence of kind k, nil without one.
+func evidenceOf(f *analyze.Finding, k analyze.EvidenceKind) *analyze.Evidence {
+	for i := range f.Evidence {
+		if f.Evidence[i].Kind == k {
+			return &f.Evidence[i]
+		}
+	}
+	return nil
 }

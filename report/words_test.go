@@ -1,6 +1,7 @@
 package report
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -50,5 +51,32 @@ func TestVerdictWithoutFindings(t *testing.T) {
 				t.Errorf("%s: verdict %q lacks %q", tt.name, got, w)
 			}
 		}
+	}
+}
+
+// TestWhyFollowsHostFacts: once the host's configuration shows it holds
+// the VIP, the Why section must not say that no interface owns it, in
+// either language, and must send the reader to the firewall.
+func TestWhyFollowsHostFacts(t *testing.T) {
+	vip := netip.MustParseAddrPort("192.0.2.10:443")
+	f := analyze.Finding{Cause: analyze.StrongHostReceive, Confidence: analyze.Low, Server: vip,
+		Host:     &analyze.HostConfig{OS: "linux", VIPOn: analyze.HostIface{Index: 1, Name: "lo"}},
+		Evidence: []analyze.Evidence{{Kind: analyze.EvFactVIPOnLoopback, Fact: &analyze.Fact{Iface: analyze.HostIface{Index: 1, Name: "lo"}}}}}
+	tests := []struct {
+		l         Lang
+		want, not string
+	}{
+		{English, "host firewall", "no interface of the host owns"},
+		{Chinese, "主机防火墙", "主机上没有任何接口拥有"},
+	}
+	for _, tt := range tests {
+		got := why(&f, tt.l)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
+			t.Errorf("%v: why = %q; want %q in it and not %q", tt.l, got, tt.want, tt.not)
+		}
+	}
+	f.Host = nil
+	if got := why(&f, English); !strings.Contains(got, "no interface of the host owns") {
+		t.Errorf("without host facts, why = %q", got)
 	}
 }

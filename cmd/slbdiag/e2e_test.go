@@ -81,7 +81,12 @@ func TestBinary(t *testing.T) {
 		name:   "seed scenario: strong host model, frames and the fix",
 		args:   []string{"analyze", seed},
 		code:   1,
-		stdout: []string{"PROBLEM:", "192.0.2.10:443", "strong host model", "strong-host-receive", "confidence high", "Frames:", "weakhostreceive=enabled", "ip.dst==192.0.2.10"},
+		stdout: []string{"PROBLEM:", "192.0.2.10:443", "strong host model", "strong-host-receive", "confidence medium", "host firewall", "Frames:", "weakhostreceive=enabled", "ip.dst==192.0.2.10"},
+	}, {
+		name:   "a mistyped --vip: the silent destination is named and diagnosed as the VIP",
+		args:   []string{"analyze", "--vip", "192.0.2.11", seed},
+		code:   1,
+		stdout: []string{"PROBLEM: No traffic to 192.0.2.11 (--vip); 192.0.2.10 received SYNs and never answered: is that the VIP?", "strong-host-receive", "--vip 192.0.2.10 --port 443"},
 	}, {
 		name:   "flags after the file",
 		args:   []string{"analyze", seed, "--format", "jsonl"},
@@ -180,12 +185,12 @@ func TestBinary(t *testing.T) {
 		name:   "--lang zh: the report in Chinese, identifiers and commands as they are",
 		args:   []string{"analyze", "--lang", "zh", seed},
 		code:   1,
-		stdout: []string{"问题：", "强主机模型", "原因：strong-host-receive，置信度：高", "| 目的地址", "unanswered", "证据：", "Wireshark 过滤器：ip.dst==192.0.2.10", "netsh interface ipv4 set interface <NIC-IDX> weakhostreceive=enabled", "验证："},
+		stdout: []string{"问题：", "强主机模型", "原因：strong-host-receive，置信度：中", "| 目的地址", "unanswered", "证据：", "Wireshark 过滤器：ip.dst==192.0.2.10", "netsh interface ipv4 set interface <NIC-IDX> weakhostreceive=enabled", "验证："},
 	}, {
 		name:   "--lang zh json: keys and machine values stay",
 		args:   []string{"analyze", "--lang", "zh", "--format", "json", seed},
 		code:   1,
-		stdout: []string{`"verdict": "问题：`, `"cause": "strong-host-receive"`, `"confidence": "high"`, `"platform": "windows"`, `"unanswered": 3`},
+		stdout: []string{`"verdict": "问题：`, `"cause": "strong-host-receive"`, `"confidence": "medium"`, `"platform": "windows"`, `"unanswered": 3`},
 	}, {
 		name:     "bad --lang",
 		args:     []string{"analyze", "--lang", "fr", seed},
@@ -312,7 +317,7 @@ func TestBinaryEvidence(t *testing.T) {
 	if packets != 25 || len(comments) != 10 {
 		t.Fatalf("%d packets, %d citing the finding; want 25 and 10: %q", packets, len(comments), comments)
 	}
-	want := "slbdiag finding 1, strong-host-receive (confidence high): the first SYN of 198.51.100.23:50001 → 192.0.2.10:443 (3 SYNs in all; outcome unanswered). Frame 5 in testdata/pcaps/seed-strong-host.pcapng."
+	want := "slbdiag finding 1, strong-host-receive (confidence medium): the first SYN of 198.51.100.23:50001 → 192.0.2.10:443 (3 SYNs in all; outcome unanswered). Frame 5 in testdata/pcaps/seed-strong-host.pcapng."
 	if !slices.Contains(comments, want) {
 		t.Errorf("no comment %q among %q", want, comments)
 	}

@@ -165,6 +165,65 @@ func labRecorded() []built {
 				},
 			},
 		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-firewall",
+				Causes:      []string{"strong-host-receive"},
+				Files:       []string{"lab-dsr-firewall.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: the backend has the fix (the VIP on lo, arp_ignore=1, arp_announce=2) but a host firewall (nft, input hook) drops the clients' SYNs to the VIP; probes to the backend's own address complete. On the wire this is lab-dsr-probes.pcap again: slbdiag must name the firewall as the alternative, stay at medium confidence and say which host facts decide.",
+				Expect: []Expect{
+					{"lab-dsr-firewall.pcap", ap("100.100.110.1:37953"), ap("10.2.0.2:443"), 1225895173, "completed", 1, 3},
+					{"lab-dsr-firewall.pcap", ap("10.1.0.2:51544"), ap("192.0.2.10:443"), 240318825, "unanswered", 4, 11},
+					{"lab-dsr-firewall.pcap", ap("100.100.110.1:35967"), ap("10.2.0.2:443"), 1657405440, "completed", 1, 15},
+					{"lab-dsr-firewall.pcap", ap("10.1.0.2:51554"), ap("192.0.2.10:443"), 2027888982, "unanswered", 4, 22},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-tls-alert",
+				Causes:      []string{"tls-binding-missing"},
+				Files:       []string{"lab-dsr-tls-alert.pcap"},
+				VIP:         "192.0.2.10",
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh: the backend has the VIP on lo and a TLS service (labnet tlslisten, Go crypto/tls) with a certificate for served.example only; a ClientHello for served.example gets a ServerHello, two for unknown.example a fatal unrecognized_name alert and a close. slbdiag must read the alert as a rejected TLS handshake and name it.",
+				Expect: []Expect{
+					{"lab-dsr-tls-alert.pcap", ap("100.100.110.1:33329"), ap("10.2.0.2:443"), 931834676, "completed", 1, 3},
+					{"lab-dsr-tls-alert.pcap", ap("10.1.0.2:53470"), ap("192.0.2.10:443"), 3322434058, "completed", 1, 11},
+					{"lab-dsr-tls-alert.pcap", ap("10.1.0.2:53486"), ap("192.0.2.10:443"), 1653315287, "completed", 1, 22},
+					{"lab-dsr-tls-alert.pcap", ap("10.1.0.2:53492"), ap("192.0.2.10:443"), 4203598881, "completed", 1, 32},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:        "lab-dsr-lossy",
+				Causes:      []string{"partial-loss"},
+				Files:       []string{"lab-dsr-lossy.pcap"},
+				Description: "Recorded from Linux 6.18 by test/lab/lab.sh on the client's c0: the backend is fixed, and the load balancer drops 30% of the packets of port 443 each way at random (nft numgen, as the kernel has no netem); 20 connections all complete, several only after two or more SYN transmissions. slbdiag must report that as partial loss, with how many, how late and where.",
+				Expect: []Expect{
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43660"), ap("192.0.2.10:443"), 4293508897, "completed", 1, 3},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43664"), ap("192.0.2.10:443"), 3992277135, "completed", 1, 7},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43670"), ap("192.0.2.10:443"), 4266229556, "completed", 2, 11},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43686"), ap("192.0.2.10:443"), 1443976044, "completed", 1, 29},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43694"), ap("192.0.2.10:443"), 3108813892, "completed", 2, 35},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43706"), ap("192.0.2.10:443"), 3537458118, "completed", 1, 44},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43710"), ap("192.0.2.10:443"), 4245786163, "completed", 3, 50},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:43718"), ap("192.0.2.10:443"), 767139448, "completed", 4, 61},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58478"), ap("192.0.2.10:443"), 818297558, "completed", 1, 70},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58486"), ap("192.0.2.10:443"), 3252986492, "completed", 1, 75},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58488"), ap("192.0.2.10:443"), 2238851222, "completed", 2, 80},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58502"), ap("192.0.2.10:443"), 3000267661, "completed", 2, 89},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58508"), ap("192.0.2.10:443"), 2230534032, "completed", 1, 100},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58510"), ap("192.0.2.10:443"), 32644241, "completed", 2, 106},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58520"), ap("192.0.2.10:443"), 3105516262, "completed", 2, 113},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58526"), ap("192.0.2.10:443"), 735333690, "completed", 1, 124},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58538"), ap("192.0.2.10:443"), 3378675027, "completed", 1, 130},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58552"), ap("192.0.2.10:443"), 1357487291, "completed", 1, 134},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58568"), ap("192.0.2.10:443"), 1017561289, "completed", 1, 139},
+					{"lab-dsr-lossy.pcap", ap("10.1.0.2:58576"), ap("192.0.2.10:443"), 1698332780, "completed", 2, 143},
+				},
+			},
+		},
 	}
 }
 

@@ -259,7 +259,7 @@ func outcomesFile(b *builder, name string, f format) {
 func outcomes() *builder {
 	b := &builder{s: Scenario{
 		Name: "outcomes", VIP: vipAddr,
-		Causes: []string{"weak-host-send", "partial-loss", "return-path-lost"},
+		Causes: []string{"weak-host-send", "return-path-lost", "partial-loss"},
 		Description: "Generated: one handshake of each outcome (completed, unanswered, pending, refused, unreachable, " +
 			"synack-no-ack, wrong-source), a new ISN on a reused 4-tuple, a connection joined mid-stream and a SYN to " +
 			"an unwatched port, at a mirror port between a load balancer and its backends. Little-endian, microsecond pcap.",
@@ -271,7 +271,7 @@ func outcomes() *builder {
 func gzipOutcomes() *builder {
 	b := &builder{s: Scenario{
 		Name: "gzip-outcomes", VIP: vipAddr,
-		Causes:      []string{"weak-host-send", "partial-loss", "return-path-lost"},
+		Causes:      []string{"weak-host-send", "return-path-lost", "partial-loss"},
 		Description: "outcomes.pcap compressed with gzip under a name that does not say so: slbdiag must recognise it by content.",
 	}}
 	outcomesFile(b, "gzip-outcomes.cap", pcapMicro)

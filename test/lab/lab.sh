@@ -29,14 +29,16 @@
 #                                              with tcpdump into DIR/lab-SCENARIO.pcap
 #
 # Every wait and every connection is bounded in time; everything is torn
-# down on exit, failure or interrupt.
+# down on exit, failure or interrupt. dsr-firewall and dsr-lossy need nft
+# (Debian package nftables).
 set -euo pipefail
 
 vip4=192.0.2.10 vip6=2001:db8::10
 be4=10.2.0.2 be6=2001:db8:2::2
 probe_src=100.100.110.1
 
-scenarios=(dsr-novip dsr-probes dsr-fixed dsr-nolistener dsr-return-lost dsr6-novip dsr6-fixed)
+scenarios=(dsr-novip dsr-probes dsr-fixed dsr-nolistener dsr-return-lost dsr6-novip dsr6-fixed
+  dsr-firewall dsr-tls-alert dsr-lossy)
 # Scenarios that run for a minute, for 'slbdiag watch'; not recorded.
 long_scenarios=(watch-burst)
 # A second VIP the backend does not hold: its SYNs go unanswered.
@@ -149,8 +151,54 @@ setup() {
       vip_on_lo; listen ":443"
       ip -n $lb route add $vip4_dead/32 via $be4
       ;;
+    dsr-firewall)
+      # The fix is in place, but a host firewall drops the clients' SYNs
+      # to the VIP: on the wire, the same as a VIP on no interface.
+      vip_on_lo; listen ":443"
+      ip netns exec $be nft -f - <<NFT
+table inet lab {
+  chain input {
+    type filter hook input priority 0;
+    ip daddr $vip4 tcp dport 443 drop
+  }
+}
+NFT
+      ;;
+    dsr-tls-alert)
+      # A TLS service with a certificate for one name: a ClientHello for
+      # another is answered with a fatal unrecognized_name alert.
+      vip_on_lo; listen_tls ":443"
+      ;;
+    dsr-lossy)
+      # The path loses 30% of the packets of port 443 both ways, at the
+      # load balancer (netem where the kernel has it; nft's random drop
+      # here, where it has not).
+      vip_on_lo; listen ":443"
+      ip netns exec $lb nft -f - <<NFT
+table inet lab {
+  chain forward {
+    type filter hook forward priority 0;
+    tcp dport 443 numgen random mod 10 < 3 drop
+    tcp sport 443 numgen random mod 10 < 3 drop
+  }
+}
+NFT
+      ;;
     *) die "unknown scenario $1 (one of: ${scenarios[*]} ${long_scenarios[*]})" ;;
   esac
+}
+
+# listen_tls ADDR starts the backend's TLS service for served.example and
+# waits until it is bound.
+listen_tls() {
+  local out=$state/listen.out i
+  ip netns exec $be "$LABNET" tlslisten -name served.example "$@" >"$out" 2>&1 &
+  disown $!
+  for i in $(seq 50); do
+    grep -q listening "$out" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "the backend's TLS listener did not start: $(cat "$out")"
 }
 
 # dial NS [labnet dial flags] ADDR: one connection attempt, bounded.
@@ -168,6 +216,18 @@ traffic() {
     dsr-probes | dsr-fixed | dsr-nolistener | dsr-return-lost) probe; client4; probe; client4 ;;
     dsr6-novip | dsr6-fixed) client6; client6 ;;
     watch-burst) watch_burst ;;
+    dsr-firewall) probe; client4; probe; client4 ;;
+    dsr-tls-alert)
+      probe
+      dial $cli -sni served.example "$vip4:443"
+      dial $cli -sni unknown.example "$vip4:443"
+      dial $cli -sni unknown.example "$vip4:443"
+      ;;
+    dsr-lossy)
+      # 20 connections, each given time for four SYN transmissions.
+      local i
+      for i in $(seq 20); do dial $cli -timeout 8s "$vip4:443"; done
+      ;;
   esac
 }
 
@@ -202,7 +262,7 @@ run() {
   labnet "$state"
   up
   setup "$scen"
-  ip netns exec $be "$@" >"$out.stdout" 2>"$out.stderr" &
+  ip netns exec "${capture_ns:-$be}" "$@" >"$out.stdout" 2>"$out.stderr" &
   pid=$!
   for i in $(seq 100); do
     grep -qE 'listening on|capturing on' "$out.stderr" 2>/dev/null && break
@@ -230,7 +290,12 @@ record() {
   [ $# -gt 0 ] || set -- "${scenarios[@]}"
   for s in "$@"; do
     echo "lab: recording $s" >&2
-    ( run rec "$s" "$state_rec/$s" -- tcpdump -q -U --immediate-mode -Z root -i b0 -w "$dir/lab-$s.pcap" \
+    # On the backend's b0; a lossy path is recorded where its users are,
+    # on the client's c0, which sees every SYN it sent.
+    local ns_of=be dev=b0
+    [ "$s" = dsr-lossy ] && ns_of=cli dev=c0
+    ( names rec; capture_ns=${!ns_of}
+      run rec "$s" "$state_rec/$s" -- tcpdump -q -U --immediate-mode -Z root -i $dev -w "$dir/lab-$s.pcap" \
         'tcp port 443 or arp or icmp or (icmp6 and ip6[40] < 128)' )
   done
   echo "lab: recorded $* into $dir on Linux $(uname -r)" >&2

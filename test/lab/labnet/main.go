@@ -4,7 +4,8 @@
 // may lack, and runs inside the lab's network namespaces only.
 //
 //	labnet listen ADDR:PORT...         print "listening" once all are bound
-//	labnet dial [-src ADDR] [-timeout D] [-data N] ADDR:PORT
+//	labnet tlslisten -name NAME ADDR:PORT  TLS with a certificate for NAME only
+//	labnet dial [-src ADDR] [-timeout D] [-data N] [-sni NAME] ADDR:PORT
 //	labnet fragsyn -i IFACE -dstmac MAC -src ADDR [-first N] [-atomic] ADDR:PORT
 //	                                   a handshake whose SYN is sent in fragments
 package main
@@ -39,6 +40,8 @@ func run(args []string, stdout io.Writer) error {
 		return dial(args[1:], stdout)
 	case "fragsyn":
 		return fragsyn(args[1:], stdout)
+	case "tlslisten":
+		return tlsListen(args[1:], stdout)
 	}
 	return fmt.Errorf("unknown mode %q", args[0])
 }
@@ -77,6 +80,7 @@ func dial(args []string, stdout io.Writer) error {
 	src := fs.String("src", "", "source address to bind")
 	timeout := fs.Duration("timeout", 3500*time.Millisecond, "give up after this long")
 	data := fs.Int("data", 0, "send this many bytes in the SYN (TCP Fast Open)")
+	sni := fs.String("sni", "", "once connected, a TLS handshake asking for this server name")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -116,6 +120,9 @@ func dial(args []string, stdout io.Writer) error {
 		}
 	}
 	switch {
+	case err == nil && *sni != "":
+		fmt.Fprintln(stdout, tlsHandshake(c, *sni, *timeout))
+		c.Close()
 	case err == nil:
 		c.Close()
 		fmt.Fprintln(stdout, "connected")

@@ -1,0 +1,134 @@
+package scenario
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/capture"
+)
+
+// TestEvidenceCountsMatchFilters checks every number slbdiag prints
+// beside a Wireshark display filter against Wireshark itself: for every
+// bundled capture, each finding's evidence counts exactly the packets
+// `tshark -r FILE -Y FILTER` shows, summed over the scenario's files. A
+// ticket reader who pastes the filter must see the number the report
+// gave, and the frames the report cites among them.
+//
+// Where a tool recorded each packet several times, tshark shows every
+// copy and marks the copies as retransmissions while slbdiag counts each
+// packet once: there the count is a lower bound of what tshark shows.
+// Where several captures saw the same traffic, one file's filter cannot
+// show what slbdiag learnt from both (a SYN-ACK seen on one side, lost
+// on the other): those are not compared here.
+func TestEvidenceCountsMatchFilters(t *testing.T) {
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark not installed (Debian package tshark)")
+	}
+	for _, s := range All() {
+		if strings.HasSuffix(s.Files[0], ".txt") || sameTraffic[s.Name] {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			res := analyzeScenario(t, s)
+			copies := CopiesPerTransmission(s.Name)
+			for _, f := range res.Findings {
+				for _, e := range f.Evidence {
+					if !analyze.CountsFilter(e) {
+						continue
+					}
+					got := 0
+					shown := map[analyze.FrameRef]bool{}
+					for i, name := range s.Files {
+						frames := tsharkFrames(t, tshark, filepath.Join(pcapsDir, name), e.Filter)
+						for _, n := range frames {
+							shown[analyze.FrameRef{File: i, Frame: n}] = true
+						}
+						got += len(frames)
+					}
+					ok := got == e.Count
+					if copies > 1 {
+						ok = e.Count <= got
+					}
+					if !ok {
+						t.Errorf("%s %s: slbdiag counts %d, tshark -2 -Y %q shows %d packets (copies per packet: %d)",
+							f.Cause, e.Kind, e.Count, e.Filter, got, copies)
+					}
+					for _, ref := range e.Frames {
+						if !shown[ref] {
+							t.Errorf("%s %s: frame %d of %s is cited, but tshark -2 -Y %q does not show it",
+								f.Cause, e.Kind, ref.Frame, s.Files[ref.File], e.Filter)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// sameTraffic are the scenarios whose captures saw the same packets at
+// different points.
+var sameTraffic = map[string]bool{"two-sides": true}
+
+// analyzeScenario replays a scenario as 'slbdiag analyze' does.
+func analyzeScenario(t *testing.T, s Scenario) *analyze.Result {
+	t.Helper()
+	ports, err := analyze.ParsePorts("443")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := analyze.Config{Ports: ports, Grace: analyze.DefaultGrace}
+	if s.VIP != "" {
+		if cfg.VIPs, err = analyze.ParsePrefixes(s.VIP); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var inputs []analyze.Input
+	for _, name := range s.Files {
+		f, err := capture.Open(filepath.Join(pcapsDir, name), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		inputs = append(inputs, analyze.Input{Name: f.Name, Format: f.Format, Source: f})
+	}
+	res, err := analyze.Run(context.Background(), cfg, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// tsharkFrames lists the frames a display filter shows in a file, with
+// Wireshark's default settings and both passes, as the Wireshark window
+// shows them (tcp.completeness is final only on the second pass).
+func tsharkFrames(t *testing.T, tshark, path, filter string) []int {
+	t.Helper()
+	// Fragments are not reassembled, as in TestTsharkAgrees: tshark then
+	// shows a fragmented SYN in the frame slbdiag numbers it by.
+	cmd := exec.Command(tshark, "-2", "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-Y", filter, "-T", "fields", "-e", "frame.number")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && strings.Contains(stderr.String(), "cut short")) {
+		t.Fatalf("tshark -Y %q: %v\n%s", filter, err, stderr.String())
+	}
+	var frames []int
+	for _, f := range strings.Fields(string(out)) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("tshark frame number %q: %v", f, err)
+		}
+		frames = append(frames, n)
+	}
+	return frames
+}
