@@ -107,3 +107,27 @@ func TestScanGroupsDestinationsAndFindings(t *testing.T) {
 		t.Errorf("%d findings and warning %+v; want %d listed and the rest counted", len(r.Findings), findings, maxFindingsPerCause)
 	}
 }
+
+// A client that also receives one SYN (anyone can send one) is not a
+// likely VIP: it opens connections, so no finding is made about it.
+func TestClientAddressIsNoLikelyVIP(t *testing.T) {
+	ports, _ := ParsePorts("443")
+	a := newAnalyzer(Config{Ports: ports}, 1)
+	c1 := netip.MustParseAddrPort("198.51.100.40:52000")
+	c2 := netip.MustParseAddrPort("198.51.100.41:52001")
+	for i, p := range []packet{synP(c1, vip, 1), synP(c2, netip.AddrPortFrom(c1.Addr(), 443), 2), synP(c1, vip, 3)} {
+		a.tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(time.Duration(i)*time.Millisecond))
+	}
+	a.end = t0.Add(5 * time.Second)
+	r := a.finish(nil)
+	for _, d := range r.Destinations {
+		if d.Server.Addr() == c1.Addr() && (d.Role != RoleSilent || !d.AlsoClient) {
+			t.Errorf("the client's address as a destination: role %q, also client %v", d.Role, d.AlsoClient)
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Server.Addr() == c1.Addr() {
+			t.Errorf("a finding about the client's address: %+v", f)
+		}
+	}
+}

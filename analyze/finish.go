@@ -67,6 +67,13 @@ func (a *analyzer) destinations() []Destination {
 		}
 		d.OtherMACs = t.otherMACs
 		d.AlsoClient, _ = rt.clients.has(addrKey(t.server.Addr()))
+		if answered := d.Counts.Total() - d.Counts[Unanswered] - d.Counts[Pending]; d.AlsoClient && answered == 0 &&
+			(d.Role == RoleLikelyVIP || d.Role == RoleHost && !a.hostNamed(t.server.Addr())) {
+			// One SYN to a client's address (anyone can send one) must not
+			// make the client a VIP, or a host whose dropped SYNs are a
+			// finding: it opens connections and never answered one.
+			d.Role = RoleSilent
+		}
 		for o := range numOutcomes {
 			if ex := t.all.firstEx[o]; len(ex) > 0 {
 				d.Examples[o] = ex[0]
@@ -100,7 +107,7 @@ func (a *analyzer) newDestination(server netip.AddrPort) Destination {
 	switch {
 	case a.cfg.VIPs != nil && a.cfg.VIPs.Contains(server.Addr()):
 		d.Role = RoleVIP
-	case a.cfg.HostAddrs.Contains(server.Addr()) || a.ifaceAddrs[server.Addr().Unmap()]:
+	case a.hostNamed(server.Addr()):
 		// Live, the OS says which addresses are the host's, and a pcapng
 		// file may say so for its interfaces: a fact, not inferred from
 		// traffic.
@@ -113,6 +120,12 @@ func (a *analyzer) newDestination(server netip.AddrPort) Destination {
 		d.Role = RoleSilent
 	}
 	return d
+}
+
+// hostNamed reports whether the OS (live) or the pcapng file's interface
+// blocks name addr as the host's.
+func (a *analyzer) hostNamed(addr netip.Addr) bool {
+	return a.cfg.HostAddrs.Contains(addr) || a.ifaceAddrs[addr.Unmap()]
 }
 
 func roleOrder(r Role) int {

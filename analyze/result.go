@@ -77,7 +77,7 @@ const (
 	RoleVIP       Role = "vip"        // given with --vip
 	RoleLikelyVIP Role = "likely-vip" // no --vip: received SYNs and never sent a packet
 	RoleHost      Role = "host"       // sends packets: an address a host in the capture answers from
-	RoleSilent    Role = "silent"     // not a given VIP, and never sent a packet
+	RoleSilent    Role = "silent"     // not a given VIP, and never sent a packet (or a client's address that received a SYN)
 )
 
 // IsVIP reports whether the role is a given or inferred VIP.
