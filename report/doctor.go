@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 )
 
@@ -16,7 +17,7 @@ import (
 type Checkup struct {
 	VIP   netip.AddrPort
 	Facts *hostfacts.Facts
-	Check analyze.HostCheck // from analyze.CheckHost
+	Check hostcheck.Verdict // from hostcheck.Check
 }
 
 // Verdicts of a checkup.
@@ -298,7 +299,7 @@ func confidenceLine(c *Checkup, l Lang) string {
 
 // gapList lists the facts not read; neededOnly keeps those the host's
 // acceptance of the VIP rests on.
-func gapList(gs []analyze.HostGap, neededOnly bool, l Lang) string {
+func gapList(gs []hostcheck.Gap, neededOnly bool, l Lang) string {
 	var items []string
 	for _, g := range gs {
 		if !neededOnly || g.Needed {
@@ -309,7 +310,7 @@ func gapList(gs []analyze.HostGap, neededOnly bool, l Lang) string {
 }
 
 // gapText names a fact not read and the command that reads it.
-func gapText(g analyze.HostGap, l Lang) string {
+func gapText(g hostcheck.Gap, l Lang) string {
 	ifc := ifaceText(g.Iface, "windows", l)
 	idx := "N"
 	if g.Iface.Index > 0 {

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/report"
 )
@@ -100,7 +101,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	var checks []*report.Checkup
 	for _, port := range c.ports {
-		checks = append(checks, &report.Checkup{VIP: netip.AddrPortFrom(c.vip, port), Facts: facts, Check: analyze.CheckHost(facts, c.vip, port, c.probes)})
+		checks = append(checks, &report.Checkup{VIP: netip.AddrPortFrom(c.vip, port), Facts: facts, Check: hostcheck.Check(facts, c.vip, port, c.probes)})
 	}
 	if err := report.Doctor(stdout, checks, c.format, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
@@ -143,7 +144,7 @@ func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, st
 		}
 		for _, port := range ports {
 			chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-				Check: analyze.CheckHost(facts, p.Addr(), port, cfg.ProbeNets)}
+				Check: hostcheck.Check(facts, p.Addr(), port, cfg.ProbeNets)}
 			fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
 		}
 	}
