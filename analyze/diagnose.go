@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"cmp"
 	"fmt"
 	"net"
 	"net/netip"
@@ -35,12 +34,7 @@ func diagnose(r *Result, tr *tracker) ([]Finding, []Warning) {
 		}
 	}
 	d.annotate(fs)
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.Attempts, a.Attempts)
-	})
+	SortFindings(fs)
 	return groupFindings(fs)
 }
 

@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"cmp"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -41,6 +43,18 @@ func (c Confidence) rank() int {
 	return 2
 }
 
+// SortFindings orders findings most certain first and, at the same
+// confidence, those that explain more attempts first; it keeps the order
+// of findings equal in both.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := cmp.Compare(a.Confidence.rank(), b.Confidence.rank()); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Attempts, a.Attempts)
+	})
+}
+
 // Finding is a cause offered with the evidence for it.
 type Finding struct {
 	Cause      Cause
@@ -72,7 +86,7 @@ type Finding struct {
 	// named the hop where packets vanished (Result.Hops): the kinds of
 	// packet, "syn" or "synack", they located.
 	Located []string
-	// Host is what the host's own configuration says (ApplyFacts); nil
+	// Host is what the host's own configuration says (hostcheck.Apply); nil
 	// without host facts.
 	Host *HostConfig
 }

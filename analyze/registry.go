@@ -14,21 +14,18 @@ type causeDef struct {
 	// capture. Exactly one is set.
 	detect func(d *diagnosis, dest *Destination, t *destTotals) []Finding
 	global func(d *diagnosis) []Finding
-	// facts confirms or rules out a finding with the host's configuration
-	// (ApplyFacts); nil when the facts slbdiag reads say nothing of it.
-	facts func(f *Finding, v *hostView)
 }
 
 // causeDefs are the causes slbdiag recognises, in the order explain
 // shows them and diagnosis looks for them.
 var causeDefs = []causeDef{
-	{cause: StrongHostReceive, outcomes: []Outcome{Unanswered, Pending}, detect: (*diagnosis).strongHostAt, facts: strongHostFacts},
-	{cause: WeakHostSend, outcomes: []Outcome{WrongSource}, detect: (*diagnosis).weakHostSendAt, facts: strongHostFacts},
-	{cause: NoListenerOnVIP, outcomes: []Outcome{Refused}, detect: (*diagnosis).noListenerAt, facts: listenerFacts},
-	{cause: TLSBindingMissing, outcomes: []Outcome{Completed}, beside: true, detect: (*diagnosis).tlsBindingAt, facts: tlsFacts},
+	{cause: StrongHostReceive, outcomes: []Outcome{Unanswered, Pending}, detect: (*diagnosis).strongHostAt},
+	{cause: WeakHostSend, outcomes: []Outcome{WrongSource}, detect: (*diagnosis).weakHostSendAt},
+	{cause: NoListenerOnVIP, outcomes: []Outcome{Refused}, detect: (*diagnosis).noListenerAt},
+	{cause: TLSBindingMissing, outcomes: []Outcome{Completed}, beside: true, detect: (*diagnosis).tlsBindingAt},
 	{cause: ClientsFiltered, outcomes: []Outcome{Unanswered, Pending}, onHost: true, detect: (*diagnosis).clientsFilteredAt},
 	{cause: ReturnPathLost, outcomes: []Outcome{SynAckNoAck}, onHost: true, detect: (*diagnosis).returnPathLostAt},
-	{cause: VIPAnswersARP, beside: true, global: (*diagnosis).vipAnswersARP, facts: arpFacts},
+	{cause: VIPAnswersARP, beside: true, global: (*diagnosis).vipAnswersARP},
 	{cause: NoTrafficToVIP, global: (*diagnosis).noTrafficToVIPAll},
 	{cause: PartialLoss, outcomes: []Outcome{Unanswered, Pending}, onHost: true, detect: (*diagnosis).partialLossAt},
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 )
 
@@ -16,7 +17,7 @@ import (
 type Checkup struct {
 	VIP   netip.AddrPort
 	Facts *hostfacts.Facts
-	Check analyze.HostCheck // from analyze.CheckHost
+	Check hostcheck.Verdict // from hostcheck.Check
 }
 
 // Verdicts of a checkup.
@@ -53,50 +54,124 @@ func Worst(cs []*Checkup) string {
 	return v
 }
 
-// Doctor writes the checkups of one host, one per port of the VIP: for
-// each, the verdict first, the host's facts, then each predicted finding
-// with its evidence and fix. format is "text" or "json".
-func Doctor(w io.Writer, cs []*Checkup, format string, o Options) error {
-	if format == "json" {
-		return doctorJSON(w, cs, o.Lang)
+// DoctorReport is what `slbdiag doctor` writes: the checkups of one host,
+// one per port of the VIP.
+type DoctorReport struct {
+	Checkups []*Checkup
+}
+
+// DoctorRenderer writes a doctor report in one format, as Renderer does
+// an analysis: the same report and options always give the same bytes.
+type DoctorRenderer func(io.Writer, *DoctorReport, Options) error
+
+// doctorFormats are the formats doctor writes, in the order help shows them.
+var doctorFormats = []string{"text", "markdown", "html", "json"}
+
+// DoctorFormatNames returns the names doctor's --format accepts.
+func DoctorFormatNames() []string { return append([]string(nil), doctorFormats...) }
+
+// LookupDoctor returns the doctor renderer for a format name.
+func LookupDoctor(format string) (DoctorRenderer, error) {
+	switch format {
+	case "text":
+		return DoctorText, nil
+	case "markdown", "md":
+		return DoctorMarkdown, nil
+	case "html":
+		return DoctorHTML, nil
+	case "json":
+		return DoctorJSON, nil
 	}
+	return nil, fmt.Errorf("unknown format %q (want one of: %s)", format, strings.Join(doctorFormats, ", "))
+}
+
+// DoctorText writes the checkups for a terminal: for each, the verdict
+// first, the host's facts, then each predicted finding with its evidence
+// and fix; with several ports, each under its VIP:port. Unsafe characters
+// are escaped.
+func DoctorText(w io.Writer, d *DoctorReport, o Options) error {
 	sw := newSafeWriter(w)
-	defer sw.Close()
 	bw := bufio.NewWriter(sw)
-	for i, c := range cs {
+	for i, c := range d.Checkups {
 		if i > 0 {
 			fmt.Fprintln(bw)
 		}
-		if len(cs) > 1 {
+		if len(d.Checkups) > 1 {
 			fmt.Fprintf(bw, "=== %s ===\n", c.VIP)
 		}
-		doctorText(bw, c, o.Lang)
+		doctorText(bw, newDoctorView(c, o.Lang), o.Lang)
 	}
-	return bw.Flush()
+	err := bw.Flush()
+	if cerr := sw.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
-// doctorText writes one checkup.
-func doctorText(bw *bufio.Writer, c *Checkup, l Lang) {
-	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
-	label, text := doctorVerdict(c, l)
-	p("%s%s%s\n", label, l.colon(), text)
-	p("%s\n\n", confidenceLine(c, l))
-	p("%s\n", factsHeader(c.Facts, l))
-	for _, s := range factLines(c.Facts, c.VIP, l) {
-		p("  %s\n", s)
-	}
+// DoctorJSON writes the checkups for automation (see doctorJSON).
+func DoctorJSON(w io.Writer, d *DoctorReport, o Options) error {
+	return doctorJSON(w, d.Checkups, o.Lang)
+}
+
+// doctorView is one checkup as every format shows it: the same sentences
+// in the same order, formatted by each renderer.
+type doctorView struct {
+	VIP          string
+	Verdict      string // VerdictOK, VerdictProblem or VerdictUnknown
+	VerdictLabel string // in the report's language
+	VerdictText  string
+	Confidence   string
+	FactsHeader  string
+	Facts        []string // the facts that bear on the VIP, then the receiving NIC
+	Findings     []doctorFinding
+}
+
+type doctorFinding struct {
+	Heading    string // "Finding 1: cause (confidence high)"
+	Prediction string
+	Evidence   []string
+	Fix        *Fix // for the host's own platform; nil if none
+}
+
+func newDoctorView(c *Checkup, l Lang) doctorView {
+	v := doctorView{VIP: c.VIP.String(), Verdict: c.Verdict(), Confidence: confidenceLine(c, l), FactsHeader: factsHeader(c.Facts, l),
+		Facts: factLines(c.Facts, c.VIP, l)}
+	v.VerdictLabel, v.VerdictText = doctorVerdict(c, l)
 	if s := nicLine(c, l); s != "" {
-		p("  %s\n", s)
+		v.Facts = append(v.Facts, s)
 	}
 	for i := range c.Check.Findings {
 		f := &c.Check.Findings[i]
-		p(l.tr("\nFinding %d: %s (confidence %s)\n", "\n结论 %d：%s（置信度：%s）\n"), i+1, f.Cause, l.confidence(string(f.Confidence)))
-		p("  %s\n", prediction(f, l))
+		df := doctorFinding{Prediction: prediction(f, l),
+			Heading: fmt.Sprintf(l.tr("Finding %d: %s (confidence %s)", "结论 %d：%s（置信度：%s）"), i+1, f.Cause, l.confidence(string(f.Confidence)))}
 		for j := range f.Evidence {
-			p("  - %s\n", evidenceText(f, &f.Evidence[j], l))
+			df.Evidence = append(df.Evidence, evidenceText(f, &f.Evidence[j], l))
 		}
 		if fxs := fixes(f, l); len(fxs) > 0 {
-			writeFix(p, fxs[0], "  ", l)
+			df.Fix = &fxs[0]
+		}
+		v.Findings = append(v.Findings, df)
+	}
+	return v
+}
+
+// doctorText writes one checkup.
+func doctorText(bw *bufio.Writer, v doctorView, l Lang) {
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	p("%s%s%s\n", v.VerdictLabel, l.colon(), v.VerdictText)
+	p("%s\n\n", v.Confidence)
+	p("%s\n", v.FactsHeader)
+	for _, s := range v.Facts {
+		p("  %s\n", s)
+	}
+	for _, f := range v.Findings {
+		p("\n%s\n", f.Heading)
+		p("  %s\n", f.Prediction)
+		for _, e := range f.Evidence {
+			p("  - %s\n", e)
+		}
+		if f.Fix != nil {
+			writeFix(p, *f.Fix, "  ", l)
 		}
 	}
 }
@@ -298,7 +373,7 @@ func confidenceLine(c *Checkup, l Lang) string {
 
 // gapList lists the facts not read; neededOnly keeps those the host's
 // acceptance of the VIP rests on.
-func gapList(gs []analyze.HostGap, neededOnly bool, l Lang) string {
+func gapList(gs []hostcheck.Gap, neededOnly bool, l Lang) string {
 	var items []string
 	for _, g := range gs {
 		if !neededOnly || g.Needed {
@@ -309,7 +384,7 @@ func gapList(gs []analyze.HostGap, neededOnly bool, l Lang) string {
 }
 
 // gapText names a fact not read and the command that reads it.
-func gapText(g analyze.HostGap, l Lang) string {
+func gapText(g hostcheck.Gap, l Lang) string {
 	ifc := ifaceText(g.Iface, "windows", l)
 	idx := "N"
 	if g.Iface.Index > 0 {

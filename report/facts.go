@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/hostcheck"
 )
 
 // Host facts in a report: the evidence read from the host's configuration,
@@ -128,7 +129,7 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 				fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 只绑定在 %s 上。", vip, port, port, strings.Join(ls, "、"))
 		}
 	case analyze.EvFactNotRead:
-		g := gapText(analyze.HostGap{Fact: analyze.GapFact(e.Fact.Setting), Iface: e.Fact.Iface}, l)
+		g := gapText(hostcheck.Gap{Fact: analyze.GapFact(e.Fact.Setting), Iface: e.Fact.Iface}, l)
 		en, zh = "not read, so the facts can neither confirm nor rule out this cause: "+g+".", "未读到，因此主机配置既不能证实也不能排除这一原因："+g+"。"
 	default:
 		return "", false

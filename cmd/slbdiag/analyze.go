@@ -11,6 +11,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/report"
 )
@@ -119,7 +120,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	analyze.ApplyFacts(res, c.facts)
+	hostcheck.Apply(res, c.facts)
 	red := rf.redactor(res)
 	if evidence != nil {
 		if err := writeEvidence(evidence, c.files, res, red, rf.opts.Lang); err != nil {

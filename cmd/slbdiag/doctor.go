@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/report"
 )
@@ -16,10 +18,10 @@ import (
 // doctorCmd is a checked `slbdiag doctor` command line.
 type doctorCmd struct {
 	vip    netip.Addr
-	ports  []uint16       // --port: each is checked
-	facts  string         // --host-facts: read this file instead of this host
-	probes []netip.Prefix // --probe-net: where the load balancer's probes come from
-	format string
+	ports  []uint16              // --port: each is checked
+	facts  string                // --host-facts: read this file instead of this host
+	probes []netip.Prefix        // --probe-net: where the load balancer's probes come from
+	render report.DoctorRenderer // --format
 	opts   report.Options
 }
 
@@ -36,7 +38,7 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 	vip := fs.String("vip", "", "the load balancer's VIP (one address)")
 	port := fs.String("port", "443", fmt.Sprintf("the VIP's ports: a list or ranges, as analyze takes them (at most %d)", maxDoctorPorts))
 	facts := fs.String("host-facts", "", "read a host's saved command outputs from this file instead of this host (see README)")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: "+strings.Join(report.DoctorFormatNames(), ", "))
 	probes := fs.String("probe-net", "", "the subnets the load balancer's health probes come from (CIDRs, comma-separated): they tell the receiving NIC of a host with several")
 	lang := langFlag(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -64,10 +66,12 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 	case len(ports.Ports()) > maxDoctorPorts:
 		return nil, bad("--port: %d ports are more than doctor checks at once (%d)", len(ports.Ports()), maxDoctorPorts)
 	}
-	if *format != "text" && *format != "json" {
-		return nil, bad("--format: %q is not text or json", *format)
+	render, err := report.LookupDoctor(*format)
+	if err != nil {
+		return nil, bad("--format: %v", err)
 	}
-	c := &doctorCmd{vip: a.Unmap().WithZone(""), ports: ports.Ports(), facts: *facts, format: *format}
+	c := &doctorCmd{vip: a.Unmap().WithZone(""), ports: ports.Ports(), facts: *facts, render: render}
+	c.opts.Build = build
 	if *probes != "" {
 		ps, err := analyze.ParsePrefixes(*probes)
 		if err != nil {
@@ -100,9 +104,9 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	var checks []*report.Checkup
 	for _, port := range c.ports {
-		checks = append(checks, &report.Checkup{VIP: netip.AddrPortFrom(c.vip, port), Facts: facts, Check: analyze.CheckHost(facts, c.vip, port, c.probes)})
+		checks = append(checks, &report.Checkup{VIP: netip.AddrPortFrom(c.vip, port), Facts: facts, Check: hostcheck.Check(facts, c.vip, port, c.probes)})
 	}
-	if err := report.Doctor(stdout, checks, c.format, c.opts); err != nil {
+	if err := c.render(stdout, &report.DoctorReport{Checkups: checks}, c.opts); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	switch report.Worst(checks) {
@@ -143,7 +147,7 @@ func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, st
 		}
 		for _, port := range ports {
 			chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-				Check: analyze.CheckHost(facts, p.Addr(), port, cfg.ProbeNets)}
+				Check: hostcheck.Check(facts, p.Addr(), port, cfg.ProbeNets)}
 			fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
 		}
 	}

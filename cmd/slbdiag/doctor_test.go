@@ -163,7 +163,7 @@ func TestParseDoctorErrors(t *testing.T) {
 		{nil, "no VIP given: --vip ADDR"},
 		{[]string{"--vip", "192.0.2.0/24"}, `--vip: "192.0.2.0/24" is not an address (doctor checks one VIP)`},
 		{[]string{"--vip", "192.0.2.10", "--port", "0"}, `--port: "0" is not a port (1-65535)`},
-		{[]string{"--vip", "192.0.2.10", "--format", "html"}, `--format: "html" is not text or json`},
+		{[]string{"--vip", "192.0.2.10", "--format", "jsonl"}, `--format: unknown format "jsonl" (want one of: text, markdown, html, json)`},
 		{[]string{"--vip", "192.0.2.10", "extra"}, `unexpected argument "extra"`},
 	} {
 		_, err := parseDoctor(tc.args, &bytes.Buffer{})

@@ -282,3 +282,56 @@ func TestFindingsMatchScenario(t *testing.T) {
 		}
 	}
 }
+
+// doctorGolden are the doctor reports kept as golden files,
+// doctor-<name>.<ext>, in every format doctor writes: a problem with its
+// fix (Windows, in both languages), two ports of a Linux backend, a Linux
+// host without the VIP, a host already fixed, and one whose facts cannot
+// decide.
+var doctorGolden = []struct {
+	name string
+	args []string
+}{
+	{"windows-before", []string{"--host-facts", "testdata/hostfacts/windows/en/before.txt"}},
+	{"windows-before.zh", []string{"--lang", "zh", "--host-facts", "testdata/hostfacts/windows/zh/before.txt"}},
+	{"windows-after", []string{"--host-facts", "testdata/hostfacts/windows/en/after.txt"}},
+	{"linux-backend", []string{"--port", "443,8443", "--host-facts", "testdata/hostfacts/linux/backend.txt"}},
+	{"linux-twonic-nowhere", []string{"--host-facts", "testdata/hostfacts/linux/twonic-nowhere.txt"}},
+	{"windows-no-ipconfig", []string{"--host-facts", "testdata/hostfacts/windows/en/2022-no-ipconfig.txt"}},
+}
+
+// TestGoldenDoctor keeps doctor's reports, through the same renderer
+// contract as analyze's, as golden files.
+func TestGoldenDoctor(t *testing.T) {
+	repoRoot(t)
+	for _, g := range doctorGolden {
+		for _, format := range []string{"text", "json", "markdown", "html"} {
+			t.Run(g.name+"/"+format, func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				args := append([]string{"doctor", "--format", format, "--vip", "192.0.2.10"}, g.args...)
+				err := run(context.Background(), args, nil, &stdout, &stderr)
+				if err != nil && !errors.Is(err, errProblems) && !errors.Is(err, errNothingJudged) {
+					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+				}
+				ext := format
+				if format == "markdown" {
+					ext = "md"
+				}
+				golden := filepath.Join("testdata", "golden", "doctor-"+g.name+"."+ext)
+				if *update {
+					if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run 'go test ./cmd/slbdiag -run Golden -update' to create it)", err)
+				}
+				if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+					t.Errorf("doctor report differs from %s (-want +got); if the change is intended, run with -update and review the diff:\n%s", golden, diff)
+				}
+			})
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/report"
 )
@@ -114,7 +115,7 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 	if err != nil {
 		return err
 	}
-	analyze.ApplyFacts(res, facts)
+	hostcheck.Apply(res, facts)
 	shown := red.Result(res)
 	if err := w.writeIncidentEvidence(inc, raw, res, red, frames); err != nil {
 		return fmt.Errorf("writing its evidence: %w", err)
@@ -306,7 +307,7 @@ func (w *watcher) factLines(facts *hostfacts.Facts) []string {
 			continue
 		}
 		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-			Check: analyze.CheckHost(facts, p.Addr(), port, w.cfg.ProbeNets)}
+			Check: hostcheck.Check(facts, p.Addr(), port, w.cfg.ProbeNets)}
 		lines = append(lines, report.CheckupLine(chk, w.c.flags.opts.Lang))
 	}
 	return lines

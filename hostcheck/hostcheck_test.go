@@ -1,4 +1,4 @@
-package analyze
+package hostcheck
 
 import (
 	"context"
@@ -9,23 +9,24 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/hostfacts"
 )
 
 // runCapture analyses one bundled capture.
-func runCapture(t *testing.T, name string, cfg Config) *Result {
+func runCapture(t *testing.T, name string, cfg analyze.Config) *analyze.Result {
 	t.Helper()
-	f, err := capture.Open(filepath.Join(pcapsDir, name), nil)
+	f, err := capture.Open(filepath.Join("..", "testdata", "pcaps", name), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cfg.Ports, _ = ParsePorts("443")
+	cfg.Ports, _ = analyze.ParsePorts("443")
 	if cfg.Grace == 0 {
-		cfg.Grace = DefaultGrace
+		cfg.Grace = analyze.DefaultGrace
 	}
-	r, _ := Run(context.Background(), cfg, []Input{{Name: name, Format: f.Format, Source: f}})
+	r, _ := analyze.Run(context.Background(), cfg, []analyze.Input{{Name: name, Format: f.Format, Source: f}})
 	return r
 }
 
@@ -42,7 +43,7 @@ func windowsFacts(t *testing.T, locale, file string) *hostfacts.Facts {
 	return f
 }
 
-func finding(t *testing.T, r *Result, c Cause) *Finding {
+func finding(t *testing.T, r *analyze.Result, c analyze.Cause) *analyze.Finding {
 	t.Helper()
 	for i := range r.Findings {
 		if r.Findings[i].Cause == c {
@@ -54,8 +55,8 @@ func finding(t *testing.T, r *Result, c Cause) *Finding {
 }
 
 // factKinds lists the host-fact evidence of f, in order.
-func factKinds(f *Finding) []EvidenceKind {
-	var ks []EvidenceKind
+func factKinds(f *analyze.Finding) []analyze.EvidenceKind {
+	var ks []analyze.EvidenceKind
 	for _, e := range f.Evidence {
 		if e.Fact != nil {
 			ks = append(ks, e.Kind)
@@ -69,33 +70,33 @@ func factKinds(f *Finding) []EvidenceKind {
 // configuration. The facts confirm the cause and name interface 12, or,
 // with the weak host model already set up, contradict it.
 func TestFactsStrongHostReceive(t *testing.T) {
-	base := runCapture(t, "seed-strong-host.pcapng", Config{})
-	if f := finding(t, base, StrongHostReceive); f.Host != nil || len(factKinds(f)) != 0 {
+	base := runCapture(t, "seed-strong-host.pcapng", analyze.Config{})
+	if f := finding(t, base, analyze.StrongHostReceive); f.Host != nil || len(factKinds(f)) != 0 {
 		t.Fatalf("without facts the finding has host facts: %+v", f)
 	}
-	eth := HostIface{Index: 12, Name: "Ethernet"}
+	eth := analyze.HostIface{Index: 12, Name: "Ethernet"}
 	for _, tc := range []struct {
 		locale, file string
-		confidence   Confidence
-		kinds        []EvidenceKind
-		host         HostConfig
+		confidence   analyze.Confidence
+		kinds        []analyze.EvidenceKind
+		host         analyze.HostConfig
 	}{
-		{"en", "before.txt", High, []EvidenceKind{EvFactVIPNowhere, EvFactWeakRecvOff},
-			HostConfig{Source: "before.txt", OS: "windows", NIC: eth}},
-		{"zh", "before.txt", High, []EvidenceKind{EvFactVIPNowhere, EvFactWeakRecvOff},
-			HostConfig{Source: "before.txt", OS: "windows", NIC: HostIface{12, "以太网"}}},
-		{"zh", "half.txt", High, []EvidenceKind{EvFactVIPOnLoopback, EvFactWeakRecvOff},
-			HostConfig{Source: "half.txt", OS: "windows", NIC: HostIface{12, "以太网"}, Loopback: HostIface{14, "环回"}}},
+		{"en", "before.txt", analyze.High, []analyze.EvidenceKind{analyze.EvFactVIPNowhere, analyze.EvFactWeakRecvOff},
+			analyze.HostConfig{Source: "before.txt", OS: "windows", NIC: eth}},
+		{"zh", "before.txt", analyze.High, []analyze.EvidenceKind{analyze.EvFactVIPNowhere, analyze.EvFactWeakRecvOff},
+			analyze.HostConfig{Source: "before.txt", OS: "windows", NIC: analyze.HostIface{Index: 12, Name: "以太网"}}},
+		{"zh", "half.txt", analyze.High, []analyze.EvidenceKind{analyze.EvFactVIPOnLoopback, analyze.EvFactWeakRecvOff},
+			analyze.HostConfig{Source: "half.txt", OS: "windows", NIC: analyze.HostIface{Index: 12, Name: "以太网"}, Loopback: analyze.HostIface{Index: 14, Name: "环回"}}},
 		// Weak host set up: the host model is not what drops the SYNs.
 		// The site takes the VIP by host name with an SNI certificate
 		// for it, and Windows Firewall is on in every profile: where to
 		// look instead.
-		{"en", "after.txt", Low, []EvidenceKind{EvFactVIPOnLoopback, EvFactHostModelReady, EvFactFirewallOn, EvFactFirewallOn, EvFactFirewallOn},
-			HostConfig{Source: "after.txt", OS: "windows", NIC: eth, Loopback: HostIface{14, "Loopback"}}},
+		{"en", "after.txt", analyze.Low, []analyze.EvidenceKind{analyze.EvFactVIPOnLoopback, analyze.EvFactHostModelReady, analyze.EvFactFirewallOn, analyze.EvFactFirewallOn, analyze.EvFactFirewallOn},
+			analyze.HostConfig{Source: "after.txt", OS: "windows", NIC: eth, Loopback: analyze.HostIface{Index: 14, Name: "Loopback"}}},
 	} {
-		r := runCapture(t, "seed-strong-host.pcapng", Config{})
-		ApplyFacts(r, windowsFacts(t, tc.locale, tc.file))
-		f := finding(t, r, StrongHostReceive)
+		r := runCapture(t, "seed-strong-host.pcapng", analyze.Config{})
+		Apply(r, windowsFacts(t, tc.locale, tc.file))
+		f := finding(t, r, analyze.StrongHostReceive)
 		if f.Confidence != tc.confidence {
 			t.Errorf("%s/%s: confidence %s, want %s", tc.locale, tc.file, f.Confidence, tc.confidence)
 		}
@@ -105,12 +106,12 @@ func TestFactsStrongHostReceive(t *testing.T) {
 		if f.Host == nil {
 			t.Fatalf("%s/%s: no host config", tc.locale, tc.file)
 		}
-		got := HostConfig{Source: f.Host.Source, OS: f.Host.OS, NIC: f.Host.NIC, Loopback: f.Host.Loopback}
-		if !cmp.Equal(got, tc.host) || f.Host.NICBy != NICByCapture {
+		got := analyze.HostConfig{Source: f.Host.Source, OS: f.Host.OS, NIC: f.Host.NIC, Loopback: f.Host.Loopback}
+		if !cmp.Equal(got, tc.host) || f.Host.NICBy != analyze.NICByCapture {
 			t.Errorf("%s/%s: host %+v (NIC by %s), want %+v by the capture", tc.locale, tc.file, got, f.Host.NICBy, tc.host)
 		}
 		for _, e := range f.Evidence {
-			if e.Kind == EvFactWeakRecvOff && e.Fact.Iface.Index != 12 {
+			if e.Kind == analyze.EvFactWeakRecvOff && e.Fact.Iface.Index != 12 {
 				t.Errorf("%s/%s: weakhostreceive evidence about %+v, want interface 12", tc.locale, tc.file, e.Fact.Iface)
 			}
 		}
@@ -132,26 +133,26 @@ func linuxFacts() *hostfacts.Facts {
 // TestFactsNoListener: the lab's backend refuses SYNs to the VIP; its
 // listeners show nothing bound to the VIP or to all addresses on 443.
 func TestFactsNoListener(t *testing.T) {
-	cfg := Config{VIPs: PrefixSet{netip.MustParsePrefix("192.0.2.10/32")}}
+	cfg := analyze.Config{VIPs: analyze.PrefixSet{netip.MustParsePrefix("192.0.2.10/32")}}
 	r := runCapture(t, "lab-dsr-nolistener.pcap", cfg)
-	before := *finding(t, r, NoListenerOnVIP)
-	ApplyFacts(r, linuxFacts())
-	f := finding(t, r, NoListenerOnVIP)
-	if f.Confidence != High || len(f.Missing) != 0 {
+	before := *finding(t, r, analyze.NoListenerOnVIP)
+	Apply(r, linuxFacts())
+	f := finding(t, r, analyze.NoListenerOnVIP)
+	if f.Confidence != analyze.High || len(f.Missing) != 0 {
 		t.Errorf("confidence %s, missing %v; want high, nothing missing (was %s)", f.Confidence, f.Missing, before.Confidence)
 	}
 	want := []netip.AddrPort{netip.MustParseAddrPort("10.2.0.2:443")}
 	last := f.Evidence[len(f.Evidence)-1]
-	if last.Kind != EvFactNoListener || !cmp.Equal(want, last.Fact.Listeners, cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })) {
-		t.Errorf("last evidence %+v, want %s with listeners %v", last, EvFactNoListener, want)
+	if last.Kind != analyze.EvFactNoListener || !cmp.Equal(want, last.Fact.Listeners, cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })) {
+		t.Errorf("last evidence %+v, want %s with listeners %v", last, analyze.EvFactNoListener, want)
 	}
 
 	// A listener on all addresses takes the VIP: the facts do not confirm.
 	r = runCapture(t, "lab-dsr-nolistener.pcap", cfg)
 	facts := linuxFacts()
 	facts.Listeners = append(facts.Listeners, netip.MustParseAddrPort("0.0.0.0:443"))
-	ApplyFacts(r, facts)
-	if f := finding(t, r, NoListenerOnVIP); f.Confidence != before.Confidence || len(factKinds(f)) != 0 {
+	Apply(r, facts)
+	if f := finding(t, r, analyze.NoListenerOnVIP); f.Confidence != before.Confidence || len(factKinds(f)) != 0 {
 		t.Errorf("with 0.0.0.0:443 listening: confidence %s, facts %v; want %s and none", f.Confidence, factKinds(f), before.Confidence)
 	}
 }
@@ -159,32 +160,32 @@ func TestFactsNoListener(t *testing.T) {
 // TestFactsARP: a backend answering ARP for the VIP, with the VIP on lo
 // and arp_ignore 0: the facts explain the capture.
 func TestFactsARP(t *testing.T) {
-	r := &Result{Findings: []Finding{{Cause: VIPAnswersARP, Confidence: Medium, Server: netip.MustParseAddrPort("192.0.2.10:443"), HostAddr: netip.MustParseAddr("10.2.0.2")}}}
-	ApplyFacts(r, linuxFacts())
+	r := &analyze.Result{Findings: []analyze.Finding{{Cause: analyze.VIPAnswersARP, Confidence: analyze.Medium, Server: netip.MustParseAddrPort("192.0.2.10:443"), HostAddr: netip.MustParseAddr("10.2.0.2")}}}
+	Apply(r, linuxFacts())
 	f := &r.Findings[0]
-	if f.Confidence != High {
+	if f.Confidence != analyze.High {
 		t.Errorf("confidence %s, want high", f.Confidence)
 	}
-	if d := cmp.Diff([]EvidenceKind{EvFactVIPOnLoopback, EvFactARPIgnore, EvFactARPAnnounce}, factKinds(f)); d != "" {
+	if d := cmp.Diff([]analyze.EvidenceKind{analyze.EvFactVIPOnLoopback, analyze.EvFactARPIgnore, analyze.EvFactARPAnnounce}, factKinds(f)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	if f.Evidence[1].Fact.Iface != (HostIface{2, "b0"}) {
+	if f.Evidence[1].Fact.Iface != (analyze.HostIface{Index: 2, Name: "b0"}) {
 		t.Errorf("arp_ignore evidence about %+v, want b0", f.Evidence[1].Fact.Iface)
 	}
 
 	fixed := linuxFacts()
 	fixed.ConfAll.ARPIgnore, fixed.ConfAll.ARPAnnounce = 1, 2
-	r.Findings[0] = Finding{Cause: VIPAnswersARP, Confidence: Medium, Server: netip.MustParseAddrPort("192.0.2.10:443"), HostAddr: netip.MustParseAddr("10.2.0.2")}
-	ApplyFacts(r, fixed)
-	if f := &r.Findings[0]; f.Confidence != Medium || len(factKinds(f)) != 1 {
+	r.Findings[0] = analyze.Finding{Cause: analyze.VIPAnswersARP, Confidence: analyze.Medium, Server: netip.MustParseAddrPort("192.0.2.10:443"), HostAddr: netip.MustParseAddr("10.2.0.2")}
+	Apply(r, fixed)
+	if f := &r.Findings[0]; f.Confidence != analyze.Medium || len(factKinds(f)) != 1 {
 		t.Errorf("with arp_ignore=1 arp_announce=2 in all: %s %v; want medium and only the VIP on lo", f.Confidence, factKinds(f))
 	}
 }
 
-func TestCheckHost(t *testing.T) {
+func TestCheck(t *testing.T) {
 	vip := netip.MustParseAddr("192.0.2.10")
-	causes := func(fs []Finding) []Cause {
-		var cs []Cause
+	causes := func(fs []analyze.Finding) []analyze.Cause {
+		var cs []analyze.Cause
 		for _, f := range fs {
 			cs = append(cs, f.Cause)
 		}
@@ -193,23 +194,23 @@ func TestCheckHost(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		facts *hostfacts.Facts
-		want  []Cause
+		want  []analyze.Cause
 	}{
-		{"en/before", windowsFacts(t, "en", "before.txt"), []Cause{StrongHostReceive}},
-		{"zh/half", windowsFacts(t, "zh", "half.txt"), []Cause{StrongHostReceive}},
+		{"en/before", windowsFacts(t, "en", "before.txt"), []analyze.Cause{analyze.StrongHostReceive}},
+		{"zh/half", windowsFacts(t, "zh", "half.txt"), []analyze.Cause{analyze.StrongHostReceive}},
 		{"en/after", windowsFacts(t, "en", "after.txt"), nil},
-		{"linux", linuxFacts(), []Cause{NoListenerOnVIP, VIPAnswersARP}},
+		{"linux", linuxFacts(), []analyze.Cause{analyze.NoListenerOnVIP, analyze.VIPAnswersARP}},
 	} {
-		if d := cmp.Diff(tc.want, causes(CheckHost(tc.facts, vip, 443, nil).Findings)); d != "" {
+		if d := cmp.Diff(tc.want, causes(Check(tc.facts, vip, 443, nil).Findings)); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, d)
 		}
 	}
 }
 
-// TestCheckHostNotRead: a fact not read is not taken as false. Each case
+// TestCheckNotRead: a fact not read is not taken as false. Each case
 // is a Windows host with the VIP on its KM-TEST adapter 29 and one or two
 // NICs; what was read decides the verdict and its confidence.
-func TestCheckHostNotRead(t *testing.T) {
+func TestCheckNotRead(t *testing.T) {
 	vip := netip.MustParseAddr("192.0.2.10")
 	on, off := hostfacts.HostModel{WeakHostSend: hostfacts.Enabled, WeakHostReceive: hostfacts.Enabled}, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Disabled}
 	host := func(nic15, nic17, loop hostfacts.HostModel, twoNICs, addrs bool) *hostfacts.Facts {
@@ -232,26 +233,26 @@ func TestCheckHostNotRead(t *testing.T) {
 	}
 	unread := hostfacts.HostModel{}
 	type want struct {
-		causes  []Cause
-		conf    Confidence
+		causes  []analyze.Cause
+		conf    analyze.Confidence
 		unknown bool
-		gaps    []GapFact
+		gaps    []analyze.GapFact
 	}
 	for _, tc := range []struct {
 		name  string
 		facts *hostfacts.Facts
 		want  want
 	}{
-		{"all read, set up", host(on, on, on, false, true), want{nil, High, false, nil}},
-		{"addresses not read", host(on, on, on, false, false), want{nil, Low, true, []GapFact{GapAddresses}}},
-		{"NIC's weakhostreceive not read", host(unread, on, on, false, true), want{nil, Low, true, []GapFact{GapWeakReceive}}},
-		{"loopback's weakhostsend off", host(on, on, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Enabled}, false, true), want{[]Cause{WeakHostSend}, High, false, nil}},
-		{"loopback's weakhostsend not read", host(on, on, unread, false, true), want{nil, Low, true, []GapFact{GapWeakSend}}},
+		{"all read, set up", host(on, on, on, false, true), want{nil, analyze.High, false, nil}},
+		{"addresses not read", host(on, on, on, false, false), want{nil, analyze.Low, true, []analyze.GapFact{analyze.GapAddresses}}},
+		{"NIC's weakhostreceive not read", host(unread, on, on, false, true), want{nil, analyze.Low, true, []analyze.GapFact{analyze.GapWeakReceive}}},
+		{"loopback's weakhostsend off", host(on, on, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Enabled}, false, true), want{[]analyze.Cause{analyze.WeakHostSend}, analyze.High, false, nil}},
+		{"loopback's weakhostsend not read", host(on, on, unread, false, true), want{nil, analyze.Low, true, []analyze.GapFact{analyze.GapWeakSend}}},
 		// Two NICs, no way to tell which receives: one refuses the VIP.
-		{"candidates, one refuses", host(on, off, on, true, true), want{[]Cause{StrongHostReceive}, Medium, false, nil}},
-		{"candidates, both accept", host(on, on, on, true, true), want{nil, High, false, nil}},
+		{"candidates, one refuses", host(on, off, on, true, true), want{[]analyze.Cause{analyze.StrongHostReceive}, analyze.Medium, false, nil}},
+		{"candidates, both accept", host(on, on, on, true, true), want{nil, analyze.High, false, nil}},
 	} {
-		hc := CheckHost(tc.facts, vip, 443, nil)
+		hc := Check(tc.facts, vip, 443, nil)
 		got := want{conf: hc.Confidence, unknown: hc.Unknown}
 		for _, f := range hc.Findings {
 			got.causes = append(got.causes, f.Cause)

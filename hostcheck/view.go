@@ -1,18 +1,10 @@
-package analyze
+package hostcheck
 
 import (
 	"net/netip"
 
+	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/hostfacts"
-)
-
-// How the receiving NIC was decided (HostConfig.NICBy).
-const (
-	NICByCapture     = "capture"       // it holds the host address the capture matched
-	NICByOnly        = "only"          // the only network interface up with an address of the VIP's family
-	NICByProbeSubnet = "probe-subnet"  // the only one on the subnet the load balancer's probes come from
-	NICByRoute       = "default-route" // the only one with the default gateway
-	NICByCandidates  = "candidates"    // the facts could not decide: every candidate
 )
 
 // accept is whether an interface accepts packets to the VIP.
@@ -27,7 +19,7 @@ const (
 // hostView is what one host's facts say of SYNs to vip:port: which
 // interface holds the VIP, which NIC the SYNs arrive on, whether it
 // accepts them, and what the verdict needed and could not read. Both
-// CheckHost (facts alone) and ApplyFacts (facts with a capture) decide
+// Check (facts alone) and Apply (facts with a capture) decide
 // from it, so the two agree on the same facts.
 type hostView struct {
 	facts *hostfacts.Facts
@@ -60,7 +52,7 @@ func newHostView(facts *hostfacts.Facts, vip, hostAddr netip.Addr, port uint16, 
 func receivingNICs(facts *hostfacts.Facts, vip, hostAddr netip.Addr, probes []netip.Prefix) ([]*hostfacts.Interface, string) {
 	if hostAddr.IsValid() {
 		if ifc := facts.Owner(hostAddr); ifc != nil && !ifc.Software {
-			return []*hostfacts.Interface{ifc}, NICByCapture
+			return []*hostfacts.Interface{ifc}, analyze.NICByCapture
 		}
 	}
 	var cands []*hostfacts.Interface
@@ -73,15 +65,15 @@ func receivingNICs(facts *hostfacts.Facts, vip, hostAddr netip.Addr, probes []ne
 	case 0:
 		return nil, ""
 	case 1:
-		return cands, NICByOnly
+		return cands, analyze.NICByOnly
 	}
 	if on := filter(cands, func(ifc *hostfacts.Interface) bool { return onSubnet(ifc, probes) }); len(on) == 1 {
-		return on, NICByProbeSubnet
+		return on, analyze.NICByProbeSubnet
 	}
 	if gw := filter(cands, func(ifc *hostfacts.Interface) bool { return ifc.Gateway }); len(gw) == 1 && facts.RoutesRead {
-		return gw, NICByRoute
+		return gw, analyze.NICByRoute
 	}
-	return cands, NICByCandidates
+	return cands, analyze.NICByCandidates
 }
 
 func filter(ifs []*hostfacts.Interface, keep func(*hostfacts.Interface) bool) []*hostfacts.Interface {
@@ -247,8 +239,8 @@ func (v *hostView) siteName() string {
 }
 
 // config names the interfaces the fix applies to and what of it is done.
-func (v *hostView) config() *HostConfig {
-	hc := &HostConfig{Source: v.facts.Source, OS: v.facts.OS, NICBy: v.by, Loopback: ifaceName(v.loop), Site: v.siteName(), VIPOn: ifaceName(v.owner)}
+func (v *hostView) config() *analyze.HostConfig {
+	hc := &analyze.HostConfig{Source: v.facts.Source, OS: v.facts.OS, NICBy: v.by, Loopback: ifaceName(v.loop), Site: v.siteName(), VIPOn: ifaceName(v.owner)}
 	for _, nic := range v.nics {
 		hc.NICs = append(hc.NICs, ifaceName(nic))
 	}
