@@ -121,16 +121,15 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	hostcheck.Apply(res, c.facts)
-	red := rf.redactor(res)
+	red, shaped := rf.redacted(res)
 	if evidence != nil {
-		if err := writeEvidence(evidence, c.files, res, red, rf.opts.Lang); err != nil {
+		if err := writeEvidence(evidence, c.files, res, shaped, red, rf.opts.Lang); err != nil {
 			return fmt.Errorf("--evidence: %w", err)
 		}
 		if err := evidence.Commit(); err != nil {
 			return err
 		}
 	}
-	shaped := red.Result(res)
 	if err := rf.render(out, shaped, rf.optsFor(out)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
@@ -187,14 +186,14 @@ func closeInputs(inputs []analyze.Input) {
 // packet of each example attempt, the frames the evidence cites with
 // comments built from the redacted result, everything redacted as the
 // report is.
-func writeEvidence(w io.Writer, files []string, res *analyze.Result, red *report.Redactor, l report.Lang) error {
-	_, err := capture.WriteEvidence(w, files, evidenceOf(res, red, l))
+func writeEvidence(w io.Writer, files []string, res, shown *analyze.Result, red *report.Redactor, l report.Lang) error {
+	_, err := capture.WriteEvidence(w, files, evidenceOf(res, shown, red, l))
 	return err
 }
 
-// evidenceOf is what the evidence file of res holds and says.
-func evidenceOf(res *analyze.Result, red *report.Redactor, l report.Lang) capture.Evidence {
-	shown := red.Result(res)
+// evidenceOf is what the evidence file of res holds and says; shown is res
+// as red redacted it.
+func evidenceOf(res, shown *analyze.Result, red *report.Redactor, l report.Lang) capture.Evidence {
 	ev := capture.Evidence{
 		Comment: report.EvidenceSection(shown, l),
 		Redact:  capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames()},

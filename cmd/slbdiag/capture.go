@@ -104,11 +104,11 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	red := c.flags.redactor(res)
+	red, shown := c.flags.redacted(res)
 	if err := out.commitEvidence(red, res); err != nil {
 		return withFlag("-w", err)
 	}
-	if err := c.flags.render(out.report, red.Result(res), c.flags.optsFor(out.report)); err != nil {
+	if err := c.flags.render(out.report, shown, c.flags.optsFor(out.report)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if err := out.reportFile.Commit(); err != nil {

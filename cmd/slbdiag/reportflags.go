@@ -95,14 +95,14 @@ func (f *reportFlags) optsFor(out io.Writer) report.Options {
 	return o
 }
 
-// redactor is the Redactor of this run: the stand-ins the JSONL lines
-// got, now given to r's report and evidence alike.
-func (f *reportFlags) redactor(r *analyze.Result) *report.Redactor {
+// redacted returns r as its report shows it, and the Redactor of this
+// run that made it: the stand-ins the JSONL lines got, now given to every
+// value of r, for the report and the evidence packets alike.
+func (f *reportFlags) redacted(r *analyze.Result) (*report.Redactor, *analyze.Result) {
 	if f.red == nil {
 		f.red = report.NewRedactor(report.Redaction{Clients: *f.redact, Names: *f.redactNames}, nil)
 	}
-	f.red.Result(r) // every value of r gets its stand-in now, before packets are rewritten
-	return f.red
+	return f.red, f.red.Result(r)
 }
 
 // stream returns cfg with, for --format jsonl, every attempt written to
@@ -129,15 +129,6 @@ func (f *reportFlags) flushStream() error {
 		return nil
 	}
 	return f.jsonl.Flush()
-}
-
-// shape applies the redactions to a result before it is rendered, with
-// the stand-ins the JSONL lines got.
-func (f *reportFlags) shape(r *analyze.Result) *analyze.Result {
-	if f.red == nil {
-		return report.Redact(r, report.Redaction{Clients: *f.redact, Names: *f.redactNames})
-	}
-	return f.red.Result(r)
 }
 
 // finish says what a result means for the exit status, and, when the

@@ -117,7 +117,7 @@ func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
 	}
 	hostcheck.Apply(res, facts)
 	shown := red.Result(res)
-	if err := w.writeIncidentEvidence(inc, raw, res, red, frames); err != nil {
+	if err := w.writeIncidentEvidence(inc, raw, res, shown, red, frames); err != nil {
 		return fmt.Errorf("writing its evidence: %w", err)
 	}
 	reports := []string{}
@@ -172,17 +172,15 @@ func keyOfAttempt(a *analyze.Attempt) triggerKey {
 // writeIncidentEvidence writes evidence.pcapng: every packet of the
 // incident, redacted, commented as --evidence comments, and each failed
 // attempt that opened or joined it marked at its first SYN.
-func (w *watcher) writeIncidentEvidence(inc *incident, raw string, res *analyze.Result, red *report.Redactor, frames map[triggerKey]int) error {
+func (w *watcher) writeIncidentEvidence(inc *incident, raw string, res, shown *analyze.Result, red *report.Redactor, frames map[triggerKey]int) error {
 	l := w.c.flags.opts.Lang
-	ev := evidenceOf(res, red, l)
+	ev := evidenceOf(res, shown, red, l)
 	ev.All = true
 	ev.Comment = incidentComment(inc, l)
-	if *w.c.flags.redact {
-		// Every packet is kept, not only those of attempts the report
-		// names: a client the report never met (its connection began
-		// before the window) gets a stand-in too.
-		ev.Redact.Others = red.Client
-	}
+	// Every packet is kept, not only those of attempts the report names:
+	// a client the report never met (its connection began before the
+	// window) gets a stand-in too, as in capture -w.
+	ev.Redact.Others = red.Others(res)
 	for _, a := range inc.triggers {
 		if n := frames[keyOfAttempt(&a)]; n > 0 {
 			ev.Picks = append(ev.Picks, capture.Pick{File: 0, Frame: n, Comments: []string{triggerComment(a.Outcome, inc.name, l)}})
