@@ -68,20 +68,23 @@ func (rt *runTotals) lateSyn(i int32) { rt.totals(i).syns++ }
 // add counts a final attempt.
 func (rt *runTotals) add(a *track) {
 	d := rt.totals(a.dest)
+	// The client's key and whether it is a probe serve every total below:
+	// each is worked out once per attempt.
+	key, probe := addrKey(a.Client.Addr()), rt.probes.Contains(a.Client.Addr())
 	rt.counts[a.Outcome]++
-	rt.clients.add(addrKey(a.Client.Addr()), rt.budget)
-	if rt.probes.Contains(a.Client.Addr()) {
+	rt.clients.add(key, rt.budget)
+	if probe {
 		rt.probeCounts[a.Outcome]++
 	}
 	if a.dest < 0 {
 		rt.otherDests.add(addrKey(a.Server.Addr())^uint64(a.Server.Port())<<1, rt.budget)
 	}
-	d.add(&a.Attempt, rt.probes.Contains(a.Client.Addr()), a.hasMAC, a.synMAC, rt.budget)
+	d.add(&a.Attempt, key, probe, a.hasMAC, a.synMAC, rt.budget)
 	if a.dest >= 0 && d.exampleCount[a.Outcome] < examplesPerOutcome && len(rt.examples) < maxExampleAttempts {
 		d.exampleCount[a.Outcome]++
 		rt.examples = append(rt.examples, a.Attempt)
 	}
-	rt.timeline.add(a.FirstTS, a.Outcome, rt.probes.Contains(a.Client.Addr()))
+	rt.timeline.add(a.FirstTS, a.Outcome, probe)
 	rt.hops.offer(a)
 }
 

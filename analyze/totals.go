@@ -135,9 +135,9 @@ type destTotals struct {
 	exampleCount             [numOutcomes]uint8 // whole attempts kept in the examples
 }
 
-func (d *destTotals) add(a *Attempt, probe bool, hasMAC bool, mac [6]byte, b *addrBudget) {
+// add counts a final attempt; key is its client's addrKey.
+func (d *destTotals) add(a *Attempt, key uint64, probe bool, hasMAC bool, mac [6]byte, b *addrBudget) {
 	o := a.Outcome
-	key := addrKey(a.Client.Addr())
 	d.all.add(a, key, b)
 	d.syns += a.Syns
 	d.clients.add(key, b)
