@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -129,5 +130,33 @@ func TestClientAddressIsNoLikelyVIP(t *testing.T) {
 		if f.Server.Addr() == c1.Addr() {
 			t.Errorf("a finding about the client's address: %+v", f)
 		}
+	}
+}
+
+// Past the names listed per destination, handshakes that asked for other
+// names are counted beside the list, never dropped.
+func TestTLSNamesPastTheListAreCounted(t *testing.T) {
+	var ss [][]step
+	for i := range maxNames + 4 {
+		name := fmt.Sprintf("n%02d.example.com", i)
+		b, err := clientHello(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		helloBytes[name] = b
+		c := netip.AddrPortFrom(netip.AddrFrom4([4]byte{198, 51, 100, byte(i + 1)}), 50000)
+		ss = append(ss, tlsTo(time.Duration(i)*time.Second, c, vip, uint32(1000*i+1), name, false))
+	}
+	r := analyzeSteps(t, "192.0.2.10", "", steps(ss...))
+	var closed *Evidence
+	for _, f := range r.Findings {
+		for i, e := range f.Evidence {
+			if e.Kind == EvHelloClosed {
+				closed = &f.Evidence[i]
+			}
+		}
+	}
+	if closed == nil || closed.Count != maxNames+4 || len(closed.Names) != maxNames || closed.MoreNames != 4 {
+		t.Fatalf("hello-closed evidence %+v; want %d handshakes, %d names listed and 4 more counted", closed, maxNames+4, maxNames)
 	}
 }

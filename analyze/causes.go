@@ -136,14 +136,14 @@ func (d *diagnosis) tlsBindingMissing(dest *Destination, t *destTotals) (Finding
 		// The server's first record after the hello, an alert: tcp.seq==1
 		// (relative) is the server's first byte.
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvHelloAlert, Count: t.helloAlerted, Frames: t.alertedEx,
-			Names: sortedNames(t.closedNames), Alerts: slices.Clone(t.alerts),
+			Names: sortedNames(t.closedNames), MoreNames: t.moreClosed, Alerts: slices.Clone(t.alerts),
 			Filter: src + " && tls.record.content_type==21 && tcp.seq==1"})
 	}
 	if t.helloClosed > 0 {
 		// Before any data from the server, its sequence number is still
 		// its ISN+1: relative sequence number 1.
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvHelloClosed, Count: t.helloClosed, Frames: t.closedEx,
-			Names: sortedNames(t.closedNames), Filter: src + " && (tcp.flags.reset==1 || tcp.flags.fin==1) && tcp.seq==1"})
+			Names: sortedNames(t.closedNames), MoreNames: t.moreClosed, Filter: src + " && (tcp.flags.reset==1 || tcp.flags.fin==1) && tcp.seq==1"})
 	}
 	f.Clients, f.ClientsEstimated = t.closedClients.count()
 	// All or nothing for this IP:port, or for the names asked: the shape a
@@ -158,7 +158,7 @@ func (d *diagnosis) tlsBindingMissing(dest *Destination, t *destTotals) (Finding
 	}
 	if t.helloServed > 0 {
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvHelloServed, Count: t.helloServed, Frames: t.servedEx,
-			Names: sortedNames(t.servedNames), Filter: src + " && tls.handshake.type==2"})
+			Names: sortedNames(t.servedNames), MoreNames: t.moreServed, Filter: src + " && tls.handshake.type==2"})
 	}
 	d.setHost(&f, dest.Server.Addr())
 	return f, true

@@ -135,7 +135,10 @@ type Evidence struct {
 	Filter   string
 	Addr     netip.Addr // the other address involved, if any
 	MAC      string     // the MAC involved, if any
-	Names    []string   // the TLS server names (SNI) involved, if any
+	Names    []string   // the TLS server names (SNI) involved, if any: the first ones met, distinct
+	// MoreNames counts the handshakes whose name is not in Names: past
+	// the names listed per destination, they are counted, not named.
+	MoreNames int
 	// DelayMax and DelayMean are how long the attempts waited, first SYN
 	// to SYN-ACK, where the evidence is about a delay; zero if unknown.
 	DelayMax, DelayMean time.Duration

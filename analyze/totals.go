@@ -180,7 +180,7 @@ func (d *destTotals) add(a *Attempt, key uint64, probe bool, hasMAC bool, mac [6
 		case a.Alerted:
 			d.helloAlerted++
 			d.alertedEx = appendExample(d.alertedEx, a.HelloEnd)
-			if !slices.Contains(d.alerts, a.Alert) && len(d.alerts) < maxNames {
+			if !slices.Contains(d.alerts, a.Alert) { // at most 256: no bound needed
 				d.alerts = append(d.alerts, a.Alert)
 			}
 			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)

@@ -41,6 +41,10 @@ func names(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 			for _, n := range e.Names {
 				ns = append(ns, sniText(n, l))
 			}
+			if e.MoreNames > 0 {
+				ns = append(ns, l.tr(fmt.Sprintf("other names in %s", count(e.MoreNames, "more handshake")),
+					fmt.Sprintf("另有 %d 次握手请求的其他名称", e.MoreNames)))
+			}
 			return l.list(ns)
 		}
 	}
