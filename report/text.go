@@ -183,11 +183,13 @@ func outcomeSummary(c analyze.Counts, l Lang) string {
 }
 
 // WarningTexts are r's warnings as sentences in o's language, for a
-// report format that has no place for them (JSONL).
+// report format that has no place for them (JSONL: they go to stderr).
+// A file name or a reader's message in them is escaped, as no safeWriter
+// stands between them and the terminal.
 func WarningTexts(r *analyze.Result, o Options) []string {
 	var out []string
 	for _, w := range r.Warnings {
-		out = append(out, warningText(r, &w, o.Lang))
+		out = append(out, printable(warningText(r, &w, o.Lang)))
 	}
 	return out
 }
