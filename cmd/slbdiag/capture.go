@@ -78,14 +78,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := capture.CheckFilter(c.live.Filter, c.live.Snaplen); err != nil {
-		return err
-	}
-	ifs, err := capture.ListInterfaces()
-	if err != nil {
-		return err
-	}
-	ifc, err := capture.FindInterface(ifs, c.iface)
+	ifc, err := pickInterface(c.live, c.iface)
 	if err != nil {
 		return err
 	}
@@ -115,6 +108,19 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	return c.flags.finish(res, stderr)
+}
+
+// pickInterface checks the capture filter, then finds the interface -i
+// names: what capture and watch do before any file is created.
+func pickInterface(live capture.LiveConfig, name string) (capture.Interface, error) {
+	if err := capture.CheckFilter(live.Filter, live.Snaplen); err != nil {
+		return capture.Interface{}, err
+	}
+	ifs, err := capture.ListInterfaces()
+	if err != nil {
+		return capture.Interface{}, err
+	}
+	return capture.FindInterface(ifs, name)
 }
 
 // captureOutputs are the files a capture writes, created before it starts

@@ -253,14 +253,7 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := capture.CheckFilter(c.live.Filter, c.live.Snaplen); err != nil {
-		return err
-	}
-	ifs, err := capture.ListInterfaces()
-	if err != nil {
-		return err
-	}
-	ifc, err := capture.FindInterface(ifs, c.iface)
+	ifc, err := pickInterface(c.live, c.iface)
 	if err != nil {
 		return err
 	}
