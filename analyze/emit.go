@@ -21,7 +21,7 @@ func (t *tracker) drain(force bool) {
 	}
 	t.earlySingles.confirm(t.now, int64(t.grace))
 	t.expireGone(force)
-	if len(t.orphans) > 0 {
+	if t.orphanQ.len() > 0 {
 		t.dropOrphans(force)
 	}
 }

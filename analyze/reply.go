@@ -95,16 +95,31 @@ func (t *tracker) synAck(a *track, seq uint64, p *packet, client netip.AddrPort,
 // hold keeps a SYN-ACK that answers no attempt yet, for a SYN recorded
 // after it. It reports whether it was kept.
 func (t *tracker) hold(p *packet, rk uint64, ref FrameRef, ts time.Time) bool {
-	if len(t.orphans) >= maxOrphans {
-		t.dropOrphans(true)
-		if len(t.orphans) >= maxOrphans {
-			return false
-		}
+	for len(t.orphans) >= maxOrphans && t.orphanQ.len() > 0 {
+		t.dropOldestOrphan()
+	}
+	if prev, ok := t.orphans[rk]; ok {
+		// The same SYN-ACK again (the server's retransmission): the one
+		// held is a packet of a connection joined late too.
+		t.midstream(prev.flow())
 	}
 	o := orphan{p: *p, ref: ref, ts: ts}
 	o.p.payload = nil
 	t.orphans[rk] = o
+	_, q := t.orphanQ.push()
+	*q = orphanRef{rk, ts.UnixNano()}
 	return true
+}
+
+// orphanRef is a held SYN-ACK's key, in the FIFO that lets them go in
+// the order they came.
+type orphanRef struct {
+	key uint64
+	ts  int64
+}
+
+func (o *orphan) flow() flowKey {
+	return flowKey{netip.AddrPortFrom(o.p.dst, o.p.dport), netip.AddrPortFrom(o.p.src, o.p.sport)}
 }
 
 // reorderWindow is how much earlier than its SYN a SYN-ACK may be
@@ -126,11 +141,19 @@ func (t *tracker) adopt(a *track, rk uint64) {
 // packets of connections the capture joined late (all, when the table
 // is full).
 func (t *tracker) dropOrphans(all bool) {
-	for k, o := range t.orphans {
-		if all || t.clock.Sub(o.ts) > reorderWindow {
-			delete(t.orphans, k)
-			t.midstream(flowKey{netip.AddrPortFrom(o.p.dst, o.p.dport), netip.AddrPortFrom(o.p.src, o.p.sport)})
-		}
+	for q := t.orphanQ.oldest(); q != nil && (all || t.now-q.ts > int64(reorderWindow)); q = t.orphanQ.oldest() {
+		t.dropOldestOrphan()
+	}
+}
+
+// dropOldestOrphan lets the oldest held SYN-ACK go, unless a SYN took it
+// or a newer copy replaced it.
+func (t *tracker) dropOldestOrphan() {
+	q := *t.orphanQ.oldest()
+	t.orphanQ.pop()
+	if o, ok := t.orphans[q.key]; ok && o.ts.UnixNano() == q.ts {
+		delete(t.orphans, q.key)
+		t.midstream(o.flow())
 	}
 }
 

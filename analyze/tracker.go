@@ -72,6 +72,7 @@ type tracker struct {
 	gone         ring[goneKeys]    // the keys of finished attempts, oldest first
 	earlySingles earlySingles      // attempts decided early that may yet prove pending
 	orphans      map[uint64]orphan // SYN-ACKs seen before their SYN
+	orphanQ      ring[orphanRef]   // their keys, oldest first
 
 	addrs map[netip.Addr]*addrInfo
 	arps  map[arpKey]*arpClaim // ARP replies and announcements, by address and MAC

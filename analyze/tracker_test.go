@@ -246,3 +246,20 @@ func TestTrackerMidstream(t *testing.T) {
 		t.Errorf("SYN packets = %d, want 1", tr.synPackets)
 	}
 }
+
+// A SYN-ACK whose SYN never comes is held for the reorder window, then
+// counted once as a packet of a connection joined late; thousands of them
+// (a capture of the server's side only) leave in order, each looked at
+// once.
+func TestTrackerOrphanSynAcks(t *testing.T) {
+	var steps []step
+	const n = 3 * maxOrphans
+	for i := range n {
+		c := netip.AddrPortFrom(netip.AddrFrom4([4]byte{198, 51, byte(i >> 8), byte(i)}), 40000)
+		steps = append(steps, step{time.Duration(i) * 100 * time.Microsecond, synAckP(real, c, uint32(i), 9000)})
+	}
+	_, tr := runSteps(steps, time.Second)
+	if tr.midstreamPackets != n || len(tr.orphans) != 0 || tr.orphanQ.len() != 0 {
+		t.Errorf("%d packets counted joined late, %d held, %d queued; want %d, 0, 0", tr.midstreamPackets, len(tr.orphans), tr.orphanQ.len(), n)
+	}
+}
