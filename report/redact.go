@@ -60,13 +60,21 @@ func NewRedactor(red Redaction, keep func(netip.Addr) bool) *Redactor {
 // Client returns a client address's stand-in, giving it one on first
 // sight unless it is kept.
 func (x *Redactor) Client(a netip.Addr) netip.Addr {
-	if x == nil || !x.red.Clients || !a.IsValid() {
+	if x == nil {
+		return a
+	}
+	return x.client(a, x.keep)
+}
+
+// client is Client with keep saying which addresses stay.
+func (x *Redactor) client(a netip.Addr, keep func(netip.Addr) bool) netip.Addr {
+	if !x.red.Clients || !a.IsValid() {
 		return a
 	}
 	if b, ok := x.addrs[a]; ok {
 		return b
 	}
-	if x.keep(a) {
+	if keep(a) {
 		return a
 	}
 	var b netip.Addr
@@ -114,13 +122,15 @@ func (x *Redactor) Others(r *analyze.Result) func(netip.Addr) netip.Addr {
 	if x == nil || !x.red.Clients {
 		return nil
 	}
+	keep := x.keepFor(r)
+	return func(a netip.Addr) netip.Addr { return x.client(a, keep) }
+}
+
+// keepFor is what stays as it is in r: what x keeps, and what r shows to
+// be VIPs, probes and the host's own addresses.
+func (x *Redactor) keepFor(r *analyze.Result) func(netip.Addr) bool {
 	kept := keptAddrs(r)
-	return func(a netip.Addr) netip.Addr {
-		if kept[a] || r.ProbeNets.Contains(a) {
-			return a
-		}
-		return x.Client(a)
-	}
+	return func(a netip.Addr) bool { return x.keep(a) || kept[a] || r.ProbeNets.Contains(a) }
 }
 
 // Addrs returns every hidden address and its stand-in.
@@ -168,17 +178,14 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 	if x == nil || (!x.red.Clients && !x.red.Names) {
 		return r
 	}
-	kept := keptAddrs(r)
-	keep := x.keep
-	x.keep = func(a netip.Addr) bool { return keep(a) || kept[a] || r.ProbeNets.Contains(a) }
-	defer func() { x.keep = keep }()
+	keep := x.keepFor(r)
 	for _, a := range r.Examples {
-		x.Client(a.Client.Addr())
+		x.client(a.Client.Addr(), keep)
 		x.Name(a.SNI)
 	}
 	for _, d := range r.Destinations {
 		if d.AlsoClient {
-			x.Client(d.Server.Addr())
+			x.client(d.Server.Addr(), keep)
 		}
 	}
 	for _, f := range r.Findings {
