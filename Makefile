@@ -23,12 +23,13 @@ bench:
 release:
 	scripts/release.sh
 
-# What `make release` needs on Debian, as root: libpcap and the arm64 cross
-# toolchain for the Linux builds (cgo), and the pinned GoReleaser.
+# What `make release` needs on Debian, as root: static libpcap and libdbus
+# and the arm64 cross toolchain for the Linux builds (cgo, linked
+# statically), and the pinned GoReleaser.
 release-deps:
 	dpkg --add-architecture arm64
 	apt-get update
-	apt-get install -y --no-install-recommends gcc libc6-dev libpcap-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross libpcap-dev:arm64
+	apt-get install -y --no-install-recommends gcc libc6-dev libpcap-dev libdbus-1-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross libpcap-dev:arm64 libdbus-1-dev:arm64
 	scripts/goreleaser.sh --version >/dev/null
 
 # The licences of everything compiled into the binaries, as archived.

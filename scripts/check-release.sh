@@ -3,7 +3,8 @@
 # would meet it: the checksums verify, every archive holds the binary,
 # README, LICENSE (when the repository has one) and NOTICES, and the
 # linux/amd64 binary taken from its archive names its version and finds
-# the problem in a bundled capture (exit status 1, a PROBLEM line).
+# the problem in a bundled capture (exit status 1, a PROBLEM line), also
+# in an empty root where no libpcap exists.
 #
 #   scripts/check-release.sh
 set -euo pipefail
@@ -44,4 +45,23 @@ set -e
 [ "$status" = 1 ] || fail "slbdiag analyze seed-strong-host.pcapng exited $status, want 1; stderr: $(cat "$dir/stderr.txt")"
 grep -q '^PROBLEM: .*strong-host-receive' "$dir/report.txt" || fail "no PROBLEM line naming strong-host-receive in the report"
 grep -qF "Written by slbdiag v$version" "$dir/report.txt" || fail "the report does not name slbdiag v$version"
-echo "check-release: $version: $(wc -l <"$sums") archives verify; the linux/amd64 binary reports the seed capture's problem"
+# The Linux binary must start and read captures on a host with no libpcap
+# (nor any other library): it is static, and it runs in an empty root
+# holding only itself and the capture.
+readelf -d "$bin" 2>/dev/null | grep -q NEEDED && fail "the linux/amd64 binary needs shared libraries: $(readelf -d "$bin" | grep NEEDED | tr -s ' ' | tr '\n' ';')"
+if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null; then
+  jail=$dir/jail
+  mkdir -p "$jail"
+  cp "$bin" "$jail/slbdiag"
+  cp testdata/pcaps/seed-strong-host.pcapng "$jail/seed.pcapng"
+  set +e
+  chroot "$jail" /slbdiag analyze /seed.pcapng >"$dir/jail.txt" 2>"$dir/jail-stderr.txt"
+  status=$?
+  set -e
+  [ "$status" = 1 ] || fail "in an empty root (no libpcap), slbdiag analyze exited $status, want 1; stderr: $(cat "$dir/jail-stderr.txt")"
+  grep -q '^PROBLEM: .*strong-host-receive' "$dir/jail.txt" || fail "in an empty root (no libpcap), the report names no strong-host-receive problem"
+  nolib="; it reads the capture in an empty root with no libpcap"
+else
+  nolib="; it is static (the run in an empty root needs root)"
+fi
+echo "check-release: $version: $(wc -l <"$sums") archives verify; the linux/amd64 binary reports the seed capture's problem$nolib"

@@ -9,17 +9,19 @@ cd "$(dirname "$0")/.."
 mode=${1:-snapshot}
 problems=()
 
-has_pcap() { # the libpcap link library for a Debian multiarch triplet
-  [ -e "/usr/lib/$1/libpcap.so" ] || [ -e "/usr/lib/$1/libpcap.a" ]
+# The Linux binaries are linked statically: they need the static libpcap
+# and the static libdbus it brings (Debian's libpcap-dev, libdbus-1-dev).
+has_pcap() { # the static link libraries for a Debian multiarch triplet
+  [ -e "/usr/lib/$1/libpcap.a" ] && [ -e "/usr/lib/$1/libdbus-1.a" ]
 }
 [ -f /usr/include/pcap.h ] || [ -f /usr/include/pcap/pcap.h ] ||
   problems+=("no libpcap headers: apt-get install libpcap-dev (linux builds capture live through it)")
 command -v gcc >/dev/null || problems+=("no gcc: apt-get install gcc (linux/amd64 is built with cgo)")
-has_pcap x86_64-linux-gnu || problems+=("no libpcap for linux/amd64: apt-get install libpcap-dev")
+has_pcap x86_64-linux-gnu || problems+=("no static libpcap/libdbus for linux/amd64: apt-get install libpcap-dev libdbus-1-dev")
 command -v aarch64-linux-gnu-gcc >/dev/null ||
   problems+=("no arm64 cross compiler: apt-get install gcc-aarch64-linux-gnu")
 has_pcap aarch64-linux-gnu ||
-  problems+=("no libpcap for linux/arm64: dpkg --add-architecture arm64 && apt-get update && apt-get install libpcap-dev:arm64")
+  problems+=("no static libpcap/libdbus for linux/arm64: dpkg --add-architecture arm64 && apt-get update && apt-get install libpcap-dev:arm64 libdbus-1-dev:arm64")
 
 if [ ${#problems[@]} -gt 0 ]; then
   echo "release: cannot build the Linux archives:" >&2
