@@ -199,12 +199,12 @@ func expectLine(e scenario.Expect) jsonlLine {
 		Outcome: e.Outcome, Syns: e.Syns, FirstFrame: e.FirstFrame}
 }
 
-// TestReadmeExampleIsReal keeps the example in README.md true: each of its
+// TestReadmeExampleIsReal keeps the example in docs/USAGE.md true: each of its
 // lines, except those abridged with "…", is a line of the seed scenario's
 // golden report.
 func TestReadmeExampleIsReal(t *testing.T) {
 	repoRoot(t)
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(filepath.Join("docs", "USAGE.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestReadmeExampleIsReal(t *testing.T) {
 	}
 	_, example, ok := strings.Cut(string(readme), "\n## Example\n")
 	if !ok {
-		t.Fatal("README.md has no Example section")
+		t.Fatal("docs/USAGE.md has no Example section")
 	}
 	example, _, _ = strings.Cut(example, "\n## ")
 	n := 0
@@ -229,11 +229,11 @@ func TestReadmeExampleIsReal(t *testing.T) {
 		}
 		n++
 		if !have[line] {
-			t.Errorf("README example line is not in the seed report (update the README):\n%s", line)
+			t.Errorf("docs/USAGE.md example line is not in the seed report (update it):\n%s", line)
 		}
 	}
 	if n < 10 {
-		t.Errorf("README example has only %d lines of report", n)
+		t.Errorf("docs/USAGE.md example has only %d lines of report", n)
 	}
 }
 
