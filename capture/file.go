@@ -146,6 +146,8 @@ func (f *File) openReader(magic []byte) error {
 		// The bytes shown are after decompression: say so, or they
 		// match nothing the person sees in the file.
 		return fmt.Errorf("%w: the file is gzip'd, and what it holds starts with % x", ErrNotCapture, magic)
+	case archiveOf(magic) != "":
+		return fmt.Errorf("%w: it is %s", ErrNotCapture, archiveOf(magic))
 	default:
 		return fmt.Errorf("%w (it starts with % x)", ErrNotCapture, magic)
 	}

@@ -1,10 +1,13 @@
 package capture
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"errors"
 	"io"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +134,9 @@ func TestNotACapture(t *testing.T) {
 		{"short", "\x0a", "x: not a pcap or pcapng capture (it starts with 0a)"},
 		{"gzip'd text", string(gzipped(t, []byte("hello, world\n"))), "x: not a pcap or pcapng capture: the file is gzip'd, and what it holds starts with 68 65 6c 6c"},
 		{"gzip'd nothing", string(gzipped(t, nil)), "x: not a pcap or pcapng capture: the file is gzip'd and holds nothing"},
+		{"zip", string(zipped(t, "c.pcap")), "x: not a pcap or pcapng capture: it is a zip archive: unzip it first and give slbdiag the capture inside"},
+		{"xz", "\xfd7zXZ\x00\x00\x04", "x: not a pcap or pcapng capture: it is an xz-compressed file: decompress it first (xz -d FILE, or 7-Zip on Windows)"},
+		{"cab", "MSCF\x00\x00\x00\x00", "x: not a pcap or pcapng capture: it is a Windows cabinet (.cab, as netsh trace writes beside its .etl): give slbdiag the .etl, or expand the .cab first (expand -F:* FILE DIR)"},
 	}
 	for _, tt := range tests {
 		_, err := NewFile("x", bytes.NewReader([]byte(tt.data)))
@@ -197,5 +203,36 @@ func TestOpenDirectory(t *testing.T) {
 	_, err := Open(dir, nil)
 	if want := dir + ": a directory, not a capture file"; !errors.Is(err, ErrDirectory) || err.Error() != want {
 		t.Errorf("error %q, want %q (wrapping ErrDirectory)", err, want)
+	}
+}
+
+// zipped is a zip archive holding one file, as archive/zip writes it.
+func zipped(t *testing.T, name string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("not even a capture"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestNotACaptureXZ checks the xz magic against a file the xz tool wrote.
+func TestNotACaptureXZ(t *testing.T) {
+	if _, err := exec.LookPath("xz"); err != nil {
+		t.Skip("no xz")
+	}
+	out, err := exec.Command("sh", "-c", "echo capture | xz -c").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewFile("x", bytes.NewReader(out))
+	if !errors.Is(err, ErrNotCapture) || !strings.Contains(err.Error(), "xz-compressed") {
+		t.Errorf("error %v, want one naming an xz-compressed file", err)
 	}
 }
