@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/slbdiag/slbdiag/internal/outfile"
 )
 
 // TestErrorMessages: each command line that cannot run says what is wrong
@@ -70,7 +72,7 @@ func TestErrorMessages(t *testing.T) {
 // words, not those of an input that cannot be read. (As root the tests
 // cannot be refused a directory, so the error is made here.)
 func TestOutputHints(t *testing.T) {
-	err := &outputError{flag: "-o", name: "reports/r.html", err: fs.ErrPermission}
+	err := &outfile.Error{Flag: "-o", Name: "reports/r.html", Err: fs.ErrPermission}
 	var b bytes.Buffer
 	printError(&b, err)
 	want := "slbdiag: error: -o: cannot write reports/r.html: permission denied\n" +

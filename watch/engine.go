@@ -1,4 +1,4 @@
-package main
+package watch
 
 import (
 	"bufio"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,20 +19,21 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/hostfacts"
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // maxTriggers is how many of an incident's failed attempts its JSON line
 // and its evidence comments name; the rest are counted.
 const maxTriggers = 100
 
-// watcher is one `slbdiag watch` run. The capture goroutine (analyze.Run,
-// its source and its OnAttempt) keeps the window, decides incidents and
-// writes their packets; one worker goroutine analyses each closed
-// incident and writes its evidence, reports and line, so that a report
-// never holds the capture up.
-type watcher struct {
-	c      *watchCmd
-	cfg    analyze.Config
+// Watcher is one watch. The capture goroutine (analyze.Run, its source
+// and its OnAttempt) keeps the window, decides incidents and writes their
+// packets; one worker goroutine analyses each closed incident and writes
+// its evidence, reports and line, so that a report never holds the
+// capture up.
+type Watcher struct {
+	cfg    Config
+	acfg   analyze.Config
 	win    *capture.Window
 	stderr io.Writer
 	disk   *diskBudget
@@ -50,23 +50,18 @@ type watcher struct {
 	// its first SYN, and one whose SYN is in an incident joins it.
 	closing []*incident
 	// The last incident's name without its -N suffix, and how many had it.
-	lastName string
-	sameName int
-	jobs     chan *incident
-	done     chan struct{}
-
-	statusOn   bool
+	lastName   string
+	sameName   int
+	jobs       chan *incident
+	done       chan struct{}
 	lastStatus time.Time
-	hostFacts  func(context.Context) (*hostfacts.Facts, error) // hostfacts.Read; tests replace it
-	// inline writes each incident's report on the capture goroutine, as
-	// it closes: tests whose capture runs faster than real time set it.
-	inline bool
 
 	mu        sync.Mutex // the log, the lines, the tallies below
 	log       *os.File
 	lines     io.Writer
-	linesFile *outFile // --incidents, appended to
+	linesFile *os.File // --incidents, appended to; nil for stdout
 	written   atomic.Int64
+	queued    atomic.Int64 // incidents handed to the worker and not yet written
 	causes    map[analyze.Cause]*causeTally
 	startSeen []string // host facts lines at the start
 }
@@ -89,62 +84,70 @@ type incident struct {
 	werr       error
 }
 
-func newWatcher(c *watchCmd, stdout, stderr io.Writer) (*watcher, error) {
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
+// New starts a watch of cfg: its folder, its log (cfg.Dir/watch.log and
+// stderr) and its incident lines (cfg.Incidents, or stdout). Close it
+// when done.
+func New(cfg Config, stdout, stderr io.Writer) (*Watcher, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	if sameFile(c.incidents, c.dir) || sameFile(c.incidents, filepath.Join(c.dir, "watch.log")) {
-		return nil, &usageError{cmd: "watch", msg: fmt.Sprintf("--incidents %s is the --out directory or its watch.log", c.incidents)}
+	if cfg.HostFacts == nil {
+		cfg.HostFacts = hostfacts.Read
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
 	}
 	// The window reaches --before ahead of the oldest SYN that can still
 	// open or join an incident: a horizon (and a few idle ticks) back, or
 	// --on's time back.
-	keep := c.before + c.cfg().Horizon + c.trigger.within + 4*watchIdle
-	w := &watcher{c: c, cfg: c.flags.cfg, win: capture.NewWindow(keep, c.buffer),
+	keep := cfg.Before + cfg.Analysis.Horizon + cfg.Trigger.within + 4*Idle
+	w := &Watcher{cfg: cfg, acfg: cfg.Analysis, win: capture.NewWindow(keep, cfg.Buffer),
 		stderr: stderr, jobs: make(chan *incident, 16), done: make(chan struct{}),
-		causes: map[analyze.Cause]*causeTally{}, lines: stdout, hostFacts: hostfacts.Read}
+		causes: map[analyze.Cause]*causeTally{}, lines: stdout}
 	var err error
-	if w.log, err = os.OpenFile(filepath.Join(c.dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
+	if w.log, err = os.OpenFile(filepath.Join(cfg.Dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
-	if c.incidents != "-" {
-		f, err := os.OpenFile(c.incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if cfg.Incidents != "-" {
+		f, err := os.OpenFile(cfg.Incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			w.log.Close()
 			return nil, fmt.Errorf("--incidents: %w", err)
 		}
-		w.linesFile = &outFile{File: f}
-		w.lines = f
+		w.linesFile, w.lines = f, f
 	}
-	w.disk = newDiskBudget(c.dir, c.maxDisk, w.logf)
+	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk, w.Logf)
 	return w, nil
 }
 
-func (c *watchCmd) cfg() analyze.Config { return c.flags.cfg }
-
-func (w *watcher) closeFiles() {
+// Close closes the log and the incident lines.
+func (w *Watcher) Close() error {
 	w.log.Close()
-	w.linesFile.Commit()
+	if w.linesFile != nil {
+		return w.linesFile.Close()
+	}
+	return nil
 }
 
-// logf says something on stderr (above the status line) and in
-// DIR/watch.log, with the time.
-func (w *watcher) logf(format string, a ...any) {
+// Logf says something on stderr (above the status line) and in
+// Dir/watch.log, with the time.
+func (w *Watcher) Logf(format string, a ...any) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	msg := fmt.Sprintf(format, a...)
-	if w.statusOn {
+	if w.cfg.Status {
 		fmt.Fprint(w.stderr, "\r\x1b[K")
 	}
 	fmt.Fprintf(w.stderr, "slbdiag: %s\n", msg)
-	fmt.Fprintf(w.log, "%s %s\n", time.Now().UTC().Format(time.RFC3339), msg)
+	fmt.Fprintf(w.log, "%s %s\n", w.cfg.Now().UTC().Format(time.RFC3339), msg)
 }
 
-// run captures from src until it ends (the context of the capture is
-// done), then closes the last incident and waits for its report.
-func (w *watcher) run(ctx context.Context, src analyze.Source, name string) (*analyze.Result, error) {
+// Run captures from src until it ends (live: the context of the capture
+// is done), then closes the last incident and waits for its reports. The
+// result is the whole run's analysis. A Watcher runs once.
+func (w *Watcher) Run(ctx context.Context, src analyze.Source, name string) (*analyze.Result, error) {
 	go w.worker(ctx)
-	cfg := w.cfg
+	cfg := w.acfg
 	cfg.OnAttempt = w.attempt
 	res, err := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{{Name: name, Format: "live", Source: &watchSource{src: src, w: w}}})
 	if w.open != nil {
@@ -157,7 +160,7 @@ func (w *watcher) run(ctx context.Context, src analyze.Source, name string) (*an
 	w.closing = nil
 	close(w.jobs)
 	<-w.done
-	if w.statusOn {
+	if w.cfg.Status {
 		fmt.Fprint(w.stderr, "\r\x1b[K")
 	}
 	return res, err
@@ -167,7 +170,7 @@ func (w *watcher) run(ctx context.Context, src analyze.Source, name string) (*an
 // goes into the window and into the open incident.
 type watchSource struct {
 	src analyze.Source
-	w   *watcher
+	w   *Watcher
 }
 
 func (s *watchSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
@@ -192,7 +195,7 @@ func (s *watchSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, er
 func (s *watchSource) LinkType() layers.LinkType { return s.src.LinkType() }
 
 // frame takes one captured frame, before the analysis sees it.
-func (w *watcher) frame(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
+func (w *Watcher) frame(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
 	w.tick(ci.Timestamp)
 	w.packets++
 	ci.CaptureLength = len(data)
@@ -203,14 +206,14 @@ func (w *watcher) frame(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte
 }
 
 // tick moves the watch's clock; an incident whose time is up closes.
-func (w *watcher) tick(ts time.Time) {
+func (w *Watcher) tick(ts time.Time) {
 	if ts.After(w.clock) {
 		w.clock = ts
 	}
 	if w.open != nil && w.clock.After(w.open.end) {
 		w.closeIncident()
 	}
-	settled := w.clock.Add(-w.cfg.Horizon - 2*watchIdle)
+	settled := w.clock.Add(-w.acfg.Horizon - 2*Idle)
 	for len(w.closing) > 0 && w.closing[0].end.Before(settled) {
 		inc := w.closing[0]
 		w.closing = slices.Delete(w.closing, 0, 1)
@@ -219,13 +222,13 @@ func (w *watcher) tick(ts time.Time) {
 }
 
 // attempt is the analysis' OnAttempt: every attempt, once final.
-func (w *watcher) attempt(a *analyze.Attempt) error {
+func (w *Watcher) attempt(a *analyze.Attempt) error {
 	w.attempts++
 	if !a.Outcome.Failed() {
 		return nil
 	}
 	w.failures[a.Outcome]++
-	if !w.c.trigger.on[a.Outcome] {
+	if !w.cfg.Trigger.On(a.Outcome) {
 		return nil
 	}
 	for _, inc := range w.closing {
@@ -236,10 +239,10 @@ func (w *watcher) attempt(a *analyze.Attempt) error {
 	}
 	if w.open != nil {
 		w.open.add(a)
-		w.open.end = minTime(maxTime(w.open.end, w.clock.Add(w.c.after)), w.open.start.Add(w.c.maxSpan))
+		w.open.end = minTime(maxTime(w.open.end, w.clock.Add(w.cfg.After)), w.open.start.Add(w.cfg.MaxSpan))
 		return nil
 	}
-	t := w.c.trigger
+	t := w.cfg.Trigger
 	w.recent = append(w.recent, *a)
 	if t.within > 0 {
 		w.recent = slices.DeleteFunc(w.recent, func(r analyze.Attempt) bool { return a.FirstTS.Sub(r.FirstTS) > t.within })
@@ -264,32 +267,32 @@ func (inc *incident) add(a *analyze.Attempt) {
 
 // openIncident starts an incident with the failed attempts that opened it:
 // its folder, and its packets from --before ahead of the first one's SYN.
-func (w *watcher) openIncident(failed []analyze.Attempt) {
+func (w *Watcher) openIncident(failed []analyze.Attempt) {
 	first := failed[0].FirstTS
-	inc := &incident{start: w.clock, from: first.Add(-w.c.before)}
-	inc.end = w.clock.Add(w.c.after)
+	inc := &incident{start: w.clock, from: first.Add(-w.cfg.Before)}
+	inc.end = w.clock.Add(w.cfg.After)
 	for i := range failed {
 		inc.add(&failed[i])
 	}
 	inc.name = w.uniqueName(first)
-	inc.dir = filepath.Join(w.c.dir, inc.name)
+	inc.dir = filepath.Join(w.cfg.Dir, inc.name)
 	err := os.Mkdir(inc.dir, 0o755)
 	if err == nil {
 		inc.raw, err = os.Create(filepath.Join(inc.dir, ".window.pcapng.part"))
 	}
 	if err != nil {
-		w.logf("incident %s not written: %v", inc.name, err)
+		w.Logf("incident %s not written: %v", inc.name, err)
 		return
 	}
 	inc.buf = bufio.NewWriterSize(inc.raw, 1<<18)
-	inc.fw = capture.NewFrameWriter(inc.buf, "slbdiag "+build.String())
+	inc.fw = capture.NewFrameWriter(inc.buf, w.cfg.App)
 	if lost := w.win.Lost(); lost.After(inc.from) {
 		inc.lost = lost
 	}
 	w.open = inc
 	// No client address: with --redact the log is an output too, and its
 	// stand-ins are chosen only when the incident is analysed.
-	w.logf("incident %s: an attempt to %s was %s; writing its packets", inc.name, failed[0].Server, failed[0].Outcome)
+	w.Logf("incident %s: an attempt to %s was %s; writing its packets", inc.name, failed[0].Server, failed[0].Outcome)
 	w.win.Since(inc.from, func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
 		w.write(ci, lt, data)
 		if w.open != inc {
@@ -303,7 +306,7 @@ var errIncidentClosed = errors.New("incident closed")
 
 // uniqueName names an incident by its first failed attempt's time, in UTC
 // and without colons (Windows file names cannot hold them).
-func (w *watcher) uniqueName(ts time.Time) string {
+func (w *Watcher) uniqueName(ts time.Time) string {
 	base := ts.UTC().Format("2006-01-02T15-04-05Z")
 	if base != w.lastName {
 		w.lastName, w.sameName = base, 0
@@ -313,14 +316,14 @@ func (w *watcher) uniqueName(ts time.Time) string {
 		if w.sameName++; w.sameName > 1 {
 			name = fmt.Sprintf("%s-%d", base, w.sameName)
 		}
-		if _, err := os.Lstat(filepath.Join(w.c.dir, name)); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Lstat(filepath.Join(w.cfg.Dir, name)); errors.Is(err, os.ErrNotExist) {
 			return name
 		}
 	}
 }
 
 // write adds a frame to the open incident, within the disk budget.
-func (w *watcher) write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
+func (w *Watcher) write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {
 	if !w.writeTo(w.open, ci, lt, data) {
 		w.closeIncident()
 	}
@@ -328,7 +331,7 @@ func (w *watcher) write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte
 
 // writeTo adds a frame to inc; false when the disk budget has no more
 // room for it, and inc is then cut.
-func (w *watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) bool {
+func (w *Watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) bool {
 	if inc.werr != nil || inc.cut == "disk" {
 		return inc.werr == nil
 	}
@@ -339,7 +342,7 @@ func (w *watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.Link
 	w.disk.pending(n)
 	if !w.disk.room(0) {
 		inc.cut = "disk"
-		w.logf("incident %s cut at %d packets: --max-disk %s leaves no more room", inc.name, inc.packets, sizeText(float64(w.c.maxDisk)))
+		w.Logf("incident %s cut at %d packets: --max-disk %s leaves no more room", inc.name, inc.packets, english.Size(float64(w.cfg.MaxDisk)))
 		return false
 	}
 	return true
@@ -347,7 +350,7 @@ func (w *watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.Link
 
 // closeIncident stops writing the open incident's packets; a horizon
 // later it goes to the worker (settle).
-func (w *watcher) closeIncident() {
+func (w *Watcher) closeIncident() {
 	inc := w.open
 	w.open = nil
 	if inc.werr == nil {
@@ -360,10 +363,10 @@ func (w *watcher) closeIncident() {
 // packets of the attempts that joined it after it closed, up to their last
 // SYN or reply (and the grace time), come from the window; then its file
 // is closed and handed to the worker.
-func (w *watcher) settle(inc *incident) {
+func (w *Watcher) settle(inc *incident) {
 	until := inc.end
 	for _, a := range inc.triggers {
-		until = maxTime(until, maxTime(a.LastSynTS, a.ReplyTS).Add(w.cfg.Grace))
+		until = maxTime(until, maxTime(a.LastSynTS, a.ReplyTS).Add(w.acfg.Grace))
 	}
 	if until.After(inc.end) && inc.cut == "" {
 		w.win.Since(inc.end.Add(time.Nanosecond), func(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) error {
@@ -384,22 +387,13 @@ func (w *watcher) settle(inc *incident) {
 		inc.werr = err
 	}
 	if inc.werr != nil {
-		w.logf("incident %s not written: %v", inc.name, inc.werr)
+		w.Logf("incident %s not written: %v", inc.name, inc.werr)
 		os.RemoveAll(inc.dir)
 		w.disk.pending(-inc.bytes)
 		return
 	}
-	if w.inline {
-		w.process(context.Background(), inc)
-		return
-	}
+	w.queued.Add(1)
 	w.jobs <- inc
-}
-
-// keepAddr is which addresses a redaction leaves alone, as capture's.
-func (w *watcher) keepAddr(a netip.Addr) bool {
-	cfg := w.cfg
-	return cfg.VIPs.Contains(a) || cfg.HostAddrs.Contains(a) || cfg.ProbeNets.Contains(a) || analyze.DefaultProbeNets.Contains(a)
 }
 
 func minTime(a, b time.Time) time.Time {

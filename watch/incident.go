@@ -1,4 +1,4 @@
-package main
+package watch
 
 import (
 	"context"
@@ -13,33 +13,37 @@ import (
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
+	"github.com/slbdiag/slbdiag/internal/english"
+	"github.com/slbdiag/slbdiag/pipeline"
 	"github.com/slbdiag/slbdiag/report"
 )
 
 // factsTimeout bounds reading the host facts for one incident.
 const factsTimeout = 30 * time.Second
 
-// incidentLine is an incident's line in incidents.jsonl, for monitoring.
-type incidentLine struct {
-	Schema   string            `json:"schema"` // slbdiag-watch/1
-	Incident string            `json:"incident"`
-	Dir      string            `json:"dir"`
-	From     string            `json:"from"`                  // the evidence's first packet time asked for
-	Lost     string            `json:"window_from,omitempty"` // set when --buffer held packets only from then on
-	End      string            `json:"end"`
-	Cut      string            `json:"cut,omitempty"` // stop or disk: closed before --after had passed
-	Failures int               `json:"failures"`
-	Attempts []incidentAttempt `json:"attempts"` // the failed attempts that opened or joined it (the first 100)
-	Counts   map[string]int    `json:"counts"`   // every attempt of the evidence, by outcome
-	Causes   []string          `json:"causes"`
-	Verdict  string            `json:"verdict"`
-	Packets  int               `json:"packets"`
-	Evidence string            `json:"evidence"`
-	Reports  []string          `json:"reports"`
-	Facts    []string          `json:"host_facts,omitempty"` // what the host facts predict now, when it differs from the start
+// Line is an incident's line in incidents.jsonl (schema slbdiag-watch/1), for
+// monitoring.
+type Line struct {
+	Schema   string         `json:"schema"` // slbdiag-watch/1
+	Incident string         `json:"incident"`
+	Dir      string         `json:"dir"`
+	From     string         `json:"from"`                  // the evidence's first packet time asked for
+	Lost     string         `json:"window_from,omitempty"` // set when --buffer held packets only from then on
+	End      string         `json:"end"`
+	Cut      string         `json:"cut,omitempty"` // stop or disk: closed before --after had passed
+	Failures int            `json:"failures"`
+	Attempts []LineAttempt  `json:"attempts"` // the failed attempts that opened or joined it (the first 100)
+	Counts   map[string]int `json:"counts"`   // every attempt of the evidence, by outcome
+	Causes   []string       `json:"causes"`
+	Verdict  string         `json:"verdict"`
+	Packets  int            `json:"packets"`
+	Evidence string         `json:"evidence"`
+	Reports  []string       `json:"reports"`
+	Facts    []string       `json:"host_facts,omitempty"` // what the host facts predict now, when it differs from the start
 }
 
-type incidentAttempt struct {
+// LineAttempt is a failed attempt of an incident, as its Line names it.
+type LineAttempt struct {
 	ClientIP   string `json:"client_ip"`
 	ClientPort uint16 `json:"client_port"`
 	ServerIP   string `json:"server_ip"`
@@ -51,18 +55,19 @@ type incidentAttempt struct {
 }
 
 // worker writes the evidence and reports of each incident closed.
-func (w *watcher) worker(ctx context.Context) {
+func (w *Watcher) worker(ctx context.Context) {
 	defer close(w.done)
 	for inc := range w.jobs {
 		w.process(ctx, inc)
+		w.queued.Add(-1)
 	}
 }
 
 // process writes one incident's evidence, reports and line, and counts it
 // in the disk budget.
-func (w *watcher) process(ctx context.Context, inc *incident) {
+func (w *Watcher) process(ctx context.Context, inc *incident) {
 	if err := w.finishIncident(ctx, inc); err != nil {
-		w.logf("incident %s: %v", inc.name, err)
+		w.Logf("incident %s: %v", inc.name, err)
 	}
 	w.disk.pending(-inc.bytes)
 	w.disk.add(inc.name, dirSize(inc.dir))
@@ -71,89 +76,58 @@ func (w *watcher) process(ctx context.Context, inc *incident) {
 // finishIncident analyses an incident's packets as `analyze` would, then
 // writes evidence.pcapng with the analysis' comments, the reports, and its
 // line.
-func (w *watcher) finishIncident(ctx context.Context, inc *incident) error {
+func (w *Watcher) finishIncident(ctx context.Context, inc *incident) error {
 	raw := inc.raw.Name()
 	defer os.Remove(raw)
 	facts := w.readFacts(ctx)
-	rf := w.c.flags
-	red := report.NewRedactor(report.Redaction{Clients: *rf.redact, Names: *rf.redactNames}, w.keepAddr)
 	const evidenceName = "evidence.pcapng"
-	cfg := w.cfg
 	frames := map[triggerKey]int{}
 	want := map[triggerKey]bool{}
 	for _, a := range inc.triggers {
 		want[keyOfAttempt(&a)] = true
 	}
-	var jsonl *outFile
-	var lineWriter *report.JSONLWriter
-	for _, f := range w.c.formats {
-		if report.Streamed(f) {
-			var err error
-			if jsonl, err = createOutput("--out", filepath.Join(inc.dir, "report.jsonl")); err != nil {
-				return err
-			}
-			defer jsonl.Abort()
-			lineWriter = report.NewJSONLWriter(jsonl, []string{evidenceName}, red)
-		}
+	pcfg := pipeline.Config{Facts: facts, Redaction: w.cfg.Redaction, Options: w.cfg.Options, Inputs: []string{evidenceName},
+		Evidence: pipeline.Evidence{Kind: pipeline.Window, Flag: "--out", Name: filepath.Join(inc.dir, evidenceName),
+			Files: []string{raw}, App: w.cfg.App, Comment: incidentComment(inc, w.cfg.Options.Lang),
+			Marks: func() []capture.Pick { return triggerPicks(inc, frames, w.cfg.Options.Lang) }}}
+	reports := []string{}
+	for _, r := range w.cfg.Reports {
+		pcfg.Reports = append(pcfg.Reports, pipeline.Report{Format: r.Format, Flag: "--out", Name: filepath.Join(inc.dir, r.File)})
+		reports = append(reports, r.File)
 	}
-	cfg.OnAttempt = func(a *analyze.Attempt) error {
-		red.Client(a.Client.Addr()) // stand-ins in order of first SYN, in every output
+	acfg := w.acfg
+	acfg.OnAttempt = func(a *analyze.Attempt) error {
 		if k := keyOfAttempt(a); want[k] && a.First.File == 0 {
 			frames[k] = a.First.Frame
 		}
-		if lineWriter != nil {
-			return lineWriter.Attempt(a)
-		}
 		return nil
 	}
+	run, acfg, err := pipeline.Start(pcfg, acfg)
+	if err != nil {
+		return err
+	}
+	defer run.Close()
 	f, err := capture.Open(raw, nil)
 	if err != nil {
 		return err
 	}
-	res, err := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{{Name: evidenceName, Format: f.Format, Source: f}})
+	res, err := analyze.Run(context.WithoutCancel(ctx), acfg, []analyze.Input{{Name: evidenceName, Format: f.Format, Source: f}})
 	f.Close()
 	if err != nil {
 		return err
 	}
-	hostcheck.Apply(res, facts)
-	shown := red.Result(res)
-	if err := w.writeIncidentEvidence(inc, raw, res, shown, red, frames); err != nil {
-		return fmt.Errorf("writing its evidence: %w", err)
+	shown, err := run.Finish(res)
+	if err != nil {
+		return err
 	}
-	reports := []string{}
-	for _, format := range w.c.formats {
-		name := "report." + reportExt(format)
-		reports = append(reports, name)
-		if report.Streamed(format) {
-			if err := lineWriter.Flush(); err != nil {
-				return err
-			}
-			if err := jsonl.Commit(); err != nil {
-				return err
-			}
-			continue
-		}
-		render, _ := report.Lookup(format)
-		out, err := createOutput("--out", filepath.Join(inc.dir, name))
-		if err != nil {
-			return err
-		}
-		if err := render(out, shown, rf.opts); err != nil {
-			out.Abort()
-			return fmt.Errorf("writing %s: %w", name, err)
-		}
-		if err := out.Commit(); err != nil {
-			return err
-		}
-	}
-	line := w.incidentLine(inc, shown, red, frames, facts)
+	line := w.line(inc, shown, run.Redactor(), frames, facts)
 	line.Evidence, line.Reports = evidenceName, reports
 	w.written.Add(1)
 	w.tally(res, inc)
-	w.logf("incident %s written: %s, %s; %s", inc.name, plural(inc.failures, "failed attempt"), plural(inc.packets, "packet"), line.Verdict)
+	w.Logf("incident %s written: %s, %s; %s", inc.name, english.Plural(inc.failures, "failed attempt"), english.Plural(inc.packets, "packet"), line.Verdict)
 	if line.Facts != nil {
 		for _, l := range line.Facts {
-			w.logf("  host facts changed since the start: %s", l)
+			w.Logf("  host facts changed since the start: %s", l)
 		}
 	}
 	return w.writeLine(&line)
@@ -169,32 +143,16 @@ func keyOfAttempt(a *analyze.Attempt) triggerKey {
 	return triggerKey{a.Client.String(), a.Server.String(), a.ISN}
 }
 
-// writeIncidentEvidence writes evidence.pcapng: every packet of the
-// incident, redacted, commented as --evidence comments, and each failed
-// attempt that opened or joined it marked at its first SYN.
-func (w *watcher) writeIncidentEvidence(inc *incident, raw string, res, shown *analyze.Result, red *report.Redactor, frames map[triggerKey]int) error {
-	l := w.c.flags.opts.Lang
-	ev := evidenceOf(res, shown, red, l)
-	ev.All = true
-	ev.Comment = incidentComment(inc, l)
-	// Every packet is kept, not only those of attempts the report names:
-	// a client the report never met (its connection began before the
-	// window) gets a stand-in too, as in capture -w.
-	ev.Redact.Others = red.Others(res)
+// triggerPicks mark, in an incident's evidence, the first SYN of each
+// failed attempt that opened or joined it.
+func triggerPicks(inc *incident, frames map[triggerKey]int, l report.Lang) []capture.Pick {
+	var picks []capture.Pick
 	for _, a := range inc.triggers {
 		if n := frames[keyOfAttempt(&a)]; n > 0 {
-			ev.Picks = append(ev.Picks, capture.Pick{File: 0, Frame: n, Comments: []string{triggerComment(a.Outcome, inc.name, l)}})
+			picks = append(picks, capture.Pick{File: 0, Frame: n, Comments: []string{triggerComment(a.Outcome, inc.name, l)}})
 		}
 	}
-	out, err := createOutput("--out", filepath.Join(inc.dir, "evidence.pcapng"))
-	if err != nil {
-		return err
-	}
-	defer out.Abort()
-	if _, err := capture.WriteEvidence(out, []string{raw}, ev); err != nil {
-		return err
-	}
-	return out.Commit()
+	return picks
 }
 
 func triggerComment(o analyze.Outcome, name string, l report.Lang) string {
@@ -204,16 +162,16 @@ func triggerComment(o analyze.Outcome, name string, l report.Lang) string {
 	return fmt.Sprintf("slbdiag watch: this attempt (%s) triggered incident %s", o, name)
 }
 
-func (w *watcher) incidentLine(inc *incident, shown *analyze.Result, red *report.Redactor, frames map[triggerKey]int, facts *hostfacts.Facts) incidentLine {
-	line := incidentLine{Schema: "slbdiag-watch/1", Incident: inc.name, Dir: inc.dir,
+func (w *Watcher) line(inc *incident, shown *analyze.Result, red *report.Redactor, frames map[triggerKey]int, facts *hostfacts.Facts) Line {
+	line := Line{Schema: "slbdiag-watch/1", Incident: inc.name, Dir: inc.dir,
 		From: inc.from.UTC().Format(time.RFC3339Nano), End: inc.end.UTC().Format(time.RFC3339Nano),
 		Cut: inc.cut, Failures: inc.failures, Packets: inc.packets, Counts: map[string]int{}, Causes: []string{},
-		Verdict: report.Verdict(shown, w.c.flags.opts.Lang)}
+		Verdict: report.Verdict(shown, w.cfg.Options.Lang)}
 	if !inc.lost.IsZero() {
 		line.Lost = inc.lost.UTC().Format(time.RFC3339Nano)
 	}
 	for _, a := range inc.triggers {
-		line.Attempts = append(line.Attempts, incidentAttempt{
+		line.Attempts = append(line.Attempts, LineAttempt{
 			ClientIP: red.Client(a.Client.Addr()).String(), ClientPort: a.Client.Port(),
 			ServerIP: red.Addr(a.Server.Addr()).String(), ServerPort: a.Server.Port(),
 			Outcome: a.Outcome.String(), Syns: a.Syns, FirstTS: a.FirstTS.UTC().Format(time.RFC3339Nano),
@@ -236,7 +194,7 @@ func (w *watcher) incidentLine(inc *incident, shown *analyze.Result, red *report
 	return line
 }
 
-func (w *watcher) writeLine(line *incidentLine) error {
+func (w *Watcher) writeLine(line *Line) error {
 	b, err := json.Marshal(line)
 	if err != nil {
 		return err
@@ -248,7 +206,7 @@ func (w *watcher) writeLine(line *incidentLine) error {
 }
 
 // tally counts the causes an incident's report names, for the summary.
-func (w *watcher) tally(res *analyze.Result, inc *incident) {
+func (w *Watcher) tally(res *analyze.Result, inc *incident) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	seen := map[analyze.Cause]bool{}
@@ -266,47 +224,47 @@ func (w *watcher) tally(res *analyze.Result, inc *incident) {
 	}
 }
 
-// factsAtStart reads this host's facts as the watch starts and says what
+// FactsAtStart reads this host's facts as the watch starts and says what
 // they predict for each VIP, to be compared with each incident's.
-func (w *watcher) factsAtStart(ctx context.Context) {
+func (w *Watcher) FactsAtStart(ctx context.Context) {
 	facts := w.readFacts(ctx)
 	lines := w.factLines(facts)
 	for _, l := range lines {
-		w.logf("host facts: %s", l)
+		w.Logf("host facts: %s", l)
 	}
 	w.mu.Lock()
 	w.startSeen = lines
 	w.mu.Unlock()
 }
 
-func (w *watcher) readFacts(ctx context.Context) *hostfacts.Facts {
+func (w *Watcher) readFacts(ctx context.Context) *hostfacts.Facts {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), factsTimeout)
 	defer cancel()
-	facts, err := w.hostFacts(ctx)
+	facts, err := w.cfg.HostFacts(ctx)
 	if err != nil {
-		w.logf("host facts not read: %v", err)
+		w.Logf("host facts not read: %v", err)
 		return nil
 	}
 	return facts
 }
 
 // factLines are what the facts predict for each VIP given with --vip.
-func (w *watcher) factLines(facts *hostfacts.Facts) []string {
+func (w *Watcher) factLines(facts *hostfacts.Facts) []string {
 	if facts == nil {
 		return nil
 	}
-	port, ok := w.cfg.Ports.Single()
+	port, ok := w.acfg.Ports.Single()
 	if !ok {
 		port = 443
 	}
 	var lines []string
-	for _, p := range w.cfg.VIPs {
+	for _, p := range w.acfg.VIPs {
 		if !p.IsSingleIP() {
 			continue
 		}
 		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-			Check: hostcheck.Check(facts, p.Addr(), port, w.cfg.ProbeNets)}
-		lines = append(lines, report.CheckupLine(chk, w.c.flags.opts.Lang))
+			Check: hostcheck.Check(facts, p.Addr(), port, w.acfg.ProbeNets)}
+		lines = append(lines, report.CheckupLine(chk, w.cfg.Options.Lang))
 	}
 	return lines
 }

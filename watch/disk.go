@@ -1,4 +1,4 @@
-package main
+package watch
 
 import (
 	"io/fs"
@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"sync"
+
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // incidentName matches the folders watch writes incidents to.
@@ -81,7 +83,7 @@ func (d *diskBudget) makeRoom(extra int64, spare string) bool {
 			d.logf("incident %s could not be removed for --max-disk: %v", k.name, err)
 			continue
 		}
-		d.logf("incident %s removed (%s) to stay within --max-disk %s", k.name, sizeText(float64(k.size)), sizeText(float64(d.max)))
+		d.logf("incident %s removed (%s) to stay within --max-disk %s", k.name, english.Size(float64(k.size)), english.Size(float64(d.max)))
 	}
 	return true
 }

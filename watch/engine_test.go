@@ -1,0 +1,491 @@
+package watch
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/hostfacts"
+	"github.com/slbdiag/slbdiag/internal/busygen"
+	"github.com/slbdiag/slbdiag/report"
+)
+
+// watched is what a watch over a generated capture left.
+type watched struct {
+	dir    string
+	truth  []busygen.Attempt
+	lines  []Line
+	log    string
+	totals Totals
+}
+
+// fakeClock is a wall clock that moves only when told to.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// wallStart is the fake wall clock's time at the start of each test watch.
+var wallStart = time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+
+// testConfig is a watch's default configuration writing to dir, as
+// `slbdiag watch` gives it without flags, with the wall clock of clock
+// and no host facts.
+func testConfig(dir string, clock *fakeClock) Config {
+	tr, err := ParseTrigger(DefaultTrigger)
+	if err != nil {
+		panic(err)
+	}
+	ports, _ := analyze.ParsePorts("443")
+	return Config{Dir: dir, Incidents: filepath.Join(dir, "incidents.jsonl"),
+		Analysis: analyze.Config{Ports: ports, Grace: analyze.DefaultGrace, Horizon: DefaultHorizon},
+		Reports:  []Report{{"text", "report.txt"}, {"html", "report.html"}},
+		Options:  report.Options{Lang: report.English},
+		Before:   DefaultBefore, After: DefaultAfter, MaxSpan: DefaultMaxSpan,
+		Buffer: 64 << 20, MaxDisk: 1 << 30, Trigger: tr, App: "slbdiag test",
+		Now:       clock.Now,
+		HostFacts: func(context.Context) (*hostfacts.Facts, error) { return nil, errors.New("not read in tests") },
+		Status:    true, // as on a terminal: the first read shows the status line
+	}
+}
+
+// reports are the reports of formats, named as slbdiag names them.
+func reports(formats ...string) []Report {
+	ext := map[string]string{"text": "txt", "markdown": "md", "json": "json", "jsonl": "jsonl", "html": "html"}
+	var rs []Report
+	for _, f := range formats {
+		rs = append(rs, Report{f, "report." + ext[f]})
+	}
+	return rs
+}
+
+func trigger(t *testing.T, s string) Trigger {
+	t.Helper()
+	tr, err := ParseTrigger(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// watchBusy runs the watch, its real worker goroutine included, over a
+// busy backend's generated capture replayed as if captured live, with its
+// configuration changed by set.
+func watchBusy(t *testing.T, gen busygen.Config, set func(*Config)) watched {
+	t.Helper()
+	var buf bytes.Buffer
+	truth, err := busygen.Write(&buf, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := pcapgo.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	clock := &fakeClock{t: wallStart}
+	cfg := testConfig(dir, clock)
+	if set != nil {
+		set(&cfg)
+	}
+	var stderr bytes.Buffer
+	w, err := New(cfg, io.Discard, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.FactsAtStart(context.Background())
+	res, err := w.Run(context.Background(), &replay{src: src, w: w, clock: clock}, "busy.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := watched{dir: dir, truth: truth, totals: w.Summary(res)}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out.log = stderr.String()
+	out.lines = readLines(t, filepath.Join(dir, "incidents.jsonl"))
+	return out
+}
+
+// replay is a capture replayed at the pace a live one comes: the wall
+// clock follows the packets' time, and a second of packets is not given
+// before the worker has written the incidents handed to it, as a worker
+// that writes an incident in milliseconds keeps up with a live capture.
+type replay struct {
+	src   analyze.Source
+	w     *Watcher
+	clock *fakeClock
+	last  time.Time
+}
+
+func (r *replay) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := r.src.ZeroCopyReadPacketData()
+	if err != nil {
+		return data, ci, err
+	}
+	if ci.Timestamp.Sub(r.last) >= time.Second {
+		for r.w.queued.Load() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		r.last = ci.Timestamp
+	}
+	r.clock.set(ci.Timestamp)
+	return data, ci, err
+}
+
+func (r *replay) LinkType() layers.LinkType { return r.src.LinkType() }
+
+func readLines(t *testing.T, name string) []Line {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []Line
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l Line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("%s: %v: %s", name, err, sc.Bytes())
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+func attemptID(client, server, firstTS string) string { return client + ">" + server + "@" + firstTS }
+
+// Every failed attempt of a busy backend is in exactly one incident;
+// failures while one is open join it, up to --max-span; each incident's
+// evidence starts --before ahead of its first failed SYN, holds each of its
+// failed attempts' first SYN at the frame its line names, marked, and has
+// its reports beside it.
+func TestWatchIncidents(t *testing.T) {
+	const before, maxSpan = 5 * time.Second, 20 * time.Second
+	wd := watchBusy(t, busygen.Config{Rate: 10, Duration: 70 * time.Second, Clients: 50, Seed: 3}, func(c *Config) {
+		c.Before, c.After, c.MaxSpan, c.Reports = before, 3*time.Second, maxSpan, reports("text", "json")
+	})
+	if wd.totals.Failures == 0 || wd.totals.Incidents != len(wd.lines) {
+		t.Errorf("summary: %+v, want failures and %d incidents", wd.totals, len(wd.lines))
+	}
+	want := map[string]bool{}
+	for _, a := range wd.truth {
+		if a.Outcome != "completed" {
+			want[attemptID(a.Client.Addr().String(), a.Server.String(), a.FirstTS.UTC().Format(time.RFC3339Nano))] = true
+		}
+	}
+	if len(wd.lines) < 3 || len(wd.lines) > 6 {
+		t.Fatalf("%d incidents over 70 s of failures with --max-span %s, want 3 to 6:\n%s", len(wd.lines), maxSpan, wd.log)
+	}
+	seen := map[string]string{}
+	for _, l := range wd.lines {
+		if l.Failures != len(l.Attempts) || l.Failures < 2 {
+			t.Errorf("incident %s: %d failures, %d named: want several, all named", l.Incident, l.Failures, len(l.Attempts))
+		}
+		for _, a := range l.Attempts {
+			id := attemptID(a.ClientIP, fmt.Sprintf("%s:%d", a.ServerIP, a.ServerPort), a.FirstTS)
+			if !want[id] {
+				t.Errorf("incident %s names %s, which did not fail", l.Incident, id)
+			}
+			if other, ok := seen[id]; ok {
+				t.Errorf("%s is in incidents %s and %s", id, other, l.Incident)
+			}
+			seen[id] = l.Incident
+		}
+		checkIncident(t, wd.dir, l, before, maxSpan)
+	}
+	for id := range want {
+		if _, ok := seen[id]; !ok {
+			t.Errorf("failed attempt %s is in no incident", id)
+		}
+	}
+	for _, s := range []string{"causes seen, most incidents first", "over the whole run", "\r1 packets, 0 attempts, 0 failures, 0 incidents, 0 B of 1.07 GB disk\x1b[K"} {
+		if !strings.Contains(wd.log, s) {
+			t.Errorf("the log does not say %q:\n%s", s, wd.log)
+		}
+	}
+}
+
+// checkIncident opens an incident's folder and compares it with its line.
+func checkIncident(t *testing.T, dir string, l Line, before, maxSpan time.Duration) {
+	t.Helper()
+	from, _ := time.Parse(time.RFC3339Nano, l.From)
+	first, _ := time.Parse(time.RFC3339Nano, l.Attempts[0].FirstTS)
+	if !from.Equal(first.Add(-before)) {
+		t.Errorf("incident %s starts at %s, want --before %s ahead of its first failed SYN at %s", l.Incident, l.From, before, l.Attempts[0].FirstTS)
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, l.Incident))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if d := cmp.Diff([]string{"evidence.pcapng", "report.json", "report.txt"}, names); d != "" {
+		t.Errorf("incident %s holds (-want +got):\n%s", l.Incident, d)
+	}
+	f, err := capture.Open(filepath.Join(dir, l.Incident, "evidence.pcapng"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	synAt := map[int]string{}
+	for _, a := range l.Attempts {
+		synAt[a.FirstFrame] = a.FirstTS
+	}
+	n := 0
+	var last time.Time
+	for {
+		_, ci, err := f.ZeroCopyReadPacketData()
+		if err != nil {
+			break
+		}
+		n++
+		if n == 1 && (ci.Timestamp.Before(from) || ci.Timestamp.Sub(maxTime(from, busygen.Start)) > time.Second) {
+			t.Errorf("incident %s: first packet at %s, want just after %s", l.Incident, ci.Timestamp, from)
+		}
+		if ts, ok := synAt[n]; ok {
+			if ci.Timestamp.UTC().Format(time.RFC3339Nano) != ts {
+				t.Errorf("incident %s: frame %d is at %s, its line says a failed SYN at %s", l.Incident, n, ci.Timestamp, ts)
+			}
+			delete(synAt, n)
+		}
+		last = ci.Timestamp
+	}
+	if n != l.Packets || len(synAt) > 0 {
+		t.Errorf("incident %s: %d packets, line says %d; failed SYNs not found at their frames: %v", l.Incident, n, l.Packets, synAt)
+	}
+	if end, _ := time.Parse(time.RFC3339Nano, l.End); last.After(end) || end.Sub(from) > before+maxSpan+analyze.DefaultHorizon {
+		t.Errorf("incident %s: last packet %s, end %s, from %s", l.Incident, last, l.End, l.From)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, l.Incident, "evidence.pcapng"))
+	if got := bytes.Count(b, []byte("triggered incident "+l.Incident)); got != len(l.Attempts) {
+		t.Errorf("incident %s: %d failed SYNs commented, want %d", l.Incident, got, len(l.Attempts))
+	}
+	var rep struct {
+		Summary struct {
+			Counts map[string]int `json:"counts"`
+		} `json:"summary"`
+	}
+	rb, _ := os.ReadFile(filepath.Join(dir, l.Incident, "report.json"))
+	if err := json.Unmarshal(rb, &rep); err != nil {
+		t.Fatalf("incident %s: report.json: %v", l.Incident, err)
+	}
+	failed := 0
+	for o, c := range l.Counts {
+		if o != "completed" && o != "pending" {
+			failed += c
+		}
+	}
+	if failed < len(l.Attempts) {
+		t.Errorf("incident %s: its report counts %d failed attempts, fewer than the %d that made it", l.Incident, failed, len(l.Attempts))
+	}
+}
+
+// --on counts only the outcomes it names, and N of them within a time.
+func TestWatchTriggerRate(t *testing.T) {
+	gen := busygen.Config{Rate: 10, Duration: 20 * time.Second, Clients: 50, Seed: 3}
+	none := watchBusy(t, gen, func(c *Config) { c.Trigger = trigger(t, "refused:50/1s") })
+	if len(none.lines) != 0 || none.totals.Failures == 0 || none.totals.Incidents != 0 {
+		t.Errorf("50 refusals a second never came, yet %d incidents (%+v)", len(none.lines), none.totals)
+	}
+	only := watchBusy(t, gen, func(c *Config) {
+		c.Trigger, c.After, c.MaxSpan, c.Reports = trigger(t, "unreachable"), 0, 0, reports("jsonl", "markdown")
+	})
+	wantN := 0
+	for _, a := range only.truth {
+		if a.Outcome == "unreachable" {
+			wantN++
+		}
+	}
+	got := 0
+	for _, l := range only.lines {
+		// --format jsonl,md: one line per attempt of the incident, and the
+		// Markdown report.
+		b, err := os.ReadFile(filepath.Join(only.dir, l.Incident, "report.jsonl"))
+		total := 0
+		for _, n := range l.Counts {
+			total += n
+		}
+		if err != nil || bytes.Count(b, []byte("\n")) != total || !slices.Equal(l.Reports, []string{"report.jsonl", "report.md"}) {
+			t.Errorf("incident %s: report.jsonl has %d lines for %d attempts (%v); reports %v", l.Incident, bytes.Count(b, []byte("\n")), total, err, l.Reports)
+		}
+		if _, err := os.Stat(filepath.Join(only.dir, l.Incident, "report.md")); err != nil {
+			t.Error(err)
+		}
+		for _, a := range l.Attempts {
+			if a.Outcome != "unreachable" {
+				t.Errorf("incident %s names a %s attempt", l.Incident, a.Outcome)
+			}
+			got++
+		}
+	}
+	if wantN == 0 || got != wantN {
+		t.Errorf("%d unreachable attempts in incidents, the capture has %d", got, wantN)
+	}
+}
+
+// A fast failure rate over a small --max-disk: the oldest incidents are
+// removed, said in the log, and what is kept fits.
+func TestWatchDiskBudget(t *testing.T) {
+	const budget = 1 << 20
+	wd := watchBusy(t, busygen.Config{Rate: 15, Duration: 150 * time.Second, Clients: 200, Seed: 5}, func(c *Config) {
+		c.Before, c.After, c.MaxSpan, c.Analysis.Horizon, c.MaxDisk, c.Reports = time.Second, time.Second, 2*time.Second, 4*time.Second, budget, reports("json")
+	})
+	for _, l := range wd.lines {
+		if l.Cut != "" {
+			t.Errorf("incident %s was cut (%s): the budget holds several", l.Incident, l.Cut)
+		}
+	}
+	var kept []string
+	var used int64
+	entries, _ := os.ReadDir(wd.dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			kept = append(kept, e.Name())
+			used += dirSize(filepath.Join(wd.dir, e.Name()))
+		}
+	}
+	if used > budget {
+		t.Errorf("incidents take %d bytes, --max-disk is %d", used, budget)
+	}
+	if len(kept) == 0 || len(kept) >= len(wd.lines) {
+		t.Fatalf("%d incidents kept of %d written: want the budget to have removed some\n%s", len(kept), len(wd.lines), wd.log)
+	}
+	var newest []string
+	for _, l := range wd.lines[len(wd.lines)-len(kept):] {
+		newest = append(newest, l.Incident)
+	}
+	if !slices.Equal(kept, newest) {
+		t.Errorf("kept %v, want the newest %v", kept, newest)
+	}
+	if n := strings.Count(wd.log, "to stay within --max-disk"); n != len(wd.lines)-len(kept) {
+		t.Errorf("the log says %d removals, %d were removed:\n%s", n, len(wd.lines)-len(kept), wd.log)
+	}
+}
+
+func TestParseTrigger(t *testing.T) {
+	tests := []struct {
+		in     string
+		on     []string
+		count  int
+		within time.Duration
+		err    string
+	}{
+		{"unanswered", []string{"unanswered"}, 1, 0, ""},
+		{"any", []string{"unanswered", "refused", "unreachable", "synack-no-ack", "wrong-source"}, 1, 0, ""},
+		{"refused, unreachable:3/1m", []string{"refused", "unreachable"}, 3, time.Minute, ""},
+		{"completed", nil, 0, 0, `"completed" is not a failure outcome`},
+		{"unanswered:3", nil, 0, 0, `"3" is not N/DURATION`},
+		{"unanswered:0/1s", nil, 0, 0, `"0/1s" is not N/DURATION`},
+	}
+	for _, tt := range tests {
+		tr, err := ParseTrigger(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%q: error %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		var on []string
+		for _, o := range analyze.Outcomes() {
+			if tr.on[o] {
+				on = append(on, o.String())
+			}
+		}
+		if err != nil || !slices.Equal(on, tt.on) || tr.count != tt.count || tr.within != tt.within {
+			t.Errorf("%q: %v %d/%s %v; want %v %d/%s", tt.in, on, tr.count, tr.within, err, tt.on, tt.count, tt.within)
+		}
+	}
+}
+
+// Host facts are read at the start and again for each incident: its
+// report uses them, and its line says what changed.
+func TestWatchHostFactsChange(t *testing.T) {
+	reads := 0
+	read := func(ctx context.Context) (*hostfacts.Facts, error) {
+		reads++
+		name := "before.txt" // the VIP is not on the loopback: strong-host-receive
+		if reads == 1 {
+			name = "after.txt" // fixed
+		}
+		return hostfacts.ReadFile(ctx, filepath.Join("..", "testdata", "hostfacts", "windows", "en", name))
+	}
+	wd := watchBusy(t, busygen.Config{Rate: 10, Duration: 15 * time.Second, Clients: 50, Seed: 3}, func(c *Config) {
+		vips, _ := analyze.ParsePrefixes("192.0.2.10")
+		c.HostFacts, c.Analysis.VIPs, c.Trigger, c.Reports = read, vips, trigger(t, "unanswered"), reports("json")
+	})
+	if len(wd.lines) == 0 || reads != 1+len(wd.lines) {
+		t.Fatalf("%d incidents, host facts read %d times: want at the start and once per incident", len(wd.lines), reads)
+	}
+	for _, l := range wd.lines {
+		if len(l.Facts) != 1 || !strings.HasPrefix(l.Facts[0], "PROBLEM") {
+			t.Errorf("incident %s: host_facts %q, want the PROBLEM that replaced the start's OK", l.Incident, l.Facts)
+		}
+	}
+	for _, s := range []string{"host facts: OK", "host facts changed since the start: PROBLEM"} {
+		if !strings.Contains(wd.log, s) {
+			t.Errorf("the log does not say %q:\n%s", s, wd.log)
+		}
+	}
+}
+
+// --buffer bounds the window in bytes: when it cannot hold --before of
+// traffic, the incident starts where the window does, and its line says
+// from when it is complete.
+func TestWatchBufferBound(t *testing.T) {
+	wd := watchBusy(t, busygen.Config{Rate: 300, Duration: 40 * time.Second, Clients: 500, Seed: 9}, func(c *Config) {
+		c.Buffer, c.Before, c.After, c.MaxSpan, c.Trigger, c.Reports = 1<<20, 30*time.Second, time.Second, 2*time.Second, trigger(t, "unanswered:1/1s"), reports("json")
+	})
+	if len(wd.lines) < 2 {
+		t.Fatalf("%d incidents", len(wd.lines))
+	}
+	l := wd.lines[len(wd.lines)-1] // well into the run, the window is full
+	lost, err := time.Parse(time.RFC3339Nano, l.Lost)
+	from, _ := time.Parse(time.RFC3339Nano, l.From)
+	if err != nil || !lost.After(from) {
+		t.Fatalf("incident %s: window_from %q, from %s: want the window to say it held less than --before", l.Incident, l.Lost, l.From)
+	}
+	f, err := capture.Open(filepath.Join(wd.dir, l.Incident, "evidence.pcapng"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, ci, err := f.ZeroCopyReadPacketData()
+	if err != nil || !ci.Timestamp.After(lost) || ci.Timestamp.Sub(lost) > time.Second {
+		t.Errorf("incident %s: first packet at %s (%v), want just after window_from %s", l.Incident, ci.Timestamp, err, l.Lost)
+	}
+}
