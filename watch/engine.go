@@ -80,9 +80,16 @@ type incident struct {
 	failures   int
 	packets    int
 	bytes      int64
-	cut        string // why it closed before its time: stop, disk
+	cut        string    // why it closed before its time: stop, disk
+	flushed    time.Time // wall time its packets last reached its file
 	werr       error
 }
+
+// flushEvery is how often an open incident's packets reach its file: a
+// watch killed (SIGKILL, a power cut) leaves its packets up to about a
+// second before in the incident's folder. With the idle ticks of a live
+// capture (Idle) it is at least every second.
+const flushEvery = Idle / 2
 
 // New starts a watch of cfg: its folder, its log (cfg.Dir/watch.log and
 // stderr) and its incident lines (cfg.Incidents, or stdout). Close it
@@ -117,7 +124,26 @@ func New(cfg Config, stdout, stderr io.Writer) (*Watcher, error) {
 		w.linesFile, w.lines = f, f
 	}
 	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk, w.Logf)
+	w.nameOrphans()
 	return w, nil
+}
+
+// partName is an incident's packets while it is open, in its folder.
+const partName = ".window.pcapng.part"
+
+// nameOrphans says which incidents of an earlier watch on the folder were
+// never finished (it was killed): their packets are still in their folder.
+func (w *Watcher) nameOrphans() {
+	entries, _ := os.ReadDir(w.cfg.Dir)
+	for _, e := range entries {
+		if !e.IsDir() || !incidentName.MatchString(e.Name()) {
+			continue
+		}
+		part := filepath.Join(w.cfg.Dir, e.Name(), partName)
+		if _, err := os.Lstat(part); err == nil {
+			w.Logf("incident %s was left unfinished by an earlier watch: its packets are in %s", e.Name(), part)
+		}
+	}
 }
 
 // Close closes the log and the incident lines.
@@ -213,11 +239,29 @@ func (w *Watcher) tick(ts time.Time) {
 	if w.open != nil && w.clock.After(w.open.end) {
 		w.closeIncident()
 	}
+	w.flushOpen()
 	settled := w.clock.Add(-w.acfg.Horizon - 2*Idle)
 	for len(w.closing) > 0 && w.closing[0].end.Before(settled) {
 		inc := w.closing[0]
 		w.closing = slices.Delete(w.closing, 0, 1)
 		w.settle(inc)
+	}
+}
+
+// flushOpen writes the open incident's buffered packets to its file when
+// they have waited flushEvery.
+func (w *Watcher) flushOpen() {
+	inc := w.open
+	if inc == nil || inc.werr != nil {
+		return
+	}
+	now := w.cfg.Now()
+	if now.Sub(inc.flushed) < flushEvery {
+		return
+	}
+	inc.flushed = now
+	if inc.werr = inc.fw.Flush(); inc.werr == nil {
+		inc.werr = inc.buf.Flush()
 	}
 }
 
@@ -278,7 +322,7 @@ func (w *Watcher) openIncident(failed []analyze.Attempt) {
 	inc.dir = filepath.Join(w.cfg.Dir, inc.name)
 	err := os.Mkdir(inc.dir, 0o755)
 	if err == nil {
-		inc.raw, err = os.Create(filepath.Join(inc.dir, ".window.pcapng.part"))
+		inc.raw, err = os.Create(filepath.Join(inc.dir, partName))
 	}
 	if err != nil {
 		w.Logf("incident %s not written: %v", inc.name, err)
@@ -286,6 +330,7 @@ func (w *Watcher) openIncident(failed []analyze.Attempt) {
 	}
 	inc.buf = bufio.NewWriterSize(inc.raw, 1<<18)
 	inc.fw = capture.NewFrameWriter(inc.buf, w.cfg.App)
+	inc.flushed = w.cfg.Now()
 	if lost := w.win.Lost(); lost.After(inc.from) {
 		inc.lost = lost
 	}

@@ -103,6 +103,13 @@ func trigger(t *testing.T, s string) Trigger {
 // configuration changed by set.
 func watchBusy(t *testing.T, gen busygen.Config, set func(*Config)) watched {
 	t.Helper()
+	return watchBusyProbed(t, gen, set, nil)
+}
+
+// watchBusyProbed is watchBusy calling probe, on the capture goroutine,
+// before each packet reaches the watch.
+func watchBusyProbed(t *testing.T, gen busygen.Config, set func(*Config), probe func(*Watcher)) watched {
+	t.Helper()
 	var buf bytes.Buffer
 	truth, err := busygen.Write(&buf, gen)
 	if err != nil {
@@ -124,7 +131,7 @@ func watchBusy(t *testing.T, gen busygen.Config, set func(*Config)) watched {
 		t.Fatal(err)
 	}
 	w.FactsAtStart(context.Background())
-	res, err := w.Run(context.Background(), &replay{src: src, w: w, clock: clock}, "busy.pcap")
+	res, err := w.Run(context.Background(), &replay{src: src, w: w, clock: clock, probe: probe}, "busy.pcap")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +153,7 @@ type replay struct {
 	w     *Watcher
 	clock *fakeClock
 	last  time.Time
+	probe func(*Watcher) // nil: none
 }
 
 func (r *replay) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
@@ -160,6 +168,9 @@ func (r *replay) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		r.last = ci.Timestamp
 	}
 	r.clock.set(ci.Timestamp)
+	if r.probe != nil {
+		r.probe(r.w)
+	}
 	return data, ci, err
 }
 
@@ -487,5 +498,59 @@ func TestWatchBufferBound(t *testing.T) {
 	_, ci, err := f.ZeroCopyReadPacketData()
 	if err != nil || !ci.Timestamp.After(lost) || ci.Timestamp.Sub(lost) > time.Second {
 		t.Errorf("incident %s: first packet at %s (%v), want just after window_from %s", l.Incident, ci.Timestamp, err, l.Lost)
+	}
+}
+
+// An open incident's packets reach its file at least every second, not
+// only when it closes: a watch killed while an incident is open leaves its
+// packets in the incident's folder.
+func TestWatchFlushesOpenIncident(t *testing.T) {
+	checked := 0
+	watchBusyProbed(t, busygen.Config{Rate: 10, Duration: 30 * time.Second, Clients: 50, Seed: 3}, func(c *Config) {
+		c.Reports = reports("json")
+	}, func(w *Watcher) {
+		inc := w.open
+		if inc == nil || w.cfg.Now().Sub(inc.start) < 2*time.Second {
+			return
+		}
+		fi, err := inc.raw.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The packets of the window ahead of the first failed SYN,
+		// written as it opened, are in the file.
+		if fi.Size() < 1000 {
+			t.Errorf("incident %s open for %s: %d packets written, its file holds %d bytes", inc.name, w.cfg.Now().Sub(inc.start), inc.packets, fi.Size())
+		}
+		checked++
+	})
+	if checked == 0 {
+		t.Fatal("no incident was open for 2 s")
+	}
+}
+
+// A watch started on a folder where an earlier one was killed names the
+// incidents it left unfinished.
+func TestWatchNamesOrphans(t *testing.T) {
+	dir := t.TempDir()
+	orphan := filepath.Join(dir, "2026-03-02T10-00-05Z")
+	if err := os.Mkdir(orphan, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(orphan, ".window.pcapng.part"), []byte("packets"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	w, err := New(testConfig(dir, &fakeClock{t: wallStart}), io.Discard, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	want := "incident 2026-03-02T10-00-05Z was left unfinished by an earlier watch: its packets are in " + filepath.Join(orphan, ".window.pcapng.part")
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("the log does not say %q:\n%s", want, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(orphan, ".window.pcapng.part")); err != nil {
+		t.Errorf("the orphan's packets: %v", err)
 	}
 }
