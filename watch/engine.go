@@ -128,8 +128,21 @@ func New(cfg Config, stdout, stderr io.Writer) (*Watcher, error) {
 	return w, nil
 }
 
-// partName is an incident's packets while it is open, in its folder.
-const partName = ".window.pcapng.part"
+// The files of an incident's folder besides its reports: its packets
+// while it is open, and its evidence.
+const (
+	partName     = ".window.pcapng.part"
+	evidenceName = "evidence.pcapng"
+)
+
+// incidentFiles are the files watch writes in an incident's folder.
+func (w *Watcher) incidentFiles() []string {
+	files := []string{partName, evidenceName}
+	for _, r := range w.cfg.Reports {
+		files = append(files, r.File)
+	}
+	return files
+}
 
 // nameOrphans says which incidents of an earlier watch on the folder were
 // never finished (it was killed): their packets are still in their folder.
@@ -322,6 +335,9 @@ func (w *Watcher) openIncident(failed []analyze.Attempt) {
 	inc.dir = filepath.Join(w.cfg.Dir, inc.name)
 	err := os.Mkdir(inc.dir, 0o755)
 	if err == nil {
+		err = writeManifest(inc.dir, w.incidentFiles())
+	}
+	if err == nil {
 		inc.raw, err = os.Create(filepath.Join(inc.dir, partName))
 	}
 	if err != nil {
@@ -433,7 +449,7 @@ func (w *Watcher) settle(inc *incident) {
 	}
 	if inc.werr != nil {
 		w.Logf("incident %s not written: %v", inc.name, inc.werr)
-		os.RemoveAll(inc.dir)
+		removeIncident(inc.dir)
 		w.disk.pending(-inc.bytes)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,12 +136,12 @@ func watchBusyProbed(t *testing.T, gen busygen.Config, set func(*Config), probe 
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := watched{dir: dir, truth: truth, totals: w.Summary(res)}
+	out := watched{dir: cfg.Dir, truth: truth, totals: w.Summary(res)}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	out.log = stderr.String()
-	out.lines = readLines(t, filepath.Join(dir, "incidents.jsonl"))
+	out.lines = readLines(t, cfg.Incidents)
 	return out
 }
 
@@ -265,7 +266,7 @@ func checkIncident(t *testing.T, dir string, l Line, before, maxSpan time.Durati
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if d := cmp.Diff([]string{"evidence.pcapng", "report.json", "report.txt"}, names); d != "" {
+	if d := cmp.Diff([]string{".slbdiag-incident", "evidence.pcapng", "report.json", "report.txt"}, names); d != "" {
 		t.Errorf("incident %s holds (-want +got):\n%s", l.Incident, d)
 	}
 	f, err := capture.Open(filepath.Join(dir, l.Incident, "evidence.pcapng"), nil)
@@ -387,7 +388,7 @@ func TestWatchDiskBudget(t *testing.T) {
 	for _, e := range entries {
 		if e.IsDir() {
 			kept = append(kept, e.Name())
-			used += dirSize(filepath.Join(wd.dir, e.Name()))
+			used += dirSize(t, filepath.Join(wd.dir, e.Name()))
 		}
 	}
 	if used > budget {
@@ -552,5 +553,94 @@ func TestWatchNamesOrphans(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(orphan, ".window.pcapng.part")); err != nil {
 		t.Errorf("the orphan's packets: %v", err)
+	}
+}
+
+// dirSize adds up the sizes of the files under dir.
+func dirSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		fi, err := e.Info()
+		n += fi.Size()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The disk budget removes only what watch wrote, and nothing before a new
+// incident needs room: another tool's folder named like an incident stays
+// whole, and an earlier incident's files go while the notes an engineer
+// left in its folder stay, with the folder.
+func TestWatchRemovesOnlyItsOwn(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("x"), 700<<10)
+	foreign := filepath.Join(dir, "2019-01-01T00-00-00Z")
+	earlier := filepath.Join(dir, "2020-01-01T00-00-00Z")
+	for _, d := range []string{foreign, earlier} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(foreign, "data.bin"), big)
+	write(filepath.Join(foreign, manifestName), []byte("not ours\nevidence.pcapng\n"))
+	write(filepath.Join(foreign, "evidence.pcapng"), []byte("theirs"))
+	write(filepath.Join(earlier, "evidence.pcapng"), big)
+	write(filepath.Join(earlier, "report.json"), []byte("{}"))
+	write(filepath.Join(earlier, "notes.txt"), []byte("what the engineer found"))
+	if err := writeManifest(earlier, []string{partName, evidenceName, "report.json", "../notes.txt"}); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cfg := testConfig(dir, &fakeClock{t: wallStart})
+	cfg.MaxDisk = 1 << 20
+	w, err := New(cfg, io.Discard, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if _, err := os.Stat(filepath.Join(earlier, "evidence.pcapng")); err != nil {
+		t.Errorf("the earlier incident was touched at the start, before any incident needed room: %v\n%s", err, stderr.String())
+	}
+
+	wd := watchBusy(t, busygen.Config{Rate: 15, Duration: 30 * time.Second, Clients: 200, Seed: 5}, func(c *Config) {
+		c.Dir, c.Incidents = dir, filepath.Join(dir, "incidents.jsonl")
+		c.Before, c.After, c.MaxSpan, c.MaxDisk, c.Reports = time.Second, time.Second, 2*time.Second, 1<<20, reports("json")
+	})
+	if len(wd.lines) == 0 {
+		t.Fatal("no incident")
+	}
+	if b, err := os.ReadFile(filepath.Join(foreign, "data.bin")); err != nil || len(b) != len(big) {
+		t.Errorf("another tool's folder lost data.bin: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(foreign, "evidence.pcapng")); err != nil || string(b) != "theirs" {
+		t.Errorf("another tool's folder lost its evidence.pcapng: %v", err)
+	}
+	entries, _ := os.ReadDir(earlier)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if d := cmp.Diff([]string{"notes.txt"}, left); d != "" {
+		t.Errorf("the earlier incident's folder holds (-want +got):\n%s\n%s", d, wd.log)
+	}
+	for _, s := range []string{"incident 2020-01-01T00-00-00Z removed", "its folder stays: it holds files slbdiag watch did not write"} {
+		if !strings.Contains(wd.log, s) {
+			t.Errorf("the log does not say %q:\n%s", s, wd.log)
+		}
+	}
+	if strings.Contains(wd.log, "2019-01-01T00-00-00Z") {
+		t.Errorf("the log names another tool's folder:\n%s", wd.log)
 	}
 }

@@ -70,7 +70,7 @@ func (w *Watcher) process(ctx context.Context, inc *incident) {
 		w.Logf("incident %s: %v", inc.name, err)
 	}
 	w.disk.pending(-inc.bytes)
-	w.disk.add(inc.name, dirSize(inc.dir))
+	w.disk.add(inc.name, incidentSize(inc.dir))
 }
 
 // finishIncident analyses an incident's packets as `analyze` would, then
@@ -80,7 +80,6 @@ func (w *Watcher) finishIncident(ctx context.Context, inc *incident) error {
 	raw := inc.raw.Name()
 	defer os.Remove(raw)
 	facts := w.readFacts(ctx)
-	const evidenceName = "evidence.pcapng"
 	frames := map[triggerKey]int{}
 	want := map[triggerKey]bool{}
 	for _, a := range inc.triggers {
