@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -229,26 +228,10 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // reopening is the live capture on ifc, opened again when the interface
 // goes away and comes back; logf says so.
 func reopening(ctx context.Context, c *watchCmd, ifc capture.Interface, logf func(string, ...any)) (*capture.Reopening, error) {
-	current := ifc // the interface as last opened: its index may change
-	src, err := capture.NewReopening(ctx, func() (capture.LiveReader, error) {
-		ifs, err := capture.ListInterfaces()
-		if err != nil {
-			return nil, err
-		}
-		now, err := capture.FindInterface(ifs, c.iface)
-		if err != nil {
-			return nil, err
-		}
-		l, err := capture.OpenLive(ctx, now, c.live)
-		if err == nil {
-			current = now
-		}
-		return l, err
-	}, watchRetry)
+	src, err := capture.ReopenLive(ctx, c.iface, ifc, c.live, watchRetry)
 	if err != nil {
 		return nil, err
 	}
-	src.Check = func() error { return stillThere(current) }
 	src.Note = func(err error, down time.Duration) {
 		if err != nil {
 			logf("the capture on %s stopped (%v); opening it again every %s", ifc.Name, quoteControls(err.Error()), watchRetry)
@@ -257,19 +240,4 @@ func reopening(ctx context.Context, c *watchCmd, ifc capture.Interface, logf fun
 		logf("the capture on %s is open again after %s; packets in between were not seen", ifc.Name, down.Round(time.Millisecond))
 	}
 	return src, nil
-}
-
-// stillThere says whether the OS still has the interface a capture was
-// opened on, by index and name: a capture on a deleted interface may see
-// nothing without any error, and one created again under the same name
-// has a new index.
-func stillThere(ifc capture.Interface) error {
-	if ifc.Index == 0 || ifc.Friendly == "" {
-		return nil // not matched to the OS's list: nothing to compare
-	}
-	i, err := net.InterfaceByIndex(ifc.Index)
-	if err != nil || i.Name != ifc.Friendly {
-		return fmt.Errorf("interface %s (index %d) is gone", ifc.Friendly, ifc.Index)
-	}
-	return nil
 }
