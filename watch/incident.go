@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
-	"github.com/slbdiag/slbdiag/hostcheck"
 	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/internal/english"
 	"github.com/slbdiag/slbdiag/pipeline"
@@ -249,23 +247,7 @@ func (w *Watcher) readFacts(ctx context.Context) *hostfacts.Facts {
 
 // factLines are what the facts predict for each VIP given with --vip.
 func (w *Watcher) factLines(facts *hostfacts.Facts) []string {
-	if facts == nil {
-		return nil
-	}
-	port, ok := w.acfg.Ports.Single()
-	if !ok {
-		port = 443
-	}
-	var lines []string
-	for _, p := range w.acfg.VIPs {
-		if !p.IsSingleIP() {
-			continue
-		}
-		chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-			Check: hostcheck.Check(facts, p.Addr(), port, w.acfg.ProbeNets)}
-		lines = append(lines, report.CheckupLine(chk, w.cfg.Options.Lang))
-	}
-	return lines
+	return report.FactLines(facts, w.acfg, w.cfg.Options.Lang)
 }
 
 // incidentComment is the comment of an incident's evidence file as a
