@@ -36,7 +36,7 @@ func parseWatch(args []string, stderr io.Writer) (*watchCmd, error) {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: slbdiag watch -i IFACE --out DIR [flags]
 
-Captures live until stopped (Ctrl-C, SIGTERM, a service stop), keeping the last --before of
+Captures live until stopped (Ctrl-C, SIGTERM, a hang-up, a service stop), keeping the last --before of
 packets in memory. When a handshake fails (see --on), it writes an incident to DIR: a folder
 with evidence.pcapng (the packets from --before ahead of the failed attempt's first SYN to
 --after past the failure, commented as --evidence comments them) and the report of those
