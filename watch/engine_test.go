@@ -644,3 +644,79 @@ func TestWatchRemovesOnlyItsOwn(t *testing.T) {
 		t.Errorf("the log names another tool's folder:\n%s", wd.log)
 	}
 }
+
+// quiet is a capture that, once its packets are over, goes quiet as a live
+// one does: it gives an idle tick a second for ticks seconds, then ends,
+// calling atEnd first.
+type quiet struct {
+	src   analyze.Source
+	last  time.Time
+	ticks int
+	atEnd func()
+}
+
+func (q *quiet) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := q.src.ZeroCopyReadPacketData()
+	if err == nil {
+		q.last = ci.Timestamp
+		return data, ci, nil
+	}
+	if !errors.Is(err, io.EOF) {
+		return data, ci, err
+	}
+	if q.ticks == 0 {
+		if q.atEnd != nil {
+			q.atEnd()
+			q.atEnd = nil
+		}
+		return data, ci, err
+	}
+	q.ticks--
+	q.last = q.last.Add(Idle)
+	return nil, gopacket.CaptureInfo{}, &capture.IdleError{Until: q.last}
+}
+
+func (q *quiet) LinkType() layers.LinkType { return q.src.LinkType() }
+
+// When the traffic stops, the idle ticks of the capture still move the
+// watch's clock: the incident open then is written once no attempt can
+// join it, while the capture goes on, not only when the watch stops.
+func TestWatchQuietCaptureClosesIncident(t *testing.T) {
+	for _, tt := range []struct {
+		ticks, before int // idle ticks; incidents written before the capture ends
+	}{{0, 0}, {40, 1}} {
+		var buf bytes.Buffer
+		if _, err := busygen.Write(&buf, busygen.Config{Rate: 10, Duration: 5 * time.Second, Clients: 50, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := pcapgo.NewReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		cfg := testConfig(dir, &fakeClock{t: wallStart})
+		cfg.Reports = reports("json")
+		var stderr bytes.Buffer
+		w, err := New(cfg, io.Discard, &stderr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		written := -1
+		src := &quiet{src: r, ticks: tt.ticks, atEnd: func() {
+			for w.queued.Load() > 0 {
+				time.Sleep(time.Millisecond)
+			}
+			written = int(w.written.Load())
+		}}
+		if _, err := w.Run(context.Background(), src, "quiet.pcap"); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if written != tt.before {
+			t.Errorf("%d idle ticks after the traffic: %d incidents written before the capture ended, want %d\n%s", tt.ticks, written, tt.before, stderr.String())
+		}
+		if lines := readLines(t, cfg.Incidents); len(lines) != 1 {
+			t.Errorf("%d idle ticks after the traffic: %d incidents in all, want 1", tt.ticks, len(lines))
+		}
+	}
+}
