@@ -140,3 +140,23 @@ func TestStartFailsEarly(t *testing.T) {
 		t.Error("a run without a report was accepted")
 	}
 }
+
+// Packets a capture writes as they come can be redacted afterwards only
+// in a regular file.
+func TestCapturedEvidenceMustBeAFile(t *testing.T) {
+	cfg := Config{Reports: []Report{{Format: "text", Out: new(bytes.Buffer)}},
+		Evidence: Evidence{Kind: Captured, Flag: "-w", Name: os.DevNull}}
+	run, _, err := Start(cfg, analyze.Config{})
+	if err != nil {
+		t.Fatalf("without redaction: %v", err)
+	}
+	if run.CaptureEvidence() == nil {
+		t.Error("no writer for the captured packets")
+	}
+	run.Close()
+	cfg.Redaction.Clients = true
+	_, _, err = Start(cfg, analyze.Config{})
+	if want := "-w " + os.DevNull + " is not a regular file: packets written there as they come could not be redacted afterwards"; !errors.Is(err, ErrNotRedactable) || err.Error() != want {
+		t.Errorf("with redaction: %v, want %q", err, want)
+	}
+}
