@@ -3,7 +3,9 @@ package capture
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -137,4 +139,46 @@ func (r *Reopening) Close() error {
 	err := r.cur.Close()
 	r.cur = nil
 	return err
+}
+
+// ReopenLive captures live on ifc, found as name (what -i says), and when
+// the capture stops or the interface goes away opens it again by name
+// every retry: its index may change.
+func ReopenLive(ctx context.Context, name string, ifc Interface, cfg LiveConfig, retry time.Duration) (*Reopening, error) {
+	current := ifc // the interface as last opened
+	src, err := NewReopening(ctx, func() (LiveReader, error) {
+		ifs, err := ListInterfaces()
+		if err != nil {
+			return nil, err
+		}
+		now, err := FindInterface(ifs, name)
+		if err != nil {
+			return nil, err
+		}
+		l, err := OpenLive(ctx, now, cfg)
+		if err == nil {
+			current = now
+		}
+		return l, err
+	}, retry)
+	if err != nil {
+		return nil, err
+	}
+	src.Check = func() error { return stillThere(current) }
+	return src, nil
+}
+
+// stillThere says whether the OS still has the interface a capture was
+// opened on, by index and name: a capture on a deleted interface may see
+// nothing without any error, and one created again under the same name
+// has a new index.
+func stillThere(ifc Interface) error {
+	if ifc.Index == 0 || ifc.Friendly == "" {
+		return nil // not matched to the OS's list: nothing to compare
+	}
+	i, err := net.InterfaceByIndex(ifc.Index)
+	if err != nil || i.Name != ifc.Friendly {
+		return fmt.Errorf("interface %s (index %d) is gone", ifc.Friendly, ifc.Index)
+	}
+	return nil
 }

@@ -14,13 +14,14 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
-	"github.com/slbdiag/slbdiag/report"
+	"github.com/slbdiag/slbdiag/internal/english"
+	"github.com/slbdiag/slbdiag/pipeline"
 )
 
 // captureCmd is a checked `slbdiag capture` command line.
 type captureCmd struct {
 	iface    string
-	flags    *reportFlags // what to look for and how to report it, checked
+	report   reportConfig // what to look for and how to report it
 	live     capture.LiveConfig
 	duration time.Duration // 0: until Ctrl-C or -c
 	evidence string        // -w; "" writes none
@@ -59,13 +60,14 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	case *snaplen < 64:
 		return nil, bad("-s must be at least 64 bytes to hold the TCP header, not %d", *snaplen)
 	}
-	if err := rf.check("capture"); err != nil {
+	rc, err := rf.check("capture")
+	if err != nil {
 		return nil, err
 	}
-	c := &captureCmd{iface: *iface, flags: rf, duration: *duration, evidence: *evidence}
-	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + build.String()}
+	c := &captureCmd{iface: *iface, report: rc, duration: *duration, evidence: *evidence}
+	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: app()}
 	if c.live.Filter == "" {
-		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, *rf.ports)
+		c.live.Filter = capture.DefaultFilter(rc.analysis.VIPs, rc.ports)
 	}
 	return c, nil
 }
@@ -82,32 +84,43 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	out, err := createCaptureOutputs(c, stdout)
+	if err := checkOutputs("capture", nil, nil, []output{{"-w", c.evidence}, {"-o", c.report.output}}); err != nil {
+		return err
+	}
+	name, format := "live:"+ifc.Name, "live"
+	if c.evidence != "" {
+		name, format = c.evidence, capture.FormatPcapng
+	}
+	pcfg := c.report.pipeline(stdout, []string{name})
+	pcfg.Eager = true
+	if c.evidence != "" {
+		pcfg.Evidence = pipeline.Evidence{Kind: pipeline.Captured, Flag: "-w", Name: c.evidence}
+	}
+	acfg := c.report.analysis
+	acfg.HostAddrs = hostPrefixes(ifc)
+	run, acfg, err := pipeline.Start(pcfg, acfg)
+	if errors.Is(err, pipeline.ErrNotRedactable) {
+		return &usageError{cmd: "capture", msg: err.Error()}
+	}
 	if err != nil {
 		return err
 	}
-	defer out.abort()
+	defer run.Close()
+	c.live.Evidence = run.CaptureEvidence()
 	if c.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.duration)
 		defer cancel()
 	}
-	hostFactsAtStart(ctx, c.flags.cfg, c.flags.opts.Lang, stderr)
-	res, err := captureAndAnalyze(ctx, c, ifc, out.report, stderr)
+	hostFactsAtStart(ctx, c.report.analysis, c.report.opts.Lang, stderr)
+	res, err := captureAndAnalyze(ctx, c, ifc, acfg, analyze.Input{Name: name, Format: format}, stderr)
 	if err != nil {
 		return err
 	}
-	red, shown := c.flags.redacted(res)
-	if err := out.commitEvidence(red, res); err != nil {
-		return withFlag("-w", err)
-	}
-	if err := c.flags.render(out.report, shown, c.flags.optsFor(out.report)); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	if err := out.reportFile.Commit(); err != nil {
+	if _, err := run.Finish(res); err != nil {
 		return err
 	}
-	return c.flags.finish(res, stderr)
+	return c.report.finish(res, stderr)
 }
 
 // pickInterface checks the capture filter, then finds the interface -i
@@ -123,98 +136,24 @@ func pickInterface(live capture.LiveConfig, name string) (capture.Interface, err
 	return capture.FindInterface(ifs, name)
 }
 
-// captureOutputs are the files a capture writes, created before it starts
-// so that a bad path fails before any packet is read, and put in place
-// only when complete.
-type captureOutputs struct {
-	report     io.Writer
-	reportFile *outFile // nil: the report goes to stdout
-	evidence   *outFile // -w; nil when not asked for
-	name       string   // -w as given
-}
-
-func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, error) {
-	if err := checkOutputs("capture", nil, nil, []output{{"-w", c.evidence}, {"-o", *c.flags.output}}); err != nil {
-		return nil, err
-	}
-	o := &captureOutputs{report: stdout, name: c.evidence}
-	var err error
-	if c.evidence != "" {
-		if o.evidence, err = createOutput("-w", c.evidence); err != nil {
-			return nil, err
-		}
-		if o.evidence.name == "" && (*c.flags.redact || *c.flags.redactNames) {
-			o.evidence.Abort()
-			return nil, &usageError{cmd: "capture", msg: fmt.Sprintf("-w %s is not a regular file: packets written there as they come could not be redacted afterwards", c.evidence)}
-		}
-		c.live.Evidence = o.evidence
-	}
-	if *c.flags.output != "" {
-		if o.reportFile, err = createOutput("-o", *c.flags.output); err != nil {
-			o.evidence.Abort()
-			return nil, err
-		}
-		o.report = o.reportFile
-	}
-	return o, nil
-}
-
-// commitEvidence puts the -w file in place; with --redact or --redact-sni
-// its packets are first rewritten with the report's stand-ins, since the
-// packets were written as they came, before anything was known of them.
-func (o *captureOutputs) commitEvidence(red *report.Redactor, res *analyze.Result) error {
-	if o.evidence == nil {
-		return nil
-	}
-	// Every client in the file is hidden, also those no attempt the
-	// report names had: the file holds every packet captured.
-	r := capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames(), Others: red.Others(res)}
-	if len(r.Addrs) == 0 && len(r.Names) == 0 && r.Others == nil {
-		return o.evidence.Commit()
-	}
-	if err := o.evidence.Sync(); err != nil {
-		return err
-	}
-	redacted, err := createOutput("-w", o.name)
-	if err != nil {
-		return err
-	}
-	defer redacted.Abort()
-	if err := capture.RedactCopy(redacted, o.evidence.Name(), r); err != nil {
-		return err
-	}
-	o.evidence.Abort() // the unredacted packets go
-	return redacted.Commit()
-}
-
-func (o *captureOutputs) abort() {
-	o.evidence.Abort()
-	o.reportFile.Abort()
-}
-
 // captureAndAnalyze runs the capture until ctx is done or -c is reached.
 // The analysis itself is not cancelled: a stop ends the input, and the
 // report covers everything captured.
-func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface, out, stderr io.Writer) (*analyze.Result, error) {
+func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface, cfg analyze.Config, in analyze.Input, stderr io.Writer) (*analyze.Result, error) {
 	live, err := capture.OpenLive(ctx, ifc, c.live)
 	if err != nil {
 		return nil, err
 	}
-	cfg := c.flags.cfg
-	cfg.HostAddrs = hostPrefixes(ifc)
+	in.Source = live
 	fmt.Fprintf(stderr, "slbdiag: capturing on %s, filter: %s\n", ifc.Label(), c.live.Filter)
 	fmt.Fprintf(stderr, "slbdiag: stop with Ctrl-C%s\n", stopWhen(c))
 	status := isTerminal(stderr)
 	if status {
 		cfg.Progress = func(p analyze.Progress) {
-			fmt.Fprintf(stderr, "\r%s, %s, %d unanswered so far\x1b[K", plural(p.Frames, "packet"), plural(p.Attempts, "attempt"), p.Unanswered)
+			fmt.Fprintf(stderr, "\r%s, %s, %d unanswered so far\x1b[K", english.Plural(p.Frames, "packet"), english.Plural(p.Attempts, "attempt"), p.Unanswered)
 		}
 	}
-	name, format := "live:"+ifc.Name, "live"
-	if c.evidence != "" {
-		name, format = c.evidence, capture.FormatPcapng
-	}
-	res, err := analyze.Run(context.WithoutCancel(ctx), c.flags.stream(cfg, out, []string{name}, true), []analyze.Input{{Name: name, Format: format, Source: live}})
+	res, err := analyze.Run(context.WithoutCancel(ctx), cfg, []analyze.Input{in})
 	if cerr := live.Close(); err == nil {
 		err = cerr
 	}
@@ -230,7 +169,7 @@ func captureAndAnalyze(ctx context.Context, c *captureCmd, ifc capture.Interface
 func stopWhen(c *captureCmd) string {
 	var s []string
 	if c.live.Count > 0 {
-		s = append(s, "after "+plural(c.live.Count, "packet"))
+		s = append(s, "after "+english.Plural(c.live.Count, "packet"))
 	}
 	if c.duration > 0 {
 		s = append(s, "after "+c.duration.String())
@@ -295,11 +234,3 @@ func captureHints(err error, goos string) []string {
 
 // runtimeCaptureHints is captureHints for the running platform.
 func runtimeCaptureHints(err error) []string { return captureHints(err, runtime.GOOS) }
-
-// plural counts things in English: "1 packet", "2 packets".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}

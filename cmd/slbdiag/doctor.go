@@ -137,18 +137,7 @@ func hostFactsAtStart(ctx context.Context, cfg analyze.Config, l report.Lang, st
 		fmt.Fprintf(stderr, "slbdiag: host facts not read: %v\n", err)
 		return
 	}
-	ports := cfg.Ports.Ports()
-	if len(ports) == 0 || len(ports) > maxDoctorPorts {
-		ports = []uint16{443} // any port, or a range: the usual one
-	}
-	for _, p := range cfg.VIPs {
-		if !p.IsSingleIP() {
-			continue
-		}
-		for _, port := range ports {
-			chk := &report.Checkup{VIP: netip.AddrPortFrom(p.Addr(), port), Facts: facts,
-				Check: hostcheck.Check(facts, p.Addr(), port, cfg.ProbeNets)}
-			fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", report.CheckupLine(chk, l))
-		}
+	for _, line := range report.FactLines(facts, cfg, l) {
+		fmt.Fprintf(stderr, "slbdiag: host facts: %s\n", line)
 	}
 }

@@ -17,6 +17,11 @@ import (
 // binary is the slbdiag built once for the end-to-end tests.
 var binary string
 
+// TestMain builds the binary the end-to-end tests run with coverage of
+// every package of the module (Go's integration coverage): each run
+// writes its counters to $GOCOVERDIR, a temporary directory unless the
+// tests were given one, where 'go tool covdata percent -i DIR' reads
+// them.
 func TestMain(m *testing.M) {
 	build = testBuild
 	dir, err := os.MkdirTemp("", "slbdiag-e2e")
@@ -25,12 +30,18 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binary = filepath.Join(dir, "slbdiag")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	build := exec.Command("go", "build", "-cover", "-coverpkg=github.com/slbdiag/slbdiag/...", "-o", binary, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building slbdiag:", err)
 		os.RemoveAll(dir)
 		os.Exit(2)
+	}
+	if os.Getenv("GOCOVERDIR") == "" {
+		cover := filepath.Join(dir, "cover")
+		if err := os.Mkdir(cover, 0o755); err == nil {
+			os.Setenv("GOCOVERDIR", cover) // else the binary warns on stderr at every exit
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

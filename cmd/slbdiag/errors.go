@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/internal/outfile"
 )
 
 // usageError is a command line that cannot be run.
@@ -32,7 +33,7 @@ func hints(err error) []string {
 		return h
 	}
 	var ue *usageError
-	var oe *outputError
+	var oe *outfile.Error
 	switch {
 	case errors.As(err, &ue):
 		if ue.cmd == "explain" {
@@ -50,9 +51,9 @@ func hints(err error) []string {
 	case errors.As(err, new(*damageError)):
 		return []string{"the capture is cut short or corrupt before anything to judge: copy it again from the source, or take a new capture"}
 	case errors.As(err, &oe) && errors.Is(err, fs.ErrPermission):
-		return []string{fmt.Sprintf("this user may not write in %s: choose another place for %s, or run with the needed rights", filepath.Dir(oe.name), oe.flag)}
+		return []string{fmt.Sprintf("this user may not write in %s: choose another place for %s, or run with the needed rights", filepath.Dir(oe.Name), oe.Flag)}
 	case errors.As(err, &oe) && errors.Is(err, fs.ErrNotExist):
-		return []string{fmt.Sprintf("the directory %s does not exist: create it, or choose another place for %s", filepath.Dir(oe.name), oe.flag)}
+		return []string{fmt.Sprintf("the directory %s does not exist: create it, or choose another place for %s", filepath.Dir(oe.Name), oe.Flag)}
 	case errors.Is(err, capture.ErrDirectory):
 		return []string{"name the capture files in it, e.g. 'slbdiag analyze DIR/*.pcapng'"}
 	case errors.Is(err, fs.ErrNotExist):

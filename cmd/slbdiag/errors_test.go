@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/slbdiag/slbdiag/internal/outfile"
 )
 
 // TestErrorMessages: each command line that cannot run says what is wrong
@@ -48,6 +50,10 @@ func TestErrorMessages(t *testing.T) {
 		{"bad boolean", []string{"analyze", "--redact=maybe", seed}, `slbdiag: error: --redact: "maybe" is not true or false` + "\n" + analyzeHint},
 		{"unknown command", []string{"analyse", seed}, "slbdiag: error: unknown command \"analyse\"\nhint: run 'slbdiag help' for the commands\n"},
 		{"capture, unknown flag", []string{"capture", "-Z"}, "slbdiag: error: unknown flag -Z\nhint: run 'slbdiag capture -h' for the flags\n"},
+		{"watch, unknown flag", []string{"watch", "--bogus"}, "slbdiag: error: unknown flag --bogus\nhint: run 'slbdiag watch -h' for the flags\n"},
+		{"watch, bad duration", []string{"watch", "--before", "5x"}, `slbdiag: error: --before: "5x" is not a valid value (the default is 30s)` + "\n" + "hint: run 'slbdiag watch -h' for the flags\n"},
+		{"watch, bad trigger", []string{"watch", "-i", "eth0", "--out", dir, "--on", "completed"},
+			`slbdiag: error: --on: "completed" is not a failure outcome (one of unanswered,refused,unreachable,synack-no-ack,wrong-source, or any)` + "\n" + "hint: run 'slbdiag watch -h' for the flags\n"},
 		{"doctor, stray comma as analyze", []string{"doctor", "--vip", "192.0.2.10", "--port", "443,", "--host-facts", facts},
 			`slbdiag: error: --port: "443," has an empty entry: remove the stray comma` + "\n" + doctorHint},
 		{"doctor, any port", []string{"doctor", "--vip", "192.0.2.10", "--port", "any"},
@@ -70,7 +76,7 @@ func TestErrorMessages(t *testing.T) {
 // words, not those of an input that cannot be read. (As root the tests
 // cannot be refused a directory, so the error is made here.)
 func TestOutputHints(t *testing.T) {
-	err := &outputError{flag: "-o", name: "reports/r.html", err: fs.ErrPermission}
+	err := &outfile.Error{Flag: "-o", Name: "reports/r.html", Err: fs.ErrPermission}
 	var b bytes.Buffer
 	printError(&b, err)
 	want := "slbdiag: error: -o: cannot write reports/r.html: permission denied\n" +

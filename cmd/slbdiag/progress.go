@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // progressDelay is how long reading goes on before the progress line
@@ -75,26 +76,16 @@ func showProgress(stderr io.Writer, format string, files []string, inputs []anal
 // 850 MB/s, 5s left".
 func progressLine(n, total int64, elapsed time.Duration) string {
 	rate := float64(n) / elapsed.Seconds()
-	s := "reading: " + sizeText(float64(n))
+	s := "reading: " + english.Size(float64(n))
 	if total > 0 {
-		s += fmt.Sprintf(" of %s (%d%%)", sizeText(float64(total)), n*100/max(total, 1))
+		s += fmt.Sprintf(" of %s (%d%%)", english.Size(float64(total)), n*100/max(total, 1))
 	}
-	s += ", " + sizeText(rate) + "/s"
+	s += ", " + english.Size(rate) + "/s"
 	if total > 0 && rate > 0 && n < total {
 		left := time.Duration(float64(total-n) / rate * float64(time.Second))
 		s += fmt.Sprintf(", %s left", left.Round(time.Second))
 	}
 	return s
-}
-
-func sizeText(b float64) string {
-	for _, u := range []string{"B", "kB", "MB", "GB"} {
-		if b < 1000 {
-			return fmt.Sprintf("%.3g %s", b, u)
-		}
-		b /= 1000
-	}
-	return fmt.Sprintf("%.3g TB", b)
 }
 
 // fileSize is the size of a named regular file, or -1.

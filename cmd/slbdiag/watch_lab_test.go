@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/slbdiag/slbdiag/watch"
 )
 
 // TestWatchInLab runs 'slbdiag watch' live on the lab's backend for 40 s of
@@ -99,7 +101,7 @@ func TestWatchInLab(t *testing.T) {
 // failed in it are exactly those its line names, at the frames it names,
 // and every other attempt completed (or began too close to the end to be
 // judged); the evidence reaches --before ahead of the first failed SYN.
-func checkLabIncident(t *testing.T, dir string, l incidentLine, before time.Duration) {
+func checkLabIncident(t *testing.T, dir string, l watch.Line, before time.Duration) {
 	t.Helper()
 	evidence := filepath.Join(dir, l.Incident, "evidence.pcapng")
 	for _, f := range []string{"report.txt", "report.json"} {
@@ -149,18 +151,18 @@ func checkLabIncident(t *testing.T, dir string, l incidentLine, before time.Dura
 	}
 }
 
-func readIncidentLines(t *testing.T, name string) []incidentLine {
+func readIncidentLines(t *testing.T, name string) []watch.Line {
 	t.Helper()
 	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var lines []incidentLine
+	var lines []watch.Line
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var l incidentLine
+		var l watch.Line
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

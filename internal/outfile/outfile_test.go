@@ -1,4 +1,4 @@
-package main
+package outfile
 
 import (
 	"os"
@@ -26,7 +26,7 @@ func TestOutFile(t *testing.T) {
 		return string(b)
 	}
 
-	o, err := createOutput("-o", link)
+	o, err := Create("-o", link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestOutFile(t *testing.T) {
 		t.Errorf("after Abort: %q", got)
 	}
 
-	o, err = createOutput("-o", link)
+	o, err = Create("-o", link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestOutFile(t *testing.T) {
 		t.Errorf("files left: %v", entries)
 	}
 
-	o, err = createOutput("-o", os.DevNull)
+	o, err = Create("-o", os.DevNull)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestOutFile(t *testing.T) {
 	if err := o.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	var nilOut *outFile
+	var nilOut *File
 	nilOut.Abort()
 	if err := nilOut.Commit(); err != nil {
 		t.Error(err)

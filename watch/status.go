@@ -1,4 +1,4 @@
-package main
+package watch
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/internal/english"
 	"github.com/slbdiag/slbdiag/report"
 )
 
@@ -17,11 +18,11 @@ type causeTally struct {
 }
 
 // status rewrites the status line on a terminal, once a second.
-func (w *watcher) status() {
-	if !w.statusOn {
+func (w *Watcher) status() {
+	if !w.cfg.Status {
 		return
 	}
-	now := time.Now()
+	now := w.cfg.Now()
 	if now.Sub(w.lastStatus) < time.Second {
 		return
 	}
@@ -30,16 +31,24 @@ func (w *watcher) status() {
 	if w.open != nil {
 		open = ", one open"
 	}
+	if n := w.queued.Load(); n > 0 {
+		open += fmt.Sprintf(", %d being written", n)
+	}
 	used := w.disk.usedNow() // before w.mu: the budget logs while it holds its own lock
 	w.mu.Lock()
 	fmt.Fprintf(w.stderr, "\r%d packets, %d attempts, %d failures, %d incidents%s, %s of %s disk\x1b[K",
-		w.packets, w.attempts, w.failures.Failed(), w.written.Load(), open, sizeText(float64(used)), sizeText(float64(w.c.maxDisk)))
+		w.packets, w.attempts, w.failures.Failed(), w.written.Load(), open, english.Size(float64(used)), english.Size(float64(w.cfg.MaxDisk)))
 	w.mu.Unlock()
 }
 
-// summary says on exit what the whole run saw, and maps it to the exit
-// status: problems when any handshake failed.
-func (w *watcher) summary(res *analyze.Result) error {
+// Totals are what a whole watch saw.
+type Totals struct {
+	Packets, Attempts, Failures, Incidents int
+}
+
+// Summary says in the log what the whole run saw (res is Run's result)
+// and returns its totals.
+func (w *Watcher) Summary(res *analyze.Result) Totals {
 	var parts []string
 	for _, o := range analyze.Outcomes() {
 		if o.Failed() && w.failures[o] > 0 {
@@ -50,7 +59,7 @@ func (w *watcher) summary(res *analyze.Result) error {
 	if len(parts) > 0 {
 		failed = " (" + strings.Join(parts, ", ") + ")"
 	}
-	w.logf("watched %s, %s, %d failed%s; %s written", plural(w.packets, "packet"), plural(w.attempts, "attempt"), w.failures.Failed(), failed, plural(int(w.written.Load()), "incident"))
+	w.Logf("watched %s, %s, %d failed%s; %s written", english.Plural(w.packets, "packet"), english.Plural(w.attempts, "attempt"), w.failures.Failed(), failed, english.Plural(int(w.written.Load()), "incident"))
 	w.mu.Lock()
 	type ranked struct {
 		cause analyze.Cause
@@ -71,17 +80,11 @@ func (w *watcher) summary(res *analyze.Result) error {
 		return strings.Compare(string(a.cause), string(b.cause))
 	})
 	if len(rs) > 0 {
-		w.logf("causes seen, most incidents first:")
+		w.Logf("causes seen, most incidents first:")
 	}
 	for _, r := range rs {
-		w.logf("  %s: %s, %s in them (slbdiag explain %s)", r.cause, plural(r.incidents, "incident"), plural(r.attempts, "failed attempt"), r.cause)
+		w.Logf("  %s: %s, %s in them (slbdiag explain %s)", r.cause, english.Plural(r.incidents, "incident"), english.Plural(r.attempts, "failed attempt"), r.cause)
 	}
-	w.logf("over the whole run: %s", report.Verdict(res, w.c.flags.opts.Lang))
-	switch {
-	case w.failures.Failed() > 0 || w.written.Load() > 0:
-		return errProblems
-	case w.attempts == 0:
-		return errNothingJudged
-	}
-	return nil
+	w.Logf("over the whole run: %s", report.Verdict(res, w.cfg.Options.Lang))
+	return Totals{Packets: w.packets, Attempts: w.attempts, Failures: w.failures.Failed(), Incidents: int(w.written.Load())}
 }

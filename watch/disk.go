@@ -1,12 +1,13 @@
-package main
+package watch
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sync"
+
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // incidentName matches the folders watch writes incidents to.
@@ -14,7 +15,8 @@ var incidentName = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ(-\d+)?$`
 
 // diskBudget keeps the incidents in --out within --max-disk: the oldest
 // kept are removed first, the log says which. Incidents from earlier runs
-// in the same folder count and go first.
+// in the same folder count and go first, but only once a new incident
+// needs room; only the files a manifest lists count and go.
 type diskBudget struct {
 	mu   sync.Mutex
 	dir  string
@@ -35,9 +37,13 @@ func newDiskBudget(dir string, max int64, logf func(string, ...any)) *diskBudget
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if e.IsDir() && incidentName.MatchString(e.Name()) {
-			d.add(e.Name(), dirSize(filepath.Join(dir, e.Name())))
+			if _, err := readManifest(filepath.Join(dir, e.Name())); err == nil {
+				d.kept = append(d.kept, keptIncident{e.Name(), incidentSize(filepath.Join(dir, e.Name()))})
+				d.used += d.kept[len(d.kept)-1].size
+			}
 		}
 	}
+	slices.SortFunc(d.kept, func(a, b keptIncident) int { return compareNames(a.name, b.name) })
 	return d
 }
 
@@ -77,11 +83,15 @@ func (d *diskBudget) makeRoom(extra int64, spare string) bool {
 		k := d.kept[i]
 		d.kept = slices.Delete(d.kept, i, i+1)
 		d.used -= k.size
-		if err := os.RemoveAll(filepath.Join(d.dir, k.name)); err != nil {
+		kept, err := removeIncident(filepath.Join(d.dir, k.name))
+		if err != nil {
 			d.logf("incident %s could not be removed for --max-disk: %v", k.name, err)
 			continue
 		}
-		d.logf("incident %s removed (%s) to stay within --max-disk %s", k.name, sizeText(float64(k.size)), sizeText(float64(d.max)))
+		d.logf("incident %s removed (%s) to stay within --max-disk %s", k.name, english.Size(float64(k.size)), english.Size(float64(d.max)))
+		if kept {
+			d.logf("  its folder stays: it holds files slbdiag watch did not write")
+		}
 	}
 	return true
 }
@@ -105,18 +115,4 @@ func compareNames(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-// dirSize adds up the sizes of the files under dir.
-func dirSize(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			if fi, err := e.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }

@@ -1,4 +1,7 @@
-package main
+// Package outfile writes outputs so that a failed or interrupted run leaves
+// the old file as it was: into a temporary file renamed over the old one
+// when complete.
+package outfile
 
 import (
 	"errors"
@@ -8,12 +11,12 @@ import (
 	"path/filepath"
 )
 
-// outFile is an output being written: a temporary file beside the one
+// File is an output being written: a temporary file beside the one
 // named, renamed over it by Commit only when complete, so a failed or
 // interrupted run leaves the old file as it was. Devices and pipes
 // (/dev/null, /dev/stdout) are written directly: they cannot be renamed
 // over and hold nothing to lose.
-type outFile struct {
+type File struct {
 	*os.File
 	flag  string // the flag that named it: "-o", "-w", "--evidence"
 	given string // the name as given
@@ -21,40 +24,43 @@ type outFile struct {
 	done  bool
 }
 
-// outputError is an output that could not be written, named by the flag
+// Error is an output that could not be written, named by the flag
 // that asked for it, so that its hint can say what to do.
-type outputError struct {
-	flag, name string
-	err        error
+type Error struct {
+	Flag string // the flag that named it
+	Name string // the name as given
+	Err  error
 }
 
-func (e *outputError) Error() string {
-	return fmt.Sprintf("%s: cannot write %s: %v", e.flag, e.name, e.err)
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: cannot write %s: %v", e.Flag, e.Name, e.Err)
 }
-func (e *outputError) Unwrap() error { return e.err }
 
-// withFlag prefixes err with the flag of the output it concerns, unless
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// WithFlag prefixes err with the flag of the output it concerns, unless
 // it already names it.
-func withFlag(flag string, err error) error {
-	if err == nil || errors.As(err, new(*outputError)) {
+func WithFlag(flag string, err error) error {
+	if err == nil || errors.As(err, new(*Error)) {
 		return err
 	}
 	return fmt.Errorf("%s: %w", flag, err)
 }
 
-// createOutput starts writing the output name, which flag asked for. A
+// Create starts writing the output name, which flag asked for. A
 // symbolic link is followed, so the file it points to is replaced, not
 // the link.
-func createOutput(flag, name string) (*outFile, error) {
+func Create(flag, name string) (*File, error) {
 	final := followLinks(name)
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(final); err == nil {
 		if !fi.Mode().IsRegular() {
 			f, err := os.OpenFile(final, os.O_WRONLY, 0)
 			if err != nil {
-				return nil, &outputError{flag, name, unwrapPath(err)}
+				return nil, &Error{flag, name, unwrapPath(err)}
 			}
-			return &outFile{File: f, flag: flag, given: name}, nil
+			return &File{File: f, flag: flag, given: name}, nil
 		}
 		mode = fi.Mode().Perm()
 	}
@@ -64,12 +70,12 @@ func createOutput(flag, name string) (*outFile, error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return nil, &outputError{flag, name, unwrapPath(err)}
+		return nil, &Error{flag, name, unwrapPath(err)}
 	}
 	// A failure leaves the file private (0600, CreateTemp's mode), which is
 	// no reason to stop; Windows keeps only the read-only bit anyway.
 	_ = tmp.Chmod(mode)
-	return &outFile{File: tmp, flag: flag, given: name, name: final}, nil
+	return &File{File: tmp, flag: flag, given: name, name: final}, nil
 }
 
 // unwrapPath drops the temporary file's name from an error, which would
@@ -82,32 +88,32 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// Commit closes the file and puts it in place; on a nil *outFile it does
+// Commit closes the file and puts it in place; on a nil *File it does
 // nothing. os.Rename replaces an
 // existing file on every platform Go supports (on Windows with
 // MoveFileEx(MOVEFILE_REPLACE_EXISTING)).
-func (o *outFile) Commit() error {
+func (o *File) Commit() error {
 	if o == nil || o.done {
 		return nil
 	}
 	o.done = true
 	if err := o.File.Close(); err != nil {
 		o.remove()
-		return &outputError{o.flag, o.given, err}
+		return &Error{o.flag, o.given, err}
 	}
 	if o.name == "" {
 		return nil
 	}
 	if err := os.Rename(o.File.Name(), o.name); err != nil {
 		o.remove()
-		return &outputError{o.flag, o.given, unwrapPath(err)}
+		return &Error{o.flag, o.given, unwrapPath(err)}
 	}
 	return nil
 }
 
 // Abort drops what was written and leaves the old file in place; after
-// Commit, or on a nil *outFile, it does nothing, so it can be deferred.
-func (o *outFile) Abort() {
+// Commit, or on a nil *File, it does nothing, so it can be deferred.
+func (o *File) Abort() {
 	if o == nil || o.done {
 		return
 	}
@@ -116,7 +122,7 @@ func (o *outFile) Abort() {
 	o.remove()
 }
 
-func (o *outFile) remove() {
+func (o *File) remove() {
 	if o.name != "" {
 		os.Remove(o.File.Name())
 	}
@@ -142,58 +148,10 @@ func followLinks(name string) string {
 	return name
 }
 
-// output is a file a command line asks to write, and the flag that named it.
-type output struct {
-	flag, name string
-}
-
-// checkOutputs refuses, before anything is opened for writing, an output
-// that is one of the inputs or another output: writing it would destroy
-// the capture being read or one of the results. Links count (os.SameFile);
-// names that do not exist yet are compared as cleaned absolute paths.
-// stdin is the file behind "-", if it is one.
-func checkOutputs(cmd string, inputs []string, stdin *os.File, outs []output) error {
-	var given []output
-	for _, o := range outs {
-		if o.name != "" {
-			given = append(given, o)
-		}
-	}
-	for i, o := range given {
-		for _, in := range inputs {
-			if sameInput(o.name, in, stdin) {
-				what := "the capture " + in
-				if in == "-" {
-					what = "the capture read from stdin"
-				}
-				return &usageError{cmd: cmd, msg: fmt.Sprintf("%s %s is %s: writing it would destroy the capture", o.flag, o.name, what)}
-			}
-		}
-		for _, p := range given[:i] {
-			if sameFile(o.name, p.name) {
-				return &usageError{cmd: cmd, msg: fmt.Sprintf("%s %s and %s %s are the same file: one would overwrite the other", p.flag, p.name, o.flag, o.name)}
-			}
-		}
-	}
-	return nil
-}
-
-func sameInput(out, in string, stdin *os.File) bool {
-	if in != "-" {
-		return sameFile(out, in)
-	}
-	if stdin == nil {
-		return false
-	}
-	a, err1 := os.Stat(out)
-	b, err2 := stdin.Stat()
-	return err1 == nil && err2 == nil && os.SameFile(a, b)
-}
-
-// sameFile reports whether two names are one file: by identity when both
+// SameFile reports whether two names are one file: by identity when both
 // exist, else by their cleaned absolute paths with links in the directory
 // resolved.
-func sameFile(x, y string) bool {
+func SameFile(x, y string) bool {
 	a, err1 := os.Stat(x)
 	b, err2 := os.Stat(y)
 	if err1 == nil && err2 == nil {
@@ -213,3 +171,10 @@ func resolved(name string) string {
 	}
 	return abs
 }
+
+// Regular reports whether o is a file renamed into place on Commit, not a
+// device or pipe written directly; on a nil *File, false.
+func (o *File) Regular() bool { return o != nil && o.name != "" }
+
+// Path is the file being written: the temporary file until Commit.
+func (o *File) Path() string { return o.File.Name() }

@@ -1,0 +1,24 @@
+// Package english says counts and sizes as the command's English messages
+// do: "1 packet", "2 packets", "1.07 GB".
+package english
+
+import "fmt"
+
+// Plural counts things: "1 packet", "2 packets".
+func Plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// Size is a number of bytes in powers of 1000, to three digits: "1.07 GB".
+func Size(b float64) string {
+	for _, u := range []string{"B", "kB", "MB", "GB"} {
+		if b < 1000 {
+			return fmt.Sprintf("%.3g %s", b, u)
+		}
+		b /= 1000
+	}
+	return fmt.Sprintf("%.3g TB", b)
+}
