@@ -311,6 +311,9 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 	for _, u := range f.Unread {
 		out = append(out, l.tr("Not read: ", "未读到：")+printable(u))
 	}
+	for _, d := range f.Disagree {
+		out = append(out, l.tr("The facts block and the raw outputs disagree: ", "事实块与原始输出不一致：")+printable(d))
+	}
 	if len(f.Ignored) > 0 {
 		ign := make([]string, len(f.Ignored))
 		for i, c := range f.Ignored {
