@@ -404,6 +404,14 @@ func writeFactLines(w io.Writer, f *Facts) {
 		if ifc.Gateway {
 			line("route", "idx", idx, "prefix", "0.0.0.0/0")
 		}
+		for _, m := range []struct {
+			fam string
+			m   HostModel
+		}{{"ipv4", ifc.IPv4}, {"ipv6", ifc.IPv6}} {
+			if m.m.WeakHostSend != Unknown || m.m.WeakHostReceive != Unknown {
+				line("hostmodel", "idx", idx, "family", m.fam, "send", m.m.WeakHostSend.String(), "receive", m.m.WeakHostReceive.String())
+			}
+		}
 		for _, c := range []struct {
 			name string
 			v    int
@@ -429,10 +437,41 @@ func writeFactLines(w io.Writer, f *Facts) {
 	for _, l := range f.Listeners {
 		line("listen", "ip", l.Addr().String(), "port", strconv.Itoa(int(l.Port())))
 	}
+	for _, p := range f.Firewall {
+		line("fwprofile", "name", p.Name, "on", yes(p.On == Enabled))
+	}
+	for _, a := range f.IPListen {
+		line("iplisten", "addr", a.String())
+	}
+	for _, b := range f.SSLBindings {
+		switch {
+		case b.Hostname == "*":
+			line("sslcert", "ccs", "0.0.0.0:"+strconv.Itoa(int(b.Port)), "hash", b.CertHash)
+		case b.Hostname != "":
+			line("sslcert", "host", b.Hostname+":"+strconv.Itoa(int(b.Port)), "hash", b.CertHash)
+		default:
+			line("sslcert", "ipport", b.IPPort.String(), "hash", b.CertHash)
+		}
+	}
+	for _, st := range f.Sites {
+		id := strconv.Itoa(st.ID)
+		line("site", "id", id, "name", st.Name, "state", st.State)
+		for _, b := range st.Bindings {
+			ip := "*"
+			if b.Addr.IsValid() {
+				ip = b.Addr.String()
+				if b.Addr.Is6() {
+					ip = "[" + ip + "]"
+				}
+			}
+			line("binding", "site", id, "binding", b.Protocol+"/"+ip+":"+strconv.Itoa(int(b.Port))+":"+b.Host)
+		}
+	}
 	for _, r := range []struct {
 		what string
 		read bool
-	}{{"addresses", f.AddrsRead}, {"routes", f.RoutesRead}, {"sysctl", f.SysctlRead}, {"listeners", f.ListenersRead}} {
+	}{{"addresses", f.AddrsRead}, {"routes", f.RoutesRead}, {"sysctl", f.SysctlRead}, {"listeners", f.ListenersRead},
+		{"firewall", f.FirewallRead}, {"ssl", f.SSLRead}, {"sites", f.SitesRead}, {"iplisten", f.IPListenRead}} {
 		if r.read {
 			line("read", "what", r.what)
 		}
