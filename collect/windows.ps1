@@ -217,12 +217,14 @@ function Add-NetCmdletFacts {
             'send', ([string]$i.WeakHostSend).ToLower(), 'receive', ([string]$i.WeakHostReceive).ToLower())
     }
     Add-Fact 'read' @('what', 'hostmodel')
+    if (-not (Test-Source 'Get-NetIPAddress' 'Get-NetIPAddress')) { throw 'no Get-NetIPAddress beside Get-NetIPInterface' }
     foreach ($a in (Get-Source 'Get-NetIPAddress' { Get-NetIPAddress })) {
         $ip = ([string]$a.IPAddress).Split('%')[0]
         Add-Fact 'addr' @('idx', [int]$a.InterfaceIndex, 'prefix', ($ip + '/' + [string]$a.PrefixLength))
         $script:hostAddrs += $ip
     }
     Add-Fact 'read' @('what', 'addresses')
+    if (-not (Test-Source 'Get-NetRoute' 'Get-NetRoute')) { throw 'no Get-NetRoute beside Get-NetIPInterface' }
     foreach ($r in (Get-Source 'Get-NetRoute' { Get-NetRoute -ErrorAction SilentlyContinue })) {
         $d = [string]$r.DestinationPrefix
         if ($d -eq '0.0.0.0/0' -or $d -eq '::/0') {
