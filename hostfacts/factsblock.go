@@ -248,7 +248,19 @@ func (f *Facts) applyFact(l FactLine, iface func(int) *Interface, components map
 		}
 		f.Listeners = append(f.Listeners, netip.AddrPortFrom(a.Unmap().WithZone(""), uint16(p)))
 	case "sysctl":
-		if !f.applySysctl(kv["key"]+" = "+kv["value"], f.iface) {
+		// The interface's name may hold any character but / and spaces
+		// ("=" too): it is looked up apart from the line applySysctl reads.
+		rest, _ := strings.CutPrefix(kv["key"], "net.ipv4.conf.")
+		i := strings.LastIndexByte(rest, '.')
+		name, line := "", ""
+		if i > 0 {
+			name = rest[:i]
+			line = "net.ipv4.conf." + name + "." + rest[i+1:] + " = " + kv["value"]
+			if name != "all" && name != "default" {
+				line = "net.ipv4.conf.IFACE." + rest[i+1:] + " = " + kv["value"]
+			}
+		}
+		if !f.applySysctl(line, func(string) *Interface { return f.iface(name) }) {
 			return fmt.Errorf("%q = %q is no ARP or reverse-path sysctl", kv["key"], kv["value"])
 		}
 	case "fwprofile":
