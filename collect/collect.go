@@ -13,23 +13,22 @@ import (
 // The scripts are files of the repository so that a release archive can
 // ship them as they are and an engineer can send one without slbdiag.
 //
-//go:embed windows.ps1 windows.cmd linux.sh
+//go:embed slbdiag-collect.ps1 slbdiag-collect.cmd slbdiag-collect.sh
 var scripts embed.FS
 
 // Script is one collector script.
 type Script struct {
 	Name string // what --print-script takes: "windows", "windows-cmd", "linux"
-	File string // its file name in the repository and in release archives
-	// Save is the name it is saved as on the host, as its usage line
-	// says.
-	Save string
+	// File is its name in the repository, in release archives (under
+	// collect/) and on the host, as its usage line says.
+	File string
 }
 
 // Scripts lists the collectors, the PowerShell one first.
 var Scripts = []Script{
-	{Name: "windows", File: "windows.ps1", Save: "slbdiag-collect.ps1"},
-	{Name: "windows-cmd", File: "windows.cmd", Save: "slbdiag-collect.cmd"},
-	{Name: "linux", File: "linux.sh", Save: "slbdiag-collect.sh"},
+	{Name: "windows", File: "slbdiag-collect.ps1"},
+	{Name: "windows-cmd", File: "slbdiag-collect.cmd"},
+	{Name: "linux", File: "slbdiag-collect.sh"},
 }
 
 // Names returns the names --print-script takes.

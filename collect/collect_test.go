@@ -43,9 +43,9 @@ func TestScriptsGolden(t *testing.T) {
 }
 
 var reVersion = map[string]*regexp.Regexp{
-	"windows.ps1": regexp.MustCompile(`(?m)^\$ScriptVersion = '(\d+)'`),
-	"windows.cmd": regexp.MustCompile(`(?m)script=windows\.cmd version=(\d+)`),
-	"linux.sh":    regexp.MustCompile(`(?m)script=linux\.sh version=(\d+)`),
+	"slbdiag-collect.ps1": regexp.MustCompile(`(?m)^\$ScriptVersion = '(\d+)'`),
+	"slbdiag-collect.cmd": regexp.MustCompile(`(?m)script=slbdiag-collect\.cmd version=(\d+)`),
+	"slbdiag-collect.sh":  regexp.MustCompile(`(?m)script=slbdiag-collect\.sh version=(\d+)`),
 }
 
 func scriptVersion(t *testing.T, s Script, text []byte) string {
@@ -91,7 +91,7 @@ func TestLookup(t *testing.T) {
 		t.Errorf("Lookup(macos): %v", err)
 	}
 	s, _, err := Lookup("windows-cmd")
-	if err != nil || s.File != "windows.cmd" || s.Save != "slbdiag-collect.cmd" {
+	if err != nil || s.File != "slbdiag-collect.cmd" {
 		t.Errorf("Lookup(windows-cmd) = %+v, %v", s, err)
 	}
 }
@@ -143,7 +143,7 @@ func TestPowerShell2(t *testing.T) {
 	for _, r := range ps2Rules {
 		if loc := r.re.FindStringIndex(code); loc != nil {
 			line := strings.Count(code[:loc[0]], "\n") + 1
-			t.Errorf("windows.ps1 line %d: %s is not PowerShell 2.0: %q", line, r.name, code[loc[0]:min(loc[1]+20, len(code))])
+			t.Errorf("slbdiag-collect.ps1 line %d: %s is not PowerShell 2.0: %q", line, r.name, code[loc[0]:min(loc[1]+20, len(code))])
 		}
 	}
 }
@@ -256,15 +256,15 @@ func TestNetCmdletsDetected(t *testing.T) {
 	}
 	for _, c := range calls {
 		if !detected[c] {
-			t.Errorf("windows.ps1 calls %s without Test-Source for it", c)
+			t.Errorf("slbdiag-collect.ps1 calls %s without Test-Source for it", c)
 		}
 	}
 	if strings.Contains(code, "PSVersion.Major") || regexp.MustCompile(`OSVersion\.Version\.(Major|Build)\s*-(lt|le|gt|ge|eq)`).MatchString(code) {
-		t.Error("windows.ps1 decides by a version number: detect the feature instead")
+		t.Error("slbdiag-collect.ps1 decides by a version number: detect the feature instead")
 	}
 }
 
-// TestShellScript checks linux.sh with sh -n, dash -n and shellcheck,
+// TestShellScript checks slbdiag-collect.sh with sh -n, dash -n and shellcheck,
 // where they are installed.
 func TestShellScript(t *testing.T) {
 	ran := 0
@@ -273,9 +273,9 @@ func TestShellScript(t *testing.T) {
 			continue
 		}
 		ran++
-		out, err := exec.Command(c[0], append(c[1:], "linux.sh")...).CombinedOutput()
+		out, err := exec.Command(c[0], append(c[1:], "slbdiag-collect.sh")...).CombinedOutput()
 		if err != nil {
-			t.Errorf("%s linux.sh: %v\n%s", strings.Join(c, " "), err, out)
+			t.Errorf("%s slbdiag-collect.sh: %v\n%s", strings.Join(c, " "), err, out)
 		}
 	}
 	if ran == 0 {

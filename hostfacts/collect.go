@@ -9,7 +9,7 @@ import (
 
 // linuxCommands are the commands whose outputs a Linux collector's file
 // holds beside its facts block: what a person reads, and what the facts
-// block is checked against. linux.sh runs the same.
+// block is checked against. slbdiag-collect.sh runs the same.
 var linuxCommands = [][]string{
 	{"ip", "addr"},
 	{"ip", "route"},

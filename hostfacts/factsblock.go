@@ -28,7 +28,7 @@ const (
 
 // Collected is a collector's file split into its parts.
 type Collected struct {
-	Script   string            // the collector that wrote it: "windows.ps1", "linux.sh", "slbdiag"
+	Script   string            // the collector that wrote it: "slbdiag-collect.ps1", "slbdiag-collect.sh", "slbdiag"
 	Header   map[string]string // host, time, os_build, oem_cp, vip, ports, …
 	Lines    []FactLine        // the facts block
 	Outputs  string            // the raw outputs, prompt lines included

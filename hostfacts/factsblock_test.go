@@ -175,7 +175,7 @@ func TestCollectedCutShort(t *testing.T) {
 }
 
 func TestCollectedBadLines(t *testing.T) {
-	text := "slbdiag-collect/1 script=linux.sh version=1\nfacts-begin\nos name=linux version=6.1\n" +
+	text := "slbdiag-collect/1 script=slbdiag-collect.sh version=1\nfacts-begin\nos name=linux version=6.1\n" +
 		"iface idx=x name=eth0\naddr idx=2 prefix=10.0.0.500%2F24\nlisten ip=::1 port=70000\nread what=everything\n" +
 		"hostmodel idx=2 family=ipx send=enabled receive=enabled\nbinding site=9 binding=http%2F*%3A80%3A\nfacts-end\n"
 	f, err := readCollected(context.Background(), "x", text)
@@ -242,7 +242,7 @@ func TestParseIPListen(t *testing.T) {
 // TestDecodeOEMCodePage: a cmd.exe collector's file is in the OEM code
 // page its header names, 850 here (Western Europe), not GBK.
 func TestDecodeOEMCodePage(t *testing.T) {
-	text := "slbdiag-collect/1 script=windows.cmd version=1\r\nheader host=W oem_cp=850\r\nfacts-begin\r\nos name=windows\r\nfacts-end\r\noutputs-begin\r\nC:\\slbdiag>ipconfig /all\r\n\r\nCarte Ethernet Connexion réseau:\r\n"
+	text := "slbdiag-collect/1 script=slbdiag-collect.cmd version=1\r\nheader host=W oem_cp=850\r\nfacts-begin\r\nos name=windows\r\nfacts-end\r\noutputs-begin\r\nC:\\slbdiag>ipconfig /all\r\n\r\nCarte Ethernet Connexion réseau:\r\n"
 	b, err := charmap.CodePage850.NewEncoder().Bytes([]byte(text))
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 // TestCollectInNamespace sets up a backend in a network namespace, with a
 // client namespace that dials the VIP through it, and steps it through
 // the states of a DSR setup. In each, the facts file `slbdiag collect
-// --vip` writes and the one linux.sh writes inside the backend must give
+// --vip` writes and the one slbdiag-collect.sh writes inside the backend must give
 // the verdict the backend's real behaviour shows: a dial that times out
 // (the VIP not local), is refused (no listener) or connects.
 func TestCollectInNamespace(t *testing.T) {
@@ -55,7 +55,7 @@ func TestCollectInNamespace(t *testing.T) {
 	sh("ip", "-n", cl, "route", "add", "192.0.2.10/32", "via", "10.9.0.2")
 	labnet := filepath.Join(t.TempDir(), "labnet")
 	sh("go", "build", "-o", labnet, "../../test/lab/labnet")
-	script, err := filepath.Abs("../../collect/linux.sh")
+	script, err := filepath.Abs("../../collect/slbdiag-collect.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +103,11 @@ func TestCollectInNamespace(t *testing.T) {
 		cmd := exec.CommandContext(ctx, "ip", "netns", "exec", be, "sh", script, "192.0.2.10", "443")
 		cmd.Env = append(os.Environ(), "SLBDIAG_OUTDIR="+outdir)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("linux.sh: %v\n%s", err, out)
+			t.Fatalf("slbdiag-collect.sh: %v\n%s", err, out)
 		}
 		files, _ := filepath.Glob(filepath.Join(outdir, "slbdiag-facts-*.txt"))
 		if len(files) != 1 {
-			t.Fatalf("linux.sh wrote %q, want one facts file", files)
+			t.Fatalf("slbdiag-collect.sh wrote %q, want one facts file", files)
 		}
 		for _, f := range []string{own, files[0]} {
 			got, _ := doctorJSON(t, f)

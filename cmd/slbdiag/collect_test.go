@@ -148,7 +148,7 @@ func TestCollectPrintScript(t *testing.T) {
 		// -o writes the same bytes, over an older file, leaving no
 		// temporary file behind.
 		dir := t.TempDir()
-		out := filepath.Join(dir, s.Save)
+		out := filepath.Join(dir, s.File)
 		os.WriteFile(out, []byte("old"), 0o644)
 		if err := run(context.Background(), []string{"collect", "--print-script", s.Name, "-o", out}, nil, &stdout, &stderr); err != nil {
 			t.Fatal(err)

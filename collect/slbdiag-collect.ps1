@@ -161,7 +161,7 @@ try {
 $yesNo = @{ $true = 'yes'; $false = 'no' }
 $enDis = @{ $true = 'enabled'; $false = 'disabled' }
 
-$head = 'slbdiag-collect/' + $FormatVersion + ' script=windows.ps1 version=' + $ScriptVersion + "`r`n"
+$head = 'slbdiag-collect/' + $FormatVersion + ' script=slbdiag-collect.ps1 version=' + $ScriptVersion + "`r`n"
 [IO.File]::WriteAllText($script:outFile, $head, (New-Object Text.UTF8Encoding $true))
 Add-Fact 'header' @('host', $hostName, 'time', $now.ToString('yyyy-MM-ddTHH:mm:ssZ'),
     'os_build', [string][Environment]::OSVersion.Version, 'powershell', [string]$PSVersionTable.PSVersion,

@@ -49,7 +49,7 @@ for /f "tokens=2 delims=[]" %%v in ('ver') do set "BUILD=%%v"
 for /f "tokens=2" %%v in ("%BUILD%") do set "BUILD=%%v"
 set "FAILED="
 
-> "%OUT%" echo slbdiag-collect/1 script=windows.cmd version=1
+> "%OUT%" echo slbdiag-collect/1 script=slbdiag-collect.cmd version=1
 >> "%OUT%" echo header host=%COMPUTERNAME% time=%STAMP% os_build=%BUILD% powershell= oem_cp=%OEMCP% ansi_cp=%ANSICP% elevated=%ELEVATED% vip=%VIP% ports=%PORTS% capture_seconds=0 replay=no
 >> "%OUT%" echo facts-begin
 >> "%OUT%" echo os name=windows

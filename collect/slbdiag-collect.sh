@@ -48,7 +48,7 @@ fact() { printf '%s\n' "$*" >>"$out"; }
 fail() { failed=${failed:+$failed,}$(enc "$1"); fact "unread step=$(enc "$1") reason=$(enc "$2")"; }
 
 bom=$(printf '\357\273\277')
-printf '%sslbdiag-collect/1 script=linux.sh version=1\n' "$bom" >"$out" || usage "cannot write $out"
+printf '%sslbdiag-collect/1 script=slbdiag-collect.sh version=1\n' "$bom" >"$out" || usage "cannot write $out"
 kernel=$(cat "$proc/sys/kernel/osrelease" 2>/dev/null)
 elevated=no
 [ "$(id -u)" = 0 ] && elevated=yes
