@@ -300,6 +300,13 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		}
 		out = append(out, l.tr(fmt.Sprintf("HTTP.sys certificates on port %d: %s. IIS bindings on port %d: %s.", port, certText, port, siteText),
 			fmt.Sprintf("HTTP.sys 在端口 %d 上的证书绑定：%s。IIS 在端口 %d 上的绑定：%s。", port, certText, port, siteText)))
+		if f.IPListenRead && len(f.IPListen) > 0 {
+			ips := make([]string, len(f.IPListen))
+			for i, a := range f.IPListen {
+				ips[i] = a.String()
+			}
+			out = append(out, l.tr("HTTP.sys listens only on (IP listen list): "+strings.Join(ips, ", ")+".", "HTTP.sys 只监听（IP 监听列表）："+strings.Join(ips, "、")+"。"))
+		}
 		var fw []string
 		for _, p := range f.Firewall {
 			fw = append(fw, printable(p.Name)+" "+settingText(p.On, l))

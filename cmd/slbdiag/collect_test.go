@@ -135,6 +135,34 @@ func TestCollectDisagreeReported(t *testing.T) {
 	}
 }
 
+// TestCollectIPListen: an HTTP.sys listen list without the VIP leaves
+// nothing to answer on it, however the host model and the sites are set.
+func TestCollectIPListen(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", hostFactsDir, "collected", "win2012-en-after.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "read what=iplisten", "iplisten addr=10.0.0.5\r\nread what=iplisten", 1)
+	text = strings.Replace(text, "IP addresses present in the IP listen list:\r\n-------------------------------------------\r\n", "IP addresses present in the IP listen list:\r\n-------------------------------------------\r\n\r\n    10.0.0.5\r\n", 1)
+	name := filepath.Join(t.TempDir(), "facts.txt")
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, code := doctorJSON(t, name)
+	if d := cmp.Diff(collectVerdict{"PROBLEM", []string{"no-listener-on-vip"}, []string{"12"}}, got); d != "" || code != exitProblems {
+		t.Errorf("exit %d (-want +got):\n%s", code, d)
+	}
+	r := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--host-facts", name)
+	for _, s := range []string{"HTTP.sys listens only on (IP listen list): 10.0.0.5.", "192.0.2.10 is not one of them (netsh http show iplisten)", "netsh http add iplisten ipaddress=192.0.2.10"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("output lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "disagree") {
+		t.Errorf("facts block and outputs should agree:\n%s", r.stdout)
+	}
+}
+
 func TestCollectPrintScript(t *testing.T) {
 	for _, s := range collect.Scripts {
 		_, want, _ := collect.Lookup(s.Name)
