@@ -40,8 +40,9 @@ function Stop-Usage([string]$Message) {
     exit 2
 }
 
+# TryParse takes "10" for 0.0.0.10: an IPv4 VIP must read back as given.
 $vipAddr = $null
-if ($Vip -eq '' -or -not [Net.IPAddress]::TryParse($Vip, [ref]$vipAddr)) {
+if ($Vip -eq '' -or -not [Net.IPAddress]::TryParse($Vip, [ref]$vipAddr) -or (-not $Vip.Contains(':') -and $vipAddr.ToString() -ne $Vip)) {
     Stop-Usage ('-Vip must be the load balancer''s VIP, an IP address (got "' + $Vip + '")')
 }
 $ports = @()
@@ -59,6 +60,7 @@ if ($ReplayDir -ne '' -and -not (Test-Path -LiteralPath $ReplayDir -PathType Con
     Stop-Usage ('-ReplayDir ' + $ReplayDir + ' is not a directory')
 }
 if ($OutDir -eq '') { $OutDir = (Get-Location).ProviderPath }
+if (-not (Test-Path -LiteralPath $OutDir -PathType Container)) { Stop-Usage ('-OutDir ' + $OutDir + ' is not a directory') }
 
 # Enc percent-encodes a value as UTF-8: a fact line holds no space, no
 # '=' and no character outside ASCII, whatever the host's language.
@@ -135,21 +137,29 @@ function Write-Raw([string]$Shown, [string]$Text) {
     Write-Out ('PS slbdiag> ' + $Shown + "`r`n" + $Text.TrimEnd() + "`r`n`r`n")
 }
 
+# Invoke-Raw runs a command and writes its output behind its prompt line;
+# a command that cannot run leaves its error there and is named in the
+# footer (the outputs section holds no fact lines).
 function Invoke-Raw([string]$CommandLine) {
-    $text = ''
-    Invoke-Step ('raw ' + $CommandLine) { $script:rawText = Invoke-Native $CommandLine }
-    if ($script:rawText -ne $null) { $text = $script:rawText }
-    $script:rawText = $null
+    try {
+        $text = Invoke-Native $CommandLine
+    } catch {
+        $script:failed += ('raw ' + $CommandLine)
+        $text = 'slbdiag-collect: ' + $_.Exception.Message
+    }
     Write-Raw $CommandLine $text
     return $text
 }
 
 # --- header -----------------------------------------------------------
 
+# Times in the invariant culture: a Thai host counts years in the Buddhist
+# era, a Finnish one separates hours with dots.
 $now = (Get-Date).ToUniversalTime()
+$inv = [Globalization.CultureInfo]::InvariantCulture
 $hostName = $env:COMPUTERNAME
 $safeHost = ($hostName -replace '[^A-Za-z0-9_-]', '_')
-$script:base = 'slbdiag-facts-' + $safeHost + '-' + $now.ToString('yyyyMMdd-HHmmss')
+$script:base = 'slbdiag-facts-' + $safeHost + '-' + $now.ToString('yyyyMMdd-HHmmss', $inv)
 $script:outFile = Join-Path $OutDir ($script:base + '.txt')
 if (Test-Path -LiteralPath $script:outFile) { Stop-Usage ($script:outFile + ' exists already: not written over') }
 
@@ -163,7 +173,7 @@ $enDis = @{ $true = 'enabled'; $false = 'disabled' }
 
 $head = 'slbdiag-collect/' + $FormatVersion + ' script=slbdiag-collect.ps1 version=' + $ScriptVersion + "`r`n"
 [IO.File]::WriteAllText($script:outFile, $head, (New-Object Text.UTF8Encoding $true))
-Add-Fact 'header' @('host', $hostName, 'time', $now.ToString('yyyy-MM-ddTHH:mm:ssZ'),
+Add-Fact 'header' @('host', $hostName, 'time', $now.ToString('yyyy-MM-ddTHH:mm:ssZ', $inv),
     'os_build', [string][Environment]::OSVersion.Version, 'powershell', [string]$PSVersionTable.PSVersion,
     'locale', (Get-Culture).Name, 'ui_locale', (Get-UICulture).Name,
     'oem_cp', [Console]::OutputEncoding.CodePage, 'ansi_cp', [Text.Encoding]::Default.CodePage,
@@ -462,12 +472,12 @@ foreach ($fam in @('ipv4', 'ipv6')) {
 [void](Invoke-Raw 'ipconfig /all')
 if (Test-Source 'Get-NetIPInterface' 'Get-NetIPInterface') {
     $shown = 'Get-NetIPInterface | Format-List ifIndex,InterfaceAlias,AddressFamily,WeakHostSend,WeakHostReceive'
-    $text = ''
-    Invoke-Step ('raw ' + $shown) {
-        $script:rawText = (Get-Source 'Get-NetIPInterface' { Get-NetIPInterface }) | Format-List ifIndex, InterfaceAlias, AddressFamily, WeakHostSend, WeakHostReceive | Out-String -Width 4096
+    try {
+        $text = (Get-Source 'Get-NetIPInterface' { Get-NetIPInterface }) | Format-List ifIndex, InterfaceAlias, AddressFamily, WeakHostSend, WeakHostReceive | Out-String -Width 4096
+    } catch {
+        $script:failed += ('raw ' + $shown)
+        $text = 'slbdiag-collect: ' + $_.Exception.Message
     }
-    if ($script:rawText -ne $null) { $text = $script:rawText }
-    $script:rawText = $null
     Write-Raw $shown $text
 }
 [void](Invoke-Raw 'netsh http show sslcert')
