@@ -18,12 +18,13 @@ if "%VIP%"=="" (
   exit /b 2
 )
 rem Only digits, dots, colons and hex letters make an address: nothing else
-rem reaches a command line or the file.
-echo %VIP%| findstr /r /x "[0-9a-fA-F.:]*" >nul || (
-  echo slbdiag-collect: %~1 is not an IP address 1>&2
+rem reaches a command line or the file. !VIP! is expanded after parsing, so
+rem an argument such as "1&x" is checked, not run.
+echo !VIP!| findstr /r /x "[0-9a-fA-F.:]*" >nul || (
+  echo slbdiag-collect: the first argument is not an IP address 1>&2
   exit /b 2
 )
-echo %PORTS%| findstr /r /x "[0-9,]*" >nul || (
+echo !PORTS!| findstr /r /x "[0-9,]*" >nul || (
   echo slbdiag-collect: the ports must be a list such as 443,8443 1>&2
   exit /b 2
 )
