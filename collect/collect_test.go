@@ -282,3 +282,35 @@ func TestShellScript(t *testing.T) {
 		t.Skip("no sh, dash or shellcheck")
 	}
 }
+
+// TestPowerShellAST parses the PowerShell script with tree-sitter-powershell
+// where SLBDIAG_TREE_SITTER names a directory whose node_modules holds
+// tree-sitter and tree-sitter-powershell (npm): a second opinion beside
+// the PowerShell 2.0 scan, not PowerShell's own parser.
+func TestPowerShellAST(t *testing.T) {
+	dir := os.Getenv("SLBDIAG_TREE_SITTER")
+	if dir == "" {
+		t.Skip("SLBDIAG_TREE_SITTER is not set (npm install tree-sitter tree-sitter-powershell there)")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node")
+	}
+	check, err := os.ReadFile(filepath.Join("testdata", "ps-ast.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(file string) ([]byte, error) {
+		cmd := exec.Command("node", "--no-deprecation", "--input-type=module", "-e", string(check), file)
+		cmd.Dir = dir
+		return cmd.CombinedOutput()
+	}
+	script, _ := filepath.Abs(Scripts[0].File)
+	if out, err := parse(script); err != nil {
+		t.Errorf("%s does not parse: %v\n%s", Scripts[0].File, err, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.ps1")
+	os.WriteFile(bad, []byte("if ($a -eq {\r\n"), 0o644)
+	if out, err := parse(bad); err == nil {
+		t.Errorf("the check passes a script that does not parse:\n%s", out)
+	}
+}

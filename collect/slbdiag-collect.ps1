@@ -473,7 +473,7 @@ foreach ($fam in @('ipv4', 'ipv6')) {
 if (Test-Source 'Get-NetIPInterface' 'Get-NetIPInterface') {
     $shown = 'Get-NetIPInterface | Format-List ifIndex,InterfaceAlias,AddressFamily,WeakHostSend,WeakHostReceive'
     try {
-        $text = (Get-Source 'Get-NetIPInterface' { Get-NetIPInterface }) | Format-List ifIndex, InterfaceAlias, AddressFamily, WeakHostSend, WeakHostReceive | Out-String -Width 4096
+        $text = (Get-Source 'Get-NetIPInterface' { Get-NetIPInterface }) | Format-List -Property @('ifIndex', 'InterfaceAlias', 'AddressFamily', 'WeakHostSend', 'WeakHostReceive') | Out-String -Width 4096
     } catch {
         $script:failed += ('raw ' + $shown)
         $text = 'slbdiag-collect: ' + $_.Exception.Message
