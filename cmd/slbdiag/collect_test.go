@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/slbdiag/slbdiag/collect"
+	"github.com/slbdiag/slbdiag/hostfacts"
 )
 
 // collectVerdict is what TestCollectSamples compares of doctor's JSON.
@@ -206,5 +209,52 @@ func TestParseCollectErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%q: %v, want %s", tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestCollectReplay runs the PowerShell collector in its replay mode on the
+// raw outputs of a sample, where PowerShell (pwsh or powershell) is
+// installed: the file it writes must give the sample's verdict. With no
+// object source recorded, every fact comes from the raw outputs, the path
+// a host takes when its queries fail.
+func TestCollectReplay(t *testing.T) {
+	var shell string
+	for _, s := range []string{"pwsh", "powershell"} {
+		if p, err := exec.LookPath(s); err == nil {
+			shell = p
+			break
+		}
+	}
+	if shell == "" {
+		t.Skip("no PowerShell here: the replay mode is checked where it exists")
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", hostFactsDir, "collected", "win2008r2-en-before.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := hostfacts.SplitCollected(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, out := t.TempDir(), t.TempDir()
+	replayName := regexp.MustCompile(`[^A-Za-z0-9]+`)
+	for _, o := range hostfacts.SplitBundle(c.Outputs) {
+		name := strings.Trim(replayName.ReplaceAllString(o.Command, "_"), "_") + ".txt"
+		if err := os.WriteFile(filepath.Join(replay, name), []byte(o.Text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script, _ := filepath.Abs(filepath.Join("..", "..", "collect", "slbdiag-collect.ps1"))
+	cmd := exec.Command(shell, "-NoProfile", "-ExecutionPolicy", "Bypass", "-File", script, "-Vip", "192.0.2.10", "-ReplayDir", replay, "-OutDir", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", shell, err, msg)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "slbdiag-facts-*.txt"))
+	if len(files) != 1 {
+		t.Fatalf("the collector wrote %q, want one facts file", files)
+	}
+	got, code := doctorJSON(t, files[0])
+	if d := cmp.Diff(collectVerdict{"PROBLEM", []string{"strong-host-receive"}, []string{"11"}}, got); d != "" || code != exitProblems {
+		t.Errorf("exit %d (-want +got):\n%s", code, d)
 	}
 }
