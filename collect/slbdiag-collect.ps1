@@ -114,7 +114,7 @@ function Get-Source([string]$Name, [scriptblock]$Live) {
     if ($ReplayDir -ne '') {
         $p = Join-Path $ReplayDir ($Name + '.xml')
         if (-not (Test-Path -LiteralPath $p)) { throw ('no recorded ' + $Name + ' in ' + $ReplayDir) }
-        return Import-Clixml -LiteralPath $p
+        return Import-Clixml -Path $p # -LiteralPath is PowerShell 3.0
     }
     return & $Live
 }
@@ -324,7 +324,8 @@ function Get-PrefixLength([string]$Subnet) {
     if (-not [Net.IPAddress]::TryParse($Subnet, [ref]$m)) { return '' }
     $bits = 0
     foreach ($b in $m.GetAddressBytes()) {
-        for ($k = 7; $k -ge 0; $k--) { if (($b -band (1 -shl $k)) -ne 0) { $bits++ } }
+        # No -shl before PowerShell 3.0: the bits' values, spelled out.
+        foreach ($bit in @(128, 64, 32, 16, 8, 4, 2, 1)) { if (($b -band $bit) -ne 0) { $bits++ } }
     }
     return [string]$bits
 }
