@@ -64,6 +64,9 @@ const (
 	EvFactARPIgnore      EvidenceKind = "host-fact-arp-ignore"
 	EvFactARPAnnounce    EvidenceKind = "host-fact-arp-announce"
 	EvFactNoListener     EvidenceKind = "host-fact-no-listener-on-vip"
+	// EvFactNotInIPListen: HTTP.sys listens only on the addresses of its
+	// IP listen list, and the VIP is not one of them.
+	EvFactNotInIPListen EvidenceKind = "host-fact-vip-not-in-http-listen-list"
 	// EvFactNotRead is a fact the finding's confidence needed and the
 	// facts given do not hold: Fact.Setting is its GapFact.
 	EvFactNotRead EvidenceKind = "host-fact-not-read"

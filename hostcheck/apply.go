@@ -139,6 +139,9 @@ func elsewhere(f *analyze.Finding, v *hostView) {
 		}
 		return
 	}
+	if !v.facts.ListensHTTP(v.vip) {
+		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNotInIPListen, Fact: &analyze.Fact{}})
+	}
 	if v.siteMissing() == acceptYes {
 		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNoSiteBinding, Fact: &analyze.Fact{}})
 	}
@@ -197,6 +200,9 @@ func listenerFacts(f *analyze.Finding, v *hostView) {
 	switch {
 	case v.facts.OS == "linux" && v.listenerMissing() == acceptYes:
 		f.Evidence = append(f.Evidence, noListener(v.facts, v.port))
+		f.Confidence, f.Missing = analyze.High, nil
+	case v.facts.OS == "windows" && !v.facts.ListensHTTP(v.vip):
+		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNotInIPListen, Fact: &analyze.Fact{}})
 		f.Confidence, f.Missing = analyze.High, nil
 	case v.facts.OS == "windows" && v.siteMissing() == acceptYes:
 		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNoSiteBinding, Fact: &analyze.Fact{}})

@@ -124,6 +124,12 @@ func serviceFindings(v *hostView, newFinding func(analyze.Cause, analyze.Confide
 		}
 		return fs
 	}
+	if !v.facts.ListensHTTP(v.vip) {
+		// Nothing is answered on the VIP: bindings and certificates are moot.
+		f := newFinding(analyze.NoListenerOnVIP, analyze.High)
+		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNotInIPListen, Fact: &analyze.Fact{}})
+		return append(fs, f)
+	}
 	switch v.siteMissing() {
 	case acceptYes:
 		f := newFinding(analyze.NoListenerOnVIP, analyze.High)

@@ -112,6 +112,10 @@ func (b *builder) add(k kind, family, arg, text string) error {
 		if f.SSLBindings, err = ParseSSLCert(text); err == nil {
 			f.SSLRead = true
 		}
+	case kIPListen:
+		if f.IPListen, err = ParseIPListen(text); err == nil {
+			f.IPListenRead = true
+		}
 	case kAppcmd:
 		if f.Sites, err = ParseAppcmdSites(text); err == nil {
 			f.SitesRead = true

@@ -34,6 +34,7 @@ const (
 	kSysctl
 	kSS
 	kProcNetTCP
+	kIPListen
 )
 
 var (
@@ -48,6 +49,7 @@ var (
 	reSysctl     = regexp.MustCompile(`^sysctl\b`)
 	reSS         = regexp.MustCompile(`^ss\s+-[a-z46]*l[a-z46]*\b`)
 	reProcTCP    = regexp.MustCompile(`^cat\s+/proc/net/tcp6?\s*$`)
+	reIPListen   = regexp.MustCompile(`^netsh\s+http\s+sh(?:ow)?\s+iplisten\b`)
 )
 
 // classify names the command and, for netsh, its family ("ipv4"/"ipv6")
@@ -71,6 +73,8 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kNetIPInterface, "", ""
 	case reSSLCert.MatchString(c):
 		return kSSLCert, "", ""
+	case reIPListen.MatchString(c):
+		return kIPListen, "", ""
 	case reAppcmd.MatchString(c):
 		return kAppcmd, "", ""
 	case reFirewall.MatchString(c):

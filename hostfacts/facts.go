@@ -21,6 +21,12 @@ type Facts struct {
 	Sites       []Site            `json:"sites"`        // IIS sites and their bindings
 	Firewall    []FirewallProfile `json:"firewall"`
 
+	// IPListen is HTTP.sys's IP listen list: empty, it listens on every
+	// address; else only on these (netsh http show iplisten). IPListenRead
+	// says it was read.
+	IPListen     []netip.Addr `json:"ip_listen,omitempty"`
+	IPListenRead bool         `json:"ip_listen_read,omitempty"`
+
 	// The *Read flags say a kind of fact was read: an empty list then
 	// means there is none, not that nobody looked.
 	AddrsRead     bool `json:"addrs_read"`     // interface addresses (ipconfig, ip addr)
@@ -37,6 +43,10 @@ type Facts struct {
 	// Ignored lists the commands whose outputs were skipped because
 	// slbdiag does not read them.
 	Ignored []string `json:"ignored"`
+	// Disagree lists where a collector's facts block and its raw outputs
+	// say different things (factsagree.go): reported, never resolved
+	// silently.
+	Disagree []string `json:"disagree,omitempty"`
 }
 
 // Interface is one network interface of the host.

@@ -29,7 +29,9 @@ var (
 // one text file of the commands and what they printed. It reads UTF-8,
 // UTF-16 (Windows PowerShell 5 writes `>` redirections as UTF-16LE, with a
 // BOM or, from some editors, without) and GBK (code page 936: what cmd.exe
-// on Chinese Windows saves). It stops when ctx is done.
+// on Chinese Windows saves). A collector's file (docs/FACTSFILE.md) is
+// read by its facts block first and its raw outputs second. It stops when
+// ctx is done.
 func ReadFile(ctx context.Context, name string) (*Facts, error) {
 	fh, err := os.Open(name)
 	if err != nil {
@@ -43,9 +45,12 @@ func ReadFile(ctx context.Context, name string) (*Facts, error) {
 	if len(b) > MaxFileSize {
 		return nil, ErrTooLarge
 	}
-	text, err := Decode(b)
+	text, err := decodeFile(b)
 	if err != nil {
 		return nil, err
+	}
+	if IsCollected(text) {
+		return readCollected(ctx, name, text)
 	}
 	return Parse(ctx, name, text)
 }

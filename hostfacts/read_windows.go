@@ -15,6 +15,16 @@ import (
 // page to UTF-8 first (chcp 65001): netsh and ipconfig otherwise print in
 // the OEM code page, GBK on Chinese Windows.
 func readWindows(ctx context.Context) (*Facts, error) {
+	f, err := FromOutputs("this host", windowsOutputs(ctx))
+	if err != nil {
+		return nil, err
+	}
+	f.Source = "this host"
+	return f, nil
+}
+
+// windowsOutputs runs the commands and returns their outputs.
+func windowsOutputs(ctx context.Context) []Output {
 	run := func(cmd string) Output {
 		out, _ := exec.CommandContext(ctx, "cmd", "/d", "/c", "chcp 65001 >nul & "+cmd).Output()
 		return Output{Command: cmd, Text: string(out)}
@@ -32,10 +42,5 @@ func readWindows(ctx context.Context) (*Facts, error) {
 	if _, err := os.Stat(filepath.Join(os.Getenv("windir"), "system32", "inetsrv", "appcmd.exe")); err == nil {
 		outs = append(outs, run(`%windir%\system32\inetsrv\appcmd.exe list site`))
 	}
-	f, err := FromOutputs("this host", outs)
-	if err != nil {
-		return nil, err
-	}
-	f.Source = "this host"
-	return f, nil
+	return append(outs, run("netsh http show iplisten"))
 }

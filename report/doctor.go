@@ -300,6 +300,13 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		}
 		out = append(out, l.tr(fmt.Sprintf("HTTP.sys certificates on port %d: %s. IIS bindings on port %d: %s.", port, certText, port, siteText),
 			fmt.Sprintf("HTTP.sys 在端口 %d 上的证书绑定：%s。IIS 在端口 %d 上的绑定：%s。", port, certText, port, siteText)))
+		if f.IPListenRead && len(f.IPListen) > 0 {
+			ips := make([]string, len(f.IPListen))
+			for i, a := range f.IPListen {
+				ips[i] = a.String()
+			}
+			out = append(out, l.tr("HTTP.sys listens only on (IP listen list): "+strings.Join(ips, ", ")+".", "HTTP.sys 只监听（IP 监听列表）："+strings.Join(ips, "、")+"。"))
+		}
 		var fw []string
 		for _, p := range f.Firewall {
 			fw = append(fw, printable(p.Name)+" "+settingText(p.On, l))
@@ -310,6 +317,9 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 	}
 	for _, u := range f.Unread {
 		out = append(out, l.tr("Not read: ", "未读到：")+printable(u))
+	}
+	for _, d := range f.Disagree {
+		out = append(out, l.tr("The facts block and the raw outputs disagree: ", "事实块与原始输出不一致：")+printable(d))
 	}
 	if len(f.Ignored) > 0 {
 		ign := make([]string, len(f.Ignored))

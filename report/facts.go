@@ -102,6 +102,9 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 		}
 		en, zh = fmt.Sprintf("The weak host model is set up for the VIP: weakhostreceive is enabled on %s and weakhostsend on the loopback adapter, %s. The host model is not what drops these SYNs: look at Windows Firewall and the bindings.", nic, ifc),
 			fmt.Sprintf("已为 VIP 配好弱主机模型：%s已启用 weakhostreceive，环回适配器%s已启用 weakhostsend。丢弃这些 SYN 的不是主机模型，请检查 Windows 防火墙和绑定。", zhPad(nic), zhIfc)
+	case analyze.EvFactNotInIPListen:
+		en, zh = fmt.Sprintf("HTTP.sys listens only on the addresses of its IP listen list, and %s is not one of them (netsh http show iplisten): no site answers on it, whatever its bindings.", vip),
+			fmt.Sprintf("HTTP.sys 只监听其 IP 监听列表中的地址，而 %s 不在其中（见 netsh http show iplisten）：无论站点如何绑定，都不会有站点在该地址上应答。", vip)
 	case analyze.EvFactNoSiteBinding:
 		en, zh = fmt.Sprintf("No IIS site is bound to %s:%d or to All Unassigned (*:%d) (appcmd list site).", vip, port, port),
 			fmt.Sprintf("没有任何 IIS 站点绑定到 %s:%d 或“全部未分配”（*:%d）（见 appcmd list site）。", vip, port, port)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # check-release.sh checks what `make release` left in dist/, as a user
 # would meet it: the checksums verify, every archive holds the binary,
-# README, LICENSE (when the repository has one) and NOTICES, and the
+# README, LICENSE (when the repository has one), NOTICES and the collector
+# scripts byte for byte as in the repository (what `slbdiag collect
+# --print-script` prints), and the
 # linux/amd64 binary taken from its archive names its version and finds
 # the problem in a bundled capture (exit status 1, a PROBLEM line), also
 # in an empty root where no libpcap exists.
@@ -16,7 +18,7 @@ version=$(basename "$sums" _checksums.txt)
 version=${version#slbdiag_}
 (cd dist && sha256sum --check --strict --quiet "$(basename "$sums")") || fail "checksums do not verify"
 
-want_files=(README.md NOTICES)
+want_files=(README.md NOTICES collect/slbdiag-collect.ps1 collect/slbdiag-collect.cmd collect/slbdiag-collect.sh)
 ls LICENSE* >/dev/null 2>&1 && want_files+=(LICENSE)
 for platform in windows_amd64 windows_arm64 linux_amd64 linux_arm64 darwin_arm64; do
   base=slbdiag_${version}_$platform
@@ -34,6 +36,14 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 tar xzf "dist/slbdiag_${version}_linux_amd64.tar.gz" -C "$dir"
 bin=$dir/slbdiag_${version}_linux_amd64/slbdiag
+
+for s in windows:slbdiag-collect.ps1 windows-cmd:slbdiag-collect.cmd linux:slbdiag-collect.sh; do
+  f=$dir/slbdiag_${version}_linux_amd64/collect/${s#*:}
+  cmp -s "$f" "collect/${s#*:}" || fail "the archive's collect/${s#*:} differs from the repository's"
+  "$bin" collect --print-script "${s%%:*}" | cmp -s - "$f" || fail "slbdiag collect --print-script ${s%%:*} differs from the archive's collect/${s#*:}"
+done
+unzip -p "dist/slbdiag_${version}_windows_amd64.zip" "slbdiag_${version}_windows_amd64/collect/slbdiag-collect.ps1" | cmp -s - collect/slbdiag-collect.ps1 ||
+  fail "the Windows archive's collect/slbdiag-collect.ps1 differs from the repository's (CRLF must survive)"
 
 got=$("$bin" version | head -1)
 [ "$got" = "slbdiag v$version" ] || fail "'slbdiag version' says '$got', want 'slbdiag v$version'"

@@ -13,6 +13,7 @@ var layers = map[string]int{
 	"analyze": 0, "capture": 0, "hostfacts": 0,
 	"internal/version": 0, "internal/english": 0, "internal/outfile": 0,
 	"internal/benchgen": 0, "internal/busygen": 0, "internal/scenario": 0, "test/lab/labnet": 0,
+	"collect":     0,
 	"hostcheck":   1,
 	"report":      2,
 	"pipeline":    3,
