@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"github.com/slbdiag/slbdiag/decode"
 	"net/netip"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ func ackP(c, s netip.AddrPort, isn, sisn uint32) packet { return tcp(c, s, flagA
 func rstP(s, c netip.AddrPort, isn uint32) packet       { return tcp(s, c, flagRST|flagACK, 0, isn+1) }
 func icmpP(c, s netip.AddrPort, isn uint32) packet {
 	return packet{src: router, dst: c.Addr(), isICMPErr: true,
-		quoted: quotedTCP{src: c.Addr(), dst: s.Addr(), sport: c.Port(), dport: s.Port(), seq: isn}}
+		quoted: decode.QuotedTCP{Src: c.Addr(), Dst: s.Addr(), Sport: c.Port(), Dport: s.Port(), Seq: isn}}
 }
 
 // outcomeOf is the part of an attempt the table tests compare.
