@@ -5,7 +5,6 @@ import (
 	"net/netip"
 )
 
-
 // fastEthernet decodes the frames that make up nearly all of a capture
 // (Ethernet, at most one VLAN tag, IPv4 without options or fragments, or
 // IPv6 without extension headers, carrying whole TCP, or UDP that is not
