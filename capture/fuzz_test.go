@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 // FuzzFile feeds arbitrary bytes to the file reader: it must return an error
@@ -68,11 +69,11 @@ func FuzzRedact(f *testing.F) {
 		frame := bytes.Clone(data)
 		r := Redaction{Addrs: map[netip.Addr]netip.Addr{}, Names: map[string]string{"shop.example.com": "name-1xx.invalid"}}
 		// Hide whatever addresses the frame holds, as the evidence would.
-		if src, dst, ok := tcpFlow(layers.LinkType(lt), frame); ok {
+		if src, dst, ok := tcpFlow(decode.New(), layers.LinkType(lt), frame); ok {
 			r.Addrs[src.Addr()] = netip.MustParseAddr("198.18.0.1")
 			r.Addrs[dst.Addr()] = netip.MustParseAddr("100::1")
 		}
-		r.redact(layers.LinkType(lt), frame)
+		r.redact(decode.New(), layers.LinkType(lt), frame)
 		if len(frame) != len(data) {
 			t.Fatal("the frame changed length")
 		}

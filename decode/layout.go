@@ -107,8 +107,11 @@ func (d *Decoder) noteIPv6() {
 	ip := &d.ip6
 	pl := d.off(ip.Payload)
 	d.addIP(IP{Off: d.off(ip.Contents), V6: true, HdrLen: 40, Proto: uint8(ip.NextHeader), L4: pl, End: pl + len(ip.Payload)})
-	if ip.NextHeader != layers.IPProtocolTCP && ip.NextHeader != layers.IPProtocolUDP {
-		d.layout.ips[d.ip].L4 = -1 // until ipv6Ext walks there
+	switch ip.NextHeader {
+	case protoHopByHop, protoRouting, protoFragment, protoAH, protoDestOpts:
+		if d.ip >= 0 {
+			d.layout.ips[d.ip].L4 = -1 // until ipv6Ext walks there
+		}
 	}
 }
 
