@@ -170,9 +170,15 @@ type checksum struct {
 func (e *editor) checksums(l *decode.Layout) []checksum {
 	var sums []checksum
 	add := func(c checksum) {
-		if c.ck >= c.start && c.ck+2 <= c.end && c.end <= len(e.b) {
-			sums = append(sums, c)
+		if c.ck < c.start || c.ck+2 > c.end || c.end > len(e.b) {
+			return
 		}
+		for _, s := range sums {
+			if s.ck == c.ck {
+				return // one field, one checksum, however the layout named it
+			}
+		}
+		sums = append(sums, c)
 	}
 	for i, ip := range l.IPs() {
 		if !ip.V6 {
@@ -245,19 +251,30 @@ func (e *editor) addr(off, n, ip int, r Redaction) {
 	}
 }
 
-// set writes cur at off, adjusting every checksum whose range covers it
-// but the one at index skip (the checksum being written).
-func (e *editor) set(off int, cur []byte, skip int) {
+// set writes cur at off, adjusting every checksum whose range covers it.
+// When what is written is checksum from's own field, only the checksums
+// around from's range see it: they nest, so a crafted frame whose ranges
+// overlap cannot make two checksums adjust each other forever.
+func (e *editor) set(off int, cur []byte, from int) {
 	old := bytes.Clone(e.b[off : off+len(cur)])
 	if bytes.Equal(old, cur) {
 		return
 	}
 	copy(e.b[off:], cur)
 	for i, c := range e.sums {
-		if i != skip && off >= c.start && off+len(cur) <= c.end {
-			e.adjust(i, old, cur, (off-c.start)%2 == 1)
+		if off < c.start || off+len(cur) > c.end {
+			continue
 		}
+		if from >= 0 && !encloses(c, e.sums[from]) {
+			continue
+		}
+		e.adjust(i, old, cur, (off-c.start)%2 == 1)
 	}
+}
+
+// encloses reports whether c's range holds f's and more.
+func encloses(c, f checksum) bool {
+	return c.start <= f.start && f.end <= c.end && (c.start != f.start || c.end != f.end)
 }
 
 // adjust updates checksum i for words old that became cur, starting at an
