@@ -53,8 +53,7 @@ func BenchmarkDecode(b *testing.B) {
 // packet per iteration, each from a new client port: the per-packet path
 // after decoding, copy check included.
 func BenchmarkTracker(b *testing.B) {
-	ports, _ := ParsePorts("443")
-	tr := newTracker(&ports)
+	a := testAnalyzer()
 	b.ReportAllocs()
 	ts := t0
 	i := 0
@@ -63,7 +62,7 @@ func BenchmarkTracker(b *testing.B) {
 		isn := uint32(i) * 11
 		for _, p := range []packet{synP(c, vip, isn), synAckP(vip, c, isn, 7), ackP(c, vip, isn, 7)} {
 			p.ipLen, p.proto = 52, 6
-			tr.add(&p, FrameRef{Frame: i + 1}, ts)
+			feed(a, p, ts)
 			ts = ts.Add(time.Microsecond)
 		}
 		i++

@@ -51,16 +51,15 @@ type outcomeOf struct {
 }
 
 func runSteps(steps []step, end time.Duration) ([]outcomeOf, *tracker) {
-	ports, _ := ParsePorts("443")
-	tr := newTracker(&ports)
+	a := testAnalyzer()
+	tr := a.tr
 	var got []outcomeOf
 	tr.totals.emit = func(a *Attempt) error {
 		got = append(got, outcomeOf{a.Client, a.Server, a.ISN, a.Outcome.String(), a.Syns, a.First.Frame, a.Reply.Frame, a.ReplySrc})
 		return nil
 	}
-	for i, s := range steps {
-		p := s.p
-		tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(s.at))
+	for _, s := range steps {
+		feed(a, s.p, t0.Add(s.at))
 	}
 	tr.finish(t0.Add(end))
 	return got, tr
