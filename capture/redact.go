@@ -69,13 +69,13 @@ func sameHeader(ips []decode.IP, off int) bool {
 	return false
 }
 
-// IP protocol numbers and the EtherType redaction reads.
+// The IP protocols and the EtherType redaction reads, as gopacket names them.
 const (
-	protoICMP   = 1
-	protoTCP    = 6
-	protoUDP    = 17
-	protoICMPv6 = 58
-	etherIPv4   = 0x0800
+	protoICMP   = uint8(layers.IPProtocolICMPv4)
+	protoTCP    = uint8(layers.IPProtocolTCP)
+	protoUDP    = uint8(layers.IPProtocolUDP)
+	protoICMPv6 = uint8(layers.IPProtocolICMPv6)
+	etherIPv4   = uint16(layers.EthernetTypeIPv4)
 )
 
 // redactARP rewrites the sender and target protocol addresses of an ARP
