@@ -75,12 +75,15 @@ func newDecoder() *decoder { return &decoder{d: decode.New()} }
 func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	ip := d.d.Decode(lt, data, &d.f)
 	f := &d.f
-	*p = packet{hasMAC: f.HasMAC, srcMAC: f.SrcMAC, dstMAC: f.DstMAC, src: f.Src, dst: f.Dst, ttl: f.TTL,
-		ipID: f.IPID, ipLen: f.IPLen, proto: f.Proto,
-		isTCP: f.IsTCP, sport: f.Sport, dport: f.Dport, flags: f.Flags, seq: f.Seq, ack: f.Ack,
-		payload: f.Payload, tsval: f.TSval, sumChecked: f.SumChecked, sumBad: f.SumBad,
-		isARP: f.IsARP, arpIP: f.ARPIP, arpMAC: f.ARPMAC, isICMPErr: f.IsICMPErr, quoted: f.Quoted,
-		fragment: f.Fragment, encap: f.Encap, outer: f.Outer}
+	// Field by field, not a composite literal: no temporary to copy.
+	// TestPacketTakesEveryField fails when one is left out.
+	p.hasMAC, p.srcMAC, p.dstMAC, p.src, p.dst, p.ttl = f.HasMAC, f.SrcMAC, f.DstMAC, f.Src, f.Dst, f.TTL
+	p.ipID, p.ipLen, p.proto = f.IPID, f.IPLen, f.Proto
+	p.isTCP, p.sport, p.dport, p.flags, p.seq, p.ack = f.IsTCP, f.Sport, f.Dport, f.Flags, f.Seq, f.Ack
+	p.payload, p.tsval, p.sumChecked, p.sumBad = f.Payload, f.TSval, f.SumChecked, f.SumBad
+	p.payloadLen, p.hello, p.sni, p.alert, p.alertDesc = 0, false, "", false, 0
+	p.isARP, p.arpIP, p.arpMAC, p.isICMPErr, p.quoted = f.IsARP, f.ARPIP, f.ARPMAC, f.IsICMPErr, f.Quoted
+	p.fragment, p.encap, p.outer = f.Fragment, f.Encap, f.Outer
 	return ip
 }
 
