@@ -58,14 +58,24 @@ type tunnel struct {
 }
 
 // The tunnels, by what announces them. They are filled once, as the
-// package is initialised, and only read after.
+// package is initialised, and only read after. The fast path asks of
+// every UDP datagram whether its ports are a tunnel's: a bit set answers
+// that without hashing.
 var (
 	byEther     = map[uint16]unwrapper{}
-	byProto     = map[uint8]unwrapper{}
+	byProto     [256]unwrapper
 	byUDPTo     = map[uint16]unwrapper{}
 	byUDPEither = map[uint16]unwrapper{}
 	byGRE       = map[uint16]unwrapper{}
+	udpTo       portSet
+	udpEither   portSet
 )
+
+// portSet is a set of UDP ports.
+type portSet [1 << 16 / 64]uint64
+
+func (s *portSet) add(p uint16)      { s[p>>6] |= 1 << (p & 63) }
+func (s *portSet) has(p uint16) bool { return s[p>>6]&(1<<(p&63)) != 0 }
 
 // registerTunnel adds t to the tables; each tunnel's file calls it to
 // initialise a package variable, so a new tunnel is one new file.
@@ -78,9 +88,11 @@ func registerTunnel(t tunnel) bool {
 	}
 	for _, p := range t.udpTo {
 		byUDPTo[p] = t.unwrap
+		udpTo.add(p)
 	}
 	for _, p := range t.udpEither {
 		byUDPEither[p] = t.unwrap
+		udpEither.add(p)
 	}
 	for _, g := range t.greProtos {
 		byGRE[g] = t.unwrap
@@ -132,7 +144,7 @@ func (d *Decoder) unwrapIP(proto uint8, b []byte) (inner, bool) {
 	if proto == protoUDP {
 		return d.unwrapUDP(b)
 	}
-	if u, ok := byProto[proto]; ok {
+	if u := byProto[proto]; u != nil {
 		return u(d, b)
 	}
 	return inner{}, false
@@ -141,10 +153,7 @@ func (d *Decoder) unwrapIP(proto uint8, b []byte) (inner, bool) {
 // tunnelPort reports whether a UDP datagram between these ports may
 // carry a tunnel; the fast path leaves those to the slower one.
 func tunnelPort(sport, dport uint16) bool {
-	_, to := byUDPTo[dport]
-	_, either := byUDPEither[dport]
-	_, from := byUDPEither[sport]
-	return to || either || from
+	return udpTo.has(dport) || udpEither.has(dport) || udpEither.has(sport)
 }
 
 // unwrapUDP follows a UDP datagram to a tunnel's port: the destination
@@ -155,6 +164,9 @@ func (d *Decoder) unwrapUDP(b []byte) (inner, bool) {
 	}
 	sport, dport := uint16(b[0])<<8|uint16(b[1]), uint16(b[2])<<8|uint16(b[3])
 	pl := b[8:]
+	if !tunnelPort(sport, dport) {
+		return inner{}, false
+	}
 	if u, ok := byUDPTo[dport]; ok {
 		return u(d, pl)
 	}

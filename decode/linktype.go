@@ -13,25 +13,35 @@ type linkType struct {
 	start func(b []byte) (inner, bool)
 }
 
-// links are the link types the decoder reads, filled once as the package
-// is initialised and only read after.
-var links = map[layers.LinkType]linkType{}
+// links are the link types the decoder reads, indexed by number (an
+// array, not a map: it is read for every frame), filled once as the
+// package is initialised and only read after. libpcap's numbers stay
+// below 300.
+var links [512]linkType
 
 func registerLink(lt layers.LinkType, name string, start func(b []byte) (inner, bool)) bool {
-	links[lt] = linkType{name, start}
+	links[lt] = linkType{name, start} // a number past the table stops the program's start: a bug here, not in an input
 	return true
+}
+
+// link returns the link type's entry, and whether it is decoded.
+func link(lt layers.LinkType) (linkType, bool) {
+	if int(lt) >= len(links) || links[lt].start == nil {
+		return linkType{}, false
+	}
+	return links[lt], true
 }
 
 // Supported reports whether frames of the link type can be decoded.
 func Supported(lt layers.LinkType) bool {
-	_, ok := links[lt]
+	_, ok := link(lt)
 	return ok
 }
 
 // LinkTypeName is the name a report gives a link type: libpcap's, for
 // the link types gopacket has no name for.
 func LinkTypeName(lt layers.LinkType) string {
-	if l, ok := links[lt]; ok && l.name != "" {
+	if l, ok := link(lt); ok && l.name != "" {
 		return l.name
 	}
 	return lt.String()
@@ -41,7 +51,7 @@ func LinkTypeName(lt layers.LinkType) string {
 // follows it; ok is false when the frame carries nothing slbdiag reads.
 // The link types gopacket decodes itself are returned whole.
 func linkStart(lt layers.LinkType, b []byte) (gopacket.LayerType, []byte, bool) {
-	l, ok := links[lt]
+	l, ok := link(lt)
 	if !ok {
 		return gopacket.LayerTypeZero, nil, false
 	}
