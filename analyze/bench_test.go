@@ -64,8 +64,7 @@ func BenchmarkScan(b *testing.B) {
 					for i := range n {
 						p := sh.pkt(i)
 						ts := t0.Add(time.Duration(i) * time.Microsecond)
-						a.tr.add(&p, FrameRef{Frame: i + 1}, ts)
-						a.end = ts
+						feed(a, p, ts)
 					}
 					a.finish(nil)
 				}

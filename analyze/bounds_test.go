@@ -9,21 +9,18 @@ import (
 
 // floodSteps are n single SYNs from distinct clients to server, spaced by
 // gap; every fifth is retransmitted a second later.
-func floodSyns(tr *tracker, n int, server func(i int) netip.AddrPort, gap time.Duration) {
-	frame := 0
+func floodSyns(a *analyzer, n int, server func(i int) netip.AddrPort, gap time.Duration) {
 	for i := range n {
 		c := netip.AddrPortFrom(netip.AddrFrom4([4]byte{11, byte(i >> 16), byte(i >> 8), byte(i)}), 40000)
-		p := synP(c, server(i), uint32(i))
-		frame++
-		tr.add(&p, FrameRef{Frame: frame}, t0.Add(time.Duration(i)*gap))
+		feed(a, synP(c, server(i), uint32(i)), t0.Add(time.Duration(i)*gap))
 	}
 }
 
 // A flood that holds more attempts open at once than the tracker may
 // decides the oldest early and says how many; every count stays exact.
 func TestFloodDecidesEarlyAndSaysSo(t *testing.T) {
-	ports, _ := ParsePorts("443")
-	tr := newTracker(&ports)
+	an := testAnalyzer()
+	tr := an.tr
 	tr.maxOpen, tr.maxGone = 1000, 1500
 	lines := 0
 	early := 0
@@ -34,7 +31,7 @@ func TestFloodDecidesEarlyAndSaysSo(t *testing.T) {
 		}
 		return nil
 	}
-	floodSyns(tr, 5000, func(int) netip.AddrPort { return vip }, 10*time.Microsecond)
+	floodSyns(an, 5000, func(int) netip.AddrPort { return vip }, 10*time.Microsecond)
 	tr.finish(t0.Add(5 * time.Second))
 	if lines != 5000 || tr.totals.counts.Total() != 5000 || tr.totals.counts[Unanswered] != 5000 {
 		t.Errorf("%d lines, counts %v; want 5000 unanswered", lines, tr.totals.counts)
@@ -57,9 +54,10 @@ func TestFloodDecidesEarlyAndSaysSo(t *testing.T) {
 	// The same flood, the capture ending right after it: the attempts
 	// decided early are younger than the grace time, so each may be
 	// pending, and the warning must say how many are in doubt.
-	tr = newTracker(&ports)
+	an = testAnalyzer()
+	tr = an.tr
 	tr.maxOpen = 1000
-	floodSyns(tr, 5000, func(int) netip.AddrPort { return vip }, 10*time.Microsecond)
+	floodSyns(an, 5000, func(int) netip.AddrPort { return vip }, 10*time.Microsecond)
 	tr.finish(tr.clock)
 	for _, w := range tr.boundWarnings(&Result{}) {
 		if w.Kind == WarnEarly && w.Attempts != 4000 {
@@ -81,7 +79,7 @@ func TestScanGroupsDestinationsAndFindings(t *testing.T) {
 	ports, _ := ParsePorts("443")
 	a := newAnalyzer(Config{Ports: ports}, 1)
 	n := maxDests + 500
-	floodSyns(a.tr, n, func(i int) netip.AddrPort {
+	floodSyns(a, n, func(i int) netip.AddrPort {
 		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, byte(i >> 16), byte(i >> 8), byte(i)}), 443)
 	}, time.Microsecond)
 	a.end = t0.Add(10 * time.Second)
@@ -117,7 +115,7 @@ func TestClientAddressIsNoLikelyVIP(t *testing.T) {
 	c1 := netip.MustParseAddrPort("198.51.100.40:52000")
 	c2 := netip.MustParseAddrPort("198.51.100.41:52001")
 	for i, p := range []packet{synP(c1, vip, 1), synP(c2, netip.AddrPortFrom(c1.Addr(), 443), 2), synP(c1, vip, 3)} {
-		a.tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(time.Duration(i)*time.Millisecond))
+		feed(a, p, t0.Add(time.Duration(i)*time.Millisecond))
 	}
 	a.end = t0.Add(5 * time.Second)
 	r := a.finish(nil)

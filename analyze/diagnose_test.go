@@ -91,13 +91,8 @@ func analyzeSteps(t *testing.T, vips, probeNets string, ss []step) *Result {
 		cfg.VIPs = v
 	}
 	a := newAnalyzer(cfg, 1)
-	for i, s := range ss {
-		p := s.p
-		ts := t0.Add(s.at)
-		a.tr.add(&p, FrameRef{Frame: i + 1}, ts)
-		if ts.After(a.end) {
-			a.end = ts
-		}
+	for _, s := range ss {
+		feed(a, s.p, t0.Add(s.at))
 	}
 	a.tr.finish(a.end)
 	return a.finish(nil)
@@ -339,10 +334,8 @@ func TestCapturePoint(t *testing.T) {
 	for _, tt := range tests {
 		ports, _ := ParsePorts("443")
 		a := newAnalyzer(Config{Ports: ports}, 1)
-		for i, s := range tt.steps {
-			p := s.p
-			a.tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(s.at))
-			a.end = t0.Add(s.at)
+		for _, s := range tt.steps {
+			feed(a, s.p, t0.Add(s.at))
 		}
 		if got := a.finish(nil).CapturePoint.Place; got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)

@@ -1,6 +1,7 @@
 // Package analyze follows TCP handshakes in captured frames and explains the
-// ones that failed: it decodes frames, tracks attempts, assigns address roles
-// and returns a Result value. It does no I/O and no formatting.
+// ones that failed: it decodes frames (with package decode), tracks
+// attempts, assigns address roles and returns a Result value. It does no
+// I/O and no formatting.
 //
 // It is a stream processor. An attempt is open in the tracker until its
 // outcome can no longer change (answered and acknowledged, refused,

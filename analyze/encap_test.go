@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 var (
@@ -180,7 +181,7 @@ func TestDecodeEncapsulated(t *testing.T) {
 	d := newDecoder()
 	for _, tt := range encapCases(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			if !Supported(tt.lt) {
+			if !decode.Supported(tt.lt) {
 				t.Fatalf("link type %v not supported", tt.lt)
 			}
 			var p packet
@@ -262,10 +263,10 @@ func TestDecodeFragments(t *testing.T) {
 func TestEncapsCounts(t *testing.T) {
 	var e encaps
 	a, b := netip.MustParseAddr("10.1.1.1"), netip.MustParseAddr("10.1.1.2")
-	for _, p := range []packet{{encap: encapERSPAN2, outer: a}, {}, {encap: encapVXLAN, outer: b}, {encap: encapERSPAN2, outer: a, hasMAC: true}} {
+	for _, p := range []packet{{encap: decode.EncapERSPAN2, outer: a}, {}, {encap: decode.EncapVXLAN, outer: b}, {encap: decode.EncapERSPAN2, outer: a, hasMAC: true}} {
 		e.note(0, &p)
 	}
-	p := packet{encap: encapMPLS}
+	p := packet{encap: decode.EncapMPLS}
 	e.note(1, &p)
 	want := []Encapsulation{
 		{File: 0, Kind: "ERSPAN II", Outer: a, Mirror: true, Frames: 2, InnerEthernet: true},
@@ -277,7 +278,7 @@ func TestEncapsCounts(t *testing.T) {
 	}
 	var many encaps
 	for i := range maxEncapSources + 10 {
-		p := packet{encap: encapVXLAN, outer: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}
+		p := packet{encap: decode.EncapVXLAN, outer: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}
 		many.note(0, &p)
 	}
 	l := many.list()
@@ -290,11 +291,11 @@ func TestEncapsCounts(t *testing.T) {
 // report, and one it does not decode is not supported.
 func TestLinkTypeNames(t *testing.T) {
 	for lt := range layers.LinkType(300) {
-		if Supported(lt) && linkTypeName(lt) == "UnknownLinkType" {
+		if decode.Supported(lt) && decode.LinkTypeName(lt) == "UnknownLinkType" {
 			t.Errorf("link type %d is decoded but has no name", lt)
 		}
 	}
-	if Supported(147) { // LINKTYPE_USER0: private, nothing to read
+	if decode.Supported(147) { // LINKTYPE_USER0: private, nothing to read
 		t.Error("LINKTYPE_USER0 supported")
 	}
 }

@@ -2,36 +2,11 @@ package analyze
 
 import (
 	"net/netip"
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
 )
-
-// FuzzFastDecode: whenever the fast path takes an Ethernet frame, it fills
-// the packet exactly as gopacket's layers do.
-func FuzzFastDecode(f *testing.F) {
-	f.Add(uint8(0), synFrame(f, false))
-	f.Add(uint8(0), synFrame(f, true))
-	f.Add(uint8(0), vlanTagged(synFrame(f, false)))
-	f.Add(uint8(0), vlanTagged(synFrame(f, true)))
-	addBundledFrames(f)
-	d := newDecoder()
-	f.Fuzz(func(t *testing.T, _ uint8, data []byte) {
-		var fast, slow packet
-		ip, ok := fastEthernet(data, &fast)
-		if !ok {
-			return
-		}
-		slowIP := d.decodeLayers(layers.LayerTypeEthernet, data, &slow, 0)
-		fast.settlePayload()
-		slow.settlePayload()
-		if ip != slowIP || !reflect.DeepEqual(fast, slow) {
-			t.Fatalf("fast path: %v %+v\ngopacket:  %v %+v", ip, fast, slowIP, slow)
-		}
-	})
-}
 
 // vlanTagged inserts an 802.1Q tag after the MAC addresses.
 func vlanTagged(frame []byte) []byte {
@@ -53,14 +28,6 @@ func BenchmarkDecode(b *testing.B) {
 			b.SetBytes(int64(len(frame)))
 			for b.Loop() {
 				d.decode(layers.LinkTypeEthernet, frame, &p)
-			}
-		})
-		b.Run(tc.name+"-gopacket", func(b *testing.B) {
-			d := newDecoder()
-			var p packet
-			b.ReportAllocs()
-			for b.Loop() {
-				d.decodeLayers(layers.LayerTypeEthernet, frame, &p, 0)
 			}
 		})
 	}
@@ -86,8 +53,7 @@ func BenchmarkDecode(b *testing.B) {
 // packet per iteration, each from a new client port: the per-packet path
 // after decoding, copy check included.
 func BenchmarkTracker(b *testing.B) {
-	ports, _ := ParsePorts("443")
-	tr := newTracker(&ports)
+	a := testAnalyzer()
 	b.ReportAllocs()
 	ts := t0
 	i := 0
@@ -96,7 +62,7 @@ func BenchmarkTracker(b *testing.B) {
 		isn := uint32(i) * 11
 		for _, p := range []packet{synP(c, vip, isn), synAckP(vip, c, isn, 7), ackP(c, vip, isn, 7)} {
 			p.ipLen, p.proto = 52, 6
-			tr.add(&p, FrameRef{Frame: i + 1}, ts)
+			feed(a, p, ts)
 			ts = ts.Add(time.Microsecond)
 		}
 		i++

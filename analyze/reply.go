@@ -159,8 +159,8 @@ func (t *tracker) dropOldestOrphan() {
 
 func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
 	q := &p.quoted
-	client := netip.AddrPortFrom(q.src, q.sport)
-	r, ok := t.byReply[replyHash(client, q.dport, q.seq)]
+	client := netip.AddrPortFrom(q.Src, q.Sport)
+	r, ok := t.byReply[replyHash(client, q.Dport, q.Seq)]
 	if !ok {
 		return
 	}
@@ -169,7 +169,7 @@ func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
 		t.latePackets++
 		return
 	}
-	if a.Client == client && a.Server.Addr() == q.dst && a.ISN == q.seq &&
+	if a.Client == client && a.Server.Addr() == q.Dst && a.ISN == q.Seq &&
 		!a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
 		a.unreachable = true
 		a.setReply(p, ref, ts)

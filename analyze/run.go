@@ -10,6 +10,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 // Source yields captured frames; pcapgo readers, pcap handles and
@@ -213,7 +214,7 @@ func (a *analyzer) noteLinkType(file int, info *InputInfo, lt layers.LinkType) {
 		return
 	}
 	a.lastLT[file] = lt + 1
-	name := linkTypeName(lt)
+	name := decode.LinkTypeName(lt)
 	for _, s := range info.LinkTypes {
 		if s == name {
 			return

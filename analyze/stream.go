@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 // frame is one input frame, decoded and ready for the tracker. Its packet
@@ -45,7 +46,7 @@ func read(src Source, file int, dec *decoder, f *frame) error {
 	if ci.CaptureLength < ci.Length {
 		f.kept = ci.CaptureLength
 	}
-	f.supported = Supported(lt)
+	f.supported = decode.Supported(lt)
 	f.ip = f.supported && dec.decode(lt, data, &f.pkt)
 	f.checked, f.dup = false, false
 	f.pkt.settlePayload()

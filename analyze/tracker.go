@@ -124,17 +124,6 @@ func newTracker(ports *PortSet) *tracker {
 	}
 }
 
-// add takes one decoded IP packet. Copies of a packet the capture
-// recorded more than once are dropped before anything counts them.
-func (t *tracker) add(p *packet, ref FrameRef, ts time.Time) {
-	p.settlePayload()
-	if p.isARP {
-		t.arp(p, ref)
-		return
-	}
-	t.addIP(p, ref, ts, t.dups.copyOf(p, ref.File, ts))
-}
-
 // addIP takes a decoded IP packet whose copy check is done: dup says
 // whether it is a copy of one seen just before.
 func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"github.com/slbdiag/slbdiag/decode"
 	"net/netip"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ func ackP(c, s netip.AddrPort, isn, sisn uint32) packet { return tcp(c, s, flagA
 func rstP(s, c netip.AddrPort, isn uint32) packet       { return tcp(s, c, flagRST|flagACK, 0, isn+1) }
 func icmpP(c, s netip.AddrPort, isn uint32) packet {
 	return packet{src: router, dst: c.Addr(), isICMPErr: true,
-		quoted: quotedTCP{src: c.Addr(), dst: s.Addr(), sport: c.Port(), dport: s.Port(), seq: isn}}
+		quoted: decode.QuotedTCP{Src: c.Addr(), Dst: s.Addr(), Sport: c.Port(), Dport: s.Port(), Seq: isn}}
 }
 
 // outcomeOf is the part of an attempt the table tests compare.
@@ -50,16 +51,15 @@ type outcomeOf struct {
 }
 
 func runSteps(steps []step, end time.Duration) ([]outcomeOf, *tracker) {
-	ports, _ := ParsePorts("443")
-	tr := newTracker(&ports)
+	a := testAnalyzer()
+	tr := a.tr
 	var got []outcomeOf
 	tr.totals.emit = func(a *Attempt) error {
 		got = append(got, outcomeOf{a.Client, a.Server, a.ISN, a.Outcome.String(), a.Syns, a.First.Frame, a.Reply.Frame, a.ReplySrc})
 		return nil
 	}
-	for i, s := range steps {
-		p := s.p
-		tr.add(&p, FrameRef{Frame: i + 1}, t0.Add(s.at))
+	for _, s := range steps {
+		feed(a, s.p, t0.Add(s.at))
 	}
 	tr.finish(t0.Add(end))
 	return got, tr

@@ -12,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 // Pick is one frame to copy into an evidence file: its input (an index
@@ -115,6 +116,7 @@ type evidenceWriter struct {
 	ng     *pcapgo.NgWriter
 	ifaces map[layers.LinkType]int
 	buf    []byte
+	dec    *decode.Decoder
 }
 
 func (e *evidenceWriter) start(lt layers.LinkType) error {
@@ -143,7 +145,10 @@ func (e *evidenceWriter) write(lt layers.LinkType, ci gopacket.CaptureInfo, data
 	if !e.ev.Redact.empty() {
 		e.buf = append(e.buf[:0], data...)
 		data = e.buf
-		e.ev.Redact.redact(lt, data)
+		if e.dec == nil {
+			e.dec = decode.New()
+		}
+		e.ev.Redact.redact(e.dec, lt, data)
 	}
 	ci.InterfaceIndex = id
 	ci.AncillaryData = nil
@@ -159,6 +164,7 @@ type selection struct {
 	lastFrame int       // no wanted frame lies past this one…
 	lastTime  time.Time // …nor past this time (plus a margin for disorder)
 	all       bool      // every frame is wanted
+	dec       *decode.Decoder
 }
 
 type connKey struct{ a, b netip.AddrPort }
@@ -175,7 +181,7 @@ func keyOf(x, y netip.AddrPort) connKey {
 const reorderMargin = time.Minute
 
 func newSelection(file int, flows []Flow, picks []Pick) *selection {
-	s := &selection{file: file, flows: map[connKey][]*Flow{}}
+	s := &selection{file: file, flows: map[connKey][]*Flow{}, dec: decode.New()}
 	for _, p := range picks {
 		if p.File == file {
 			s.picks = append(s.picks, p)
@@ -206,7 +212,7 @@ func (s *selection) flowOf(lt layers.LinkType, frame int, ts time.Time, data []b
 	if len(s.flows) == 0 {
 		return nil
 	}
-	src, dst, ok := tcpFlow(lt, data)
+	src, dst, ok := tcpFlow(s.dec, lt, data)
 	if !ok {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 // Redaction is checked against gopacket: a packet built with the real
@@ -151,7 +152,7 @@ func TestRedactPackets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, want := tt.real(t), tt.want(t)
-			testRedaction.redact(layers.LinkTypeEthernet, got)
+			testRedaction.redact(decode.New(), layers.LinkTypeEthernet, got)
 			if !bytes.Equal(got, want) {
 				t.Errorf("redacted\n% x\nwant\n% x", got, want)
 			}
@@ -169,7 +170,7 @@ func TestRedactKeepsBadChecksums(t *testing.T) {
 		c := fold(uint32(be16(b, ck)) + 0x1234) // off by the same, in one's complement
 		b[ck], b[ck+1] = byte(c>>8), byte(c)
 	}
-	testRedaction.redact(layers.LinkTypeEthernet, real)
+	testRedaction.redact(decode.New(), layers.LinkTypeEthernet, real)
 	if !bytes.Equal(real, want) {
 		t.Errorf("redacted\n% x\nwant\n% x", real, want)
 	}
@@ -182,6 +183,6 @@ func TestRedactCutFrames(t *testing.T) {
 		&layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolICMPv6, SrcIP: ip(vip6), DstIP: ip(realV6)},
 		&layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(1, 3)}, gopacket.Payload{0, 0, 0, 0}, quote(t, tcp6(realV6, vip6, "shop.example.com"), 76))
 	for n := range len(full) {
-		testRedaction.redact(layers.LinkTypeEthernet, bytes.Clone(full[:n]))
+		testRedaction.redact(decode.New(), layers.LinkTypeEthernet, bytes.Clone(full[:n]))
 	}
 }

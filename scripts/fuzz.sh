@@ -26,7 +26,8 @@ targets=(
   ./analyze:FuzzParsePorts
   ./analyze:FuzzParsePrefixes
   ./analyze:FuzzParseClientHello
-  ./analyze:FuzzFastDecode
+  ./decode:FuzzFastDecode
+  ./decode:FuzzDecodeLayout
   ./hostfacts:FuzzBundle
 )
 

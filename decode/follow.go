@@ -1,4 +1,4 @@
-package analyze
+package decode
 
 import (
 	"encoding/binary"
@@ -24,7 +24,7 @@ const maxIPv6Ext = 8
 // follow goes on where gopacket's parser stopped: past IPv6 extension
 // headers and into first fragments, into a TCP header the frame cut short,
 // and to the start of an encapsulated packet, which it returns.
-func (d *decoder) follow(p *packet) (inner, bool) {
+func (d *Decoder) follow(p *Packet) (inner, bool) {
 	switch d.decoded[len(d.decoded)-1] {
 	case layers.LayerTypeEthernet:
 		if d.eth.EthernetType == layers.EthernetTypeLLC {
@@ -43,7 +43,7 @@ func (d *decoder) follow(p *packet) (inner, bool) {
 	case layers.LayerTypeIPv4:
 		ip := &d.ip4
 		if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
-			p.fragment = true
+			p.Fragment = true
 			if ip.FragOffset != 0 {
 				return inner{}, false // a later piece: no header of its own
 			}
@@ -55,51 +55,66 @@ func (d *decoder) follow(p *packet) (inner, bool) {
 	return inner{}, false
 }
 
-// ipv6Ext walks the IPv6 extension headers (RFC 8200) to the upper-layer
-// header. A fragment header with offset 0 and no more-fragments flag is an
-// atomic fragment (RFC 6946), a whole packet.
-func (d *decoder) ipv6Ext(p *packet) (inner, bool) {
-	next, b := uint8(d.ip6.NextHeader), d.ip6.Payload
+// ipv6Ext walks the IPv6 extension headers to the upper-layer header and
+// reads it.
+func (d *Decoder) ipv6Ext(p *Packet) (inner, bool) {
+	proto, at, frag, ok := ipv6Upper(uint8(d.ip6.NextHeader), d.ip6.Payload)
+	p.Fragment = p.Fragment || frag
+	if !ok {
+		return inner{}, false
+	}
+	p.Proto = proto
+	if at < 0 {
+		return inner{}, false
+	}
+	b := d.ip6.Payload[at:]
+	d.noteTransport(proto, b)
+	return d.transport(proto, b, p)
+}
+
+// ipv6Upper walks the IPv6 extension headers (RFC 8200) b starts with,
+// after a header whose next header is next, to the upper-layer header:
+// its protocol and offset in b, at < 0 for a later fragment, which has
+// none; frag says b is a piece of a fragmented packet. A fragment header
+// with offset 0 and no more-fragments flag is an atomic fragment (RFC
+// 6946), a whole packet. ok is false when the chain is cut short.
+func ipv6Upper(next uint8, b []byte) (proto uint8, at int, frag, ok bool) {
 	for range maxIPv6Ext {
 		n := 0
 		switch next {
 		case protoHopByHop, protoRouting, protoDestOpts:
-			if len(b) >= 2 {
-				n = (int(b[1]) + 1) * 8
+			if len(b) >= at+2 {
+				n = (int(b[at+1]) + 1) * 8
 			}
 		case protoAH:
-			if len(b) >= 2 {
-				n = (int(b[1]) + 2) * 4
+			if len(b) >= at+2 {
+				n = (int(b[at+1]) + 2) * 4
 			}
 		case protoFragment:
-			if len(b) < 8 {
-				return inner{}, false
+			if len(b) < at+8 {
+				return 0, 0, frag, false
 			}
-			off, more := binary.BigEndian.Uint16(b[2:4])>>3, b[3]&1 != 0
-			if off != 0 || more {
-				p.fragment = true
-			}
+			off, more := binary.BigEndian.Uint16(b[at+2:at+4])>>3, b[at+3]&1 != 0
+			frag = frag || off != 0 || more
 			if off != 0 {
-				p.proto = b[0]
-				return inner{}, false
+				return b[at], -1, frag, true
 			}
 			n = 8
 		default:
-			p.proto = next
-			return d.transport(next, b, p)
+			return next, at, frag, true
 		}
-		if n == 0 || len(b) < n {
-			return inner{}, false
+		if n == 0 || len(b) < at+n {
+			return 0, 0, frag, false
 		}
-		next, b = b[0], b[n:]
+		next, at = b[at], at+n
 	}
-	return inner{}, false
+	return 0, 0, frag, false
 }
 
 // transport reads the upper-layer header of an IP packet the parser did
 // not: after extension headers, in a first fragment, or cut short. A
 // tunnel's payload is returned to be unwrapped.
-func (d *decoder) transport(proto uint8, b []byte, p *packet) (inner, bool) {
+func (d *Decoder) transport(proto uint8, b []byte, p *Packet) (inner, bool) {
 	switch proto {
 	case protoTCP:
 		if d.tcp.DecodeFromBytes(b, gopacket.NilDecodeFeedback) == nil {
@@ -128,22 +143,22 @@ func (d *decoder) transport(proto uint8, b []byte, p *packet) (inner, bool) {
 // that carried it, noting the outermost encapsulation and its source. A
 // payload that turns out not to be a packet leaves the outer one as it
 // was; so does nesting deeper than maxNesting.
-func (d *decoder) unwrap(in inner, p *packet, depth int) bool {
+func (d *Decoder) unwrap(in inner, p *Packet, depth int) bool {
 	if depth >= maxNesting {
 		return false
 	}
 	outer := *p
 	// The first fragment of a tunnel's packet holds the start of the
 	// packet inside: its segment is cut short too.
-	fresh := packet{encap: p.encap, outer: p.outer, fragment: p.fragment}
-	if fresh.encap == encapNone {
-		fresh.encap, fresh.outer = in.kind, p.src
+	fresh := Packet{Encap: p.Encap, Outer: p.Outer, Fragment: p.Fragment}
+	if fresh.Encap == EncapNone {
+		fresh.Encap, fresh.Outer = in.kind, p.Src
 	}
 	*p = fresh
 	ok := false
 	fast := false
 	if in.first == layers.LayerTypeEthernet {
-		ok, fast = fastEthernet(in.data, p)
+		ok, fast = d.fastEthernet(in.data, p)
 		if !fast {
 			*p = fresh
 		}

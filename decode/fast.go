@@ -1,17 +1,8 @@
-package analyze
+package decode
 
 import (
 	"encoding/binary"
 	"net/netip"
-)
-
-// EtherTypes and IP protocols the fast path knows.
-const (
-	etherIPv4  = 0x0800
-	etherIPv6  = 0x86DD
-	etherDot1Q = 0x8100
-	protoTCP   = 6
-	protoUDP   = 17
 )
 
 // fastEthernet decodes the frames that make up nearly all of a capture
@@ -20,7 +11,16 @@ const (
 // a tunnel's) without gopacket. It reports ok only when it filled p exactly as the
 // DecodingLayerParser path would; anything else (ARP, ICMP, truncation,
 // odd headers) is left to that path. ip is decode's result.
-func fastEthernet(data []byte, p *packet) (ip, ok bool) {
+func (d *Decoder) fastEthernet(data []byte, p *Packet) (ip, ok bool) {
+	n := d.layout.nIP
+	ip, ok = d.fastEthernetNoted(data, p)
+	if !ok {
+		d.layout.nIP = n // the slower path records the headers again
+	}
+	return ip, ok
+}
+
+func (d *Decoder) fastEthernetNoted(data []byte, p *Packet) (ip, ok bool) {
 	if len(data) < 14 {
 		return false, false
 	}
@@ -43,16 +43,18 @@ func fastEthernet(data []byte, p *packet) (ip, ok bool) {
 	if !ok {
 		return false, false
 	}
-	p.hasMAC = true
-	p.dstMAC = [6]byte(data[0:6])
-	p.srcMAC = [6]byte(data[6:12])
-	switch p.proto {
+	start, at := d.off(rest), d.off(l4)
+	d.addIP(IP{Off: start, V6: typ == etherIPv6, HdrLen: at - start, Proto: p.Proto, L4: at, End: at + len(l4)})
+	p.HasMAC = true
+	p.DstMAC = [6]byte(data[0:6])
+	p.SrcMAC = [6]byte(data[6:12])
+	switch p.Proto {
 	case protoTCP:
 		if !fastTCP(l4, p) {
 			return true, false
 		}
-		if p.flags&flagSYN != 0 {
-			p.sumChecked, p.sumBad = true, tcpSumBad(p.src, p.dst, l4)
+		if p.Flags&FlagSYN != 0 {
+			p.SumChecked, p.SumBad = true, tcpSumBad(p.Src, p.Dst, l4)
 		}
 		return true, true
 	case protoUDP:
@@ -64,7 +66,7 @@ func fastEthernet(data []byte, p *packet) (ip, ok bool) {
 
 // fastIPv4 reads a 20-byte IPv4 header of a packet captured whole and not
 // fragmented, and returns its payload.
-func fastIPv4(b []byte, p *packet) ([]byte, bool) {
+func fastIPv4(b []byte, p *Packet) ([]byte, bool) {
 	if len(b) < 20 || b[0] != 0x45 {
 		return nil, false
 	}
@@ -72,16 +74,16 @@ func fastIPv4(b []byte, p *packet) ([]byte, bool) {
 	if n < 20 || n > len(b) || binary.BigEndian.Uint16(b[6:8])&0x3fff != 0 {
 		return nil, false // TSO length 0, truncated, or a fragment
 	}
-	p.src = netip.AddrFrom4([4]byte(b[12:16]))
-	p.dst = netip.AddrFrom4([4]byte(b[16:20]))
-	p.ttl = b[8]
-	p.ipID, p.ipLen, p.proto = binary.BigEndian.Uint16(b[4:6]), uint16(n), b[9]
+	p.Src = netip.AddrFrom4([4]byte(b[12:16]))
+	p.Dst = netip.AddrFrom4([4]byte(b[16:20]))
+	p.TTL = b[8]
+	p.IPID, p.IPLen, p.Proto = binary.BigEndian.Uint16(b[4:6]), uint16(n), b[9]
 	return b[20:n], true
 }
 
 // fastIPv6 reads an IPv6 header followed directly by TCP or UDP, captured
 // whole, and returns its payload.
-func fastIPv6(b []byte, p *packet) ([]byte, bool) {
+func fastIPv6(b []byte, p *Packet) ([]byte, bool) {
 	if len(b) < 40 || b[0]>>4 != 6 || (b[6] != protoTCP && b[6] != protoUDP) {
 		return nil, false
 	}
@@ -89,15 +91,15 @@ func fastIPv6(b []byte, p *packet) ([]byte, bool) {
 	if n == 0 || n > len(b)-40 {
 		return nil, false
 	}
-	p.src = netip.AddrFrom16([16]byte(b[8:24]))
-	p.dst = netip.AddrFrom16([16]byte(b[24:40]))
-	p.ttl = b[7]
-	p.ipLen, p.proto = uint16(n), b[6]
+	p.Src = netip.AddrFrom16([16]byte(b[8:24]))
+	p.Dst = netip.AddrFrom16([16]byte(b[24:40]))
+	p.TTL = b[7]
+	p.IPLen, p.Proto = uint16(n), b[6]
 	return b[40 : 40+n], true
 }
 
 // fastTCP reads a whole TCP header whose options are well formed.
-func fastTCP(b []byte, p *packet) bool {
+func fastTCP(b []byte, p *Packet) bool {
 	if len(b) < 20 {
 		return false
 	}
@@ -125,18 +127,18 @@ func fastTCP(b []byte, p *packet) bool {
 		o = o[o[1]:]
 	}
 	fixedTCP(b, p)
-	p.tsval = ts
-	p.payload = b[off:]
+	p.TSval = ts
+	p.Payload = b[off:]
 	return true
 }
 
 // fixedTCP fills p from the first 14 bytes of a TCP header: ports,
 // sequence numbers and the flags the tracker reads, all a handshake needs.
-func fixedTCP(b []byte, p *packet) {
-	p.isTCP = true
-	p.sport = binary.BigEndian.Uint16(b[0:2])
-	p.dport = binary.BigEndian.Uint16(b[2:4])
-	p.seq = binary.BigEndian.Uint32(b[4:8])
-	p.ack = binary.BigEndian.Uint32(b[8:12])
-	p.flags = b[13] & (flagFIN | flagSYN | flagRST | flagACK)
+func fixedTCP(b []byte, p *Packet) {
+	p.IsTCP = true
+	p.Sport = binary.BigEndian.Uint16(b[0:2])
+	p.Dport = binary.BigEndian.Uint16(b[2:4])
+	p.Seq = binary.BigEndian.Uint32(b[4:8])
+	p.Ack = binary.BigEndian.Uint32(b[8:12])
+	p.Flags = b[13] & (FlagFIN | FlagSYN | FlagRST | FlagACK)
 }
