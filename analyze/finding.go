@@ -171,31 +171,6 @@ func osFromTTL(ttl uint8) OSHint {
 
 const maxExamples = 5
 
-// CountsFilter reports whether an evidence's Count is the number of
-// packets its Filter shows, as the report prints them side by side.
-// Evidence from host facts, and the SYNs' MAC, print no count.
-func CountsFilter(e Evidence) bool {
-	return e.Filter != "" && e.Fact == nil && e.Kind != EvHostMAC
-}
-
-// EvidenceKinds lists every kind of evidence a finding can carry, seen in
-// the capture or read from host facts, so that whatever shows evidence
-// can be tested on each (TestKindListsComplete keeps it whole).
-func EvidenceKinds() []EvidenceKind {
-	return []EvidenceKind{EvSynsUnanswered, EvNeverSource, EvHostMAC, EvOwnAddrWorks, EvOtherHostsAnswer, EvSomeAnswered,
-		EvWrongSource, EvRefused, EvRetransmissions, EvClientsFail, EvProbesComplete, EvSynAckSent, EvSynAfterSynAck,
-		EvNoSynToVIP, EvLoadBalancerSide, EvHelloClosed, EvHelloServed, EvHelloAlert, EvSlowCompleted, EvARPClaim, EvHostConfig,
-		EvFactVIPNowhere, EvFactVIPOnLoopback, EvFactVIPOnNIC, EvFactVIPOnOther, EvFactWeakRecvOff, EvFactWeakSendOff,
-		EvFactHostModelReady, EvFactNoSiteBinding, EvFactNoCertificate, EvFactFirewallOn, EvFactARPIgnore, EvFactARPAnnounce,
-		EvFactNoListener, EvFactNotRead}
-}
-
-// MissingKinds lists the kinds of evidence a finding can name as not
-// observed (Finding.Missing).
-func MissingKinds() []EvidenceKind {
-	return []EvidenceKind{EvHostMAC, EvOwnAddrWorks, EvRetransmissions, EvSynAfterSynAck, EvLoadBalancerSide, EvHostConfig}
-}
-
 // Observable reports whether evidence of kind k can be present in a
 // finding; the others are only ever named as not observed (Missing): what
 // a capture of this host cannot show.
