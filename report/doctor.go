@@ -64,27 +64,6 @@ type DoctorReport struct {
 // an analysis: the same report and options always give the same bytes.
 type DoctorRenderer func(io.Writer, *DoctorReport, Options) error
 
-// doctorFormats are the formats doctor writes, in the order help shows them.
-var doctorFormats = []string{"text", "markdown", "html", "json"}
-
-// DoctorFormatNames returns the names doctor's --format accepts.
-func DoctorFormatNames() []string { return append([]string(nil), doctorFormats...) }
-
-// LookupDoctor returns the doctor renderer for a format name.
-func LookupDoctor(format string) (DoctorRenderer, error) {
-	switch format {
-	case "text":
-		return DoctorText, nil
-	case "markdown", "md":
-		return DoctorMarkdown, nil
-	case "html":
-		return DoctorHTML, nil
-	case "json":
-		return DoctorJSON, nil
-	}
-	return nil, fmt.Errorf("unknown format %q (want one of: %s)", format, strings.Join(doctorFormats, ", "))
-}
-
 // DoctorText writes the checkups for a terminal: for each, the verdict
 // first, the host's facts, then each predicted finding with its evidence
 // and fix; with several ports, each under its VIP:port. Unsafe characters
