@@ -7,21 +7,9 @@ import (
 	"time"
 )
 
-// Cause is a stable cause id of DESIGN.md.
+// Cause is a stable cause id of DESIGN.md. Each is declared in its own
+// file, cause_*.go, with everything analyze knows of it (see causeDef).
 type Cause string
-
-// The causes this version can recognise from a capture alone.
-const (
-	StrongHostReceive Cause = "strong-host-receive"
-	WeakHostSend      Cause = "weak-host-send"
-	NoListenerOnVIP   Cause = "no-listener-on-vip"
-	PartialLoss       Cause = "partial-loss"
-	ClientsFiltered   Cause = "client-traffic-filtered"
-	ReturnPathLost    Cause = "return-path-lost"
-	NoTrafficToVIP    Cause = "no-traffic-to-vip"
-	TLSBindingMissing Cause = "tls-binding-missing"
-	VIPAnswersARP     Cause = "vip-answers-arp"
-)
 
 // Confidence is how sure a finding is.
 type Confidence string
