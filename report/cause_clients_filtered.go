@@ -14,6 +14,8 @@ var clientsFilteredTexts = causeTexts{
 	why:      whyClientsFiltered,
 	windows:  filterWindows,
 	linux:    filterLinux,
+
+	predictsByHeadline: true,
 }
 
 func headlineClientsFiltered(f *analyze.Finding, l Lang) string {

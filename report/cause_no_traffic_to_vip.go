@@ -14,6 +14,8 @@ var noTrafficToVIPTexts = causeTexts{
 	why:      whyNoTrafficToVIP,
 	windows:  forwardingWindows,
 	linux:    forwardingLinux,
+
+	predictsByHeadline: true,
 }
 
 func headlineNoTrafficToVIP(f *analyze.Finding, l Lang) string {

@@ -16,6 +16,8 @@ var partialLossTexts = causeTexts{
 	why:      whyPartialLoss,
 	windows:  lossWindows,
 	linux:    lossLinux,
+
+	predictsByHeadline: true,
 }
 
 func headlinePartialLoss(f *analyze.Finding, l Lang) string {

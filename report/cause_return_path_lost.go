@@ -15,6 +15,8 @@ var returnPathLostTexts = causeTexts{
 	why:      whyReturnPathLost,
 	windows:  returnWindows,
 	linux:    returnLinux,
+
+	predictsByHeadline: true,
 }
 
 func headlineReturnPathLost(f *analyze.Finding, l Lang) string {

@@ -17,6 +17,8 @@ var tlsBindingTexts = causeTexts{
 	why:      whyTlsBinding,
 	windows:  tlsWindows,
 	linux:    tlsLinux,
+
+	predictsByHeadline: true,
 }
 
 func headlineTlsBinding(f *analyze.Finding, l Lang) string {

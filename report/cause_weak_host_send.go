@@ -14,6 +14,9 @@ var weakHostSendTexts = causeTexts{
 	why:      whyWeakHostSend,
 	windows:  dsrWindows,
 	linux:    dsrLinux,
+
+	predictsByHeadline: true,
+	hostModelFix:       true,
 }
 
 func headlineWeakHostSend(f *analyze.Finding, l Lang) string {

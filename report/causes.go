@@ -16,6 +16,19 @@ type causeTexts struct {
 	why      func(*analyze.Finding, Lang) string // the mechanism
 	windows  func(*analyze.Finding, Lang) Fix    // the fix on Windows
 	linux    func(*analyze.Finding, Lang) Fix    // the fix on Linux
+	// prediction is what a finding doctor made from the host's facts
+	// alone means for SYNs to the VIP; predictsByHeadline says instead
+	// that the headline says it as well (or that doctor never makes the
+	// finding). Exactly one is set.
+	prediction         func(*analyze.Finding, Lang) string
+	predictsByHeadline bool
+	// fact, when set, says what a piece of host-fact evidence shows where
+	// this cause reads it otherwise than the others do (ok false: as they
+	// do), in English and Chinese, without the "Host facts: " label.
+	fact func(f *analyze.Finding, e *analyze.Evidence, l Lang) (en, zh string, ok bool)
+	// hostModelFix: the Windows fix is the weak host model recipe, whose
+	// title says so when the facts show that part done.
+	hostModelFix bool
 }
 
 // textsOf holds the texts of every cause analyze knows.

@@ -369,7 +369,7 @@ func everyEvidence(host netip.Addr) []analyze.Evidence {
 // printing its raw id in a report.
 func TestEveryKindHasText(t *testing.T) {
 	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
-	for _, l := range []Lang{English, Chinese} {
+	for _, l := range languages(t) {
 		for _, cause := range analyze.Causes() {
 			if ct, ok := textsOf[cause]; !ok || ct.about == nil || ct.headline == nil || ct.why == nil || ct.windows == nil || ct.linux == nil {
 				t.Errorf("%s: no cause_*.go file declares all its texts", cause)

@@ -114,9 +114,6 @@ func roleName(role analyze.Role, l Lang) string {
 // headline is a finding in one sentence, confidence included.
 func headline(f *analyze.Finding, l Lang) string {
 	s := textsFor(f.Cause).headline(f, l)
-	if fs, ok := headlineFact(f, l); ok {
-		s = fs // the host's configuration contradicts the capture's reading
-	}
 	return s + l.tr(fmt.Sprintf(" Cause: %s, confidence %s.", f.Cause, f.Confidence),
 		fmt.Sprintf("原因：%s，置信度：%s。", f.Cause, l.confidence(string(f.Confidence))))
 }
