@@ -17,6 +17,12 @@ var clientsFilteredCause = causeDef{
 	detect:   (*diagnosis).clientsFilteredAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvClientsFail    EvidenceKind = "clients-unanswered" // SYNs from clients (not probes) unanswered
+	EvProbesComplete EvidenceKind = "probes-complete"    // handshakes from health-probe ranges completed
+)
+
 func (d *diagnosis) clientsFilteredAt(dest *Destination, t *destTotals) []Finding {
 	return one(d.clientsFiltered(dest, t))
 }

@@ -18,6 +18,11 @@ var noListenerCause = causeDef{
 	detect:   (*diagnosis).noListenerAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvRefused EvidenceKind = "refused"
+)
+
 func (d *diagnosis) noListenerAt(dest *Destination, t *destTotals) []Finding {
 	return one(d.noListener(dest, t))
 }

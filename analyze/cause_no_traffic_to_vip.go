@@ -19,6 +19,12 @@ var noTrafficToVIPCause = causeDef{
 	global: (*diagnosis).noTrafficToVIPAll,
 }
 
+// The evidence only this cause gives.
+const (
+	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"      // not one SYN to the VIP in the capture
+	EvLoadBalancerSide EvidenceKind = "load-balancer-side" // what the load balancer itself shows
+)
+
 func (d *diagnosis) noTrafficToVIPAll() []Finding { return one(d.noTrafficToVIP()) }
 
 // noTrafficToVIP: VIPs were given, the capture shows this host handling

@@ -18,6 +18,12 @@ var partialLossCause = causeDef{
 	detect:        (*diagnosis).partialLossAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvSomeAnswered  EvidenceKind = "some-answered"                  // other SYNs to the same destination completed
+	EvSlowCompleted EvidenceKind = "completed-after-retransmission" // handshakes that completed only after their SYN was sent again
+)
+
 // partialLossAt: loss, unless a backend of several drops every SYN to the
 // VIP (the host model, per backend) or only the clients are dropped (a
 // filter): those explain the unanswered SYNs better.

@@ -16,6 +16,12 @@ var returnPathLostCause = causeDef{
 	detect:   (*diagnosis).returnPathLostAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvSynAckSent     EvidenceKind = "synack-sent"      // the server sent SYN-ACKs the clients never acknowledged
+	EvSynAfterSynAck EvidenceKind = "syn-after-synack" // clients retransmitted their SYN after the SYN-ACK left
+)
+
 func (d *diagnosis) returnPathLostAt(dest *Destination, t *destTotals) []Finding {
 	return one(d.returnPathLost(dest, t))
 }

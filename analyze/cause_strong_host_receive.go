@@ -19,6 +19,13 @@ var strongHostReceiveCause = causeDef{
 	detect:   (*diagnosis).strongHostAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvNeverSource      EvidenceKind = "never-source"          // the destination never sent a packet
+	EvHostMAC          EvidenceKind = "delivered-to-host-mac" // the SYNs went to the MAC the host sends from
+	EvOtherHostsAnswer EvidenceKind = "other-hosts-answer"    // SYNs to the VIP delivered to other MACs were answered
+)
+
 // strongHostAt: the whole destination, or the part of it delivered to one
 // backend of several.
 func (d *diagnosis) strongHostAt(dest *Destination, t *destTotals) []Finding {

@@ -20,6 +20,13 @@ var tlsBindingCause = causeDef{
 	detect:        (*diagnosis).tlsBindingAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvHelloClosed EvidenceKind = "hello-closed" // the server closed (RST/FIN) right after the ClientHello
+	EvHelloServed EvidenceKind = "hello-served" // ClientHellos the server answered
+	EvHelloAlert  EvidenceKind = "hello-alert"  // the server answered the ClientHello with a TLS alert
+)
+
 func (d *diagnosis) tlsBindingAt(dest *Destination, t *destTotals) []Finding {
 	return one(d.tlsBindingMissing(dest, t))
 }

@@ -18,6 +18,11 @@ var vipAnswersARPCause = causeDef{
 	global:        (*diagnosis).vipAnswersARP,
 }
 
+// The evidence only this cause gives.
+const (
+	EvARPClaim EvidenceKind = "arp-claims-vip" // a MAC answered ARP for the VIP or announced it
+)
+
 // vipAnswersARP: a MAC answered ARP for a VIP, or announced it. In direct
 // server return only the load balancer may: a backend that does pulls the
 // VIP's traffic to itself, past the load balancer.

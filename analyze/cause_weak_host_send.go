@@ -15,6 +15,11 @@ var weakHostSendCause = causeDef{
 	detect:   (*diagnosis).weakHostSendAt,
 }
 
+// The evidence only this cause gives.
+const (
+	EvWrongSource EvidenceKind = "reply-from-other-address"
+)
+
 func (d *diagnosis) weakHostSendAt(dest *Destination, t *destTotals) []Finding {
 	return one(d.weakHostSend(dest, t))
 }

@@ -82,28 +82,12 @@ type Finding struct {
 // EvidenceKind names one kind of observation.
 type EvidenceKind string
 
-// Kinds of evidence.
+// Kinds of evidence several causes give or name as missing; those only one
+// cause gives are declared in its cause_*.go file.
 const (
-	EvSynsUnanswered   EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
-	EvNeverSource      EvidenceKind = "never-source"          // the destination never sent a packet
-	EvHostMAC          EvidenceKind = "delivered-to-host-mac" // the SYNs went to the MAC the host sends from
-	EvOwnAddrWorks     EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
-	EvOtherHostsAnswer EvidenceKind = "other-hosts-answer"    // SYNs to the VIP delivered to other MACs were answered
-	EvSomeAnswered     EvidenceKind = "some-answered"         // other SYNs to the same destination completed
-	EvWrongSource      EvidenceKind = "reply-from-other-address"
-	EvRefused          EvidenceKind = "refused"
-	EvRetransmissions  EvidenceKind = "retransmissions"                // clients retransmitted their SYNs
-	EvClientsFail      EvidenceKind = "clients-unanswered"             // SYNs from clients (not probes) unanswered
-	EvProbesComplete   EvidenceKind = "probes-complete"                // handshakes from health-probe ranges completed
-	EvSynAckSent       EvidenceKind = "synack-sent"                    // the server sent SYN-ACKs the clients never acknowledged
-	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"               // clients retransmitted their SYN after the SYN-ACK left
-	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"                  // not one SYN to the VIP in the capture
-	EvLoadBalancerSide EvidenceKind = "load-balancer-side"             // what the load balancer itself shows
-	EvHelloClosed      EvidenceKind = "hello-closed"                   // the server closed (RST/FIN) right after the ClientHello
-	EvHelloServed      EvidenceKind = "hello-served"                   // ClientHellos the server answered
-	EvHelloAlert       EvidenceKind = "hello-alert"                    // the server answered the ClientHello with a TLS alert
-	EvSlowCompleted    EvidenceKind = "completed-after-retransmission" // handshakes that completed only after their SYN was sent again
-	EvARPClaim         EvidenceKind = "arp-claims-vip"                 // a MAC answered ARP for the VIP or announced it
+	EvSynsUnanswered  EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
+	EvOwnAddrWorks    EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
+	EvRetransmissions EvidenceKind = "retransmissions"       // clients retransmitted their SYNs
 	// EvHostConfig is the host's own configuration, when packets alone
 	// cannot tell the cause from another that looks the same on the wire:
 	// which interface holds the VIP, and the firewall's rules and counters.

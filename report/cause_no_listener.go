@@ -16,6 +16,9 @@ var noListenerTexts = causeTexts{
 	linux:    listenerLinux,
 
 	prediction: predictNoListener,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvRefused: sayRefused,
+	},
 }
 
 func headlineNoListener(f *analyze.Finding, l Lang) string {
@@ -65,4 +68,9 @@ func predictNoListener(f *analyze.Finding, l Lang) string {
 	vip := f.Server
 	return l.tr(fmt.Sprintf("This host accepts %s but nothing listens on it: SYNs to it will be refused with RST.", vip),
 		fmt.Sprintf("本机接收发往 %s 的包，但没有监听：发往它的 SYN 会被 RST 拒绝。", vip))
+}
+
+func sayRefused(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server),
+		fmt.Sprintf("发往 %s 的 %d 个 SYN 收到的应答是 RST。", f.Server, e.Count))
 }

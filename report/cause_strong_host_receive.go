@@ -20,6 +20,14 @@ var strongHostReceiveTexts = causeTexts{
 
 	prediction:   predictStrongHostReceive,
 	hostModelFix: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvNeverSource:      sayNeverSource,
+		analyze.EvHostMAC:          sayHostMAC,
+		analyze.EvOtherHostsAnswer: sayOtherHostsAnswer,
+	},
+	missing: map[analyze.EvidenceKind]func(*analyze.Finding, Lang) string{
+		analyze.EvHostMAC: missingHostMAC,
+	},
 }
 
 func headlineStrongHostReceive(f *analyze.Finding, l Lang) string {
@@ -176,4 +184,24 @@ func predictStrongHostReceive(f *analyze.Finding, l Lang) string {
 	}
 	return l.tr(fmt.Sprintf("SYNs to %s that reach this host will be dropped: no interface accepts the VIP on the NIC they arrive on (strong host model).", vip),
 		fmt.Sprintf("到达本机的发往 %s 的 SYN 会被丢弃：SYN 进入的网卡不接收发往该 VIP 的包（强主机模型）。", vip))
+}
+
+func sayNeverSource(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr()),
+		fmt.Sprintf("%s 从未作为源地址出现：这一侧没有任何设备替它应答（该过滤器显示不出任何包）。", f.Server.Addr()))
+}
+
+func sayHostMAC(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr),
+		fmt.Sprintf("这些 SYN 的目的 MAC 是 %s，也就是 %s 发包用的 MAC：SYN 已经到达本机，是本机把它们丢弃了。", e.MAC, e.Addr))
+}
+
+func sayOtherHostsAnswer(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s to %s delivered to other MACs completed: the load balancer and the VIP work on other backends; only this one drops the SYNs.", count(e.Count, "handshake"), f.Server),
+		fmt.Sprintf("发往 %s、投递到其他 MAC 的 %d 次握手都已完成：负载均衡器和 VIP 在其他后端上工作正常，只有这台主机丢弃了 SYN。", f.Server, e.Count))
+}
+
+func missingHostMAC(f *analyze.Finding, l Lang) string {
+	return l.tr("Not observed: that the SYNs reached this host's MAC. A capture taken on the backend's own Ethernet interface (not SLL \"any\", not in the path) shows it.",
+		"未观察到：SYN 是否到达了本机的 MAC。在后端自己的以太网接口上抓包（不要用 SLL 的 \"any\" 接口，也不要在路径中间抓）就能看到。")
 }

@@ -18,6 +18,9 @@ var vipAnswersARPTexts = causeTexts{
 
 	prediction: predictVIPAnswersARP,
 	fact:       factVIPAnswersARP,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvARPClaim: sayARPClaim,
+	},
 }
 
 func headlineVipAnswersARP(f *analyze.Finding, l Lang) string {
@@ -101,4 +104,13 @@ func factVIPAnswersARP(f *analyze.Finding, e *analyze.Evidence, l Lang) (en, zh 
 	vip, ifc := f.Server.Addr(), ifaceText(e.Fact.Iface, hostOS(f), l)
 	return fmt.Sprintf("%s is an address of %s, a network adapter rather than a loopback adapter: the host answers ARP for it there.", vip, ifc),
 		fmt.Sprintf("%s 配置在%s这块网卡上，而不是环回适配器上：主机会在这块网卡上为它应答 ARP。", vip, zhPad(ifc)), true
+}
+
+func sayARPClaim(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	owner := ""
+	if e.Addr.IsValid() {
+		owner = l.tr(fmt.Sprintf(" (the MAC that %s sends from)", e.Addr), fmt.Sprintf("（%s 发包所用的 MAC）", e.Addr))
+	}
+	return l.tr(fmt.Sprintf("%s from %s%s claim %s.", count(e.Count, "ARP reply or announcement", "ARP replies or announcements"), e.MAC, owner, f.Server.Addr()),
+		fmt.Sprintf("来自 %s%s 的 %d 个 ARP 应答或通告声称自己拥有 %s。", e.MAC, owner, e.Count, f.Server.Addr()))
 }

@@ -29,6 +29,11 @@ type causeTexts struct {
 	// hostModelFix: the Windows fix is the weak host model recipe, whose
 	// title says so when the facts show that part done.
 	hostModelFix bool
+	// evidence says what each kind of evidence only this cause gives
+	// shows; missing, what each kind only it names as not observed
+	// would have shown. Kinds several causes share are in words.go.
+	evidence map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string
+	missing  map[analyze.EvidenceKind]func(*analyze.Finding, Lang) string
 }
 
 // textsOf holds the texts of every cause analyze knows.
@@ -57,4 +62,26 @@ func textsFor(c analyze.Cause) causeTexts {
 		},
 		why: func(*analyze.Finding, Lang) string { return "" },
 	}
+}
+
+// ownEvidence is the sentence of an evidence kind a single cause gives,
+// nil for a kind causes share.
+func ownEvidence(k analyze.EvidenceKind) func(*analyze.Finding, *analyze.Evidence, Lang) string {
+	for _, t := range textsOf {
+		if say, ok := t.evidence[k]; ok {
+			return say
+		}
+	}
+	return nil
+}
+
+// ownMissing is the sentence of a kind of missing evidence a single
+// cause names, nil for a kind causes share.
+func ownMissing(k analyze.EvidenceKind) func(*analyze.Finding, Lang) string {
+	for _, t := range textsOf {
+		if say, ok := t.missing[k]; ok {
+			return say
+		}
+	}
+	return nil
 }

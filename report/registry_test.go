@@ -65,3 +65,26 @@ func TestPredictionOfEveryCause(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceOwnedOnce: a kind of evidence a cause declares as its own is
+// told by that cause alone.
+func TestEvidenceOwnedOnce(t *testing.T) {
+	owner := map[analyze.EvidenceKind]analyze.Cause{}
+	for _, c := range analyze.Causes() {
+		ct := textsOf[c]
+		for k := range ct.evidence {
+			if o, ok := owner[k]; ok {
+				t.Errorf("evidence %s told by both %s and %s", k, o, c)
+			}
+			owner[k] = c
+		}
+		for k := range ct.missing {
+			if ct.missing[k] == nil {
+				t.Errorf("%s: missing %s without a sentence", c, k)
+			}
+		}
+	}
+	if len(owner) == 0 {
+		t.Error("no cause tells evidence of its own")
+	}
+}
