@@ -45,7 +45,7 @@ func (d *diagnosis) noTrafficToVIP() (Finding, bool) {
 		return Finding{}, false
 	}
 	vip := d.r.VIPs[0].Addr()
-	f := Finding{Cause: NoTrafficToVIP, Confidence: Medium, Server: netip.AddrPortFrom(vip, port)}
+	f := Finding{Cause: NoTrafficToVIP, Confidence: Medium, Server: netip.AddrPortFrom(vip, port), Role: RoleVIP}
 	var tests []string
 	for _, p := range d.r.VIPs {
 		tests = append(tests, prefixFilter("dst", p))

@@ -52,11 +52,12 @@ func (d *diagnosis) annotate(fs []Finding) {
 		}
 	}
 	for i := range fs {
-		r, ok := role[fs[i].Server]
-		if !ok && fs[i].Cause == NoTrafficToVIP {
-			r = RoleVIP
+		// A finding about an address no SYN went to keeps the role its
+		// detector gave it.
+		if r, ok := role[fs[i].Server]; ok {
+			fs[i].Role = r
 		}
-		fs[i].Role, fs[i].Located = r, located
+		fs[i].Located = located
 	}
 }
 
