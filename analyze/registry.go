@@ -53,11 +53,6 @@ const (
 	FactsARP                          // whether the host answers ARP for the VIP
 )
 
-// FactChecks lists every host-facts check but FactsNone.
-func FactChecks() []FactCheck {
-	return []FactCheck{FactsHostModel, FactsListener, FactsCertificate, FactsARP}
-}
-
 func causeDefOf(c Cause) *causeDef {
 	for _, def := range causeDefs {
 		if def.cause == c {

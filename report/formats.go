@@ -43,9 +43,6 @@ func formats() []Format {
 	}
 }
 
-// Formats returns every output format, in the order help shows them.
-func Formats() []Format { return formats() }
-
 // LookupFormat returns the format a --format name or alias names.
 func LookupFormat(name string) (Format, error) {
 	for _, f := range formats() {

@@ -14,7 +14,7 @@ import (
 // are the table's, in its order.
 func TestFormatTable(t *testing.T) {
 	names, exts := map[string]string{}, map[string]string{}
-	for _, f := range Formats() {
+	for _, f := range formats() {
 		if f.Name == "" || f.Ext == "" || f.Render == nil {
 			t.Errorf("%+v: a format needs a name, an extension and a renderer", f)
 		}
@@ -36,7 +36,7 @@ func TestFormatTable(t *testing.T) {
 		}
 	}
 	var all, doctor []string
-	for _, f := range Formats() {
+	for _, f := range formats() {
 		all = append(all, f.Name)
 		if f.Doctor != nil {
 			doctor = append(doctor, f.Name)
@@ -69,7 +69,7 @@ func TestFormatTable(t *testing.T) {
 // during the Run, so its renderer adds nothing after it.
 func TestStreamedRendersNothing(t *testing.T) {
 	r := analyzeFile(t, "../testdata/pcaps/seed-strong-host.pcapng")
-	for _, f := range Formats() {
+	for _, f := range formats() {
 		var b bytes.Buffer
 		if err := f.Render(&b, r, Options{}); err != nil {
 			t.Fatalf("%s: %v", f.Name, err)

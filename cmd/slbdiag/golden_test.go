@@ -343,9 +343,9 @@ func goldenExt(t *testing.T, format string) string {
 // each with its golden file (JSONL, streamed, is checked line by line).
 func reportFormats() []string {
 	var out []string
-	for _, f := range report.Formats() {
-		if !f.Streamed {
-			out = append(out, f.Name)
+	for _, name := range report.FormatNames() {
+		if !report.Streamed(name) {
+			out = append(out, name)
 		}
 	}
 	return out
