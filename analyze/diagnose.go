@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"slices"
-	"time"
 )
 
 // maxFindingsPerCause bounds the findings of one cause listed one by
@@ -53,11 +52,12 @@ func (d *diagnosis) annotate(fs []Finding) {
 		}
 	}
 	for i := range fs {
-		r, ok := role[fs[i].Server]
-		if !ok && fs[i].Cause == NoTrafficToVIP {
-			r = RoleVIP
+		// A finding about an address no SYN went to keeps the role its
+		// detector gave it.
+		if r, ok := role[fs[i].Server]; ok {
+			fs[i].Role = r
 		}
-		fs[i].Role, fs[i].Located = r, located
+		fs[i].Located = located
 	}
 }
 
@@ -158,168 +158,6 @@ type scope struct {
 	sent int      // packets the destination sent, as seen in the scope
 	macs []string // MACs the scope's SYNs were delivered to
 	mac  string   // the one MAC the scope is narrowed to, if any
-}
-
-// perHost diagnoses a VIP whose SYNs went to several MACs (several
-// backends, or several captures merged) one MAC at a time. The host model
-// is all or nothing per host, so a backend that drops every SYN to the VIP
-// while others answer is a strong-host-receive finding for that backend,
-// not partial loss.
-func (d *diagnosis) perHost(dest *Destination, t *destTotals) []Finding {
-	if !dest.Role.IsVIP() || len(t.macs) < 2 || dest.Counts[Unanswered] == 0 {
-		return nil
-	}
-	var fs []Finding
-	for i := range t.macs {
-		m := &t.macs[i]
-		c := m.counts
-		if c[Unanswered] == 0 || c.Total() != c[Unanswered]+c[Pending] {
-			continue
-		}
-		mac := net.HardwareAddr(m.mac[:]).String()
-		// Through this MAC, the VIP never answered.
-		f, ok := d.strongHostReceive(scope{dest: dest, t: &m.tally, macs: []string{mac}, mac: mac})
-		if !ok {
-			continue
-		}
-		f.Via = mac
-		if other := dest.Counts[Completed]; other > 0 {
-			var frames []FrameRef
-			for j := range t.macs {
-				if j != i {
-					for _, fr := range t.macs[j].firstEx[Completed] {
-						frames = appendExample(frames, fr)
-					}
-				}
-			}
-			f.Evidence = append(f.Evidence, Evidence{Kind: EvOtherHostsAnswer, Count: other,
-				Frames: frames, Filter: completedFilter(dest.Server)})
-		}
-		fs = append(fs, f)
-	}
-	return fs
-}
-
-// strongHostReceive: SYNs to a VIP, none answered, the VIP never a source.
-// Only a destination that is not an address the host answers from can be
-// dropped by the strong host model.
-func (d *diagnosis) strongHostReceive(s scope) (Finding, bool) {
-	c := s.t.counts
-	if !s.dest.Role.IsVIP() || s.sent > 0 || c[Unanswered] == 0 ||
-		c[Completed]+c[SynAckNoAck]+c[WrongSource]+c[Refused] > 0 {
-		return Finding{}, false
-	}
-	server := s.dest.Server
-	f := newFinding(StrongHostReceive, server, s.t, Unanswered)
-	f.Evidence = append(f.Evidence, unansweredSyns(server, s.t, s.mac))
-	if rt := retransmissions(server, s.t, s.mac); rt.Count > 0 {
-		f.Evidence = append(f.Evidence, rt)
-	}
-	if s.mac == "" {
-		f.Evidence = append(f.Evidence, Evidence{Kind: EvNeverSource, Filter: addrFilter("src", server.Addr())})
-	}
-	host, mac, delivered := d.hostByMAC(server.Addr(), s.macs)
-	if delivered {
-		f.Evidence = append(f.Evidence, Evidence{Kind: EvHostMAC, Addr: host, MAC: mac,
-			Filter: fmt.Sprintf("eth.dst==%s && %s", mac, addrFilter("dst", server.Addr()))})
-	}
-	own, works := d.ownAddressWorks(server.Port(), host)
-	if works {
-		f.Evidence = append(f.Evidence, own)
-		host = own.Addr
-	}
-	switch {
-	case delivered && works:
-		f.Confidence = High
-	case delivered || works:
-		f.Confidence = Medium
-	default:
-		f.Confidence = Low
-	}
-	if !delivered {
-		f.Missing = append(f.Missing, EvHostMAC)
-	}
-	if !works {
-		f.Missing = append(f.Missing, EvOwnAddrWorks)
-	}
-	// A host firewall that drops the SYNs to the VIP while letting those
-	// to the host's own address through looks the same on the wire: only
-	// the host's configuration tells them apart.
-	if f.Confidence == High {
-		f.Confidence = Medium
-	}
-	f.Missing = append(f.Missing, EvHostConfig)
-	d.setHost(&f, host)
-	return f, true
-}
-
-// partialLoss: some SYNs to a destination answered, others not, or
-// answered only after the client sent them again. The host model is
-// all-or-nothing per destination, so this is load or loss.
-func (d *diagnosis) partialLoss(dest *Destination, t *destTotals) (Finding, bool) {
-	c, all := dest.Counts, &t.all
-	if c[Completed] == 0 || (c[Unanswered] == 0 && all.slow == 0) {
-		return Finding{}, false
-	}
-	f := newFinding(PartialLoss, dest.Server, all, Unanswered)
-	f.Confidence, f.Place = Medium, d.r.CapturePoint.Place
-	if c[Unanswered] > 0 {
-		f.Evidence = append(f.Evidence, unansweredSyns(dest.Server, all, ""))
-	}
-	if all.slow > 0 {
-		e := Evidence{Kind: EvSlowCompleted, Count: all.synsBy[Completed] - c[Completed], Attempts: all.slow, Frames: all.slowEx,
-			Filter: synFilter(dest.Server, "") + " && tcp.analysis.retransmission && tcp.completeness & 0x04", DelayMax: all.slowMax}
-		if all.slowTimed > 0 {
-			e.DelayMean = all.slowSum / time.Duration(all.slowTimed)
-		}
-		f.Evidence = append(f.Evidence, e)
-	}
-	f.Evidence = append(f.Evidence, Evidence{Kind: EvSomeAnswered, Count: c[Completed], Frames: all.firstEx[Completed],
-		Filter: completedFilter(dest.Server)})
-	if c[Unanswered] > 0 {
-		f.Missing = []EvidenceKind{EvRetransmissions}
-		if rt := retransmissions(dest.Server, all, ""); rt.Count > 0 {
-			f.Evidence = append(f.Evidence, rt)
-			f.Missing = nil
-		}
-	}
-	if dest.Role == RoleHost {
-		d.setHost(&f, dest.Server.Addr())
-	}
-	return f, true
-}
-
-// noListener: SYNs to a given VIP are refused.
-func (d *diagnosis) noListener(dest *Destination, t *destTotals) (Finding, bool) {
-	if dest.Role != RoleVIP || dest.Counts[Refused] == 0 {
-		return Finding{}, false
-	}
-	f := newFinding(NoListenerOnVIP, dest.Server, &t.all, Refused)
-	f.Evidence = append(f.Evidence, Evidence{Kind: EvRefused, Count: f.Attempts,
-		Frames: t.all.replyEx[Refused],
-		Filter: fmt.Sprintf("%s && tcp.srcport==%d && tcp.flags.reset==1 && !(tcp.completeness & 0x02)", addrFilter("src", dest.Server.Addr()), dest.Server.Port())})
-	f.Confidence = Medium
-	f.Missing = []EvidenceKind{EvOwnAddrWorks}
-	if own, ok := d.ownAddressWorks(dest.Server.Port(), netip.Addr{}); ok {
-		f.Evidence = append(f.Evidence, own)
-		f.Confidence, f.Missing = High, nil
-		d.setHost(&f, own.Addr)
-	}
-	return f, true
-}
-
-// weakHostSend: the host answers SYNs to the VIP from another address.
-func (d *diagnosis) weakHostSend(dest *Destination, t *destTotals) (Finding, bool) {
-	if !dest.Role.IsVIP() || dest.Counts[WrongSource] == 0 {
-		return Finding{}, false
-	}
-	f := newFinding(WeakHostSend, dest.Server, &t.all, WrongSource)
-	from := t.wrongFrom
-	f.Evidence = append(f.Evidence, Evidence{Kind: EvWrongSource, Count: f.Attempts, Addr: from,
-		Frames: t.all.replyEx[WrongSource], Filter: synAckFilter(from, dest.Server.Port()) + " && " + firstInLoneReply})
-	f.Confidence = High
-	d.setHost(&f, from)
-	return f, true
 }
 
 // newFinding counts a finding's attempts: those of outcome o in tally t.

@@ -7,21 +7,9 @@ import (
 	"time"
 )
 
-// Cause is a stable cause id of DESIGN.md.
+// Cause is a stable cause id of DESIGN.md. Each is declared in its own
+// file, cause_*.go, with everything analyze knows of it (see causeDef).
 type Cause string
-
-// The causes this version can recognise from a capture alone.
-const (
-	StrongHostReceive Cause = "strong-host-receive"
-	WeakHostSend      Cause = "weak-host-send"
-	NoListenerOnVIP   Cause = "no-listener-on-vip"
-	PartialLoss       Cause = "partial-loss"
-	ClientsFiltered   Cause = "client-traffic-filtered"
-	ReturnPathLost    Cause = "return-path-lost"
-	NoTrafficToVIP    Cause = "no-traffic-to-vip"
-	TLSBindingMissing Cause = "tls-binding-missing"
-	VIPAnswersARP     Cause = "vip-answers-arp"
-)
 
 // Confidence is how sure a finding is.
 type Confidence string
@@ -94,28 +82,12 @@ type Finding struct {
 // EvidenceKind names one kind of observation.
 type EvidenceKind string
 
-// Kinds of evidence.
+// Kinds of evidence several causes give or name as missing; those only one
+// cause gives are declared in its cause_*.go file.
 const (
-	EvSynsUnanswered   EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
-	EvNeverSource      EvidenceKind = "never-source"          // the destination never sent a packet
-	EvHostMAC          EvidenceKind = "delivered-to-host-mac" // the SYNs went to the MAC the host sends from
-	EvOwnAddrWorks     EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
-	EvOtherHostsAnswer EvidenceKind = "other-hosts-answer"    // SYNs to the VIP delivered to other MACs were answered
-	EvSomeAnswered     EvidenceKind = "some-answered"         // other SYNs to the same destination completed
-	EvWrongSource      EvidenceKind = "reply-from-other-address"
-	EvRefused          EvidenceKind = "refused"
-	EvRetransmissions  EvidenceKind = "retransmissions"                // clients retransmitted their SYNs
-	EvClientsFail      EvidenceKind = "clients-unanswered"             // SYNs from clients (not probes) unanswered
-	EvProbesComplete   EvidenceKind = "probes-complete"                // handshakes from health-probe ranges completed
-	EvSynAckSent       EvidenceKind = "synack-sent"                    // the server sent SYN-ACKs the clients never acknowledged
-	EvSynAfterSynAck   EvidenceKind = "syn-after-synack"               // clients retransmitted their SYN after the SYN-ACK left
-	EvNoSynToVIP       EvidenceKind = "no-syn-to-vip"                  // not one SYN to the VIP in the capture
-	EvLoadBalancerSide EvidenceKind = "load-balancer-side"             // what the load balancer itself shows
-	EvHelloClosed      EvidenceKind = "hello-closed"                   // the server closed (RST/FIN) right after the ClientHello
-	EvHelloServed      EvidenceKind = "hello-served"                   // ClientHellos the server answered
-	EvHelloAlert       EvidenceKind = "hello-alert"                    // the server answered the ClientHello with a TLS alert
-	EvSlowCompleted    EvidenceKind = "completed-after-retransmission" // handshakes that completed only after their SYN was sent again
-	EvARPClaim         EvidenceKind = "arp-claims-vip"                 // a MAC answered ARP for the VIP or announced it
+	EvSynsUnanswered  EvidenceKind = "syns-unanswered"       // SYNs to the destination, none answered
+	EvOwnAddrWorks    EvidenceKind = "own-address-completes" // handshakes to the host's own address completed
+	EvRetransmissions EvidenceKind = "retransmissions"       // clients retransmitted their SYNs
 	// EvHostConfig is the host's own configuration, when packets alone
 	// cannot tell the cause from another that looks the same on the wire:
 	// which interface holds the VIP, and the firewall's rules and counters.
@@ -170,31 +142,6 @@ func osFromTTL(ttl uint8) OSHint {
 }
 
 const maxExamples = 5
-
-// CountsFilter reports whether an evidence's Count is the number of
-// packets its Filter shows, as the report prints them side by side.
-// Evidence from host facts, and the SYNs' MAC, print no count.
-func CountsFilter(e Evidence) bool {
-	return e.Filter != "" && e.Fact == nil && e.Kind != EvHostMAC
-}
-
-// EvidenceKinds lists every kind of evidence a finding can carry, seen in
-// the capture or read from host facts, so that whatever shows evidence
-// can be tested on each (TestKindListsComplete keeps it whole).
-func EvidenceKinds() []EvidenceKind {
-	return []EvidenceKind{EvSynsUnanswered, EvNeverSource, EvHostMAC, EvOwnAddrWorks, EvOtherHostsAnswer, EvSomeAnswered,
-		EvWrongSource, EvRefused, EvRetransmissions, EvClientsFail, EvProbesComplete, EvSynAckSent, EvSynAfterSynAck,
-		EvNoSynToVIP, EvLoadBalancerSide, EvHelloClosed, EvHelloServed, EvHelloAlert, EvSlowCompleted, EvARPClaim, EvHostConfig,
-		EvFactVIPNowhere, EvFactVIPOnLoopback, EvFactVIPOnNIC, EvFactVIPOnOther, EvFactWeakRecvOff, EvFactWeakSendOff,
-		EvFactHostModelReady, EvFactNoSiteBinding, EvFactNoCertificate, EvFactFirewallOn, EvFactARPIgnore, EvFactARPAnnounce,
-		EvFactNoListener, EvFactNotInIPListen, EvFactNotRead}
-}
-
-// MissingKinds lists the kinds of evidence a finding can name as not
-// observed (Finding.Missing).
-func MissingKinds() []EvidenceKind {
-	return []EvidenceKind{EvHostMAC, EvOwnAddrWorks, EvRetransmissions, EvSynAfterSynAck, EvLoadBalancerSide, EvHostConfig}
-}
 
 // Observable reports whether evidence of kind k can be present in a
 // finding; the others are only ever named as not observed (Missing): what

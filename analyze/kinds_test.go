@@ -1,4 +1,4 @@
-package analyze
+package analyze_test
 
 import (
 	"go/ast"
@@ -9,9 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/analyze/analyzetest"
 )
 
-// TestKindListsComplete keeps Causes, EvidenceKinds and WarningKinds
+// TestKindListsComplete keeps analyze.Causes and analyzetest's lists
 // whole: every constant of those types declared in the package is listed
 // exactly once, so that the tests that iterate the lists (every text in
 // every language) see a new one without anyone remembering to add it.
@@ -27,11 +30,11 @@ func TestKindListsComplete(t *testing.T) {
 			t.Errorf("%s: listed %v, declared %v", typ, got, want)
 		}
 	}
-	check("Cause", strs(Causes()))
-	check("EvidenceKind", strs(EvidenceKinds()))
-	check("WarningKind", strs(WarningKinds()))
-	for _, k := range MissingKinds() {
-		if !slices.Contains(EvidenceKinds(), k) {
+	check("Cause", strs(analyze.Causes()))
+	check("EvidenceKind", strs(analyzetest.EvidenceKinds()))
+	check("WarningKind", strs(analyzetest.WarningKinds()))
+	for _, k := range analyzetest.MissingKinds() {
+		if !slices.Contains(analyzetest.EvidenceKinds(), k) {
 			t.Errorf("missing kind %s is no evidence kind", k)
 		}
 	}

@@ -1,15 +1,22 @@
 package analyze
 
-// causeDef is everything analyze knows of one cause, declared once: the
-// outcomes of the attempts it explains, what kind of address it is about,
-// and its detector over the running totals. The report declares each
-// cause's texts the same way, a file per cause (report/cause_*.go); tests
-// iterate Causes() over both.
+// causeDef is everything analyze knows of one cause, declared once in
+// the cause's own file (cause_*.go) beside its detector and the counters
+// only it reads: the outcomes of the attempts it explains, what kind of
+// address it is about, when its fix has worked, which host-facts check
+// refines it, and its detector over the running totals. The report
+// declares each cause's texts the same way, a file per cause
+// (report/cause_*.go); TestRegistryComplete and the report's and
+// hostcheck's registry tests walk Causes() over all of them.
 type causeDef struct {
 	cause    Cause
 	outcomes []Outcome // of the attempts it explains, and those its evidence counts beside them
 	onHost   bool      // about SYNs to an address the host answers from, not a VIP
-	beside   bool      // seen beside handshakes that complete: fixed when the finding is gone
+	// fixedWhenGone: its fix has worked when the finding is gone, not
+	// when every attempt completes (seen beside handshakes that
+	// complete, or in some of them only).
+	fixedWhenGone bool
+	facts         FactCheck // what the host's configuration can say of it
 	// detect finds the cause at one destination; global over the whole
 	// capture. Exactly one is set.
 	detect func(d *diagnosis, dest *Destination, t *destTotals) []Finding
@@ -17,23 +24,39 @@ type causeDef struct {
 }
 
 // causeDefs are the causes slbdiag recognises, in the order explain
-// shows them and diagnosis looks for them.
-var causeDefs = []causeDef{
-	{cause: StrongHostReceive, outcomes: []Outcome{Unanswered, Pending}, detect: (*diagnosis).strongHostAt},
-	{cause: WeakHostSend, outcomes: []Outcome{WrongSource}, detect: (*diagnosis).weakHostSendAt},
-	{cause: NoListenerOnVIP, outcomes: []Outcome{Refused}, detect: (*diagnosis).noListenerAt},
-	{cause: TLSBindingMissing, outcomes: []Outcome{Completed}, beside: true, detect: (*diagnosis).tlsBindingAt},
-	{cause: ClientsFiltered, outcomes: []Outcome{Unanswered, Pending}, onHost: true, detect: (*diagnosis).clientsFilteredAt},
-	{cause: ReturnPathLost, outcomes: []Outcome{SynAckNoAck}, onHost: true, detect: (*diagnosis).returnPathLostAt},
-	{cause: VIPAnswersARP, beside: true, global: (*diagnosis).vipAnswersARP},
-	{cause: NoTrafficToVIP, global: (*diagnosis).noTrafficToVIPAll},
-	{cause: PartialLoss, outcomes: []Outcome{Unanswered, Pending}, onHost: true, detect: (*diagnosis).partialLossAt},
+// shows them and diagnosis looks for them: one line per cause_*.go file
+// (TestRegistryComplete fails for a file whose cause is not listed).
+var causeDefs = []*causeDef{
+	&strongHostReceiveCause,
+	&weakHostSendCause,
+	&noListenerCause,
+	&tlsBindingCause,
+	&clientsFilteredCause,
+	&returnPathLostCause,
+	&vipAnswersARPCause,
+	&noTrafficToVIPCause,
+	&partialLossCause,
 }
 
+// FactCheck names what the host's own configuration can say of a cause's
+// findings: the check package hostcheck runs to confirm, refine or
+// contradict them. Every cause names one, FactsNone included.
+type FactCheck uint8
+
+// The host-facts checks.
+const (
+	factsUnset       FactCheck = iota // a cause that names none fails TestRegistryComplete
+	FactsNone                         // the facts slbdiag reads say nothing of the cause
+	FactsHostModel                    // which interface holds the VIP, and whether the host model accepts and answers for it
+	FactsListener                     // a socket, or an IIS site binding, for the VIP
+	FactsCertificate                  // an HTTP.sys certificate for the VIP
+	FactsARP                          // whether the host answers ARP for the VIP
+)
+
 func causeDefOf(c Cause) *causeDef {
-	for i := range causeDefs {
-		if causeDefs[i].cause == c {
-			return &causeDefs[i]
+	for _, def := range causeDefs {
+		if def.cause == c {
+			return def
 		}
 	}
 	return nil
@@ -55,13 +78,22 @@ func (c Cause) OnHostAddress() bool {
 	return def != nil && def.onHost
 }
 
-// BesideHandshakes reports whether the cause is seen beside handshakes
-// that complete (a TLS binding, ARP) rather than in handshakes that fail:
-// its fix has worked when the finding is gone, not when every attempt
-// completes.
-func (c Cause) BesideHandshakes() bool {
+// FixedWhenGone reports whether the cause's fix has worked when its
+// finding is gone, rather than when every attempt completes: a cause seen
+// beside handshakes that complete (a TLS binding, ARP), or in some of
+// them only (loss).
+func (c Cause) FixedWhenGone() bool {
 	def := causeDefOf(c)
-	return def != nil && def.beside
+	return def != nil && def.fixedWhenGone
+}
+
+// FactCheck is the host-facts check that refines the cause's findings;
+// FactsNone for an id this version does not know.
+func (c Cause) FactCheck() FactCheck {
+	if def := causeDefOf(c); def != nil {
+		return def.facts
+	}
+	return FactsNone
 }
 
 // one is a detector's answer as a list.
@@ -70,46 +102,4 @@ func one(f Finding, ok bool) []Finding {
 		return nil
 	}
 	return []Finding{f}
-}
-
-// strongHostAt: the whole destination, or the part of it delivered to one
-// backend of several.
-func (d *diagnosis) strongHostAt(dest *Destination, t *destTotals) []Finding {
-	fs := one(d.strongHostReceive(scope{dest: dest, t: &t.all, sent: dest.Sent, macs: dest.SynMACs}))
-	return append(fs, d.perHost(dest, t)...)
-}
-
-func (d *diagnosis) weakHostSendAt(dest *Destination, t *destTotals) []Finding {
-	return one(d.weakHostSend(dest, t))
-}
-
-func (d *diagnosis) noListenerAt(dest *Destination, t *destTotals) []Finding {
-	return one(d.noListener(dest, t))
-}
-
-func (d *diagnosis) tlsBindingAt(dest *Destination, t *destTotals) []Finding {
-	return one(d.tlsBindingMissing(dest, t))
-}
-
-func (d *diagnosis) clientsFilteredAt(dest *Destination, t *destTotals) []Finding {
-	return one(d.clientsFiltered(dest, t))
-}
-
-func (d *diagnosis) returnPathLostAt(dest *Destination, t *destTotals) []Finding {
-	return one(d.returnPathLost(dest, t))
-}
-
-func (d *diagnosis) noTrafficToVIPAll() []Finding { return one(d.noTrafficToVIP()) }
-
-// partialLossAt: loss, unless a backend of several drops every SYN to the
-// VIP (the host model, per backend) or only the clients are dropped (a
-// filter): those explain the unanswered SYNs better.
-func (d *diagnosis) partialLossAt(dest *Destination, t *destTotals) []Finding {
-	if len(d.perHost(dest, t)) > 0 {
-		return nil
-	}
-	if _, filtered := d.clientsFiltered(dest, t); filtered {
-		return nil
-	}
-	return one(d.partialLoss(dest, t))
 }

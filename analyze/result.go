@@ -149,11 +149,3 @@ const (
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
 )
-
-// WarningKinds lists every kind of warning, so that whatever shows
-// warnings can be tested on each.
-func WarningKinds() []WarningKind {
-	return []WarningKind{WarnDamaged, WarnLinkType, WarnPending, WarnInterrupted, WarnDuplicates, WarnDrops,
-		WarnOneSided, WarnSnaplen, WarnOffload, WarnEarly, WarnLate, WarnForgotten, WarnDestsCapped,
-		WarnEstimated, WarnAddrsCapped, WarnARPCapped, WarnMACsCapped, WarnFindings, WarnHopsCapped}
-}

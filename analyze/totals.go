@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"net/netip"
-	"slices"
 	"time"
 )
 
@@ -110,29 +109,13 @@ type destTotals struct {
 	// maxDestMACs, and macless those captured without a MAC.
 	otherMACs, macless int
 
-	// Probes against clients, for client-traffic-filtered.
-	probeDone, probeFail, clientDone int
-	probeDoneEx                      []FrameRef
-	clientFail                       tally // the clients' (not probes') unanswered attempts
+	// The counters of one cause each, declared in its file.
+	filterTotals
+	returnTotals
+	wrongSourceTotals
+	tlsTotals
 
-	// SYN-ACKs the clients never acknowledged: an example client, and the
-	// attempts whose SYN was sent again after the SYN-ACK left.
-	noAckClient    netip.Addr
-	synAfterSynAck int
-	synAfterEx     []FrameRef
-	wrongFrom      netip.Addr // where the first wrong-source reply came from
-
-	// After a ClientHello: the server closed, rejected it with a TLS
-	// alert, or answered.
-	helloClosed, helloServed int
-	closedEx, servedEx       []FrameRef
-	helloAlerted             int
-	alertedEx                []FrameRef
-	alerts                   []uint8 // the alerts' descriptions, distinct, first seen first
-	closedNames, servedNames []string
-	moreClosed, moreServed   int // names past maxNames
-	closedClients            distinct
-	exampleCount             [numOutcomes]uint8 // whole attempts kept in the examples
+	exampleCount [numOutcomes]uint8 // whole attempts kept in the examples
 }
 
 // add counts a final attempt; key is its client's addrKey.
@@ -150,52 +133,10 @@ func (d *destTotals) add(a *Attempt, key uint64, probe bool, hasMAC bool, mac [6
 	default:
 		d.macTally(mac, b).add(a, key, b)
 	}
-	switch {
-	case probe && o == Completed:
-		d.probeDone++
-		d.probeDoneEx = appendExample(d.probeDoneEx, a.First)
-	case probe && o.Failed():
-		d.probeFail++
-	case !probe && o == Completed:
-		d.clientDone++
-	case !probe && (o == Unanswered || o == Pending || o == Unreachable || o == WrongSource):
-		d.clientFail.add(a, key, b)
-	}
-	switch o {
-	case SynAckNoAck:
-		if !d.noAckClient.IsValid() {
-			d.noAckClient = a.Client.Addr()
-		}
-		if a.Syns > 1 && a.LastSynTS.After(a.ReplyTS) {
-			d.synAfterSynAck++
-			d.synAfterEx = appendExample(d.synAfterEx, a.LastSyn)
-		}
-	case WrongSource:
-		if !d.wrongFrom.IsValid() {
-			d.wrongFrom = a.ReplySrc
-		}
-	case Completed:
-		switch {
-		case a.Hello.IsZero():
-		case a.Alerted:
-			d.helloAlerted++
-			d.alertedEx = appendExample(d.alertedEx, a.HelloEnd)
-			if !slices.Contains(d.alerts, a.Alert) { // at most 256: no bound needed
-				d.alerts = append(d.alerts, a.Alert)
-			}
-			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)
-			d.closedClients.add(key, b)
-		case !a.HelloEnd.IsZero():
-			d.helloClosed++
-			d.closedEx = appendExample(d.closedEx, a.HelloEnd)
-			d.closedNames, d.moreClosed = addName(d.closedNames, d.moreClosed, a.SNI)
-			d.closedClients.add(key, b)
-		case a.HelloServed:
-			d.helloServed++
-			d.servedEx = appendExample(d.servedEx, a.HelloReply)
-			d.servedNames, d.moreServed = addName(d.servedNames, d.moreServed, a.SNI)
-		}
-	}
+	d.filterTotals.add(a, key, probe, b)
+	d.returnTotals.add(a)
+	d.wrongSourceTotals.add(a)
+	d.tlsTotals.add(a, key, b)
 }
 
 // macTally returns the tally of attempts delivered to mac; past
@@ -213,20 +154,6 @@ func (d *destTotals) macTally(mac [6]byte, b *addrBudget) *tally {
 	}
 	d.otherMACs++
 	return &tally{}
-}
-
-// addName adds a server name to a bounded, first-seen list of distinct
-// names; more counts the ones that did not fit.
-func addName(names []string, more int, n string) ([]string, int) {
-	for _, x := range names {
-		if x == n {
-			return names, more
-		}
-	}
-	if len(names) < maxNames {
-		return append(names, n), more
-	}
-	return names, more + 1
 }
 
 // appendExample adds a frame to a list of examples not yet full.

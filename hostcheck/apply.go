@@ -20,22 +20,22 @@ func Apply(r *analyze.Result, facts *hostfacts.Facts) {
 		f := &r.Findings[i]
 		v := newHostView(facts, f.Server.Addr(), f.HostAddr, f.Server.Port(), r.ProbeNets)
 		f.Host = v.config()
-		if check := causeFacts[f.Cause]; check != nil {
+		if check := factChecks[f.Cause.FactCheck()]; check != nil {
 			check(f, v)
 		}
 	}
 	analyze.SortFindings(r.Findings)
 }
 
-// causeFacts confirms or rules out a finding of each cause with the
-// host's configuration; a cause missing here is one the facts slbdiag
-// reads say nothing of.
-var causeFacts = map[analyze.Cause]func(f *analyze.Finding, v *hostView){
-	analyze.StrongHostReceive: strongHostFacts,
-	analyze.WeakHostSend:      strongHostFacts,
-	analyze.NoListenerOnVIP:   listenerFacts,
-	analyze.TLSBindingMissing: tlsFacts,
-	analyze.VIPAnswersARP:     arpFacts,
+// factChecks are the host-facts checks a cause names (see
+// analyze.FactCheck), each confirming or ruling out its findings with the
+// host's configuration; a cause that names FactsNone is one the facts
+// slbdiag reads say nothing of.
+var factChecks = map[analyze.FactCheck]func(f *analyze.Finding, v *hostView){
+	analyze.FactsHostModel:   strongHostFacts,
+	analyze.FactsListener:    listenerFacts,
+	analyze.FactsCertificate: tlsFacts,
+	analyze.FactsARP:         arpFacts,
 }
 
 // receiveEvidence says where the VIP is and which NICs refuse it.

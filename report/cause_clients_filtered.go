@@ -14,6 +14,12 @@ var clientsFilteredTexts = causeTexts{
 	why:      whyClientsFiltered,
 	windows:  filterWindows,
 	linux:    filterLinux,
+
+	predictsByHeadline: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvClientsFail:    sayClientsFail,
+		analyze.EvProbesComplete: sayProbesComplete,
+	},
 }
 
 func headlineClientsFiltered(f *analyze.Finding, l Lang) string {
@@ -63,4 +69,14 @@ func filterLinux(f *analyze.Finding, l Lang) Fix {
 			fmt.Sprintf("在主机防火墙和主机前面的云安全组中，都放行客户端访问端口 %d。", port)),
 			Commands: []string{fmt.Sprintf("nft add rule inet filter input tcp dport %d accept", port)}},
 	}}
+}
+
+func sayClientsFail(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s from clients (outside the health-probe ranges) to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),
+		fmt.Sprintf("客户端（健康检查探测地址段以外）发往 %s 的 SYN 共 %d 个（含重传），全部没有应答。", f.Server, e.Count))
+}
+
+func sayProbesComplete(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server),
+		fmt.Sprintf("来自健康检查探测地址段、发往 %s 的 %d 次握手都已完成：服务在监听，并且正常应答探测。", f.Server, e.Count))
 }

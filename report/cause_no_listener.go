@@ -14,6 +14,11 @@ var noListenerTexts = causeTexts{
 	why:      whyNoListener,
 	windows:  listenerWindows,
 	linux:    listenerLinux,
+
+	prediction: predictNoListener,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvRefused: sayRefused,
+	},
 }
 
 func headlineNoListener(f *analyze.Finding, l Lang) string {
@@ -56,4 +61,16 @@ func listenerLinux(f *analyze.Finding, l Lang) Fix {
 			"如果服务在 VIP 地址配置好之前就要绑定它，需要允许绑定非本机地址。"),
 			Commands: []string{"sysctl -w net.ipv4.ip_nonlocal_bind=1"}},
 	}}
+}
+
+// predictNoListener: the facts show the VIP accepted and nothing bound to it.
+func predictNoListener(f *analyze.Finding, l Lang) string {
+	vip := f.Server
+	return l.tr(fmt.Sprintf("This host accepts %s but nothing listens on it: SYNs to it will be refused with RST.", vip),
+		fmt.Sprintf("本机接收发往 %s 的包，但没有监听：发往它的 SYN 会被 RST 拒绝。", vip))
+}
+
+func sayRefused(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server),
+		fmt.Sprintf("发往 %s 的 %d 个 SYN 收到的应答是 RST。", f.Server, e.Count))
 }

@@ -14,6 +14,14 @@ var noTrafficToVIPTexts = causeTexts{
 	why:      whyNoTrafficToVIP,
 	windows:  forwardingWindows,
 	linux:    forwardingLinux,
+
+	predictsByHeadline: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvNoSynToVIP: sayNoSynToVIP,
+	},
+	missing: map[analyze.EvidenceKind]func(*analyze.Finding, Lang) string{
+		analyze.EvLoadBalancerSide: missingLoadBalancerSide,
+	},
 }
 
 func headlineNoTrafficToVIP(f *analyze.Finding, l Lang) string {
@@ -63,4 +71,14 @@ func forwardingLinux(f *analyze.Finding, l Lang) Fix {
 
 func forwardingTitle(l Lang) string {
 	return l.tr("The load balancer: make it send the VIP to this backend", "负载均衡器——让它把 VIP 流量转发到这台后端")
+}
+
+func sayNoSynToVIP(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr()),
+		fmt.Sprintf("抓包中没有发往 %s 的 SYN（该过滤器显示不出任何包）。", f.Server.Addr()))
+}
+
+func missingLoadBalancerSide(f *analyze.Finding, l Lang) string {
+	return l.tr("Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere.",
+		"未观察到：负载均衡器自身的情况。查看它对这台后端的健康检查状态、后端服务器组成员和权重，并在负载均衡器上抓包，就能知道它是否把 VIP 的流量转发到了别处。")
 }

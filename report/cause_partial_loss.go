@@ -16,6 +16,12 @@ var partialLossTexts = causeTexts{
 	why:      whyPartialLoss,
 	windows:  lossWindows,
 	linux:    lossLinux,
+
+	predictsByHeadline: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvSomeAnswered:  saySomeAnswered,
+		analyze.EvSlowCompleted: saySlowCompleted,
+	},
 }
 
 func headlinePartialLoss(f *analyze.Finding, l Lang) string {
@@ -114,4 +120,16 @@ func delay(d time.Duration) string {
 		return "?"
 	}
 	return d.Round(100 * time.Millisecond).String()
+}
+
+func saySomeAnswered(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s to the same destination completed: the host accepts this address, so its host model is not the cause.", count(e.Count, "handshake")),
+		fmt.Sprintf("发往同一目的地址的 %d 次握手已完成：主机接收这个地址，所以原因不在主机模型。", e.Count))
+}
+
+func saySlowCompleted(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s in %s that completed only after the client sent its SYN again: they waited up to %s for the SYN-ACK, %s on average.",
+		count(e.Count, "SYN retransmission"), count(e.Attempts, "handshake"), delay(e.DelayMax), delay(e.DelayMean)),
+		fmt.Sprintf("有 %d 次握手要等客户端重发 SYN 后才完成，共重传了 %d 个 SYN：等待 SYN-ACK 的时间最长 %s，平均 %s。",
+			e.Attempts, e.Count, delay(e.DelayMax), delay(e.DelayMean)))
 }

@@ -15,6 +15,15 @@ var returnPathLostTexts = causeTexts{
 	why:      whyReturnPathLost,
 	windows:  returnWindows,
 	linux:    returnLinux,
+
+	predictsByHeadline: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvSynAckSent:     saySynAckSent,
+		analyze.EvSynAfterSynAck: saySynAfterSynAck,
+	},
+	missing: map[analyze.EvidenceKind]func(*analyze.Finding, Lang) string{
+		analyze.EvSynAfterSynAck: missingSynAfterSynAck,
+	},
 }
 
 func headlineReturnPathLost(f *analyze.Finding, l Lang) string {
@@ -76,4 +85,20 @@ func exampleClient(f *analyze.Finding) string {
 		}
 	}
 	return "<CLIENT-IP>"
+}
+
+func saySynAckSent(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them (the first SYN-ACK of each handshake).", count(e.Count, "SYN-ACK"), f.Server.Addr()),
+		fmt.Sprintf("%s 发出了 %d 个 SYN-ACK（每次握手的第一个），客户端始终没有确认。", f.Server.Addr(), e.Count))
+}
+
+func saySynAfterSynAck(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s in handshakes whose SYN-ACK was never acknowledged; in %s the client sent its SYN again after the SYN-ACK left: it never received the SYN-ACK.",
+		count(e.Count, "SYN retransmission"), count(e.Attempts, "of them", "of them")),
+		fmt.Sprintf("在 SYN-ACK 始终没有被确认的握手中，客户端重传了 %d 个 SYN；其中 %d 个连接尝试是在 SYN-ACK 发出之后重传的：说明客户端没有收到 SYN-ACK。", e.Count, e.Attempts))
+}
+
+func missingSynAfterSynAck(f *analyze.Finding, l Lang) string {
+	return l.tr("Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up.",
+		"未观察到：客户端在 SYN-ACK 发出之后重传 SYN。抓包时间长一些，或在客户端上抓包，就能区分是 SYN-ACK 丢失还是客户端放弃了连接。")
 }

@@ -17,9 +17,23 @@ var strongHostReceiveTexts = causeTexts{
 	why:      whyStrongHostReceive,
 	windows:  dsrWindows,
 	linux:    dsrLinux,
+
+	prediction:   predictStrongHostReceive,
+	hostModelFix: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvNeverSource:      sayNeverSource,
+		analyze.EvHostMAC:          sayHostMAC,
+		analyze.EvOtherHostsAnswer: sayOtherHostsAnswer,
+	},
+	missing: map[analyze.EvidenceKind]func(*analyze.Finding, Lang) string{
+		analyze.EvHostMAC: missingHostMAC,
+	},
 }
 
 func headlineStrongHostReceive(f *analyze.Finding, l Lang) string {
+	if s, ok := headlineFact(f, l); ok {
+		return s // the host's configuration contradicts the capture's reading
+	}
 	via := ""
 	if f.Via != "" {
 		via = l.tr(fmt.Sprintf(" delivered to %s (%s)", printable(f.Via), addrOrNone(f.HostAddr)),
@@ -136,4 +150,58 @@ func whyFact(f *analyze.Finding, l Lang) (string, bool) {
 		fmt.Sprintf("负载均衡器把客户端的 SYN 投递到这台主机，目的地址是 VIP %s，但没有任何应答：在包上看，这正是强主机模型对主机并未持有的 VIP 所做的。"+
 			"但主机配置表明它持有 %s，而且主机模型会接收它，所以是别的东西在 TCP 应答之前丢弃了 SYN：主机防火墙规则（看它的丢包计数），"+
 			"或者 VIP 上没有监听或绑定（没有监听时会回 RST，所以静默丢弃首先要查防火墙）。", vip, vip)), true
+}
+
+// headlineFact is the headline of a strong-host-receive finding the host's
+// configuration contradicts: the SYNs are dropped, but not by the host
+// model.
+func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
+	if f.Host == nil || f.Confidence != analyze.Low {
+		return "", false
+	}
+	var where, whereZh string
+	switch {
+	case hasFact(f, analyze.EvFactHostModelReady):
+		lb := ifaceText(f.Host.Loopback, f.Host.OS, l)
+		where, whereZh = "on the loopback adapter "+lb+", weak host model enabled", "配置在环回适配器"+zhPad(lb)+"上，并已启用弱主机模型"
+	case hasFact(f, analyze.EvFactVIPOnLoopback) || hasFact(f, analyze.EvFactVIPOnNIC):
+		where, whereZh = "an address of the host", "是本机地址"
+	default:
+		return "", false
+	}
+	return l.tr(fmt.Sprintf("%s in %s to VIP %s were never answered, yet the host's configuration accepts the VIP (%s): the host model is not the cause; look at the firewall and the listener or bindings (host facts below).",
+		count(f.Syns, "SYN"), count(f.Attempts, "attempt"), f.Server, where),
+		fmt.Sprintf("发往 VIP %s 的 %d 个连接尝试（%d 个 SYN）始终没有应答，但主机配置表明它接收该 VIP（%s）：原因不在主机模型，请检查防火墙以及监听或绑定（见下方主机配置）。",
+			f.Server, f.Attempts, f.Syns, whereZh)), true
+}
+
+// predictStrongHostReceive: the facts show no interface accepts the VIP.
+func predictStrongHostReceive(f *analyze.Finding, l Lang) string {
+	vip := f.Server
+	if f.Host != nil && f.Host.OS == "linux" {
+		return l.tr(fmt.Sprintf("SYNs to %s that reach this host will be dropped: the VIP is not one of its addresses (put it on lo).", vip),
+			fmt.Sprintf("到达本机的发往 %s 的 SYN 会被丢弃：VIP 不是本机的地址（应配置在 lo 上）。", vip))
+	}
+	return l.tr(fmt.Sprintf("SYNs to %s that reach this host will be dropped: no interface accepts the VIP on the NIC they arrive on (strong host model).", vip),
+		fmt.Sprintf("到达本机的发往 %s 的 SYN 会被丢弃：SYN 进入的网卡不接收发往该 VIP 的包（强主机模型）。", vip))
+}
+
+func sayNeverSource(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr()),
+		fmt.Sprintf("%s 从未作为源地址出现：这一侧没有任何设备替它应答（该过滤器显示不出任何包）。", f.Server.Addr()))
+}
+
+func sayHostMAC(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr),
+		fmt.Sprintf("这些 SYN 的目的 MAC 是 %s，也就是 %s 发包用的 MAC：SYN 已经到达本机，是本机把它们丢弃了。", e.MAC, e.Addr))
+}
+
+func sayOtherHostsAnswer(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s to %s delivered to other MACs completed: the load balancer and the VIP work on other backends; only this one drops the SYNs.", count(e.Count, "handshake"), f.Server),
+		fmt.Sprintf("发往 %s、投递到其他 MAC 的 %d 次握手都已完成：负载均衡器和 VIP 在其他后端上工作正常，只有这台主机丢弃了 SYN。", f.Server, e.Count))
+}
+
+func missingHostMAC(f *analyze.Finding, l Lang) string {
+	return l.tr("Not observed: that the SYNs reached this host's MAC. A capture taken on the backend's own Ethernet interface (not SLL \"any\", not in the path) shows it.",
+		"未观察到：SYN 是否到达了本机的 MAC。在后端自己的以太网接口上抓包（不要用 SLL 的 \"any\" 接口，也不要在路径中间抓）就能看到。")
 }

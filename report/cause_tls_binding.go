@@ -17,6 +17,13 @@ var tlsBindingTexts = causeTexts{
 	why:      whyTlsBinding,
 	windows:  tlsWindows,
 	linux:    tlsLinux,
+
+	predictsByHeadline: true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvHelloClosed: sayHelloClosed,
+		analyze.EvHelloAlert:  sayHelloAlert,
+		analyze.EvHelloServed: sayHelloServed,
+	},
 }
 
 func headlineTlsBinding(f *analyze.Finding, l Lang) string {
@@ -151,4 +158,19 @@ func tlsLinux(f *analyze.Finding, l Lang) Fix {
 		{Text: l.tr("Check which server block or virtual host answers for that address and name, and that it has a certificate.", "检查哪个 server 块或虚拟主机负责这个地址和名称，以及它是否配置了证书。"),
 			Commands: []string{fmt.Sprintf("ss -ltnp 'sport = :%d'", f.Server.Port())}},
 	}}
+}
+
+func sayHelloClosed(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s closed by the server (RST or FIN) right after the client's ClientHello, before it sent anything. Names asked (SNI): %s.", count(e.Count, "connection"), names(f, e.Kind, l)),
+		fmt.Sprintf("有 %d 个连接在客户端发出 ClientHello 之后、服务器发出任何数据之前，就被服务器关闭（RST 或 FIN）。所请求的名称（SNI）：%s。", e.Count, names(f, e.Kind, l)))
+}
+
+func sayHelloAlert(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("The server answered %s with a fatal TLS alert (%s) instead of a ServerHello, and closed. Names asked (SNI): %s.", count(e.Count, "ClientHello"), alertNames(e), names(f, e.Kind, l)),
+		fmt.Sprintf("有 %d 个连接在客户端发出 ClientHello 之后，服务器回复的不是 ServerHello，而是致命 TLS 告警（%s）。所请求的名称（SNI）：%s。", e.Count, alertNames(e), names(f, e.Kind, l)))
+}
+
+func sayHelloServed(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s sent by the server in answer to ClientHellos (SNI %s): TLS works for those names.", count(e.Count, "ServerHello"), names(f, e.Kind, l)),
+		fmt.Sprintf("服务器对 ClientHello 回复了 %d 个 ServerHello（SNI %s）：这些名称的 TLS 正常。", e.Count, names(f, e.Kind, l)))
 }

@@ -15,6 +15,12 @@ var vipAnswersARPTexts = causeTexts{
 	why:      whyVipAnswersARP,
 	windows:  arpWindows,
 	linux:    arpLinux,
+
+	prediction: predictVIPAnswersARP,
+	fact:       factVIPAnswersARP,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvARPClaim: sayARPClaim,
+	},
 }
 
 func headlineVipAnswersARP(f *analyze.Finding, l Lang) string {
@@ -79,4 +85,32 @@ func arpLinux(f *analyze.Finding, l Lang) Fix {
 		{Text: l.tr("Stop answering and announcing ARP for addresses on lo (persist in /etc/sysctl.d/).", "不再为 lo 上的地址应答或通告 ARP（写入 /etc/sysctl.d/ 以持久化）。"),
 			Commands: []string{"sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"}},
 	}}
+}
+
+// predictVIPAnswersARP: the facts show the VIP where the host answers ARP
+// for it.
+func predictVIPAnswersARP(f *analyze.Finding, l Lang) string {
+	vip := f.Server
+	return l.tr(fmt.Sprintf("This host will answer ARP for %s: the VIP leaks to the network and pulls its traffic past the load balancer.", vip.Addr()),
+		fmt.Sprintf("本机会为 %s 应答 ARP：VIP 泄露到网络上，会把本该经过负载均衡器的流量直接引到本机。", vip.Addr()))
+}
+
+// factVIPAnswersARP: the VIP on a network adapter is, for this cause, the
+// adapter that answers ARP for it.
+func factVIPAnswersARP(f *analyze.Finding, e *analyze.Evidence, l Lang) (en, zh string, ok bool) {
+	if e.Kind != analyze.EvFactVIPOnOther {
+		return "", "", false
+	}
+	vip, ifc := f.Server.Addr(), ifaceText(e.Fact.Iface, hostOS(f), l)
+	return fmt.Sprintf("%s is an address of %s, a network adapter rather than a loopback adapter: the host answers ARP for it there.", vip, ifc),
+		fmt.Sprintf("%s 配置在%s这块网卡上，而不是环回适配器上：主机会在这块网卡上为它应答 ARP。", vip, zhPad(ifc)), true
+}
+
+func sayARPClaim(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	owner := ""
+	if e.Addr.IsValid() {
+		owner = l.tr(fmt.Sprintf(" (the MAC that %s sends from)", e.Addr), fmt.Sprintf("（%s 发包所用的 MAC）", e.Addr))
+	}
+	return l.tr(fmt.Sprintf("%s from %s%s claim %s.", count(e.Count, "ARP reply or announcement", "ARP replies or announcements"), e.MAC, owner, f.Server.Addr()),
+		fmt.Sprintf("来自 %s%s 的 %d 个 ARP 应答或通告声称自己拥有 %s。", e.MAC, owner, e.Count, f.Server.Addr()))
 }

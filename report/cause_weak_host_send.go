@@ -14,6 +14,12 @@ var weakHostSendTexts = causeTexts{
 	why:      whyWeakHostSend,
 	windows:  dsrWindows,
 	linux:    dsrLinux,
+
+	predictsByHeadline: true,
+	hostModelFix:       true,
+	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
+		analyze.EvWrongSource: sayWrongSource,
+	},
 }
 
 func headlineWeakHostSend(f *analyze.Finding, l Lang) string {
@@ -37,4 +43,9 @@ func aboutWeakHostSend(l Lang) (title, pattern string) {
 	return l.tr("the host answers for the VIP from its own address", "主机用自己的地址替 VIP 应答"),
 		l.tr("SYN-ACKs to SYNs for the VIP come from the host's real address instead of the VIP (outcome wrong-source).",
 			"对发往 VIP 的 SYN，SYN-ACK 来自主机的真实地址而不是 VIP（结果为 wrong-source）。")
+}
+
+func sayWrongSource(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
+	return l.tr(fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr),
+		fmt.Sprintf("对发往 %s 的 SYN，有 %d 个 SYN-ACK 来自 %s。", f.Server, e.Count, e.Addr))
 }

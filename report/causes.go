@@ -16,6 +16,24 @@ type causeTexts struct {
 	why      func(*analyze.Finding, Lang) string // the mechanism
 	windows  func(*analyze.Finding, Lang) Fix    // the fix on Windows
 	linux    func(*analyze.Finding, Lang) Fix    // the fix on Linux
+	// prediction is what a finding doctor made from the host's facts
+	// alone means for SYNs to the VIP; predictsByHeadline says instead
+	// that the headline says it as well (or that doctor never makes the
+	// finding). Exactly one is set.
+	prediction         func(*analyze.Finding, Lang) string
+	predictsByHeadline bool
+	// fact, when set, says what a piece of host-fact evidence shows where
+	// this cause reads it otherwise than the others do (ok false: as they
+	// do), in English and Chinese, without the "Host facts: " label.
+	fact func(f *analyze.Finding, e *analyze.Evidence, l Lang) (en, zh string, ok bool)
+	// hostModelFix: the Windows fix is the weak host model recipe, whose
+	// title says so when the facts show that part done.
+	hostModelFix bool
+	// evidence says what each kind of evidence only this cause gives
+	// shows; missing, what each kind only it names as not observed
+	// would have shown. Kinds several causes share are in words.go.
+	evidence map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string
+	missing  map[analyze.EvidenceKind]func(*analyze.Finding, Lang) string
 }
 
 // textsOf holds the texts of every cause analyze knows.
@@ -44,4 +62,26 @@ func textsFor(c analyze.Cause) causeTexts {
 		},
 		why: func(*analyze.Finding, Lang) string { return "" },
 	}
+}
+
+// ownEvidence is the sentence of an evidence kind a single cause gives,
+// nil for a kind causes share.
+func ownEvidence(k analyze.EvidenceKind) func(*analyze.Finding, *analyze.Evidence, Lang) string {
+	for _, t := range textsOf {
+		if say, ok := t.evidence[k]; ok {
+			return say
+		}
+	}
+	return nil
+}
+
+// ownMissing is the sentence of a kind of missing evidence a single
+// cause names, nil for a kind causes share.
+func ownMissing(k analyze.EvidenceKind) func(*analyze.Finding, Lang) string {
+	for _, t := range textsOf {
+		if say, ok := t.missing[k]; ok {
+			return say
+		}
+	}
+	return nil
 }

@@ -64,27 +64,6 @@ type DoctorReport struct {
 // an analysis: the same report and options always give the same bytes.
 type DoctorRenderer func(io.Writer, *DoctorReport, Options) error
 
-// doctorFormats are the formats doctor writes, in the order help shows them.
-var doctorFormats = []string{"text", "markdown", "html", "json"}
-
-// DoctorFormatNames returns the names doctor's --format accepts.
-func DoctorFormatNames() []string { return append([]string(nil), doctorFormats...) }
-
-// LookupDoctor returns the doctor renderer for a format name.
-func LookupDoctor(format string) (DoctorRenderer, error) {
-	switch format {
-	case "text":
-		return DoctorText, nil
-	case "markdown", "md":
-		return DoctorMarkdown, nil
-	case "html":
-		return DoctorHTML, nil
-	case "json":
-		return DoctorJSON, nil
-	}
-	return nil, fmt.Errorf("unknown format %q (want one of: %s)", format, strings.Join(doctorFormats, ", "))
-}
-
 // DoctorText writes the checkups for a terminal: for each, the verdict
 // first, the host's facts, then each predicted finding with its evidence
 // and fix; with several ports, each under its VIP:port. Unsafe characters
@@ -191,21 +170,8 @@ func doctorVerdict(c *Checkup, l Lang) (string, string) {
 
 // prediction is what a facts-only finding means for SYNs to the VIP.
 func prediction(f *analyze.Finding, l Lang) string {
-	vip := f.Server
-	switch f.Cause {
-	case analyze.StrongHostReceive:
-		if f.Host != nil && f.Host.OS == "linux" {
-			return l.tr(fmt.Sprintf("SYNs to %s that reach this host will be dropped: the VIP is not one of its addresses (put it on lo).", vip),
-				fmt.Sprintf("到达本机的发往 %s 的 SYN 会被丢弃：VIP 不是本机的地址（应配置在 lo 上）。", vip))
-		}
-		return l.tr(fmt.Sprintf("SYNs to %s that reach this host will be dropped: no interface accepts the VIP on the NIC they arrive on (strong host model).", vip),
-			fmt.Sprintf("到达本机的发往 %s 的 SYN 会被丢弃：SYN 进入的网卡不接收发往该 VIP 的包（强主机模型）。", vip))
-	case analyze.NoListenerOnVIP:
-		return l.tr(fmt.Sprintf("This host accepts %s but nothing listens on it: SYNs to it will be refused with RST.", vip),
-			fmt.Sprintf("本机接收发往 %s 的包，但没有监听：发往它的 SYN 会被 RST 拒绝。", vip))
-	case analyze.VIPAnswersARP:
-		return l.tr(fmt.Sprintf("This host will answer ARP for %s: the VIP leaks to the network and pulls its traffic past the load balancer.", vip.Addr()),
-			fmt.Sprintf("本机会为 %s 应答 ARP：VIP 泄露到网络上，会把本该经过负载均衡器的流量直接引到本机。", vip.Addr()))
+	if p := textsFor(f.Cause).prediction; p != nil {
+		return p(f, l)
 	}
 	return headline(f, l)
 }

@@ -64,6 +64,11 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 	ifc := ifaceText(e.Fact.Iface, hostOS(f), l)
 	zhIfc := zhPad(ifc)
 	linux := hostOS(f) == "linux"
+	if own := textsFor(f.Cause).fact; own != nil {
+		if en, zh, ok := own(f, e, l); ok {
+			return l.tr("Host facts: "+en, "主机配置："+zh), true
+		}
+	}
 	var en, zh string
 	switch e.Kind {
 	case analyze.EvFactVIPNowhere:
@@ -91,10 +96,6 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 	case analyze.EvFactVIPOnOther:
 		en, zh = fmt.Sprintf("%s is an address of %s, not of the interface the SYNs arrive on.", vip, ifc),
 			fmt.Sprintf("%s 是%s的地址，而不是 SYN 进入的那个接口的地址。", vip, zhIfc)
-		if f.Cause == analyze.VIPAnswersARP {
-			en, zh = fmt.Sprintf("%s is an address of %s, a network adapter rather than a loopback adapter: the host answers ARP for it there.", vip, ifc),
-				fmt.Sprintf("%s 配置在%s这块网卡上，而不是环回适配器上：主机会在这块网卡上为它应答 ARP。", vip, zhIfc)
-		}
 	case analyze.EvFactHostModelReady:
 		nic := l.tr("the NIC", "网卡")
 		if f.Host != nil && !f.Host.NIC.IsZero() {
@@ -155,29 +156,6 @@ func hasFact(f *analyze.Finding, k analyze.EvidenceKind) bool {
 	return slices.ContainsFunc(f.Evidence, func(e analyze.Evidence) bool { return e.Kind == k && e.Fact != nil })
 }
 
-// headlineFact is the headline of a strong-host-receive finding the host's
-// configuration contradicts: the SYNs are dropped, but not by the host
-// model.
-func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
-	if f.Cause != analyze.StrongHostReceive || f.Host == nil || f.Confidence != analyze.Low {
-		return "", false
-	}
-	var where, whereZh string
-	switch {
-	case hasFact(f, analyze.EvFactHostModelReady):
-		lb := ifaceText(f.Host.Loopback, f.Host.OS, l)
-		where, whereZh = "on the loopback adapter "+lb+", weak host model enabled", "配置在环回适配器"+zhPad(lb)+"上，并已启用弱主机模型"
-	case hasFact(f, analyze.EvFactVIPOnLoopback) || hasFact(f, analyze.EvFactVIPOnNIC):
-		where, whereZh = "an address of the host", "是本机地址"
-	default:
-		return "", false
-	}
-	return l.tr(fmt.Sprintf("%s in %s to VIP %s were never answered, yet the host's configuration accepts the VIP (%s): the host model is not the cause; look at the firewall and the listener or bindings (host facts below).",
-		count(f.Syns, "SYN"), count(f.Attempts, "attempt"), f.Server, where),
-		fmt.Sprintf("发往 VIP %s 的 %d 个连接尝试（%d 个 SYN）始终没有应答，但主机配置表明它接收该 VIP（%s）：原因不在主机模型，请检查防火墙以及监听或绑定（见下方主机配置）。",
-			f.Server, f.Attempts, f.Syns, whereZh)), true
-}
-
 // fixesFact adjusts the fixes to what the host's configuration says: the
 // real interface indexes, names and site in the commands, the facts'
 // platform first, and the steps the facts show done left out.
@@ -186,7 +164,7 @@ func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 	if h == nil {
 		return nil, false
 	}
-	win = skipDone(win, h, f.Cause == analyze.StrongHostReceive || f.Cause == analyze.WeakHostSend, l)
+	win = skipDone(win, h, textsFor(f.Cause).hostModelFix, l)
 	lin = skipDoneLinux(f, lin)
 	win = fillInterfaces(win, h, l)
 	if h.OS == "linux" {

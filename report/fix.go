@@ -46,7 +46,7 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 		vipFlag, f.Server.Port(), f.Server),
 		fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。所有发往 %s 的连接尝试都应为 completed。",
 			vipFlag, f.Server.Port(), f.Server))
-	if f.Cause.BesideHandshakes() || f.Cause == analyze.PartialLoss {
+	if f.Cause.FixedWhenGone() {
 		verify = l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. It should report no %s finding.",
 			vipFlag, f.Server.Port(), f.Cause),
 			fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。结果中不应再出现 %s。",

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/analyze/analyzetest"
 )
 
 func TestParseLang(t *testing.T) {
@@ -299,8 +300,8 @@ func TestChineseReportsHaveNoEnglishProse(t *testing.T) {
 // evidence and warning slbdiag knows in Chinese, bundled capture or not.
 func TestChineseCoversEveryKind(t *testing.T) {
 	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
-	missing := analyze.MissingKinds()
-	warnings := analyze.WarningKinds()
+	missing := analyzetest.MissingKinds()
+	warnings := analyzetest.WarningKinds()
 	r := &analyze.Result{Ports: "443", Inputs: []analyze.InputInfo{{Name: "x.pcap", Format: "pcap"}}}
 	for _, k := range warnings {
 		r.Warnings = append(r.Warnings, analyze.Warning{Kind: k, Count: 2, Detail: "x.pcap: truncated after frame 6"})
@@ -348,7 +349,7 @@ func TestChineseCoversEveryKind(t *testing.T) {
 // host facts carry a fact.
 func everyEvidence(host netip.Addr) []analyze.Evidence {
 	var es []analyze.Evidence
-	for _, k := range analyze.EvidenceKinds() {
+	for _, k := range analyzetest.EvidenceKinds() {
 		if !k.Observable() {
 			continue
 		}
@@ -368,14 +369,14 @@ func everyEvidence(host netip.Addr) []analyze.Evidence {
 // printing its raw id in a report.
 func TestEveryKindHasText(t *testing.T) {
 	vip, host := netip.MustParseAddrPort("192.0.2.10:443"), netip.MustParseAddr("10.0.0.5")
-	for _, l := range []Lang{English, Chinese} {
+	for _, l := range languages(t) {
 		for _, cause := range analyze.Causes() {
 			if ct, ok := textsOf[cause]; !ok || ct.about == nil || ct.headline == nil || ct.why == nil || ct.windows == nil || ct.linux == nil {
 				t.Errorf("%s: no cause_*.go file declares all its texts", cause)
 				continue
 			}
 			f := analyze.Finding{Cause: cause, Confidence: analyze.Medium, Server: vip, HostAddr: host, Attempts: 3, Syns: 9, Clients: 2,
-				Evidence: everyEvidence(host), Missing: analyze.MissingKinds()}
+				Evidence: everyEvidence(host), Missing: analyzetest.MissingKinds()}
 			title, pattern := causeText(cause, l)
 			if title == "" || pattern == "" {
 				t.Errorf("%v %s: no title or pattern", l, cause)
@@ -400,7 +401,7 @@ func TestEveryKindHasText(t *testing.T) {
 				}
 			}
 		}
-		for _, k := range analyze.WarningKinds() {
+		for _, k := range analyzetest.WarningKinds() {
 			r := &analyze.Result{Inputs: []analyze.InputInfo{{Name: "x.pcap"}},
 				Warnings: []analyze.Warning{{Kind: k, Count: 2, Detail: "strong-host-receive"}}}
 			for _, w := range newView(r, l).Warnings {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,8 +20,11 @@ import (
 // <NIC-IDX>.
 var mdCode = regexp.MustCompile(`\bslbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|\bcurl\b|(?:^|[\s(（：，"])(--?[a-z][a-z0-9-]*)|<[A-Z][A-Z0-9-]*>`)
 
-// flagValues are the words that follow a flag as its value.
-var flagValues = map[string]bool{"json": true, "jsonl": true, "text": true, "markdown": true, "html": true, "en": true, "zh": true, "any": true}
+// isFlagValue reports whether a word that follows a flag is its value:
+// a format's or a language's name, or any (--port any).
+func isFlagValue(w string) bool {
+	return w == "any" || slices.Contains(FormatNames(), w) || slices.Contains(langNames, w)
+}
 
 // md renders prose for Markdown: code in code spans, the rest escaped
 // where it would be markup.
@@ -90,7 +94,7 @@ func argLen(rest string) int {
 
 // isArg tells a command's argument from the prose after it.
 func isArg(word string, value bool) bool {
-	if flagValues[word] {
+	if isFlagValue(word) {
 		return true
 	}
 	if value {

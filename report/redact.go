@@ -164,12 +164,6 @@ func fitName(alias string, num, n int) string {
 	return s + strings.Repeat("x", n-len(s))
 }
 
-// Redact returns a copy of r with what red asks replaced by stand-ins (see
-// Redactor); with nothing asked it returns r.
-func Redact(r *analyze.Result, red Redaction) *analyze.Result {
-	return NewRedactor(red, nil).Result(r)
-}
-
 // Result returns a copy of r with the stand-ins in place of what is
 // hidden, the same stand-in for the same value in every attempt,
 // destination and finding, giving stand-ins to the clients x has not met;

@@ -110,3 +110,9 @@ func TestRedactorOthers(t *testing.T) {
 		t.Error("Others hides addresses when only names are redacted")
 	}
 }
+
+// Redact returns a copy of r with what red asks replaced by stand-ins (see
+// Redactor); with nothing asked it returns r.
+func Redact(r *analyze.Result, red Redaction) *analyze.Result {
+	return NewRedactor(red, nil).Result(r)
+}

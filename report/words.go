@@ -114,17 +114,14 @@ func roleName(role analyze.Role, l Lang) string {
 // headline is a finding in one sentence, confidence included.
 func headline(f *analyze.Finding, l Lang) string {
 	s := textsFor(f.Cause).headline(f, l)
-	if fs, ok := headlineFact(f, l); ok {
-		s = fs // the host's configuration contradicts the capture's reading
-	}
 	return s + l.tr(fmt.Sprintf(" Cause: %s, confidence %s.", f.Cause, f.Confidence),
 		fmt.Sprintf("原因：%s，置信度：%s。", f.Cause, l.confidence(string(f.Confidence))))
 }
 
 // evidenceText says what one piece of evidence shows.
 func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
-	if s, ok := evidenceTLSARP(f, e, l); ok {
-		return s
+	if say := ownEvidence(e.Kind); say != nil {
+		return say(f, e, l)
 	}
 	if s, ok := evidenceFact(f, e, l); ok {
 		return s
@@ -137,67 +134,25 @@ func evidenceText(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 		return l.tr(fmt.Sprintf("%s (%s sent their SYN again): the clients were waiting, so the SYNs were lost, not slow.",
 			count(e.Count, "SYN retransmission"), count(e.Attempts, "attempt")),
 			fmt.Sprintf("客户端重传了 %d 个 SYN（%d 个连接尝试重发了 SYN）：客户端一直在等应答，说明 SYN 丢了，而不是服务端响应慢。", e.Count, e.Attempts))
-	case analyze.EvNeverSource:
-		return l.tr(fmt.Sprintf("%s never appears as a source address: nothing on this side answers for it (the filter shows no packet).", f.Server.Addr()),
-			fmt.Sprintf("%s 从未作为源地址出现：这一侧没有任何设备替它应答（该过滤器显示不出任何包）。", f.Server.Addr()))
-	case analyze.EvHostMAC:
-		return l.tr(fmt.Sprintf("The SYNs were delivered to %s, the MAC that %s sends from: they reached this host, which dropped them.", e.MAC, e.Addr),
-			fmt.Sprintf("这些 SYN 的目的 MAC 是 %s，也就是 %s 发包用的 MAC：SYN 已经到达本机，是本机把它们丢弃了。", e.MAC, e.Addr))
 	case analyze.EvOwnAddrWorks:
 		return l.tr(fmt.Sprintf("%s to the host's own address %s on port %d completed: the service listens and answers.", count(e.Count, "handshake"), e.Addr, f.Server.Port()),
 			fmt.Sprintf("发往本机地址 %s 端口 %d 的 %d 次握手都已完成：服务在监听，并且正常应答。", e.Addr, f.Server.Port(), e.Count))
-	case analyze.EvOtherHostsAnswer:
-		return l.tr(fmt.Sprintf("%s to %s delivered to other MACs completed: the load balancer and the VIP work on other backends; only this one drops the SYNs.", count(e.Count, "handshake"), f.Server),
-			fmt.Sprintf("发往 %s、投递到其他 MAC 的 %d 次握手都已完成：负载均衡器和 VIP 在其他后端上工作正常，只有这台主机丢弃了 SYN。", f.Server, e.Count))
-	case analyze.EvSomeAnswered:
-		return l.tr(fmt.Sprintf("%s to the same destination completed: the host accepts this address, so its host model is not the cause.", count(e.Count, "handshake")),
-			fmt.Sprintf("发往同一目的地址的 %d 次握手已完成：主机接收这个地址，所以原因不在主机模型。", e.Count))
-	case analyze.EvWrongSource:
-		return l.tr(fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr),
-			fmt.Sprintf("对发往 %s 的 SYN，有 %d 个 SYN-ACK 来自 %s。", f.Server, e.Count, e.Addr))
-	case analyze.EvRefused:
-		return l.tr(fmt.Sprintf("%s to %s answered with RST.", count(e.Count, "SYN"), f.Server),
-			fmt.Sprintf("发往 %s 的 %d 个 SYN 收到的应答是 RST。", f.Server, e.Count))
-	case analyze.EvClientsFail:
-		return l.tr(fmt.Sprintf("%s from clients (outside the health-probe ranges) to %s, none answered.", count(e.Count, "SYN transmission"), f.Server),
-			fmt.Sprintf("客户端（健康检查探测地址段以外）发往 %s 的 SYN 共 %d 个（含重传），全部没有应答。", f.Server, e.Count))
-	case analyze.EvProbesComplete:
-		return l.tr(fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server),
-			fmt.Sprintf("来自健康检查探测地址段、发往 %s 的 %d 次握手都已完成：服务在监听，并且正常应答探测。", f.Server, e.Count))
-	case analyze.EvSynAckSent:
-		return l.tr(fmt.Sprintf("%s left %s for clients that never acknowledged them (the first SYN-ACK of each handshake).", count(e.Count, "SYN-ACK"), f.Server.Addr()),
-			fmt.Sprintf("%s 发出了 %d 个 SYN-ACK（每次握手的第一个），客户端始终没有确认。", f.Server.Addr(), e.Count))
-	case analyze.EvSynAfterSynAck:
-		return l.tr(fmt.Sprintf("%s in handshakes whose SYN-ACK was never acknowledged; in %s the client sent its SYN again after the SYN-ACK left: it never received the SYN-ACK.",
-			count(e.Count, "SYN retransmission"), count(e.Attempts, "of them", "of them")),
-			fmt.Sprintf("在 SYN-ACK 始终没有被确认的握手中，客户端重传了 %d 个 SYN；其中 %d 个连接尝试是在 SYN-ACK 发出之后重传的：说明客户端没有收到 SYN-ACK。", e.Count, e.Attempts))
-	case analyze.EvSlowCompleted:
-		return l.tr(fmt.Sprintf("%s in %s that completed only after the client sent its SYN again: they waited up to %s for the SYN-ACK, %s on average.",
-			count(e.Count, "SYN retransmission"), count(e.Attempts, "handshake"), delay(e.DelayMax), delay(e.DelayMean)),
-			fmt.Sprintf("有 %d 次握手要等客户端重发 SYN 后才完成，共重传了 %d 个 SYN：等待 SYN-ACK 的时间最长 %s，平均 %s。",
-				e.Attempts, e.Count, delay(e.DelayMax), delay(e.DelayMean)))
-	case analyze.EvNoSynToVIP:
-		return l.tr(fmt.Sprintf("No SYN to %s in the capture (the filter shows no packet).", f.Server.Addr()),
-			fmt.Sprintf("抓包中没有发往 %s 的 SYN（该过滤器显示不出任何包）。", f.Server.Addr()))
 	}
 	return string(e.Kind)
 }
 
 // missingText says what evidence would raise a finding's confidence.
 func missingText(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
+	if say := ownMissing(k); say != nil {
+		return say(f, l)
+	}
 	switch k {
-	case analyze.EvHostMAC:
-		return l.tr("Not observed: that the SYNs reached this host's MAC. A capture taken on the backend's own Ethernet interface (not SLL \"any\", not in the path) shows it.",
-			"未观察到：SYN 是否到达了本机的 MAC。在后端自己的以太网接口上抓包（不要用 SLL 的 \"any\" 接口，也不要在路径中间抓）就能看到。")
 	case analyze.EvOwnAddrWorks:
 		return l.tr(fmt.Sprintf("Not observed: a handshake to the host's own address on port %d. Capture one (a health check, or curl -k https://<host address>/ from another machine) alongside: if it completes, the service is fine and the VIP is the problem.", f.Server.Port()),
 			fmt.Sprintf("未观察到：发往本机地址端口 %d 的握手。请同时抓一个（健康检查，或在另一台机器上执行 curl -k https://<本机地址>/）：如果它能完成，说明服务正常，问题出在 VIP。", f.Server.Port()))
 	case analyze.EvRetransmissions:
 		return l.tr("Not observed: client retransmissions of the unanswered SYNs; a longer capture tells lost SYNs from slow replies.",
 			"未观察到：客户端对未应答 SYN 的重传。抓包时间长一些，就能区分是 SYN 丢失还是应答太慢。")
-	case analyze.EvSynAfterSynAck:
-		return l.tr("Not observed: a client retransmitting its SYN after the SYN-ACK left. A longer capture, or one on the client, tells a lost SYN-ACK from a client that gave up.",
-			"未观察到：客户端在 SYN-ACK 发出之后重传 SYN。抓包时间长一些，或在客户端上抓包，就能区分是 SYN-ACK 丢失还是客户端放弃了连接。")
 	case analyze.EvHostConfig:
 		vip := f.Server.Addr()
 		return l.tr(fmt.Sprintf("Not observed: the host's own configuration. The packets look the same when no interface of the host holds the VIP %s (strong-host-receive) and when it holds it but a host firewall drops the clients' SYNs to it. "+
@@ -206,9 +161,6 @@ func missingText(f *analyze.Finding, k analyze.EvidenceKind, l Lang) string {
 			fmt.Sprintf("未观察到：主机自身的配置。主机上没有任何接口持有 VIP %s（strong-host-receive），与持有 VIP 但主机防火墙丢弃了客户端发往它的 SYN，这两种情况在包上看起来完全一样。"+
 				"决定性的是两项事实：哪个接口持有 %s（ip -br addr，或 Get-NetIPAddress -IPAddress %s），以及防火墙的规则和丢包计数（nft 规则集、iptables -L -v -n，或 Get-NetFirewallRule 和 Get-NetFirewallProfile）。"+
 				"请在主机上运行 slbdiag doctor --vip %s，或用 --host-facts 传入保存的命令输出。", vip, vip, vip, vip))
-	case analyze.EvLoadBalancerSide:
-		return l.tr("Not observed: the load balancer's own view. Its health status for this backend, the backend pool membership and weight, and a capture on the load balancer show whether it forwards the VIP anywhere.",
-			"未观察到：负载均衡器自身的情况。查看它对这台后端的健康检查状态、后端服务器组成员和权重，并在负载均衡器上抓包，就能知道它是否把 VIP 的流量转发到了别处。")
 	}
 	return string(k)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/internal/scenario"
 	"github.com/slbdiag/slbdiag/internal/version"
+	"github.com/slbdiag/slbdiag/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden")
@@ -59,17 +60,14 @@ func replayable() []scenario.Scenario {
 func TestGoldenReports(t *testing.T) {
 	repoRoot(t)
 	for _, s := range replayable() {
-		for _, format := range []string{"text", "json", "markdown", "html"} {
+		for _, format := range reportFormats() {
 			t.Run(s.Name+"/"+format, func(t *testing.T) {
 				var stdout, stderr bytes.Buffer
 				err := run(context.Background(), analyzeArgs(s, format), nil, &stdout, &stderr)
 				if err != nil && !errors.Is(err, errProblems) {
 					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
 				}
-				ext := format
-				if format == "markdown" {
-					ext = "md"
-				}
+				ext := goldenExt(t, format)
 				golden := filepath.Join("testdata", "golden", s.Name+"."+ext)
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -111,7 +109,7 @@ func TestGoldenReportsChinese(t *testing.T) {
 			t.Errorf("no scenario %q", name)
 			continue
 		}
-		for _, format := range []string{"text", "json", "markdown", "html"} {
+		for _, format := range reportFormats() {
 			t.Run(s.Name+"/"+format, func(t *testing.T) {
 				var stdout, stderr bytes.Buffer
 				args := append([]string{"analyze", "--lang", "zh"}, analyzeArgs(s, format)[1:]...)
@@ -119,10 +117,7 @@ func TestGoldenReportsChinese(t *testing.T) {
 				if err != nil && !errors.Is(err, errProblems) {
 					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
 				}
-				ext := format
-				if format == "markdown" {
-					ext = "md"
-				}
+				ext := goldenExt(t, format)
 				checkGolden(t, filepath.Join("testdata", "golden", s.Name+".zh."+ext), stdout.Bytes())
 			})
 		}
@@ -208,7 +203,7 @@ func TestReadmeExampleIsReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "seed-strong-host.text"))
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "seed-strong-host.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +300,7 @@ var doctorGolden = []struct {
 func TestGoldenDoctor(t *testing.T) {
 	repoRoot(t)
 	for _, g := range doctorGolden {
-		for _, format := range []string{"text", "json", "markdown", "html"} {
+		for _, format := range report.DoctorFormatNames() {
 			t.Run(g.name+"/"+format, func(t *testing.T) {
 				var stdout, stderr bytes.Buffer
 				args := append([]string{"doctor", "--format", format, "--vip", "192.0.2.10"}, g.args...)
@@ -313,10 +308,7 @@ func TestGoldenDoctor(t *testing.T) {
 				if err != nil && !errors.Is(err, errProblems) && !errors.Is(err, errNothingJudged) {
 					t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
 				}
-				ext := format
-				if format == "markdown" {
-					ext = "md"
-				}
+				ext := goldenExt(t, format)
 				golden := filepath.Join("testdata", "golden", "doctor-"+g.name+"."+ext)
 				if *update {
 					if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
@@ -334,4 +326,27 @@ func TestGoldenDoctor(t *testing.T) {
 			})
 		}
 	}
+}
+
+// goldenExt is the extension of a golden report in a format: the one its
+// format declares.
+func goldenExt(t *testing.T, format string) string {
+	t.Helper()
+	f, err := report.LookupFormat(format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Ext
+}
+
+// reportFormats are the formats a report is written in after the run,
+// each with its golden file (JSONL, streamed, is checked line by line).
+func reportFormats() []string {
+	var out []string
+	for _, name := range report.FormatNames() {
+		if !report.Streamed(name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }

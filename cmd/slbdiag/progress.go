@@ -8,6 +8,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/internal/english"
+	"github.com/slbdiag/slbdiag/report"
 )
 
 // progressDelay is how long reading goes on before the progress line
@@ -22,7 +23,7 @@ type byteCounter interface{ BytesRead() int64 }
 // (bytes read, rate, time left), when stderr is a terminal and the report
 // is not for machines. The returned stop ends it and clears the line.
 func showProgress(stderr io.Writer, format string, files []string, inputs []analyze.Input) (stop func()) {
-	if !isTerminal(stderr) || format == "json" || format == "jsonl" {
+	if f, _ := report.LookupFormat(format); !isTerminal(stderr) || f.ForMachines {
 		return func() {}
 	}
 	var counters []byteCounter

@@ -137,13 +137,11 @@ func parseFormats(s string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "md" {
-			f = "markdown"
-		}
-		if _, err := report.Lookup(f); err != nil {
+		format, err := report.LookupFormat(strings.TrimSpace(f))
+		if err != nil {
 			return nil, err
 		}
+		f = format.Name
 		if !seen[f] {
 			seen[f] = true
 			out = append(out, f)
@@ -154,13 +152,8 @@ func parseFormats(s string) ([]string, error) {
 
 // reportExt is the file name extension of a report format.
 func reportExt(format string) string {
-	switch format {
-	case "text":
-		return "txt"
-	case "markdown":
-		return "md"
-	}
-	return format
+	f, _ := report.LookupFormat(format)
+	return f.Ext
 }
 
 // parseSize reads a size: a number of bytes with an optional unit (kB, MB,
