@@ -1,0 +1,198 @@
+package etl
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"net/netip"
+	"time"
+)
+
+// copyWindow bounds how far apart two events of one packet may be: a
+// packet crosses a host's components within microseconds, and any
+// retransmission comes later than this.
+const copyWindow = 200 * time.Millisecond
+
+// Copy is one event of a packet: where it was seen, and whether it was
+// dropped there.
+type Copy struct {
+	Time         time.Time
+	Component    uint16
+	Edge         uint16
+	Dir          Direction
+	Content      Content
+	Drop         bool
+	DropReason   uint32
+	DropLocation uint32
+}
+
+// Frame is one packet, however many components logged it.
+type Frame struct {
+	Time    time.Time // of its first event
+	Content Content   // what Data holds
+	Data    []byte    // the most useful copy: Ethernet, then 802.11, then IP
+	Length  int       // the length of that copy on the wire
+	IfIndex uint32    // NDIS traces: the interface index
+	Dir     Direction // of its first event
+	// Copies are its events in time order: the path through the stack.
+	Copies []Copy
+}
+
+// Drop returns the event where the packet was dropped, if it was.
+func (f *Frame) Drop() (Copy, bool) {
+	for _, c := range f.Copies {
+		if c.Drop {
+			return c, true
+		}
+	}
+	return Copy{}, false
+}
+
+// Ethernet returns the frame as an Ethernet II frame when it holds an
+// 802.11 data frame, as NDIS presents it to the stack; other frames come
+// as they are. length is the wire length of what is returned.
+func (f *Frame) Ethernet() (c Content, data []byte, length int) {
+	if f.Content != Content80211 {
+		return f.Content, f.Data, f.Length
+	}
+	e, ok := dot11ToEthernet(f.Data)
+	if !ok {
+		return f.Content, f.Data, f.Length
+	}
+	return ContentEthernet, e, f.Length - (len(f.Data) - len(e))
+}
+
+// Frames groups the trace's packet events into one frame per packet: the
+// events of one packet share its five-tuple and TCP sequence and
+// acknowledgement (or, for other packets, their bytes from the network
+// layer on), each component and edge logs it once, and they fall within
+// copyWindow. PktGroupId is not used: some builds number every event anew.
+func (t *Trace) Frames() []Frame {
+	var frames []Frame
+	open := map[packetKey]int{} // key → index in frames
+	for i := range t.Packets {
+		p := &t.Packets[i]
+		k := keyOf(p)
+		c := Copy{Time: p.Time, Component: p.Component, Edge: p.Edge, Dir: p.Dir, Content: p.Content,
+			Drop: p.Drop, DropReason: p.DropReason, DropLocation: p.DropLocation}
+		if j, ok := open[k]; ok && p.Source == SourcePktMon && frames[j].accepts(c) {
+			frames[j].add(p, c)
+			continue
+		}
+		open[k] = len(frames)
+		frames = append(frames, Frame{Time: p.Time, Content: p.Content, Data: p.Data, Length: p.Length,
+			IfIndex: p.IfIndex, Dir: p.Dir, Copies: []Copy{c}})
+		if len(open) > 1<<16 { // keep the table to the packets still in the window
+			for k, j := range open {
+				if p.Time.Sub(frames[j].Time) > copyWindow {
+					delete(open, k)
+				}
+			}
+		}
+	}
+	return frames
+}
+
+// accepts reports whether c can be another event of the same packet.
+func (f *Frame) accepts(c Copy) bool {
+	if c.Time.Sub(f.Time) > copyWindow {
+		return false
+	}
+	for _, o := range f.Copies {
+		if o.Component == c.Component && o.Edge == c.Edge && o.Dir == c.Dir && o.Drop == c.Drop {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Frame) add(p *Packet, c Copy) {
+	f.Copies = append(f.Copies, c)
+	if contentRank(p.Content) > contentRank(f.Content) {
+		f.Content, f.Data, f.Length = p.Content, p.Data, p.Length
+	}
+}
+
+// contentRank orders contents by how much of the packet they show.
+func contentRank(c Content) int {
+	return [...]int{ContentUnknown: 0, ContentRawIP: 1, Content80211: 2, ContentEthernet: 3}[c]
+}
+
+// packetKey identifies a packet across the components that log it.
+type packetKey struct {
+	src, dst  netip.Addr
+	proto     uint8
+	sport     uint16
+	dport     uint16
+	seq, ack  uint32
+	flags     uint8
+	ipID      uint32
+	length    int
+	bytesHash uint64
+	notIP     bool
+}
+
+// keyOf is the packet key of an event.
+func keyOf(p *Packet) packetKey {
+	l3, ok := networkLayer(p.Content, p.Data)
+	if !ok {
+		return packetKey{notIP: true, bytesHash: hashBytes(l3), length: p.Length}
+	}
+	var k packetKey
+	var l4 []byte
+	switch l3[0] >> 4 {
+	case 4:
+		ihl := int(l3[0]&0x0f) * 4
+		if len(l3) < 20 || ihl < 20 || len(l3) < ihl {
+			return packetKey{notIP: true, bytesHash: hashBytes(l3), length: p.Length}
+		}
+		k.src, k.dst = netip.AddrFrom4([4]byte(l3[12:16])), netip.AddrFrom4([4]byte(l3[16:20]))
+		k.proto, k.ipID, k.length = l3[9], uint32(binary.BigEndian.Uint16(l3[4:])), int(binary.BigEndian.Uint16(l3[2:]))
+		l4 = l3[ihl:min(len(l3), max(k.length, ihl))] // without Ethernet padding
+	case 6:
+		if len(l3) < 40 {
+			return packetKey{notIP: true, bytesHash: hashBytes(l3), length: p.Length}
+		}
+		k.src, k.dst = netip.AddrFrom16([16]byte(l3[8:24])), netip.AddrFrom16([16]byte(l3[24:40]))
+		k.proto, k.ipID, k.length = l3[6], binary.BigEndian.Uint32(l3[0:])&0xfffff, int(binary.BigEndian.Uint16(l3[4:]))
+		l4 = l3[40:min(len(l3), 40+k.length)]
+	}
+	if k.proto == 6 && len(l4) >= 14 {
+		k.sport, k.dport = binary.BigEndian.Uint16(l4), binary.BigEndian.Uint16(l4[2:])
+		k.seq, k.ack, k.flags = binary.BigEndian.Uint32(l4[4:]), binary.BigEndian.Uint32(l4[8:]), l4[13]
+		return k
+	}
+	k.bytesHash = hashBytes(l4)
+	return k
+}
+
+// networkLayer returns the IP packet a payload holds; ok is false when it
+// holds none, and then b is what identifies the payload.
+func networkLayer(c Content, b []byte) (l3 []byte, ok bool) {
+	off := -1
+	switch c {
+	case ContentRawIP:
+		off = 0
+	case ContentEthernet:
+		off = 14
+		for off+4 <= len(b) && (binary.BigEndian.Uint16(b[off-2:]) == 0x8100 || binary.BigEndian.Uint16(b[off-2:]) == 0x88a8) {
+			off += 4
+		}
+	case Content80211:
+		if n, ok := dot11HeaderLen(b); ok && looks80211Data(b) {
+			off = n + 8
+		}
+	}
+	if off < 0 || off >= len(b) || (b[off]>>4 != 4 && b[off]>>4 != 6) {
+		if off >= 0 && off < len(b) {
+			return b[off:], false
+		}
+		return b, false
+	}
+	return b[off:], true
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
