@@ -1,0 +1,189 @@
+package capture
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/slbdiag/slbdiag/etl"
+)
+
+// FormatETL is the Event Trace Log files of Windows pktmon and netsh trace.
+const FormatETL = "etl"
+
+// linkTypeUser0 stands for payloads an .etl holds that are no frame slbdiag
+// knows (pktmon's HTTP packet type): they keep their frame number and are
+// counted as of an unsupported link type.
+const linkTypeUser0 layers.LinkType = 147
+
+// isETL reports whether the buffered input starts like an .etl file.
+func isETL(buf *bufio.Reader) bool {
+	b, _ := buf.Peek(80)
+	return etl.Detect(b)
+}
+
+// etlReader yields an .etl file's packets, one frame per packet however
+// many components logged it, in time order. The file is read whole at the
+// first read, since its events are not in time order.
+type etlReader struct {
+	r      io.Reader
+	trace  *etl.Trace
+	frames []etl.Frame
+	next   int
+	lt     layers.LinkType
+}
+
+func (e *etlReader) load() error {
+	if e.trace != nil {
+		return nil
+	}
+	t, err := etl.Read(e.r)
+	if err != nil {
+		return err
+	}
+	e.trace, e.frames = t, t.Frames()
+	return nil
+}
+
+func (e *etlReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	if err := e.load(); err != nil {
+		return nil, gopacket.CaptureInfo{}, err
+	}
+	if e.next == len(e.frames) {
+		if d := e.trace.Damage; d != nil {
+			return nil, gopacket.CaptureInfo{}, d
+		}
+		return nil, gopacket.CaptureInfo{}, io.EOF
+	}
+	fr := &e.frames[e.next]
+	e.next++
+	c, data, length := fr.Ethernet()
+	e.lt = etlLinkType(c, fr)
+	ci := gopacket.CaptureInfo{Timestamp: fr.Time, CaptureLength: len(data), Length: length,
+		InterfaceIndex: int(e.ifIndex(fr)), AncillaryData: []any{e.lt}}
+	return data, ci, nil
+}
+
+func (e *etlReader) LinkType() layers.LinkType { return e.lt }
+
+// ifIndex is the Windows interface index of the first component that
+// logged the frame, when the trace gives one.
+func (e *etlReader) ifIndex(fr *etl.Frame) uint32 {
+	if fr.IfIndex != 0 {
+		return fr.IfIndex
+	}
+	if c := e.trace.Components[fr.Copies[0].Component]; c != nil {
+		return c.IfIndex
+	}
+	return 0
+}
+
+func etlLinkType(c etl.Content, fr *etl.Frame) layers.LinkType {
+	switch c {
+	case etl.ContentEthernet:
+		return layers.LinkTypeEthernet
+	case etl.ContentRawIP:
+		return layers.LinkTypeRaw
+	case etl.Content80211:
+		return layers.LinkTypeIEEE802_11
+	}
+	return linkTypeUser0
+}
+
+// damageOffset is where the reader found the file unreadable: the buffer's
+// offset for an .etl, else just after the last frame read whole.
+func (f *File) damageOffset(err error) int64 {
+	if be, ok := err.(*etl.BufferError); ok {
+		return be.Offset
+	}
+	return f.goodEnd
+}
+
+// Notes are what an .etl file told beyond its frames, for the person
+// reading the result: packets the OS dropped, with its reason, events
+// lost or not understood, buffers skipped. They are empty for other
+// files, and until the file has been read. Strings in them come from
+// the file: escape them before they reach a terminal.
+func (f *File) Notes() []string {
+	e, ok := f.rd.(*etlReader)
+	if !ok || e.trace == nil {
+		return nil
+	}
+	return etlNotes(e.trace, e.frames)
+}
+
+func etlNotes(t *etl.Trace, frames []etl.Frame) []string {
+	var notes []string
+	notes = append(notes, dropNotes(t, frames)...)
+	if t.Header.EventsLost > 0 || t.Header.BuffersLost > 0 {
+		notes = append(notes, fmt.Sprintf("the trace lost %d events and %d buffers as it was written: packets may be missing", t.Header.EventsLost, t.Header.BuffersLost))
+	}
+	for _, err := range t.Skipped {
+		notes = append(notes, fmt.Sprintf("skipped: %v", err))
+	}
+	if len(t.Unknown) > 0 {
+		var ids []string
+		for id, n := range t.Unknown {
+			ids = append(ids, fmt.Sprintf("%s ×%d", id, n))
+		}
+		sort.Strings(ids)
+		notes = append(notes, "events not understood, left out: "+strings.Join(ids, ", "))
+	}
+	return notes
+}
+
+// dropKey groups drops by where and why the OS dropped the packets.
+type dropKey struct {
+	component uint16
+	reason    uint32
+	location  uint32
+}
+
+// dropNotes says, per component and reason, how many packets the OS
+// dropped, in the trace's own words.
+func dropNotes(t *etl.Trace, frames []etl.Frame) []string {
+	counts := map[dropKey]int{}
+	for i := range frames {
+		if c, ok := frames[i].Drop(); ok {
+			counts[dropKey{c.Component, c.DropReason, c.DropLocation}]++
+		}
+	}
+	keys := make([]dropKey, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if counts[keys[i]] != counts[keys[j]] {
+			return counts[keys[i]] > counts[keys[j]]
+		}
+		a, b := keys[i], keys[j]
+		return a.component < b.component || a.component == b.component && (a.reason < b.reason || a.reason == b.reason && a.location < b.location)
+	})
+	var notes []string
+	for _, k := range keys {
+		reason := fmt.Sprintf("reason %d", k.reason)
+		if name, ok := t.MapName("DropReason", k.reason); ok {
+			reason += " (" + name + ")"
+		}
+		notes = append(notes, fmt.Sprintf("the OS dropped %d packets at %s: %s, location %#x", counts[k], componentName(t, k.component), reason, k.location))
+	}
+	return notes
+}
+
+// componentName names a component as pktmon lists it.
+func componentName(t *etl.Trace, id uint16) string {
+	c := t.Components[id]
+	if c == nil || c.Name == "" {
+		return fmt.Sprintf("component %d", id)
+	}
+	s := fmt.Sprintf("component %d %s", id, c.Name)
+	if c.IfIndex != 0 {
+		s += fmt.Sprintf(" (ifIndex %d)", c.IfIndex)
+	}
+	return s
+}
