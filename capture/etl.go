@@ -137,6 +137,16 @@ func etlNotes(t *etl.Trace, frames []etl.Frame) []string {
 	return notes
 }
 
+// maxDropNotes bounds the drop lines: the rest are summed in one.
+const maxDropNotes = 10
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 // dropKey groups drops by where and why the OS dropped the packets.
 type dropKey struct {
 	component uint16
@@ -147,10 +157,14 @@ type dropKey struct {
 // dropNotes says, per component and reason, how many packets the OS
 // dropped, in the trace's own words.
 func dropNotes(t *etl.Trace, frames []etl.Frame) []string {
-	counts := map[dropKey]int{}
+	counts, syns := map[dropKey]int{}, map[dropKey]int{}
 	for i := range frames {
 		if c, ok := frames[i].Drop(); ok {
-			counts[dropKey{c.Component, c.DropReason, c.DropLocation}]++
+			k := dropKey{c.Component, c.DropReason, c.DropLocation}
+			counts[k]++
+			if frames[i].SYN() {
+				syns[k]++
+			}
 		}
 	}
 	keys := make([]dropKey, 0, len(counts))
@@ -165,12 +179,24 @@ func dropNotes(t *etl.Trace, frames []etl.Frame) []string {
 		return a.component < b.component || a.component == b.component && (a.reason < b.reason || a.reason == b.reason && a.location < b.location)
 	})
 	var notes []string
-	for _, k := range keys {
+	for i, k := range keys {
+		if i == maxDropNotes {
+			rest := 0
+			for _, k := range keys[i:] {
+				rest += counts[k]
+			}
+			notes = append(notes, fmt.Sprintf("the OS dropped %s more at %d more places or for other reasons", plural(rest, "packet"), len(keys)-i))
+			break
+		}
 		reason := fmt.Sprintf("reason %d", k.reason)
 		if name, ok := t.MapName("DropReason", k.reason); ok {
 			reason += " (" + name + ")"
 		}
-		notes = append(notes, fmt.Sprintf("the OS dropped %d packets at %s: %s, location %#x", counts[k], componentName(t, k.component), reason, k.location))
+		what := plural(counts[k], "packet")
+		if n := syns[k]; n > 0 {
+			what += fmt.Sprintf(" (%s)", plural(n, "SYN"))
+		}
+		notes = append(notes, fmt.Sprintf("the OS dropped %s at %s: %s, location %#x", what, componentName(t, k.component), reason, k.location))
 	}
 	return notes
 }

@@ -47,6 +47,13 @@ func (f *Frame) Drop() (Copy, bool) {
 	return Copy{}, false
 }
 
+// SYN reports whether the frame is a TCP SYN without ACK: a client's
+// connection attempt.
+func (f *Frame) SYN() bool {
+	k := keyOf(&Packet{Content: f.Content, Data: f.Data})
+	return !k.notIP && k.proto == 6 && k.flags&0x12 == 0x02
+}
+
 // Ethernet returns the frame as an Ethernet II frame when it holds an
 // 802.11 data frame, as NDIS presents it to the stack; other frames come
 // as they are. length is the wire length of what is returned.
