@@ -52,6 +52,7 @@ type bufferReader struct {
 	off         int64
 	compression uint32 // buffer 0's State when the file is compressed
 	compressed  bool
+	maxData     uint32 // the logger's buffer size: no buffer's data is larger
 	scratch     []byte
 }
 
@@ -99,7 +100,7 @@ func (br *bufferReader) next() (b *buffer, skip bool, err error) {
 		return nil, false, &BufferError{br.off, fmt.Errorf("cut short after %d of its %d bytes: %w", bufferHeaderLen+n, b.size, io.ErrUnexpectedEOF)}
 	}
 	br.off += int64(b.size)
-	if end < bufferHeaderLen || end > maxBufferLen || (!br.compressedBuffer(b) && end > b.size) {
+	if end < bufferHeaderLen || end > maxBufferLen || (br.maxData > 0 && end > br.maxData) || (!br.compressedBuffer(b) && end > b.size) {
 		return nil, true, &BufferError{b.offset, fmt.Errorf("end of data %d is outside the buffer", end)}
 	}
 	if !br.compressedBuffer(b) {

@@ -74,7 +74,7 @@ func (d *decoder) ndisDone(p *Packet) {
 	default:
 		p.Content = pktmonContent(p.PacketType, p.Data)
 	}
-	d.t.Packets = append(d.t.Packets, *p)
+	d.keep(*p)
 }
 
 // flush keeps the packets whose end fragment the trace never logged.

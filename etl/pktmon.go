@@ -213,7 +213,7 @@ func (d *decoder) pktmonPacket(b *buffer, r *record) {
 		p.Length = len(p.Data)
 	}
 	p.Content = pktmonContent(p.PacketType, p.Data)
-	d.t.Packets = append(d.t.Packets, p)
+	d.keep(p)
 }
 
 // pktmonDir maps a PacketDirectionTag to a direction.

@@ -67,12 +67,22 @@ func records(data []byte, n *int, fn func(r *record)) error {
 		*n++
 		r := record{kind: kind}
 		rec := data[pos : pos+size]
-		if parseRecord(&r, rec) {
+		if parseRecord(&r, rec) || !knownHeaderType(kind) {
 			fn(&r)
 		}
 		pos += (size + 7) &^ 7
 	}
 	return nil
+}
+
+// knownHeaderType reports whether records of the kind are known, read
+// or not: the 64-bit kinds that traces are written with.
+func knownHeaderType(kind byte) bool {
+	switch kind {
+	case hdrSystem64, hdrCompact64, hdrPerfInfo64, hdrEventHeader, hdrFullHeader64:
+		return true
+	}
+	return false
 }
 
 // recordSize is the length of the record at pos, checked against the buffer.

@@ -90,10 +90,11 @@ func synthPktMon(t testing.TB) []byte {
 }
 
 // synthNetsh writes a netsh-style trace: an Ethernet SYN in one fragment,
-// its SYN-ACK sent in three, and a raw IP packet.
+// its SYN-ACK sent in three, and a raw IP packet; buffers of 4 KiB keep
+// it small enough for fuzzing.
 func synthNetsh(t testing.TB) []byte {
 	var out bytes.Buffer
-	w, err := etlwrite.New(&out, etlwrite.Netsh, etlwrite.Options{Start: synthStart, Processors: 2})
+	w, err := etlwrite.New(&out, etlwrite.Netsh, etlwrite.Options{Start: synthStart, Processors: 2, BufferSize: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,6 +65,7 @@ func Read(r io.Reader) (*Trace, error) {
 		return nil, err
 	}
 	br.compressed = t.Header.Compressed
+	br.maxData = max(t.Header.BufferSize, b0.size)
 	br.compression = b0.state
 	d := decoder{t: t}
 	d.buffer(b0)
@@ -84,16 +85,32 @@ func Read(r io.Reader) (*Trace, error) {
 			continue
 		}
 		d.buffer(b)
+		if d.held > maxHeldBytes {
+			t.Damage = &BufferError{b.offset, fmt.Errorf("%w (%d MiB): the packets after this buffer are not read", ErrTooLarge, maxHeldBytes>>20)}
+			break
+		}
 	}
 	d.finish()
 	sort.SliceStable(t.Packets, func(i, j int) bool { return t.Packets[i].Time.Before(t.Packets[j].Time) })
 	return t, nil
 }
 
+// maxHeldBytes bounds the memory a trace's packets take: events are out of
+// time order, so the reader holds them all before it sorts them.
+const maxHeldBytes = 512 << 20
+
+// packetOverhead is about what a Packet and its frame cost beside the
+// payload.
+const packetOverhead = 200
+
+// ErrTooLarge means a trace holds more packet events than the reader keeps.
+var ErrTooLarge = errors.New("more packet events than slbdiag holds in memory")
+
 // decoder turns records into the Trace's values.
 type decoder struct {
 	t    *Trace
 	ndis ndisAssembly
+	held int // bytes the packets take
 }
 
 func (d *decoder) buffer(b *buffer) {
@@ -108,6 +125,8 @@ func (d *decoder) buffer(b *buffer) {
 
 func (d *decoder) record(b *buffer, r *record) {
 	switch {
+	case !knownHeaderType(r.kind):
+		d.t.Unknown[fmt.Sprintf("header type %#02x", r.kind)]++
 	case r.kind == hdrEventHeader && r.provider == providerPktMon:
 		d.pktmon(b, r)
 	case r.kind == hdrEventHeader && r.provider == providerNDIS:
@@ -121,4 +140,9 @@ func (d *decoder) time(r *record) time.Time { return d.t.Header.Time(r.raw) }
 
 func (d *decoder) unknown(p string, r *record) {
 	d.t.Unknown[fmt.Sprintf("%s:%d", p, r.id)]++
+}
+
+func (d *decoder) keep(p Packet) {
+	d.held += len(p.Data) + packetOverhead
+	d.t.Packets = append(d.t.Packets, p)
 }

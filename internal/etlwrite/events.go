@@ -39,6 +39,9 @@ type Packet struct {
 	Fragments int
 }
 
+// maxPktMonPayload is what fits an event's 16-bit size beside its headers.
+const maxPktMonPayload = 0xffff - 80 - 34
+
 // ErrStyle means an event was written that the Writer's style has not.
 var ErrStyle = errors.New("etlwrite: event of the other style")
 
@@ -90,6 +93,9 @@ func (w *Writer) ValueMap(name string, entries map[uint32]string) error {
 func (w *Writer) Packet(p Packet) error {
 	if w.style == Netsh {
 		return w.ndis(p)
+	}
+	if len(p.Data) > maxPktMonPayload || p.Length > 0xffff {
+		return errors.New("etlwrite: packet longer than a PktMon event holds")
 	}
 	le := binary.LittleEndian
 	orig := max(p.Length, len(p.Data))

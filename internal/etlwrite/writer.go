@@ -61,12 +61,16 @@ type Writer struct {
 	cpu     int
 	closed  bool
 	written int // buffers written, the header buffer included
+	bufLen  int // netsh: bytes per buffer
 }
 
 // Options shape the file.
 type Options struct {
 	Start      time.Time // the trace's start: event times count from it
 	Processors int       // CPUs whose buffers the events are spread over (1 if 0)
+	// BufferSize is the size of netsh buffers, 64 KiB if 0; pktmon's
+	// compressed buffers take what their data compresses to.
+	BufferSize int
 }
 
 // New writes the header buffer of a trace of the given style to w.
@@ -74,7 +78,13 @@ func New(w io.Writer, style Style, o Options) (*Writer, error) {
 	if o.Processors < 1 {
 		o.Processors = 1
 	}
-	wr := &Writer{w: w, style: style, start: o.Start, bufs: make([][]byte, o.Processors)}
+	if o.BufferSize == 0 {
+		o.BufferSize = netshBufferLen
+	}
+	if o.BufferSize < headerBufferLen || o.BufferSize > 1<<20 {
+		return nil, errors.New("etlwrite: buffer size out of range")
+	}
+	wr := &Writer{w: w, style: style, start: o.Start, bufs: make([][]byte, o.Processors), bufLen: o.BufferSize}
 	if err := wr.writeHeader(); err != nil {
 		return nil, err
 	}
@@ -88,13 +98,14 @@ func (w *Writer) raw(t time.Time) uint64 {
 // writeHeader writes buffer 0: the SYSTEM64 logfile header record.
 func (w *Writer) writeHeader() error {
 	lh := make([]byte, 280)
-	size := uint32(netshBufferLen)
+	// pktmon's header buffer is shorter on disk than the logger's buffers.
+	size, logSize := uint32(w.bufLen), uint32(w.bufLen)
 	mode := uint32(0x10001)
 	if w.style == PktMon {
-		size, mode = headerBufferLen, mode|compressedMode
+		size, logSize, mode = headerBufferLen, pktmonBufferLen, mode|compressedMode
 	}
 	le := binary.LittleEndian
-	le.PutUint32(lh[0:], size)
+	le.PutUint32(lh[0:], logSize)
 	le.PutUint32(lh[8:], 26100) // OS build
 	le.PutUint32(lh[12:], uint32(len(w.bufs)))
 	le.PutUint32(lh[32:], mode)
@@ -156,7 +167,7 @@ func (w *Writer) capacity() int {
 	if w.style == PktMon {
 		return pktmonBufferLen - bufferHeaderLen
 	}
-	return netshBufferLen - bufferHeaderLen
+	return w.bufLen - bufferHeaderLen
 }
 
 // add puts a record in the next CPU's buffer, flushing it when full.
@@ -190,7 +201,7 @@ func (w *Writer) flush(cpu int) error {
 		comp := compressXpress(data)
 		return w.emit(bufferHeader(uint32(bufferHeaderLen+len(comp)), end, cpu, 0x40, 1, 0), comp, 0)
 	}
-	return w.emit(bufferHeader(netshBufferLen, end, cpu, 0x01, 1, 0), data, netshBufferLen)
+	return w.emit(bufferHeader(uint32(w.bufLen), end, cpu, 0x01, 1, 0), data, w.bufLen)
 }
 
 // Close writes the buffers still open. It does not close the underlying
