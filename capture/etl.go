@@ -188,10 +188,7 @@ func dropNotes(t *etl.Trace, frames []etl.Frame) []string {
 			notes = append(notes, fmt.Sprintf("the OS dropped %s more at %d more places or for other reasons", plural(rest, "packet"), len(keys)-i))
 			break
 		}
-		reason := fmt.Sprintf("reason %d", k.reason)
-		if name, ok := t.MapName("DropReason", k.reason); ok {
-			reason += " (" + name + ")"
-		}
+		reason := dropReason(t, k.reason)
 		what := plural(counts[k], "packet")
 		if n := syns[k]; n > 0 {
 			what += fmt.Sprintf(" (%s)", plural(n, "SYN"))

@@ -35,6 +35,8 @@ type Frame struct {
 	Dir     Direction // of its first event
 	// Copies are its events in time order: the path through the stack.
 	Copies []Copy
+	// Best indexes the copy Data comes from.
+	Best int
 }
 
 // Drop returns the event where the packet was dropped, if it was.
@@ -52,6 +54,18 @@ func (f *Frame) Drop() (Copy, bool) {
 func (f *Frame) SYN() bool {
 	k := keyOf(&Packet{Content: f.Content, Data: f.Data})
 	return !k.notIP && k.proto == 6 && k.flags&0x12 == 0x02
+}
+
+// Plaintext80211 returns an 802.11 data frame with its Protected bit
+// cleared when its payload is plaintext LLC/SNAP, as the Wi-Fi drivers log
+// them with the bit still set; ok is false for other frames.
+func (f *Frame) Plaintext80211() (data []byte, ok bool) {
+	if f.Content != Content80211 || !looks80211Data(f.Data) {
+		return nil, false
+	}
+	data = append([]byte(nil), f.Data...)
+	data[1] &^= 0x40
+	return data, true
 }
 
 // Ethernet returns the frame as an Ethernet II frame when it holds an
@@ -115,7 +129,7 @@ func (f *Frame) accepts(c Copy) bool {
 func (f *Frame) add(p *Packet, c Copy) {
 	f.Copies = append(f.Copies, c)
 	if contentRank(p.Content) > contentRank(f.Content) {
-		f.Content, f.Data, f.Length = p.Content, p.Data, p.Length
+		f.Content, f.Data, f.Length, f.Best = p.Content, p.Data, p.Length, len(f.Copies)-1
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/slbdiag/slbdiag/analyze"
@@ -121,7 +120,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	printNotes(stderr, inputs)
+	for _, in := range inputs {
+		if f, ok := in.Source.(*capture.File); ok {
+			printNotes(stderr, f)
+		}
+	}
 	hostcheck.Apply(res, c.facts)
 	red, shaped := rf.redacted(res)
 	if evidence != nil {
@@ -174,18 +177,6 @@ func openInputs(files []string, stdin io.Reader) ([]analyze.Input, error) {
 		inputs = append(inputs, analyze.Input{Name: f.Name, Format: f.Format, Source: f})
 	}
 	return inputs, nil
-}
-
-// printNotes says on stderr what inputs told beyond their frames (an
-// .etl's OS drops and skipped parts), escaped: the words come from the file.
-func printNotes(stderr io.Writer, inputs []analyze.Input) {
-	for _, in := range inputs {
-		if f, ok := in.Source.(*capture.File); ok {
-			for _, n := range f.Notes() {
-				fmt.Fprintf(stderr, "slbdiag: note: %s: %s\n", strings.ToValidUTF8(quoteControls(f.Name), "?"), strings.ToValidUTF8(quoteControls(n), "?"))
-			}
-		}
-	}
 }
 
 func closeInputs(inputs []analyze.Input) {

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,5 +108,102 @@ func TestBinaryETLDamaged(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "the result is partial") || !strings.Contains(r.stderr, "truncated after frame") || !strings.Contains(r.stderr, "buffer at byte") {
 		t.Errorf("stderr does not say where the file was cut:\n%s", r.stderr)
+	}
+}
+
+// expectTCP is the part of a shared trace's expect file that tshark can
+// check in a converted pcapng: the distinct SYNs (with how many times each
+// was sent) and SYN-ACKs.
+type expectTCP struct {
+	SYNs []struct {
+		Src, Dst     string
+		Sport, Dport int
+		Seq          uint32
+		FirstUS      int64 `json:"first_ts_us"`
+	} `json:"tcp_syn_unique"`
+	SYNACKs []struct {
+		Src, Dst     string
+		Sport, Dport int
+		Seq          uint32
+	} `json:"tcp_synack_unique"`
+	Handshakes []struct {
+		Cport         int    `json:"cport"`
+		ISN           uint32 `json:"isn"`
+		Transmissions int    `json:"syn_transmissions"`
+	} `json:"tcp_handshakes"`
+}
+
+// TestBinaryConvertETL converts every shared trace to pcapng and has
+// tshark read it: it sees every SYN as often as it was sent, at the time
+// the independent decoder found, and every SYN-ACK.
+func TestBinaryConvertETL(t *testing.T) {
+	needSharedETL(t)
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("no tshark")
+	}
+	names, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "etl", "*.etl"))
+	for _, name := range names {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			var e expectTCP
+			b, err := os.ReadFile(strings.TrimSuffix(name, ".etl") + ".expect.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &e); err != nil {
+				t.Fatal(err)
+			}
+			in, _ := filepath.Abs(name)
+			out := filepath.Join(t.TempDir(), "out.pcapng")
+			if r := slbdiag(t, nil, "convert", in, out); r.code != 0 || !strings.Contains(r.stderr, "slbdiag: wrote ") {
+				t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+			}
+			cmd := exec.Command("tshark", "-r", out, "-o", "tcp.relative_sequence_numbers:FALSE", "-Y", "tcp.flags.syn==1 && !icmp",
+				"-T", "fields", "-e", "frame.time_epoch", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.seq", "-e", "tcp.flags.ack")
+			fields, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("tshark: %v", err)
+			}
+			syns, synacks := map[string]int{}, map[string]int{}
+			first := map[string]string{}
+			for _, line := range strings.Split(strings.TrimSpace(string(fields)), "\n") {
+				f := strings.Split(line, "\t")
+				if len(f) != 7 {
+					continue
+				}
+				k := strings.Join(f[1:6], " ")
+				if f[6] == "1" || f[6] == "True" {
+					synacks[k]++
+					continue
+				}
+				if syns[k] == 0 {
+					first[k] = f[0][:17] // seconds and µs
+				}
+				syns[k]++
+			}
+			want := map[string]int{}
+			wantFirst := map[string]string{}
+			tx := map[uint32]int{}
+			for _, h := range e.Handshakes {
+				tx[h.ISN] = h.Transmissions
+			}
+			for _, s := range e.SYNs {
+				k := fmt.Sprintf("%s %s %d %d %d", s.Src, s.Dst, s.Sport, s.Dport, s.Seq)
+				want[k] = tx[s.Seq]
+				wantFirst[k] = fmt.Sprintf("%d.%06d", s.FirstUS/1e6, s.FirstUS%1e6)
+			}
+			if !maps.Equal(syns, want) || !maps.Equal(first, wantFirst) {
+				t.Errorf("SYNs tshark sees:\n%v %v\nwant\n%v %v", syns, first, want, wantFirst)
+			}
+			wantAcks := map[string]int{}
+			for _, s := range e.SYNACKs {
+				wantAcks[fmt.Sprintf("%s %s %d %d %d", s.Src, s.Dst, s.Sport, s.Dport, s.Seq)]++
+			}
+			for k := range synacks {
+				synacks[k] = 1 // distinct SYN-ACKs: a resent one is the same
+			}
+			if !maps.Equal(synacks, wantAcks) {
+				t.Errorf("SYN-ACKs tshark sees:\n%v\nwant\n%v", synacks, wantAcks)
+			}
+		})
 	}
 }
