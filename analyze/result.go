@@ -148,6 +148,7 @@ const (
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
+	WarnOSDrops     WarningKind = "os-drops"             // the capture (a pktmon .etl) logged Count packets the OS dropped, Attempts of them SYNs, where and why in Detail (component, the OS's reason and its name, location)
 )
 
 // WarningKinds lists every kind of warning, so that whatever shows
@@ -155,5 +156,5 @@ const (
 func WarningKinds() []WarningKind {
 	return []WarningKind{WarnDamaged, WarnLinkType, WarnPending, WarnInterrupted, WarnDuplicates, WarnDrops,
 		WarnOneSided, WarnSnaplen, WarnOffload, WarnEarly, WarnLate, WarnForgotten, WarnDestsCapped,
-		WarnEstimated, WarnAddrsCapped, WarnARPCapped, WarnMACsCapped, WarnFindings, WarnHopsCapped}
+		WarnEstimated, WarnAddrsCapped, WarnARPCapped, WarnMACsCapped, WarnFindings, WarnHopsCapped, WarnOSDrops}
 }

@@ -104,22 +104,39 @@ func (f *File) damageOffset(err error) int64 {
 	return f.goodEnd
 }
 
-// Notes are what an .etl file told beyond its frames, for the person
-// reading the result: packets the OS dropped, with its reason, events
-// lost or not understood, buffers skipped. They are empty for other
-// files, and until the file has been read. Strings in them come from
-// the file: escape them before they reach a terminal.
+// Notes are what an .etl file told beyond its frames and drops, for the
+// person reading the result: events lost or not understood, buffers
+// skipped. They are empty for other files, and until the file has been
+// read.
 func (f *File) Notes() []string {
 	e, ok := f.rd.(*etlReader)
 	if !ok || e.trace == nil {
 		return nil
 	}
-	return etlNotes(e.trace, e.frames)
+	return etlNotes(e.trace)
 }
 
-func etlNotes(t *etl.Trace, frames []etl.Frame) []string {
+// OSDrops calls yield for each group of the packets an .etl logged as
+// dropped by the OS, by component, reason and location, most first: how
+// many, how many of them SYNs, and where and why. Other files have none.
+func (f *File) OSDrops(yield func(packets, syns int, where string)) {
+	e, ok := f.rd.(*etlReader)
+	if !ok || e.trace == nil {
+		return
+	}
+	for _, d := range osDrops(e.trace, e.frames) {
+		yield(d.packets, d.syns, d.where)
+	}
+}
+
+// osDrop is a group of packets the OS dropped at one place for one reason.
+type osDrop struct {
+	packets, syns int
+	where         string
+}
+
+func etlNotes(t *etl.Trace) []string {
 	var notes []string
-	notes = append(notes, dropNotes(t, frames)...)
 	if t.Header.EventsLost > 0 || t.Header.BuffersLost > 0 {
 		notes = append(notes, fmt.Sprintf("the trace lost %d events and %d buffers as it was written: packets may be missing", t.Header.EventsLost, t.Header.BuffersLost))
 	}
@@ -137,14 +154,18 @@ func etlNotes(t *etl.Trace, frames []etl.Frame) []string {
 	return notes
 }
 
-// maxDropNotes bounds the drop lines: the rest are summed in one.
-const maxDropNotes = 10
+// maxDropNotes bounds the groups of drops told apart: the rest are
+// summed in one.
+const maxDropNotes = 5
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
+// printable replaces the control characters of a string from a file.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
 }
 
 // dropKey groups drops by where and why the OS dropped the packets.
@@ -154,9 +175,10 @@ type dropKey struct {
 	location  uint32
 }
 
-// dropNotes says, per component and reason, how many packets the OS
-// dropped, in the trace's own words.
-func dropNotes(t *etl.Trace, frames []etl.Frame) []string {
+// osDrops counts, per component, reason and location, the packets the OS
+// dropped, in the trace's own words; past maxDropNotes groups, the rest
+// are summed in one.
+func osDrops(t *etl.Trace, frames []etl.Frame) []osDrop {
 	counts, syns := map[dropKey]int{}, map[dropKey]int{}
 	for i := range frames {
 		if c, ok := frames[i].Drop(); ok {
@@ -178,33 +200,30 @@ func dropNotes(t *etl.Trace, frames []etl.Frame) []string {
 		a, b := keys[i], keys[j]
 		return a.component < b.component || a.component == b.component && (a.reason < b.reason || a.reason == b.reason && a.location < b.location)
 	})
-	var notes []string
+	var out []osDrop
 	for i, k := range keys {
 		if i == maxDropNotes {
-			rest := 0
+			rest := osDrop{where: fmt.Sprintf("%d more places or reasons", len(keys)-i)}
 			for _, k := range keys[i:] {
-				rest += counts[k]
+				rest.packets += counts[k]
+				rest.syns += syns[k]
 			}
-			notes = append(notes, fmt.Sprintf("the OS dropped %s more at %d more places or for other reasons", plural(rest, "packet"), len(keys)-i))
-			break
+			return append(out, rest)
 		}
-		reason := dropReason(t, k.reason)
-		what := plural(counts[k], "packet")
-		if n := syns[k]; n > 0 {
-			what += fmt.Sprintf(" (%s)", plural(n, "SYN"))
-		}
-		notes = append(notes, fmt.Sprintf("the OS dropped %s at %s: %s, location %#x", what, componentName(t, k.component), reason, k.location))
+		where := fmt.Sprintf("%s: %s, location %#x", componentName(t, k.component), dropReason(t, k.reason), k.location)
+		out = append(out, osDrop{packets: counts[k], syns: syns[k], where: where})
 	}
-	return notes
+	return out
 }
 
-// componentName names a component as pktmon lists it.
+// componentName names a component as pktmon lists it, control
+// characters escaped: the name comes from the file.
 func componentName(t *etl.Trace, id uint16) string {
 	c := t.Components[id]
 	if c == nil || c.Name == "" {
 		return fmt.Sprintf("component %d", id)
 	}
-	s := fmt.Sprintf("component %d %s", id, c.Name)
+	s := fmt.Sprintf("component %d %s", id, printable(c.Name))
 	if c.IfIndex != 0 {
 		s += fmt.Sprintf(" (ifIndex %d)", c.IfIndex)
 	}

@@ -120,8 +120,8 @@ func (c *etlConverter) iface(k ifaceKey) pcapgo.NgInterface {
 	comp := c.trace.Components[k.component]
 	switch {
 	case comp != nil:
-		intf.Name = fmt.Sprintf("%d %s", comp.ID, comp.Name)
-		intf.Description = comp.Description
+		intf.Name = fmt.Sprintf("%d %s", comp.ID, printable(comp.Name))
+		intf.Description = printable(comp.Description)
 		var facts []string
 		if comp.IfIndex != 0 {
 			facts = append(facts, fmt.Sprintf("ifIndex %d", comp.IfIndex))
@@ -165,7 +165,7 @@ func (c *etlConverter) comment(fr *etl.Frame) string {
 func dropReason(t *etl.Trace, v uint32) string {
 	s := fmt.Sprintf("reason %d", v)
 	if name, ok := t.MapName("DropReason", v); ok {
-		s += " (" + name + ")"
+		s += " (" + printable(name) + ")"
 	}
 	return s
 }
