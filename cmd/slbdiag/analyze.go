@@ -29,7 +29,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag analyze [flags] FILE...\n\nReplays pcap/pcapng captures (gzip'd or not; \"-\" reads stdin; several files are merged by time).\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: slbdiag analyze [flags] FILE...\n\nReplays pcap/pcapng captures and pktmon/netsh .etl traces (gzip'd or not; \"-\" reads stdin; several files are merged by time).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	rf := addReportFlags(fs)
