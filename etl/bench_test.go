@@ -1,0 +1,28 @@
+package etl
+
+import (
+	"os"
+	"testing"
+)
+
+// BenchmarkReadBig reads a large trace named by ETL_BENCH (bench/ makes
+// them with internal/benchgen -format etl); it skips without one.
+func BenchmarkReadBig(b *testing.B) {
+	name := os.Getenv("ETL_BENCH")
+	if name == "" {
+		b.Skip("ETL_BENCH names no trace")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := os.Open(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr, err := Read(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr.Frames()
+	}
+}
