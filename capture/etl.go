@@ -28,40 +28,55 @@ func isETL(buf *bufio.Reader) bool {
 }
 
 // etlReader yields an .etl file's packets, one frame per packet however
-// many components logged it, in time order. The file is read whole at the
-// first read, since its events are not in time order.
+// many components logged it, in time order, and keeps count of the
+// packets the OS dropped.
 type etlReader struct {
-	r      io.Reader
-	trace  *etl.Trace
-	frames []etl.Frame
-	next   int
-	lt     layers.LinkType
+	r     io.Reader
+	rd    *etl.Reader
+	err   error // NewReader's
+	lt    layers.LinkType
+	drops map[dropKey]*osDrop
+	done  bool // Next returned the end or the damage
 }
 
 func (e *etlReader) load() error {
-	if e.trace != nil {
-		return nil
+	if e.rd == nil && e.err == nil {
+		e.rd, e.err = etl.NewReader(e.r)
+		e.drops = map[dropKey]*osDrop{}
 	}
-	t, err := etl.Read(e.r)
+	return e.err
+}
+
+// next returns the next frame, counting its drop.
+func (e *etlReader) next() (*etl.Frame, error) {
+	if err := e.load(); err != nil {
+		return nil, err
+	}
+	fr, err := e.rd.Next()
 	if err != nil {
-		return err
+		e.done = true
+		return nil, err
 	}
-	e.trace, e.frames = t, t.Frames()
-	return nil
+	if c, ok := fr.Drop(); ok {
+		k := dropKey{c.Component, c.DropReason, c.DropLocation}
+		d := e.drops[k]
+		if d == nil {
+			d = &osDrop{}
+			e.drops[k] = d
+		}
+		d.packets++
+		if fr.SYN() {
+			d.syns++
+		}
+	}
+	return fr, nil
 }
 
 func (e *etlReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	if err := e.load(); err != nil {
+	fr, err := e.next()
+	if err != nil {
 		return nil, gopacket.CaptureInfo{}, err
 	}
-	if e.next == len(e.frames) {
-		if d := e.trace.Damage; d != nil {
-			return nil, gopacket.CaptureInfo{}, d
-		}
-		return nil, gopacket.CaptureInfo{}, io.EOF
-	}
-	fr := &e.frames[e.next]
-	e.next++
 	c, data, length := fr.Ethernet()
 	e.lt = etlLinkType(c, fr)
 	ci := gopacket.CaptureInfo{Timestamp: fr.Time, CaptureLength: len(data), Length: length,
@@ -77,7 +92,7 @@ func (e *etlReader) ifIndex(fr *etl.Frame) uint32 {
 	if fr.IfIndex != 0 {
 		return fr.IfIndex
 	}
-	if c := e.trace.Components[fr.Copies[0].Component]; c != nil {
+	if c := e.rd.Trace().Components[fr.Copies[0].Component]; c != nil {
 		return c.IfIndex
 	}
 	return 0
@@ -110,10 +125,10 @@ func (f *File) damageOffset(err error) int64 {
 // read.
 func (f *File) Notes() []string {
 	e, ok := f.rd.(*etlReader)
-	if !ok || e.trace == nil {
+	if !ok || !e.done {
 		return nil
 	}
-	return etlNotes(e.trace)
+	return etlNotes(e.rd.Trace())
 }
 
 // OSDrops calls yield for each group of the packets an .etl logged as
@@ -121,10 +136,10 @@ func (f *File) Notes() []string {
 // many, how many of them SYNs, and where and why. Other files have none.
 func (f *File) OSDrops(yield func(packets, syns int, where string)) {
 	e, ok := f.rd.(*etlReader)
-	if !ok || e.trace == nil {
+	if !ok || e.rd == nil {
 		return
 	}
-	for _, d := range osDrops(e.trace, e.frames) {
+	for _, d := range osDrops(e.rd.Trace(), e.drops) {
 		yield(d.packets, d.syns, d.where)
 	}
 }
@@ -137,6 +152,9 @@ type osDrop struct {
 
 func etlNotes(t *etl.Trace) []string {
 	var notes []string
+	if t.Late > 0 {
+		notes = append(notes, fmt.Sprintf("%d events came later in the file than the reader reorders by time: they were analyzed out of time order", t.Late))
+	}
 	if t.Header.EventsLost > 0 || t.Header.BuffersLost > 0 {
 		notes = append(notes, fmt.Sprintf("the trace lost %d events and %d buffers as it was written: packets may be missing", t.Header.EventsLost, t.Header.BuffersLost))
 	}
@@ -178,16 +196,10 @@ type dropKey struct {
 // osDrops counts, per component, reason and location, the packets the OS
 // dropped, in the trace's own words; past maxDropNotes groups, the rest
 // are summed in one.
-func osDrops(t *etl.Trace, frames []etl.Frame) []osDrop {
+func osDrops(t *etl.Trace, drops map[dropKey]*osDrop) []osDrop {
 	counts, syns := map[dropKey]int{}, map[dropKey]int{}
-	for i := range frames {
-		if c, ok := frames[i].Drop(); ok {
-			k := dropKey{c.Component, c.DropReason, c.DropLocation}
-			counts[k]++
-			if frames[i].SYN() {
-				syns[k]++
-			}
-		}
+	for k, d := range drops {
+		counts[k], syns[k] = d.packets, d.syns
 	}
 	keys := make([]dropKey, 0, len(counts))
 	for k := range counts {

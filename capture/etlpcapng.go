@@ -34,11 +34,22 @@ func ConvertETL(w io.Writer, f *File, app string) (int, error) {
 	if err := e.load(); err != nil {
 		return 0, &ReadError{Name: f.Name, Err: err}
 	}
-	c := &etlConverter{trace: e.trace, ifaces: map[ifaceKey]int{}}
-	for i := range e.frames {
-		if err := c.write(w, app, &e.frames[i]); err != nil {
-			return i, err
+	c := &etlConverter{trace: e.rd.Trace(), ifaces: map[ifaceKey]int{}}
+	n := 0
+	var damage error
+	for {
+		fr, err := e.next()
+		if err == io.EOF {
+			break
 		}
+		if err != nil {
+			damage = &ReadError{Name: f.Name, Frames: n, Offset: f.damageOffset(err), Gzip: f.Gzip, Err: err}
+			break
+		}
+		if err := c.write(w, app, fr); err != nil {
+			return n, err
+		}
+		n++
 	}
 	if c.ng == nil {
 		if err := c.start(w, app, ifaceKey{}, pcapgo.NgInterface{Name: "none", LinkType: layers.LinkTypeEthernet}); err != nil {
@@ -46,12 +57,9 @@ func ConvertETL(w io.Writer, f *File, app string) (int, error) {
 		}
 	}
 	if err := c.ng.Flush(); err != nil {
-		return len(e.frames), err
+		return n, err
 	}
-	if d := e.trace.Damage; d != nil {
-		return len(e.frames), &ReadError{Name: f.Name, Frames: len(e.frames), Offset: d.Offset, Gzip: f.Gzip, Err: d}
-	}
-	return len(e.frames), nil
+	return n, damage
 }
 
 // ifaceKey is one interface block: a component or an interface index, and

@@ -37,6 +37,9 @@ type Frame struct {
 	Copies []Copy
 	// Best indexes the copy Data comes from.
 	Best int
+
+	key    packetKey
+	closed bool // no later event can join it
 }
 
 // Drop returns the event where the packet was dropped, if it was.
@@ -82,35 +85,97 @@ func (f *Frame) Ethernet() (c Content, data []byte, length int) {
 	return ContentEthernet, e, f.Length - (len(f.Data) - len(e))
 }
 
-// Frames groups the trace's packet events into one frame per packet: the
-// events of one packet share its five-tuple and TCP sequence and
-// acknowledgement (or, for other packets, their bytes from the network
-// layer on), each component and edge logs it once, and they fall within
-// copyWindow. PktGroupId is not used: some builds number every event anew.
+// Frames groups the trace's packet events, as Read holds them, into one
+// frame per packet, as a Reader does.
 func (t *Trace) Frames() []Frame {
+	var g grouper
 	var frames []Frame
-	open := map[packetKey]int{} // key → index in frames
 	for i := range t.Packets {
-		p := &t.Packets[i]
-		k := keyOf(p)
-		c := Copy{Time: p.Time, Component: p.Component, Edge: p.Edge, Dir: p.Dir, Content: p.Content,
-			Drop: p.Drop, DropReason: p.DropReason, DropLocation: p.DropLocation}
-		if j, ok := open[k]; ok && p.Source == SourcePktMon && frames[j].accepts(c) {
-			frames[j].add(p, c)
-			continue
+		g.add(&t.Packets[i])
+		for f := g.ready(); f != nil; f = g.ready() {
+			frames = append(frames, *f)
 		}
-		open[k] = len(frames)
-		frames = append(frames, Frame{Time: p.Time, Content: p.Content, Data: p.Data, Length: p.Length,
-			IfIndex: p.IfIndex, Dir: p.Dir, Copies: []Copy{c}})
-		if len(open) > 1<<16 { // keep the table to the packets still in the window
-			for k, j := range open {
-				if p.Time.Sub(frames[j].Time) > copyWindow {
-					delete(open, k)
-				}
-			}
+	}
+	for g.flush() {
+		for f := g.ready(); f != nil; f = g.ready() {
+			frames = append(frames, *f)
 		}
 	}
 	return frames
+}
+
+// grouper makes one frame of the events of each packet, taking them in
+// time order: the events of one packet share its five-tuple and TCP
+// sequence and acknowledgement (or, for other packets, their bytes from
+// the network layer on), each component and edge logs it once, and they
+// fall within copyWindow. PktGroupId is not used: some builds number every
+// event anew. Frames come out in the order of their first events, once
+// no later event can join them.
+type grouper struct {
+	open    map[packetKey]*Frame
+	fifo    []*Frame // frames not yet given out, in order
+	head    int
+	flushed bool
+}
+
+func (g *grouper) add(p *Packet) {
+	if g.open == nil {
+		g.open = map[packetKey]*Frame{}
+	}
+	k := keyOf(p)
+	c := Copy{Time: p.Time, Component: p.Component, Edge: p.Edge, Dir: p.Dir, Content: p.Content,
+		Drop: p.Drop, DropReason: p.DropReason, DropLocation: p.DropLocation}
+	if f, ok := g.open[k]; ok && p.Source == SourcePktMon && f.accepts(c) {
+		f.add(p, c)
+	} else {
+		f := &Frame{Time: p.Time, Content: p.Content, Data: p.Data, Length: p.Length,
+			IfIndex: p.IfIndex, Dir: p.Dir, Copies: []Copy{c}, key: k}
+		g.open[k] = f
+		g.fifo = append(g.fifo, f)
+	}
+	g.expire(p.Time)
+}
+
+// expire closes the frames no event at now or later can join.
+func (g *grouper) expire(now time.Time) {
+	for _, f := range g.fifo[g.head:] {
+		if now.Sub(f.Time) <= copyWindow {
+			break
+		}
+		f.closed = true
+		if g.open[f.key] == f {
+			delete(g.open, f.key)
+		}
+	}
+}
+
+// ready returns the next closed frame, if any.
+func (g *grouper) ready() *Frame {
+	if g.head == len(g.fifo) || !g.fifo[g.head].closed {
+		return nil
+	}
+	f := g.fifo[g.head]
+	g.fifo[g.head] = nil
+	g.head++
+	if g.head > 1024 && g.head*2 > len(g.fifo) {
+		g.fifo = append(g.fifo[:0], g.fifo[g.head:]...)
+		g.head = 0
+	}
+	return f
+}
+
+// flush closes every frame: there will be no more events. It reports
+// whether it closed any.
+func (g *grouper) flush() bool {
+	n := 0
+	for _, f := range g.fifo[g.head:] {
+		if !f.closed {
+			f.closed = true
+			n++
+		}
+	}
+	clear(g.open)
+	return n > 0
 }
 
 // accepts reports whether c can be another event of the same packet.

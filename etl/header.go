@@ -61,14 +61,14 @@ func parseHeader(r *record) (Header, error) {
 // filetimeEpoch is 1970-01-01 in FILETIME (100 ns since 1601), in µs.
 const filetimeEpochMicros = 11644473600000000
 
-// Time converts a raw event timestamp to wall time. Like the tools the
-// captures are checked with, it keeps microseconds, rounding down.
+// Time converts a raw event timestamp to wall time, to the 100 ns of a
+// FILETIME (UnixMicro of it is the µs the tools the captures are checked
+// with print).
 func (h *Header) Time(raw uint64) time.Time {
 	d := int64(raw) - int64(h.rawStart)
 	// Split to keep d × 10^7 from overflowing on long traces.
 	f := int64(h.startFiletime) + d/int64(h.PerfFreq)*1e7 + floorDiv(d%int64(h.PerfFreq)*1e7, int64(h.PerfFreq))
-	us := floorDiv(f, 10) - filetimeEpochMicros
-	return time.UnixMicro(us).UTC()
+	return time.Unix(0, (f-filetimeEpochMicros*10)*100).UTC()
 }
 
 func floorDiv(a, b int64) int64 {

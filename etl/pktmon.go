@@ -152,6 +152,9 @@ func (d *decoder) pktmon(b *buffer, r *record) {
 		}
 		c := d.component(le16(u, 0))
 		c.Props[le16(u, 2)] = le32(u, 4)
+		if le16(u, 2) == d.ifIndexProperty() { // again at the end, should the map come later
+			c.IfIndex = le32(u, 4)
+		}
 	case pmIPv4:
 		if len(u) >= 8 {
 			c := d.component(le16(u, 0))

@@ -1,7 +1,6 @@
 package etl
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -36,81 +35,38 @@ type Trace struct {
 	// Damage, when set, is where the file stopped being readable; the
 	// trace holds everything before it.
 	Damage *BufferError
+	// Late counts the events a Reader met after it had passed their time:
+	// their buffers came later in the file than its reordering window
+	// reaches. They are given out late, out of time order.
+	Late int
 }
 
-// Read reads a whole trace from r. It returns an error wrapping ErrNotETL
-// when r is not an ETL file; damage past the header leaves a partial Trace
-// with Damage set, and no error.
+// Read reads a whole trace from r, holding every packet event, sorted by
+// time, in Packets: for tests and small traces; NewReader streams. It
+// returns an error wrapping ErrNotETL when r is not an ETL file; damage
+// past the header leaves a partial Trace with Damage set, and no error.
 func Read(r io.Reader) (*Trace, error) {
-	br := &bufferReader{r: r}
-	b0, _, err := br.next()
+	rd, err := NewReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotETL, err)
-	}
-	t := &Trace{Components: map[uint16]*Component{}, Maps: map[string]map[uint32]string{}, Unknown: map[string]int{}}
-	var first *record
-	var n int
-	if err := records(b0.data, &n, func(rec *record) {
-		if first == nil {
-			c := *rec
-			first = &c
-		}
-	}); err != nil && first == nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotETL, err)
-	}
-	if first == nil {
-		return nil, fmt.Errorf("%w: the header buffer holds no record", ErrNotETL)
-	}
-	if t.Header, err = parseHeader(first); err != nil {
 		return nil, err
 	}
-	br.compressed = t.Header.Compressed
-	br.maxData = max(t.Header.BufferSize, b0.size)
-	br.compression = b0.state
-	d := decoder{t: t}
-	d.buffer(b0)
-	for {
-		b, skip, err := br.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var be *BufferError
-			errors.As(err, &be)
-			if !skip {
-				t.Damage = be
-				break
-			}
-			t.Skipped = append(t.Skipped, err)
-			continue
-		}
-		d.buffer(b)
-		if d.held > maxHeldBytes {
-			t.Damage = &BufferError{b.offset, fmt.Errorf("%w (%d MiB): the packets after this buffer are not read", ErrTooLarge, maxHeldBytes>>20)}
-			break
-		}
+	t := rd.t
+	rd.d.sink = func(p Packet) { t.Packets = append(t.Packets, p) }
+	for !rd.done {
+		rd.fill()
 	}
-	d.finish()
 	sort.SliceStable(t.Packets, func(i, j int) bool { return t.Packets[i].Time.Before(t.Packets[j].Time) })
 	return t, nil
 }
 
-// maxHeldBytes bounds the memory a trace's packets take: events are out of
-// time order, so the reader holds them all before it sorts them.
-const maxHeldBytes = 512 << 20
-
-// packetOverhead is about what a Packet and its frame cost beside the
-// payload.
+// packetOverhead is about what a held Packet costs beside its payload.
 const packetOverhead = 200
 
-// ErrTooLarge means a trace holds more packet events than the reader keeps.
-var ErrTooLarge = errors.New("more packet events than slbdiag holds in memory")
-
-// decoder turns records into the Trace's values.
+// decoder turns records into the Trace's values; packets go to sink.
 type decoder struct {
 	t    *Trace
 	ndis ndisAssembly
-	held int // bytes the packets take
+	sink func(Packet)
 }
 
 func (d *decoder) buffer(b *buffer) {
@@ -142,7 +98,4 @@ func (d *decoder) unknown(p string, r *record) {
 	d.t.Unknown[fmt.Sprintf("%s:%d", p, r.id)]++
 }
 
-func (d *decoder) keep(p Packet) {
-	d.held += len(p.Data) + packetOverhead
-	d.t.Packets = append(d.t.Packets, p)
-}
+func (d *decoder) keep(p Packet) { d.sink(p) }

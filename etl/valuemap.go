@@ -54,15 +54,21 @@ func (t *Trace) MapName(name string, v uint32) (string, bool) {
 	return s, ok && s != ""
 }
 
+// ifIndexProperty is the PropertyType of a component's IfIndex: from the
+// trace's map, else 0 as in every trace seen.
+func (d *decoder) ifIndexProperty() uint16 {
+	for v, s := range d.t.Maps["PropertyType"] {
+		if s == "IfIndex" {
+			return uint16(v)
+		}
+	}
+	return 0
+}
+
 // finish resolves what depends on the value maps, which a trace may carry
 // after the events that use them.
 func (d *decoder) finish() {
-	idx := uint16(0) // PropertyType IfIndex where the trace gives no map
-	for v, s := range d.t.Maps["PropertyType"] {
-		if s == "IfIndex" {
-			idx = uint16(v)
-		}
-	}
+	idx := d.ifIndexProperty()
 	for _, c := range d.t.Components {
 		if v, ok := c.Props[idx]; ok {
 			c.IfIndex = v
