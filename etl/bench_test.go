@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// BenchmarkReadBig reads a large trace named by ETL_BENCH (bench/ makes
+// BenchmarkReadBig streams the frames of a large trace named by ETL_BENCH (bench/ makes
 // them with internal/benchgen -format etl); it skips without one.
 func BenchmarkReadBig(b *testing.B) {
 	name := os.Getenv("ETL_BENCH")
@@ -18,11 +18,15 @@ func BenchmarkReadBig(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		tr, err := Read(f)
-		f.Close()
+		rd, err := NewReader(f)
 		if err != nil {
 			b.Fatal(err)
 		}
-		tr.Frames()
+		for {
+			if _, err := rd.Next(); err != nil {
+				break
+			}
+		}
+		f.Close()
 	}
 }

@@ -205,7 +205,8 @@ func contentRank(c Content) int {
 
 // packetKey identifies a packet across the components that log it.
 type packetKey struct {
-	src, dst  netip.Addr
+	src, dst  [16]byte // IPv4 addresses IPv4-mapped; v6 tells them apart
+	v6        bool
 	proto     uint8
 	sport     uint16
 	dport     uint16
@@ -231,14 +232,14 @@ func keyOf(p *Packet) packetKey {
 		if len(l3) < 20 || ihl < 20 || len(l3) < ihl {
 			return packetKey{notIP: true, bytesHash: hashBytes(l3), length: p.Length}
 		}
-		k.src, k.dst = netip.AddrFrom4([4]byte(l3[12:16])), netip.AddrFrom4([4]byte(l3[16:20]))
+		k.src, k.dst = netip.AddrFrom4([4]byte(l3[12:16])).As16(), netip.AddrFrom4([4]byte(l3[16:20])).As16()
 		k.proto, k.ipID, k.length = l3[9], uint32(binary.BigEndian.Uint16(l3[4:])), int(binary.BigEndian.Uint16(l3[2:]))
 		l4 = l3[ihl:min(len(l3), max(k.length, ihl))] // without Ethernet padding
 	case 6:
 		if len(l3) < 40 {
 			return packetKey{notIP: true, bytesHash: hashBytes(l3), length: p.Length}
 		}
-		k.src, k.dst = netip.AddrFrom16([16]byte(l3[8:24])), netip.AddrFrom16([16]byte(l3[24:40]))
+		k.src, k.dst, k.v6 = [16]byte(l3[8:24]), [16]byte(l3[24:40]), true
 		k.proto, k.ipID, k.length = l3[6], binary.BigEndian.Uint32(l3[0:])&0xfffff, int(binary.BigEndian.Uint16(l3[4:]))
 		l4 = l3[40:min(len(l3), 40+k.length)]
 	}

@@ -31,7 +31,13 @@ func segmentOf(f *Frame) (tcpSegment, bool) {
 	if k.sport == 0 && k.dport == 0 {
 		return tcpSegment{}, false
 	}
-	return tcpSegment{k.src, k.dst, k.sport, k.dport, k.seq, k.ack, k.flags}, true
+	addr := func(b [16]byte) netip.Addr {
+		if k.v6 {
+			return netip.AddrFrom16(b)
+		}
+		return netip.AddrFrom16(b).Unmap()
+	}
+	return tcpSegment{addr(k.src), addr(k.dst), k.sport, k.dport, k.seq, k.ack, k.flags}, true
 }
 
 // TestSharedSegments compares every distinct SYN and SYN-ACK, and every

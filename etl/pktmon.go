@@ -209,8 +209,10 @@ func (d *decoder) pktmonPacket(b *buffer, r *record) {
 		DropReason:   le32(u, 22),
 		DropLocation: le32(u, 26),
 		Length:       int(le16(u, 30)),
-		Data:         append([]byte(nil), u[pktmonHeaderLen:pktmonHeaderLen+int(le16(u, 32))]...),
-		Offset:       b.offset,
+		// The buffer's data is the buffer's own (read or decompressed
+		// anew), so the payload stays where it lies.
+		Data:   u[pktmonHeaderLen : pktmonHeaderLen+int(le16(u, 32)) : pktmonHeaderLen+int(le16(u, 32))],
+		Offset: b.offset,
 	}
 	if p.Length < len(p.Data) {
 		p.Length = len(p.Data)

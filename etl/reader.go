@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 )
 
 // reorderWindow is how many bytes of events a Reader holds to put them
@@ -23,8 +22,8 @@ type Reader struct {
 	window int
 	held   int
 	seq    int
-	done   bool // no buffer left to read
-	last   time.Time
+	done   bool  // no buffer left to read
+	last   int64 // time of the latest event given out, ns since 1970
 	g      grouper
 }
 
@@ -108,7 +107,7 @@ func (rd *Reader) fill() {
 
 func (rd *Reader) push(p Packet) {
 	rd.held += len(p.Data) + packetOverhead
-	heap.Push(&rd.q, queued{p, rd.seq})
+	heap.Push(&rd.q, queued{p.Time.UnixNano(), rd.seq, &p})
 	rd.seq++
 }
 
@@ -116,27 +115,28 @@ func (rd *Reader) push(p Packet) {
 func (rd *Reader) release() {
 	q := heap.Pop(&rd.q).(queued)
 	rd.held -= len(q.p.Data) + packetOverhead
-	if q.p.Time.Before(rd.last) {
+	if q.at < rd.last {
 		rd.t.Late++
 	} else {
-		rd.last = q.p.Time
+		rd.last = q.at
 	}
-	rd.g.add(&q.p)
+	rd.g.add(q.p)
 }
 
-// queued is an event waiting its turn; seq keeps file order among equal
-// times.
+// queued is an event waiting its turn: at is its time (ns since 1970),
+// seq keeps file order among equal times.
 type queued struct {
-	p   Packet
+	at  int64
 	seq int
+	p   *Packet
 }
 
 type packetQueue []queued
 
 func (q packetQueue) Len() int { return len(q) }
 func (q packetQueue) Less(i, j int) bool {
-	if !q[i].p.Time.Equal(q[j].p.Time) {
-		return q[i].p.Time.Before(q[j].p.Time)
+	if q[i].at != q[j].at {
+		return q[i].at < q[j].at
 	}
 	return q[i].seq < q[j].seq
 }

@@ -46,7 +46,11 @@ func decompressXpress(in []byte, want int) ([]byte, error) {
 			return out, fmt.Errorf("%w: match of %d bytes %d back at output %d", ErrXpress, length, dist, len(out))
 		}
 		from := len(out) - dist
-		for i := 0; i < length; i++ { // byte by byte: matches may overlap themselves
+		if dist >= length {
+			out = append(out, out[from:from+length]...)
+			continue
+		}
+		for i := 0; i < length; i++ { // byte by byte: the match overlaps itself
 			out = append(out, out[from+i])
 		}
 	}
