@@ -152,6 +152,9 @@ type osDrop struct {
 
 func etlNotes(t *etl.Trace) []string {
 	var notes []string
+	if n := t.Unlogged(); n > 0 {
+		notes = append(notes, fmt.Sprintf("pktmon's counters counted %d more packets on the components' edges than it logged (a capture filter, or packets it could not log): what the trace shows is not all that passed", n))
+	}
 	if t.Late > 0 {
 		notes = append(notes, fmt.Sprintf("%d events came later in the file than the reader reorders by time: they were analyzed out of time order", t.Late))
 	}

@@ -112,6 +112,22 @@ type Component struct {
 	Props map[uint16]uint32
 }
 
+// Unlogged is how many more packets pktmon's edge counters counted than
+// it logged as Packet events (0 when they agree): a capture filter or a
+// full buffer left them out.
+func (t *Trace) Unlogged() int {
+	var counted uint64
+	for _, c := range t.Counters {
+		if !c.Drop {
+			counted += c.PacketsIn + c.PacketsOut
+		}
+	}
+	if counted <= uint64(t.PacketEvents) {
+		return 0
+	}
+	return int(min(counted-uint64(t.PacketEvents), 1<<31))
+}
+
 // Counter is one of pktmon's packet counters for a component (Edge 0 and
 // EdgeName empty: the drop counter) or one of its edges.
 type Counter struct {
@@ -218,6 +234,11 @@ func (d *decoder) pktmonPacket(b *buffer, r *record) {
 		p.Length = len(p.Data)
 	}
 	p.Content = pktmonContent(p.PacketType, p.Data)
+	if p.Drop {
+		d.t.DropEvents++
+	} else {
+		d.t.PacketEvents++
+	}
 	d.keep(p)
 }
 

@@ -28,8 +28,10 @@ type expectFile struct {
 		ByEvent       map[string]int `json:"by_event"`
 	} `json:"packets"`
 	Counters *struct {
-		DropEvents   int `json:"drop_events"`
-		PacketEvents int `json:"packet_events"`
+		DropEvents   int    `json:"drop_events"`
+		PacketEvents int    `json:"packet_events"`
+		DropCounted  uint64 `json:"drop_counter_packets"`
+		FlowCounted  int    `json:"flow_counter_packets"`
 	} `json:"pktmon_counters"`
 	SYNs       []expectSegment   `json:"tcp_syn_unique"`
 	SYNACKs    []expectSegment   `json:"tcp_synack_unique"`
@@ -113,6 +115,17 @@ func TestSharedEvents(t *testing.T) {
 			}
 			if len(tr.Packets) != e.Packets.Count {
 				t.Fatalf("%d packet events, want %d", len(tr.Packets), e.Packets.Count)
+			}
+			if c := e.Counters; c != nil {
+				var drops uint64
+				for _, k := range tr.Counters {
+					if k.Drop {
+						drops += k.PacketsIn + k.PacketsOut
+					}
+				}
+				if tr.PacketEvents != c.PacketEvents || tr.DropEvents != c.DropEvents || drops != c.DropCounted || tr.Unlogged() != max(c.FlowCounted-c.PacketEvents, 0) {
+					t.Errorf("events %d+%d drops, counted %d drops, %d unlogged; want %+v", tr.PacketEvents, tr.DropEvents, drops, tr.Unlogged(), *c)
+				}
 			}
 			if len(tr.Unknown) > 0 {
 				t.Errorf("events not understood: %v", tr.Unknown)

@@ -26,6 +26,9 @@ type Trace struct {
 	Maps map[string]map[uint32]string
 	// Counters are pktmon's per-edge packet counters (events 80 and 90).
 	Counters []Counter
+	// PacketEvents and DropEvents count pktmon's Packet and PacketDrop
+	// events, as the counters count them.
+	PacketEvents, DropEvents int
 	// Unknown counts the events of the packet providers that were not
 	// understood, by "provider:id".
 	Unknown map[string]int

@@ -94,6 +94,9 @@ func TestBinaryETL(t *testing.T) {
 			if drops != 6 || !strings.Contains(r.stdout, "Windows itself dropped 951 packets at component 98 tcpip.sys: reason 1206 (INET: session state error), location 0xe0004602") {
 				t.Errorf("%d os-drops warnings; the report does not name the OS's drops:\n%s", drops, r.stdout)
 			}
+			if !strings.Contains(r.stderr, "slbdiag: note: ") || !strings.Contains(r.stderr, "counted 9599 more packets") {
+				t.Errorf("stderr does not say the counters counted more than was logged:\n%s", r.stderr)
+			}
 		})
 	}
 }
