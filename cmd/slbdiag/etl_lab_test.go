@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,4 +104,39 @@ func reportBody(t *testing.T, out string) map[string]any {
 	}
 	delete(m, "inputs")
 	return m
+}
+
+// TestBinaryConvertWrittenETL converts lab captures written as both kinds
+// of trace back to pcapng: tshark sees the same TCP packets in it as in
+// the pcap, in the same order, at the same times.
+func TestBinaryConvertWrittenETL(t *testing.T) {
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("no tshark")
+	}
+	tcp := func(file string) string {
+		t.Helper()
+		out, err := exec.Command("tshark", "-r", file, "-Y", "tcp", "-o", "tcp.relative_sequence_numbers:FALSE", "-T", "fields",
+			"-e", "frame.time_epoch", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.flags", "-e", "tcp.seq_raw").Output()
+		if err != nil {
+			t.Fatalf("tshark %s: %v", file, err)
+		}
+		return string(out)
+	}
+	for _, lab := range []string{"lab-dsr-lossy.pcap", "lab-dsr-tls-alert.pcap"} {
+		pcap := filepath.Join("..", "..", "testdata", "pcaps", lab)
+		want := tcp(pcap)
+		if strings.Count(want, "\n") < 10 {
+			t.Fatalf("%s: tshark sees too little TCP:\n%s", lab, want)
+		}
+		for _, style := range []etlwrite.Style{etlwrite.Netsh, etlwrite.PktMon} {
+			trace, _ := filepath.Abs(pcapToETL(t, pcap, style))
+			out := filepath.Join(t.TempDir(), "out.pcapng")
+			if r := slbdiag(t, nil, "convert", trace, out); r.code != 0 {
+				t.Fatalf("convert: exit %d\n%s", r.code, r.stderr)
+			}
+			if got := tcp(out); got != want {
+				t.Errorf("%s, style %d: tshark sees\n%s\nwant\n%s", lab, style, got, want)
+			}
+		}
+	}
 }
