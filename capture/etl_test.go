@@ -128,7 +128,7 @@ func TestConvertETLEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	n, err := ConvertETL(&out, f, "test")
+	n, err := ConvertETL(&out, f, "test", Redaction{})
 	if err != nil || n != 2 {
 		t.Fatalf("%d frames, %v", n, err)
 	}

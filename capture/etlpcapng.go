@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"strings"
 
 	"github.com/gopacket/gopacket"
@@ -24,9 +25,11 @@ var ErrNotETL = errors.New("not an .etl trace")
 // the trace does; each packet carries its direction and a comment with the
 // path it took (component, edge, direction) and where the OS dropped it,
 // and why. 802.11 frames whose payload is plaintext have their Protected
-// bit cleared, so Wireshark decodes them. It returns the frames written;
-// damage stops it with the frames before it written and a *ReadError.
-func ConvertETL(w io.Writer, f *File, app string) (int, error) {
+// bit cleared, so Wireshark decodes them. Packets and the addresses of
+// interface blocks are redacted as red says. It returns the frames
+// written; damage stops it with the frames before it written and a
+// *ReadError.
+func ConvertETL(w io.Writer, f *File, app string, red Redaction) (int, error) {
 	e, ok := f.rd.(*etlReader)
 	if !ok {
 		return 0, fmt.Errorf("%s: %w", f.Name, ErrNotETL)
@@ -34,7 +37,7 @@ func ConvertETL(w io.Writer, f *File, app string) (int, error) {
 	if err := e.load(); err != nil {
 		return 0, &ReadError{Name: f.Name, Err: err}
 	}
-	c := &etlConverter{trace: e.rd.Trace(), ifaces: map[ifaceKey]int{}}
+	c := &etlConverter{trace: e.rd.Trace(), ifaces: map[ifaceKey]int{}, red: red}
 	n := 0
 	var damage error
 	for {
@@ -74,6 +77,7 @@ type etlConverter struct {
 	trace  *etl.Trace
 	ng     *pcapgo.NgWriter
 	ifaces map[ifaceKey]int
+	red    Redaction
 }
 
 func (c *etlConverter) start(w io.Writer, app string, k ifaceKey, intf pcapgo.NgInterface) error {
@@ -88,6 +92,10 @@ func (c *etlConverter) write(w io.Writer, app string, fr *etl.Frame) error {
 	data, lt := fr.Data, etlLinkType(fr.Content, fr)
 	if p, ok := fr.Plaintext80211(); ok {
 		data = p
+	}
+	if !c.red.empty() {
+		data = append([]byte(nil), data...)
+		c.red.redact(lt, data)
 	}
 	best := fr.Copies[fr.Best]
 	k := ifaceKey{component: best.Component, ifIndex: fr.IfIndex, lt: lt}
@@ -138,7 +146,10 @@ func (c *etlConverter) iface(k ifaceKey) pcapgo.NgInterface {
 			facts = append(facts, "MAC "+net.HardwareAddr(comp.MAC).String())
 		}
 		for _, a := range comp.Addresses {
-			facts = append(facts, a.String())
+			b := a.AsSlice()
+			c.red.swapAddr(b)
+			s, _ := netip.AddrFromSlice(b)
+			facts = append(facts, s.String())
 		}
 		intf.Comment = strings.Join(facts, ", ")
 	case k.ifIndex != 0:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,36 +9,69 @@ import (
 	"os"
 	"strings"
 
+	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 )
 
 // convertCmd is a checked `slbdiag convert` command line.
 type convertCmd struct {
 	in, out string
+	// rf holds --redact and --redact-sni, and what the analysis that
+	// finds the clients to redact looks for (--vip, --port).
+	rf *reportFlags
 }
+
+// redacting reports whether the output is to be redacted.
+func (c *convertCmd) redacting() bool { return *c.rf.redact || *c.rf.redactNames }
 
 func parseConvert(args []string, stderr io.Writer) (*convertCmd, error) {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag convert IN OUT.pcapng\n\nWrites a capture as pcapng: a pktmon or netsh trace .etl with one frame per packet (as analyze numbers them), an interface per component and a comment with each packet's path and drop reason; a pcap or pcapng as it is. \"-\" reads stdin.\n")
+		fmt.Fprint(stderr, "Usage: slbdiag convert [--redact] [--redact-sni] [--vip VIP] [--port P] IN OUT.pcapng\n\nWrites a capture as pcapng: a pktmon or netsh trace .etl with one frame per packet (as analyze numbers them), an interface per component and a comment with each packet's path and drop reason; a pcap or pcapng as it is. \"-\" reads stdin.\n")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args, stderr); err != nil {
+	text, en, none, noProbes := "text", "en", "", ""
+	grace, horizon := analyze.DefaultGrace, analyze.DefaultHorizon
+	rf := &reportFlags{format: &text, lang: &en, output: &none, probeNets: &noProbes, grace: &grace, horizon: &horizon,
+		vips:        fs.String("vip", "", "with --redact: VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)"),
+		ports:       fs.String("port", "443", "with --redact: server ports whose clients are redacted"),
+		redact:      fs.Bool("redact", false, "replace client addresses with the stand-ins analyze --redact gives them"),
+		redactNames: fs.Bool("redact-sni", false, "replace TLS server names (SNI) with the stand-ins analyze --redact-sni gives them"),
+	}
+	var files []string
+	for {
+		if err := parseFlags(fs, args, stderr); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 2 {
+		return nil, &usageError{cmd: "convert", msg: fmt.Sprintf("convert takes an input and an output, %d given", len(files))}
+	}
+	if err := rf.check("convert"); err != nil {
 		return nil, err
 	}
-	if fs.NArg() != 2 {
-		return nil, &usageError{cmd: "convert", msg: fmt.Sprintf("convert takes an input and an output, %d given", fs.NArg())}
-	}
-	c := &convertCmd{in: fs.Arg(0), out: fs.Arg(1)}
+	c := &convertCmd{in: files[0], out: files[1], rf: rf}
 	if c.out == "-" {
 		return nil, &usageError{cmd: "convert", msg: "the output must be a file"}
+	}
+	if c.in == "-" && c.redacting() {
+		return nil, &usageError{cmd: "convert", msg: "--redact reads the input twice (to find the clients, then to write): give a file, not stdin"}
 	}
 	return c, nil
 }
 
-func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runConvert(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c, err := parseConvert(args, stderr)
+	if err != nil {
+		return err
+	}
+	red, err := c.redaction(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,12 +92,12 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	app := "slbdiag " + build.String()
 	var n int
 	if f.Format == capture.FormatETL {
-		n, err = capture.ConvertETL(out, f, app)
+		n, err = capture.ConvertETL(out, f, app, red)
 	} else {
 		if c.in == "-" {
 			return &usageError{cmd: "convert", msg: "a pcap or pcapng is converted from a file, not stdin"}
 		}
-		n, err = capture.WriteEvidence(out, []string{c.in}, capture.Evidence{All: true, App: app})
+		n, err = capture.WriteEvidence(out, []string{c.in}, capture.Evidence{All: true, App: app, Redact: red})
 	}
 	var re *capture.ReadError
 	if err != nil && !errors.As(err, &re) {
@@ -78,6 +112,26 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stderr, "slbdiag: wrote %s to %s\n", plural(n, "frame"), quoteControls(c.out))
 	return nil
+}
+
+// redaction analyzes the input, when the output is to be redacted, for
+// the clients and names to replace: the stand-ins are those analyze gives
+// the same file.
+func (c *convertCmd) redaction(ctx context.Context) (capture.Redaction, error) {
+	if !c.redacting() {
+		return capture.Redaction{}, nil
+	}
+	f, err := capture.Open(c.in, nil)
+	if err != nil {
+		return capture.Redaction{}, err
+	}
+	defer f.Close()
+	res, err := analyze.Run(ctx, c.rf.cfg, []analyze.Input{{Name: f.Name, Format: f.Format, Source: f}})
+	if err != nil {
+		return capture.Redaction{}, err
+	}
+	red, _ := c.rf.redacted(res)
+	return capture.Redaction{Addrs: red.Addrs(), Names: red.PacketNames()}, nil
 }
 
 // printNotes says on stderr what an input told beyond its frames (an

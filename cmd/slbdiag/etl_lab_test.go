@@ -140,3 +140,30 @@ func TestBinaryConvertWrittenETL(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryConvertRedact converts a pcapng and a lab capture written as
+// an .etl with --redact: the clients' addresses are gone, replaced by the
+// stand-ins analyze --redact gives them; stdin is refused.
+func TestBinaryConvertRedact(t *testing.T) {
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("no tshark")
+	}
+	seed, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "pcaps", "seed-strong-host.pcapng"))
+	lab, _ := filepath.Abs(pcapToETL(t, filepath.Join("..", "..", "testdata", "pcaps", "lab-dsr-novip.pcap"), etlwrite.PktMon))
+	for _, tt := range []struct{ in, client string }{{seed, "198.51.100.23"}, {lab, "10.1.0.2"}} {
+		out := filepath.Join(t.TempDir(), "out.pcapng")
+		if r := slbdiag(t, nil, "convert", "--redact", tt.in, out); r.code != 0 {
+			t.Fatalf("%s: exit %d\n%s", tt.in, r.code, r.stderr)
+		}
+		addrs, err := exec.Command("tshark", "-r", out, "-T", "fields", "-e", "ip.src", "-e", "ip.dst").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(addrs), tt.client) || !strings.Contains(string(addrs), "198.18.0.1") {
+			t.Errorf("%s: addresses after --redact:\n%s", tt.in, addrs)
+		}
+	}
+	if r := slbdiag(t, []byte("x"), "convert", "--redact", "-", filepath.Join(t.TempDir(), "o.pcapng")); r.code != 2 || !strings.Contains(r.stderr, "give a file, not stdin") {
+		t.Errorf("stdin with --redact: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
 	case "convert":
-		return runConvert(args[1:], stdin, stdout, stderr)
+		return runConvert(ctx, args[1:], stdin, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
