@@ -1,6 +1,11 @@
 package etl
 
-import "time"
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"time"
+)
 
 // NDIS-PacketCapture event 1001 (PacketFragment) and its keywords.
 const (
@@ -77,10 +82,14 @@ func (d *decoder) ndisDone(p *Packet) {
 	d.keep(*p)
 }
 
-// flush keeps the packets whose end fragment the trace never logged.
+// flush keeps the packets whose end fragment the trace never logged, in
+// the order of their interfaces, for the same frames at every run.
 func (a *ndisAssembly) flush(d *decoder) {
-	for k, p := range a.open {
+	keys := slices.SortedFunc(maps.Keys(a.open), func(x, y [2]uint32) int {
+		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+	})
+	for _, k := range keys {
+		d.ndisDone(a.open[k])
 		delete(a.open, k)
-		d.ndisDone(p)
 	}
 }

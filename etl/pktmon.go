@@ -261,10 +261,15 @@ func pktmonContent(typ uint16, b []byte) Content {
 	case 1:
 		return ContentEthernet
 	case 2:
-		if looksEthernet(b) {
+		// An LLC/SNAP header where an 802.11 data frame has it is the
+		// more specific sign; an Ethernet frame cannot show it by chance
+		// as easily as an 802.11 address can look like an EtherType.
+		switch {
+		case looks80211Data(b):
+			return Content80211
+		case looksEthernet(b):
 			return ContentEthernet
-		}
-		if looks80211(b) {
+		case looks80211(b):
 			return Content80211
 		}
 	case 3:
