@@ -164,6 +164,13 @@ func (a *analyzer) lateWarnings(r *Result, inputs []Input) []Warning {
 			}
 		}
 	}
+	for i, in := range inputs {
+		if od, ok := in.Source.(osDropper); ok {
+			od.OSDrops(func(packets, syns int, where string) {
+				ws = append(ws, Warning{Kind: WarnOSDrops, File: i, Count: packets, Attempts: syns, Detail: where})
+			})
+		}
+	}
 	if oneSided(r) {
 		ws = append(ws, Warning{Kind: WarnOneSided, File: -1, Count: r.Summary.SynPackets})
 	}
@@ -209,6 +216,14 @@ func interfaceAddrs(inputs []Input) map[netip.Addr]bool {
 		}
 	}
 	return set
+}
+
+// osDropper is a source that logs the packets the OS itself dropped
+// (pktmon's .etl): it yields each group dropped at one place for one
+// reason, with how many of them were SYNs and where names the component,
+// the reason (with the OS's name for it) and the location.
+type osDropper interface {
+	OSDrops(yield func(packets, syns int, where string))
 }
 
 // dropCounter is a live source that knows how many packets the capture

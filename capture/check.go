@@ -29,8 +29,11 @@ var ErrTooLarge = errors.New("declared length too large")
 // check looks at the headers the next read will consume, before pcapgo
 // trusts them.
 func (f *File) check() error {
-	if f.Format == FormatPcap {
+	switch f.Format {
+	case FormatPcap:
 		return f.checkPcapRecord()
+	case FormatETL:
+		return nil // the etl package checks its own lengths
 	}
 	return f.checkNgBlocks()
 }

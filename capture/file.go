@@ -53,7 +53,7 @@ type packetReader interface {
 // valid until the next read.
 type File struct {
 	Name   string // as given on the command line; "-" is stdin
-	Format string // FormatPcap or FormatPcapng
+	Format string // FormatPcap, FormatPcapng or FormatETL
 	Gzip   bool   // the file was gzip'd (recognised by content)
 
 	rd      packetReader
@@ -92,7 +92,7 @@ func Open(name string, stdin io.Reader) (*File, error) {
 	return cf, nil
 }
 
-// NewFile reads a capture from r, recognising pcap, pcapng and gzip by content.
+// NewFile reads a capture from r, recognising pcap, pcapng, .etl and gzip by content.
 func NewFile(name string, r io.Reader) (*File, error) {
 	f := &File{Name: name}
 	f.count = &countingReader{r: r, raw: &f.raw}
@@ -138,6 +138,9 @@ func (f *File) openReader(magic []byte) error {
 		// The NgReader keeps f.buf as its own buffer (bufio.NewReader
 		// returns a large enough *bufio.Reader unchanged), so offsets stay exact.
 		f.rd, err = pcapgo.NewNgReader(f.buf, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true})
+	case isETL(f.buf):
+		f.Format = FormatETL
+		f.rd = &etlReader{r: f.buf}
 	case isPcapMagic(magic):
 		f.Format = FormatPcap
 		f.bigEndian = magic[0] == 0xa1
@@ -179,7 +182,7 @@ func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 		if err == io.EOF && f.offset() == f.goodEnd {
 			return nil, ci, io.EOF
 		}
-		return nil, ci, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.goodEnd, Gzip: f.Gzip, Err: err}
+		return nil, ci, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.damageOffset(err), Gzip: f.Gzip, Err: err}
 	}
 	f.frames++
 	f.goodEnd = f.offset()

@@ -25,6 +25,7 @@ func FuzzFile(f *testing.F) {
 	}
 	f.Add(pcapBytes(f, false))
 	f.Add(pcapngBytes(f))
+	f.Add(etlBytes(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cf, err := NewFile("fuzz", bytes.NewReader(data))
 		if err != nil {

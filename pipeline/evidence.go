@@ -136,3 +136,13 @@ func exampleFlow(a *analyze.Attempt) capture.Flow {
 	}
 	return fl
 }
+
+// StandIns are the stand-ins with which red rewrites packets of the
+// capture res was read from, as analyze --redact gives them: for a whole
+// capture rewritten at once (slbdiag convert), every client is hidden,
+// also those of no attempt the report names.
+func StandIns(red report.Redaction, acfg analyze.Config, res *analyze.Result) capture.Redaction {
+	x := report.NewRedactor(red, keeper(acfg))
+	x.Result(res)
+	return capture.Redaction{Addrs: x.Addrs(), Names: x.PacketNames(), Others: x.Others(res)}
+}

@@ -156,6 +156,14 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnHopsCapped:
 		return l.tr(fmt.Sprintf("%s missing from some capture were not compared (more than %d): the counts of packets lost between capture points are lower bounds.", count(w.Count, "attempt"), w.Limit),
 			fmt.Sprintf("有 %d 个在某个抓包中缺失的连接尝试未做比对（超过 %d 个）：抓包点之间丢包的计数只是下限。", w.Count, w.Limit))
+	case analyze.WarnOSDrops:
+		syns, zhSyns := "", ""
+		if w.Attempts > 0 {
+			syns = fmt.Sprintf(" (%s)", count(w.Attempts, "SYN"))
+			zhSyns = fmt.Sprintf("（其中 %d 个 SYN）", w.Attempts)
+		}
+		return l.tr(fmt.Sprintf("%s: Windows itself dropped %s%s at %s: the OS's own reason, which pktmon logs and no pcap holds.", file, count(w.Count, "packet"), syns, w.Detail),
+			fmt.Sprintf("%s：Windows 自己丢弃了 %d 个包%s，位置与原因：%s。这是 pktmon 记下的操作系统自己的丢包原因，pcap 抓包里没有。", file, w.Count, zhSyns, w.Detail))
 	case analyze.WarnDrops:
 		return l.tr(fmt.Sprintf("The capture dropped %s of the %d it received (the kernel, Npcap or the interface ran short): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Received),
 			fmt.Sprintf("抓包过程中丢了 %d 个包（共收到 %d 个；内核、Npcap 或网卡缓冲不足）：SYN 或应答可能缺失，一些实际有应答的连接尝试可能显示为没有应答。请用更精确的 -f 过滤器或更小的 -s 抓包长度重新抓包。", w.Count, w.Received))

@@ -26,7 +26,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag analyze [flags] FILE...\n\nReplays pcap/pcapng captures (gzip'd or not; \"-\" reads stdin; several files are merged by time).\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: slbdiag analyze [flags] FILE...\n\nReplays pcap/pcapng captures and pktmon/netsh .etl traces (gzip'd or not; \"-\" reads stdin; several files are merged by time).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	rf := addReportFlags(fs)
@@ -118,6 +118,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	stopProgress()
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
+	}
+	for _, in := range inputs {
+		if f, ok := in.Source.(*capture.File); ok {
+			printNotes(stderr, f)
+		}
 	}
 	if _, err := run.Finish(res); err != nil {
 		return err

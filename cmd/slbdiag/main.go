@@ -81,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInterfaces(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "convert":
+		return runConvert(ctx, args[1:], stdin, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "collect":
@@ -97,7 +99,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 const usage = `slbdiag finds TCP handshakes to a load balancer VIP that never completed, and says why.
 
 Usage:
-  slbdiag analyze [flags] FILE...   replay pcap/pcapng captures ("-" reads stdin)
+  slbdiag analyze [flags] FILE...   replay pcap/pcapng captures or pktmon/netsh .etl traces ("-" reads stdin)
+  slbdiag convert IN OUT.pcapng     write a capture or an .etl trace as pcapng, for Wireshark
   slbdiag capture -i IFACE [flags]  capture live on this host, then report (Ctrl-C, -c or -d stops)
   slbdiag watch -i IFACE --out DIR  capture until stopped; on failed handshakes, write an incident
                                     (the packets around them and their report) to DIR

@@ -12,11 +12,14 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"time"
+
+	"github.com/slbdiag/slbdiag/internal/etlwrite"
 )
 
 func main() {
 	kind := flag.String("kind", "mix", "mix: a backend's traffic to a VIP; flood: a SYN flood from distinct clients")
-	format := flag.String("format", "pcap", "pcap or pcapng")
+	format := flag.String("format", "pcap", "pcap, pcapng, etl (pktmon-style, compressed) or etl-netsh")
 	packets := flag.Int("packets", 10_000_000, "packets to write (about)")
 	out := flag.String("o", "", "output file")
 	seed := flag.Uint64("seed", 1, "random seed: the same seed writes the same file")
@@ -30,7 +33,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchgen:", err)
 		os.Exit(1)
 	}
-	w := newWriter(f, *format == "pcapng")
+	var w *writer
+	switch *format {
+	case "etl":
+		w = newETLWriter(f, etlwrite.PktMon)
+	case "etl-netsh":
+		w = newETLWriter(f, etlwrite.Netsh)
+	default:
+		w = newWriter(f, *format == "pcapng")
+	}
 	g := &gen{w: w, rnd: rand.New(rand.NewPCG(*seed, 0x5eed))}
 	switch *kind {
 	case "mix":
@@ -51,13 +62,24 @@ func main() {
 	fmt.Fprintf(os.Stderr, "benchgen: %s: %d packets\n", *out, w.n)
 }
 
-// writer writes Ethernet frames as pcap (nanosecond) or pcapng records.
+// writer writes Ethernet frames as pcap (nanosecond) or pcapng records,
+// or as .etl packet events.
 type writer struct {
 	bw  *bufio.Writer
 	ng  bool
 	n   int
 	err error
 	hdr [32]byte
+
+	etlStyle etlwrite.Style   // when etl is wanted: the style
+	etl      *etlwrite.Writer // started at the first frame, whose time starts the trace
+	etlWant  bool
+}
+
+// newETLWriter writes the frames as packet events of an .etl, whose
+// header waits for the first frame's time.
+func newETLWriter(f io.Writer, style etlwrite.Style) *writer {
+	return &writer{bw: bufio.NewWriterSize(f, 1<<20), etlStyle: style, etlWant: true}
 }
 
 func newWriter(f io.Writer, ng bool) *writer {
@@ -95,6 +117,10 @@ func newWriter(f io.Writer, ng bool) *writer {
 
 func (w *writer) frame(tsNanos int64, b []byte) {
 	w.n++
+	if w.etlWant {
+		w.etlFrame(tsNanos, b)
+		return
+	}
 	if w.ng {
 		pad := (4 - len(b)%4) % 4
 		total := 32 + len(b) + pad
@@ -122,7 +148,29 @@ func (w *writer) frame(tsNanos int64, b []byte) {
 	_, w.err = w.bw.Write(b)
 }
 
+// etlFrame writes a frame as a packet event of one NIC component
+// (pktmon) or interface index 7 (netsh).
+func (w *writer) etlFrame(tsNanos int64, b []byte) {
+	if w.err != nil {
+		return
+	}
+	ts := time.Unix(0, tsNanos)
+	if w.etl == nil {
+		w.etl, w.err = etlwrite.New(w.bw, w.etlStyle, etlwrite.Options{Start: ts, Processors: 4})
+		if w.err == nil && w.etlStyle == etlwrite.PktMon {
+			w.err = w.etl.Component(1, 3, "netvsc.sys", "Microsoft Hyper-V Network Adapter", 7)
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.err = w.etl.Packet(etlwrite.Packet{Time: ts, Component: 1, Edge: 1, Dir: etlwrite.Rx, Type: etlwrite.TypeEthernet, Data: b, IfIndex: 7})
+}
+
 func (w *writer) close() error {
+	if w.err == nil && w.etl != nil {
+		w.err = w.etl.Close()
+	}
 	if w.err != nil {
 		return w.err
 	}

@@ -18,7 +18,8 @@ const module = "github.com/slbdiag/slbdiag/"
 // no other package of the module.
 var allowed = map[string][]string{
 	"analyze":             {"decode"},
-	"capture":             {"decode"},
+	"capture":             {"decode", "etl"},
+	"internal/benchgen":   {"internal/etlwrite"},
 	"analyze/analyzetest": {"analyze"},
 	"hostcheck":           {"analyze", "hostfacts"},
 	"report":              {"analyze", "hostcheck", "hostfacts", "internal/version"},
