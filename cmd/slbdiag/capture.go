@@ -288,7 +288,7 @@ func captureHints(err error, goos string) []string {
 		}
 		return hs
 	case errors.As(err, &fe):
-		return []string{"check the filter with: tcpdump -d '" + fe.Filter + "'", "without -f, slbdiag builds a filter from --vip and --port"}
+		return []string{"check the filter with: tcpdump -d " + report.ShellQuote(fe.Filter), "without -f, slbdiag builds a filter from --vip and --port"}
 	}
 	return nil
 }
