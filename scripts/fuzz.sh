@@ -28,6 +28,7 @@ targets=(
   ./analyze:FuzzParseClientHello
   ./analyze:FuzzFastDecode
   ./hostfacts:FuzzBundle
+  ./report:FuzzJSONString
 )
 
 want() { # target: run it if no names were given, or if it is named

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -237,7 +236,7 @@ func (w *watcher) incidentLine(inc *incident, shown *analyze.Result, red *report
 }
 
 func (w *watcher) writeLine(line *incidentLine) error {
-	b, err := json.Marshal(line)
+	b, err := report.JSONLine(line)
 	if err != nil {
 		return err
 	}
