@@ -96,7 +96,8 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 	}
-	inputs, err := openInputs(c.files, stdin)
+	// stdin may be a pipe whose writer stalls: a stop must not wait for it.
+	inputs, err := openInputs(c.files, capture.InterruptibleReader(ctx, stdin))
 	defer closeInputs(inputs)
 	if err != nil {
 		return err
