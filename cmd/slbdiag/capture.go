@@ -65,7 +65,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	c := &captureCmd{iface: *iface, flags: rf, duration: *duration, evidence: *evidence}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: "slbdiag " + build.String()}
 	if c.live.Filter == "" {
-		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, *rf.ports)
+		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, rf.cfg.Ports.Ports())
 	}
 	return c, nil
 }
@@ -287,6 +287,11 @@ func captureHints(err error, goos string) []string {
 			hs = append(hs, "  "+interfaceLine(i))
 		}
 		return hs
+	case errors.Is(err, capture.ErrFilterTooBig):
+		return []string{
+			fmt.Sprintf("slbdiag compiles capture filters of at most %d bytes and %d terms joined by and/or, within %s: libpcap takes minutes and gigabytes over longer ones, and cannot be interrupted", capture.MaxFilterLen, capture.MaxFilterTerms, capture.FilterCompileTimeout),
+			"shorten it ('portrange A-B' for adjacent ports, 'net CIDR' for neighbouring addresses), or leave -f out: slbdiag then builds a compact filter from --vip and --port and checks the ports itself",
+		}
 	case errors.As(err, &fe):
 		return []string{"check the filter with: tcpdump -d " + report.ShellQuote(fe.Filter), "without -f, slbdiag builds a filter from --vip and --port"}
 	}

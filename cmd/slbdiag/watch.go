@@ -138,7 +138,7 @@ Flags:
 	}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, App: "slbdiag " + build.String(), Idle: watchIdle}
 	if c.live.Filter == "" {
-		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, *rf.ports)
+		c.live.Filter = capture.DefaultFilter(rf.cfg.VIPs, rf.cfg.Ports.Ports())
 	}
 	return c, nil
 }
