@@ -102,7 +102,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	out, report, evidence, err := createAnalyzeOutputs(*rf.output, c.evidence, stdout)
+	out, report, evidence, err := createAnalyzeOutputs(ctx, *rf.output, c.evidence, stdout)
 	if err != nil {
 		return err
 	}
@@ -142,19 +142,19 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 // createAnalyzeOutputs starts the report (-o, else stdout) and the
 // evidence file; each *outFile is nil when not asked for, and its methods
-// then do nothing.
-func createAnalyzeOutputs(reportName, evidenceName string, stdout io.Writer) (io.Writer, *outFile, *outFile, error) {
+// then do nothing. A stop (ctx) ends the wait for a FIFO's reader.
+func createAnalyzeOutputs(ctx context.Context, reportName, evidenceName string, stdout io.Writer) (io.Writer, *outFile, *outFile, error) {
 	var report, evidence *outFile
 	var err error
 	out := stdout
 	if reportName != "" {
-		if report, err = createOutput("-o", reportName); err != nil {
+		if report, err = createOutputContext(ctx, "-o", reportName); err != nil {
 			return nil, nil, nil, err
 		}
 		out = report
 	}
 	if evidenceName != "" {
-		if evidence, err = createOutput("--evidence", evidenceName); err != nil {
+		if evidence, err = createOutputContext(ctx, "--evidence", evidenceName); err != nil {
 			report.Abort()
 			return nil, nil, nil, err
 		}

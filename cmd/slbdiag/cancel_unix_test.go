@@ -84,3 +84,61 @@ func TestCancelStalledStdinBinary(t *testing.T) {
 		}
 	}
 }
+
+// analyze F -o FIFO with no reader waited in open(2), deaf to SIGTERM
+// and SIGINT, and wrote "NO DATA ... 0 frames" once a reader came after
+// the signal. Now a signal ends the wait at once; with a reader, the
+// report covers the whole capture.
+func TestCancelFIFOOutputBinary(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "report.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		cmd := exec.Command(binary, "analyze", "testdata/pcaps/outcomes.pcap", "-o", fifo)
+		cmd.Dir = filepath.Join("..", "..")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Signal(sig)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			cmd.Process.Kill()
+			<-done
+			// The killed process's open may still wait: let it go.
+			if f, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
+			t.Fatalf("%v: still waiting for a reader of the FIFO a second after the signal", sig)
+		}
+		if code := cmd.ProcessState.ExitCode(); code != exitError || !strings.Contains(stderr.String(), "no process opened the pipe for reading") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 saying no process read the pipe", sig, code, stderr.String())
+		}
+	}
+
+	// With a reader the run is the usual one.
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer f.Close()
+		var b bytes.Buffer
+		b.ReadFrom(f)
+		got <- b.Bytes()
+	}()
+	r := slbdiag(t, nil, "analyze", "testdata/pcaps/outcomes.pcap", "-o", fifo)
+	report := <-got
+	if r.code == exitError || !bytes.Contains(report, []byte("outcomes.pcap: pcap")) || bytes.Contains(report, []byte("NO DATA")) {
+		t.Errorf("exit %d, stderr %q, report:\n%s", r.code, r.stderr, report)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -46,11 +47,17 @@ func withFlag(flag string, err error) error {
 // symbolic link is followed, so the file it points to is replaced, not
 // the link.
 func createOutput(flag, name string) (*outFile, error) {
+	return createOutputContext(context.Background(), flag, name)
+}
+
+// createOutputContext is createOutput where ctx ends the wait for a
+// FIFO's reader (see openDirect).
+func createOutputContext(ctx context.Context, flag, name string) (*outFile, error) {
 	final := followLinks(name)
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(final); err == nil {
 		if !fi.Mode().IsRegular() {
-			f, err := os.OpenFile(final, os.O_WRONLY, 0)
+			f, err := openDirect(ctx, final)
 			if err != nil {
 				return nil, &outputError{flag, name, unwrapPath(err)}
 			}
