@@ -128,6 +128,7 @@ type analyzer struct {
 	end     time.Time
 
 	lastLT       []layers.LinkType   // per input, its last frame's link type plus one (0: none yet)
+	times        []oddTimes          // per input, its frames with odd timestamps
 	lastProgress time.Time           // capture time of the last Progress call
 	ifaceAddrs   map[netip.Addr]bool // the capture interfaces' own addresses, from the inputs
 }
@@ -140,7 +141,7 @@ func newAnalyzer(cfg Config, n int) *analyzer {
 		cfg.Horizon = DefaultHorizon
 	}
 	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{},
-		lastLT: make([]layers.LinkType, n)}
+		lastLT: make([]layers.LinkType, n), times: make([]oddTimes, n)}
 	a.tr = newTracker(&a.cfg.Ports)
 	a.tr.grace, a.tr.horizon = cfg.Grace, cfg.Horizon
 	a.tr.totals = newRunTotals(probeNets(cfg.ProbeNets))
@@ -171,6 +172,7 @@ func (a *analyzer) take(f *frame) {
 	info.Frames++
 	a.frames++
 	ts := f.ts
+	a.checkTime(f.file, info, info.Frames, ts)
 	if info.Frames == 1 || ts.Before(info.First) {
 		info.First = ts
 	}

@@ -97,6 +97,15 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnPending:
 		return l.tr(fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail),
 			fmt.Sprintf("%d 个连接尝试只发了一个 SYN，且距抓包结束不到 %s：不做判定（pending）。抓包时间更长就能判定。", w.Count, w.Detail))
+	case analyze.WarnTimestamps:
+		at := w.At.UTC().Format(preciseTime)
+		first := l.tr(fmt.Sprintf("frame %d at %s", w.Frame, at), fmt.Sprintf("第 %d 帧，时间 %s", w.Frame, at))
+		if !w.Before.IsZero() {
+			before := w.Before.UTC().Format(preciseTime)
+			first = l.tr(fmt.Sprintf("frame %d at %s, after %s", w.Frame, at, before), fmt.Sprintf("第 %d 帧，时间 %s，在 %s 之后", w.Frame, at, before))
+		}
+		return l.tr(fmt.Sprintf("%s: %s odd timestamps (the first: %s): they go back in time, jump more than a year, or lie before 1995 or after 2100. The clock that wrote the capture was stepped or never set, so durations, retransmission timing and the outcomes that rest on them may be wrong; the frames are taken in the file's order.", file, count(w.Count, "frame has", "frames have"), first),
+			fmt.Sprintf("%s：有 %d 帧的时间戳异常（第一个：%s）：时间倒退、跳变超过一年，或早于 1995 年、晚于 2100 年。写入抓包的时钟被调整过或从未设置，因此时长、重传时序以及依赖它们的判定结果可能有误；各帧按文件中的顺序处理。", file, w.Count, first))
 	case analyze.WarnInterrupted:
 		return l.tr("Reading was interrupted; the results cover the frames read until then.",
 			"读取被中断；结果只涵盖中断前已读取的帧。")
