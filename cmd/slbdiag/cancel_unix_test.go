@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/slbdiag/slbdiag/capture"
 )
 
 // slbdiag analyze - reading a pipe that sends a capture's first bytes and
@@ -140,5 +143,36 @@ func TestCancelFIFOOutputBinary(t *testing.T) {
 	report := <-got
 	if r.code == exitError || !bytes.Contains(report, []byte("outcomes.pcap: pcap")) || bytes.Contains(report, []byte("NO DATA")) {
 		t.Errorf("exit %d, stderr %q, report:\n%s", r.code, r.stderr, report)
+	}
+}
+
+// capture -w FIFO and -o FIFO wait for the pipe's reader as analyze does:
+// a stop ends the wait.
+func TestCancelCaptureFIFOOutput(t *testing.T) {
+	if !capture.LiveAvailable {
+		t.Skip("built without libpcap")
+	}
+	for _, flag := range []string{"-w", "-o"} {
+		fifo := filepath.Join(t.TempDir(), "out.fifo")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, cancel)
+		var stdout, stderr bytes.Buffer
+		start := time.Now()
+		err := run(ctx, []string{"capture", "-i", "lo", "-d", "1s", flag, fifo}, nil, &stdout, &stderr)
+		cancel()
+		// Let the open left waiting go.
+		if f, oerr := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); oerr == nil {
+			time.Sleep(50 * time.Millisecond)
+			f.Close()
+		}
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("%s FIFO: returned %v after the stop", flag, took)
+		}
+		if err == nil || !strings.Contains(err.Error(), "no process opened the pipe for reading") {
+			t.Errorf("%s FIFO: error %v, want one saying no process read the pipe", flag, err)
+		}
 	}
 }

@@ -82,7 +82,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	out, err := createCaptureOutputs(c, stdout)
+	out, err := createCaptureOutputs(ctx, c, stdout)
 	if err != nil {
 		return err
 	}
@@ -133,14 +133,14 @@ type captureOutputs struct {
 	name       string   // -w as given
 }
 
-func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, error) {
+func createCaptureOutputs(ctx context.Context, c *captureCmd, stdout io.Writer) (*captureOutputs, error) {
 	if err := checkOutputs("capture", nil, nil, []output{{"-w", c.evidence}, {"-o", *c.flags.output}}); err != nil {
 		return nil, err
 	}
 	o := &captureOutputs{report: stdout, name: c.evidence}
 	var err error
 	if c.evidence != "" {
-		if o.evidence, err = createOutput("-w", c.evidence); err != nil {
+		if o.evidence, err = createOutputContext(ctx, "-w", c.evidence); err != nil {
 			return nil, err
 		}
 		if o.evidence.name == "" && (*c.flags.redact || *c.flags.redactNames) {
@@ -150,7 +150,7 @@ func createCaptureOutputs(c *captureCmd, stdout io.Writer) (*captureOutputs, err
 		c.live.Evidence = o.evidence
 	}
 	if *c.flags.output != "" {
-		if o.reportFile, err = createOutput("-o", *c.flags.output); err != nil {
+		if o.reportFile, err = createOutputContext(ctx, "-o", *c.flags.output); err != nil {
 			o.evidence.Abort()
 			return nil, err
 		}
