@@ -46,7 +46,8 @@ func (a *analyzer) finish(inputs []Input) *Result {
 	r.Hops = a.hops(r)
 	var grouped []Warning
 	r.Findings, grouped = diagnose(r, tr)
-	r.Warnings = append(a.warns, a.lateWarnings(r, inputs)...)
+	r.Warnings = append(a.warns, a.timeWarnings()...)
+	r.Warnings = append(r.Warnings, a.lateWarnings(r, inputs)...)
 	r.Warnings = append(r.Warnings, grouped...)
 	r.Warnings = append(r.Warnings, tr.dupWarnings()...)
 	r.Warnings = append(r.Warnings, tr.boundWarnings(r)...)

@@ -105,7 +105,7 @@ func (s *errSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, erro
 
 func TestRunKeepsFramesBeforeDamage(t *testing.T) {
 	ports, _ := ParsePorts("443")
-	src := &errSource{frameSource{lt: layers.LinkTypeRaw, frames: [][]byte{{0x45}}}}
+	src := &errSource{frameSource{lt: layers.LinkTypeRaw, frames: [][]byte{{0x45}}, ts: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}}
 	r, _ := Run(context.Background(), Config{Ports: ports}, []Input{{Name: "x", Source: src}})
 	if r.Inputs[0].Frames != 1 || len(r.Warnings) != 1 || r.Warnings[0].Kind != WarnDamaged || r.Warnings[0].Count != 1 {
 		t.Errorf("inputs %+v warnings %+v", r.Inputs, r.Warnings)

@@ -122,6 +122,11 @@ type Warning struct {
 	// Attempts is, for bounds reached, how many attempts the warning
 	// concerns; Limit is the bound.
 	Attempts, Limit int
+	// Frame is, for odd timestamps, the first frame whose time was odd,
+	// At its time and Before the input's latest time before it (zero for
+	// the first frame).
+	Frame      int
+	Before, At time.Time
 }
 
 // WarningKind names a kind of warning.
@@ -149,4 +154,5 @@ const (
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
 	WarnOSDrops     WarningKind = "os-drops"             // the capture (a pktmon .etl) logged Count packets the OS dropped, Attempts of them SYNs, where and why in Detail (component, the OS's reason and its name, location)
+	WarnTimestamps  WarningKind = "odd-timestamps"       // Count frames of an input went back in time (over a second), jumped more than a year ahead, or lie before 1995 or after 2100; Frame, Before and At show the first
 )

@@ -88,7 +88,7 @@ func Run(ctx context.Context, cfg Config, inputs []Input) (*Result, error) {
 	var streams []stream
 	var ra *readAhead
 	if cfg.ReadAhead {
-		ra = a.readAhead(inputs)
+		ra = a.readAhead(ctx, inputs)
 		streams = ra.streams
 	} else {
 		for i := range inputs {
@@ -97,8 +97,10 @@ func Run(ctx context.Context, cfg Config, inputs []Input) (*Result, error) {
 	}
 	m := newMerger(inputs, streams, a)
 	for i := 0; m.Len() > 0 && a.tr.emitFail == nil; i++ {
-		if i%4096 == 0 && ctx.Err() != nil {
-			a.warn(Warning{Kind: WarnInterrupted, File: -1})
+		// Inputs read ahead end by themselves when ctx is done, after
+		// the frames already read; those read inline end here.
+		if i%4096 == 0 && ra == nil && ctx.Err() != nil {
+			a.interrupted()
 			break
 		}
 		m.step()
@@ -127,6 +129,7 @@ type analyzer struct {
 	end     time.Time
 
 	lastLT       []layers.LinkType   // per input, its last frame's link type plus one (0: none yet)
+	times        []oddTimes          // per input, its frames with odd timestamps
 	lastProgress time.Time           // capture time of the last Progress call
 	ifaceAddrs   map[netip.Addr]bool // the capture interfaces' own addresses, from the inputs
 }
@@ -139,7 +142,7 @@ func newAnalyzer(cfg Config, n int) *analyzer {
 		cfg.Horizon = DefaultHorizon
 	}
 	a := &analyzer{cfg: cfg, dec: newDecoder(), infos: make([]InputInfo, n), unknown: map[layers.LinkType]int{},
-		lastLT: make([]layers.LinkType, n)}
+		lastLT: make([]layers.LinkType, n), times: make([]oddTimes, n)}
 	a.tr = newTracker(&a.cfg.Ports)
 	a.tr.grace, a.tr.horizon = cfg.Grace, cfg.Horizon
 	a.tr.totals = newRunTotals(probeNets(cfg.ProbeNets))
@@ -153,12 +156,24 @@ func newAnalyzer(cfg Config, n int) *analyzer {
 
 func (a *analyzer) warn(w Warning) { a.warns = append(a.warns, w) }
 
+// interrupted warns that reading stopped before the end, once however
+// many inputs a stop interrupted.
+func (a *analyzer) interrupted() {
+	for _, w := range a.warns {
+		if w.Kind == WarnInterrupted {
+			return
+		}
+	}
+	a.warn(Warning{Kind: WarnInterrupted, File: -1})
+}
+
 // take counts one frame and hands its packet to the tracker.
 func (a *analyzer) take(f *frame) {
 	info := &a.infos[f.file]
 	info.Frames++
 	a.frames++
 	ts := f.ts
+	a.checkTime(f.file, info, info.Frames, ts)
 	if info.Frames == 1 || ts.Before(info.First) {
 		info.First = ts
 	}
@@ -277,7 +292,12 @@ func (m *merger) next(i int) (*frame, bool) {
 		f, err = m.streams[i].next()
 	}
 	if err != nil {
-		if !errors.Is(err, io.EOF) {
+		switch {
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			// A source that a stop interrupted while it waited (a
+			// stalled pipe): the input ends there, undamaged.
+			m.a.interrupted()
+		case !errors.Is(err, io.EOF):
 			m.a.readError(i, err)
 		}
 		return nil, false

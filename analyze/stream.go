@@ -1,8 +1,11 @@
 package analyze
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -88,10 +91,20 @@ type readAhead struct {
 	streams []stream
 	done    chan struct{}
 	wg      sync.WaitGroup
+	// halt is set once the Run's context is done: each reader then ends
+	// its input after the frame it is reading, handing over every frame
+	// it read (a pipe that stalled may have sent a few, and the read it
+	// waits in ends with the context too: see capture.InterruptibleReader).
+	halt    atomic.Bool
+	unwatch func() bool
 }
 
-func (a *analyzer) readAhead(inputs []Input) *readAhead {
+// errHalted ends an input read ahead when the Run's context is done.
+var errHalted = fmt.Errorf("reading stopped: %w", context.Canceled)
+
+func (a *analyzer) readAhead(ctx context.Context, inputs []Input) *readAhead {
 	ra := &readAhead{done: make(chan struct{})}
+	ra.unwatch = context.AfterFunc(ctx, func() { ra.halt.Store(true) })
 	var dups *dedup
 	if len(inputs) == 1 {
 		dups = a.tr.dups
@@ -105,7 +118,7 @@ func (a *analyzer) readAhead(inputs []Input) *readAhead {
 		ra.wg.Add(1)
 		go func() {
 			defer ra.wg.Done()
-			s.produce(inputs[i].Source, i, dups, ra.done)
+			s.produce(inputs[i].Source, i, dups, ra.done, &ra.halt)
 		}()
 	}
 	return ra
@@ -114,6 +127,7 @@ func (a *analyzer) readAhead(inputs []Input) *readAhead {
 // stop ends the reading goroutines and waits for them, so the sources
 // can be closed.
 func (ra *readAhead) stop() {
+	ra.unwatch()
 	close(ra.done)
 	ra.wg.Wait()
 }
@@ -125,7 +139,7 @@ type aheadStream struct {
 	i          int
 }
 
-func (s *aheadStream) produce(src Source, file int, dups *dedup, done <-chan struct{}) {
+func (s *aheadStream) produce(src Source, file int, dups *dedup, done <-chan struct{}, halt *atomic.Bool) {
 	dec := newDecoder()
 	for {
 		var b *batch
@@ -136,6 +150,10 @@ func (s *aheadStream) produce(src Source, file int, dups *dedup, done <-chan str
 		}
 		b.frames, b.err = b.frames[:0], nil
 		for len(b.frames) < batchFrames {
+			if halt.Load() {
+				b.err = errHalted
+				break
+			}
 			b.frames = b.frames[:len(b.frames)+1]
 			f := &b.frames[len(b.frames)-1]
 			if err := read(src, file, dec, f); err != nil {

@@ -75,13 +75,22 @@ const (
 // frame: the blocks up to and including the next packet block (past the
 // sections of unknown versions, which pcapgo skips), all within the read
 // buffer. pcapgo then reads exactly these.
+//
+// More section headers and interface descriptions than the buffer holds
+// before the next packet (a capture on a host with thousands of
+// interfaces) are no damage: those checked are let through, and pcapgo
+// reads on from them, as it reads any block, with allocations bounded by
+// its own option lengths; the next call checks again from the packet on.
 func (f *File) checkNgBlocks() error {
-	skipping := false
+	skipping, descriptions := false, true
 	for off := 0; ; {
 		if _, err := f.peek(off, 1); err == io.EOF {
 			return nil // the file ends between blocks: pcapgo reports the end
 		}
 		typ, n, err := f.checkNgBlock(off)
+		if errors.Is(err, errBlocksAhead) && off > 0 && descriptions && !skipping {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -97,10 +106,17 @@ func (f *File) checkNgBlocks() error {
 			if !skipping {
 				return nil
 			}
+			descriptions = false // a skipped section's packets
+		default:
+			descriptions = false
 		}
 		off += n
 	}
 }
+
+// errBlocksAhead is a peek past the read buffer: more blocks before the
+// next packet than it holds.
+var errBlocksAhead = errors.New("more blocks before the next packet than the read buffer holds")
 
 // peek returns n bytes from off bytes ahead without consuming them; the
 // file ending inside them is io.ErrUnexpectedEOF.
@@ -111,7 +127,7 @@ func (f *File) peek(off, n int) ([]byte, error) {
 	}
 	switch {
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, fmt.Errorf("block at byte %d: more than %d bytes of blocks before the next packet", f.at(off), f.buf.Size())
+		return nil, fmt.Errorf("block at byte %d: %w (%d bytes)", f.at(off), errBlocksAhead, f.buf.Size())
 	case err == io.EOF && len(b) <= off:
 		return nil, io.EOF
 	case err == io.EOF:

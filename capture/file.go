@@ -57,6 +57,7 @@ type File struct {
 	Gzip   bool   // the file was gzip'd (recognised by content)
 
 	rd      packetReader
+	src     io.Reader // as given to NewFile
 	count   *countingReader
 	buf     *bufio.Reader // what pcapgo reads
 	ng      *ngFilter     // pcapng: between count's buffer and buf, skips blocks pcapgo does not need
@@ -92,9 +93,18 @@ func Open(name string, stdin io.Reader) (*File, error) {
 	return cf, nil
 }
 
-// NewFile reads a capture from r, recognising pcap, pcapng, .etl and gzip by content.
-func NewFile(name string, r io.Reader) (*File, error) {
-	f := &File{Name: name}
+// NewFile reads a capture from r, recognising pcap, pcapng, .etl and gzip
+// by content. With r from InterruptibleReader, a stop while the header is
+// read returns an error that wraps the context's.
+func NewFile(name string, r io.Reader) (_ *File, err error) {
+	defer func() {
+		if err != nil {
+			if stop := interruption(r); stop != nil {
+				err = fmt.Errorf("%s: interrupted before its header was read: %w", name, stop)
+			}
+		}
+	}()
+	f := &File{Name: name, src: r}
 	f.count = &countingReader{r: r, raw: &f.raw}
 	f.buf = bufio.NewReaderSize(f.count, readBufferSize)
 	magic, err := f.buf.Peek(4)
@@ -170,19 +180,21 @@ func isPcapMagic(magic []byte) bool {
 }
 
 // ZeroCopyReadPacketData returns the next frame. At the end it returns io.EOF;
-// a damaged or truncated file returns a *ReadError naming where the damage is.
+// a damaged or truncated file returns a *ReadError naming where the damage is;
+// a read from InterruptibleReader stopped by its context, an error that
+// wraps the context's, every frame before it read whole.
 // In pcapng files with several link types, ci.AncillaryData[0] holds the
 // frame's layers.LinkType.
 func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	if err := f.check(); err != nil {
-		return nil, gopacket.CaptureInfo{}, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.goodEnd, Gzip: f.Gzip, Err: err}
+		return nil, gopacket.CaptureInfo{}, f.readError(err)
 	}
 	data, ci, err := f.rd.ZeroCopyReadPacketData()
 	if err != nil {
-		if err == io.EOF && f.offset() == f.goodEnd {
+		if err == io.EOF && f.offset() == f.goodEnd && interruption(f.src) == nil {
 			return nil, ci, io.EOF
 		}
-		return nil, ci, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.damageOffset(err), Gzip: f.Gzip, Err: err}
+		return nil, ci, f.readError(err)
 	}
 	f.frames++
 	f.goodEnd = f.offset()
@@ -192,6 +204,15 @@ func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 		}
 	}
 	return data, ci, nil
+}
+
+// readError is why reading stopped at the frame after the last one read
+// whole: the damage there, or the interruption.
+func (f *File) readError(err error) error {
+	if stop := interruption(f.src); stop != nil {
+		return fmt.Errorf("%s: interrupted after frame %d: %w", f.Name, f.frames, stop)
+	}
+	return &ReadError{Name: f.Name, Frames: f.frames, Offset: f.damageOffset(err), Gzip: f.Gzip, Err: err}
 }
 
 // LinkType is the link type of the file; for pcapng, whose interfaces may

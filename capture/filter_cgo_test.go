@@ -17,7 +17,7 @@ import (
 // 802.1Q and QinQ trunks and IPv6 too, must pass it.
 func TestDefaultFilterMatches(t *testing.T) {
 	vips := []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32"), netip.MustParsePrefix("2001:db8:10::/64")}
-	bpf, err := pcap.NewBPF(layers.LinkTypeEthernet, 65535, DefaultFilter(vips, "443"))
+	bpf, err := pcap.NewBPF(layers.LinkTypeEthernet, 65535, DefaultFilter(vips, []uint16{443}))
 	if err != nil {
 		t.Skipf("libpcap cannot compile filters here: %v", err)
 	}

@@ -54,12 +54,24 @@ func ListInterfaces() ([]Interface, error) {
 }
 
 // CheckFilter compiles filter for Ethernet, so that a bad -f fails before
-// any interface is opened (no privilege is needed to compile).
+// any interface is opened (no privilege is needed to compile). A filter
+// past MaxFilterLen or MaxFilterTerms, or slower to compile than
+// FilterCompileTimeout, is refused with ErrFilterTooBig.
 func CheckFilter(filter string, snaplen int) error {
 	if filter == "" {
 		return nil
 	}
-	if _, err := pcap.CompileBPFFilter(layers.LinkTypeEthernet, snaplen, filter); err != nil {
+	if err := checkFilterSize(filter); err != nil {
+		return err
+	}
+	abandoned, err := compileWithin(context.Background(), FilterCompileTimeout, func() error {
+		_, err := pcap.CompileBPFFilter(layers.LinkTypeEthernet, snaplen, filter)
+		return err
+	})
+	if abandoned {
+		return err
+	}
+	if err != nil {
 		if e := classifyOpenError("the capture library", err, ""); errors.Is(e, ErrNoNpcap) {
 			return e
 		}
@@ -93,7 +105,15 @@ func OpenLive(ctx context.Context, ifc Interface, cfg LiveConfig) (*Live, error)
 		return nil, err
 	}
 	if cfg.Filter != "" {
-		if err := h.SetBPFFilter(cfg.Filter); err != nil {
+		if err := checkFilterSize(cfg.Filter); err != nil {
+			h.Close()
+			return nil, err
+		}
+		abandoned, err := compileWithin(ctx, FilterCompileTimeout, func() error { return h.SetBPFFilter(cfg.Filter) })
+		switch {
+		case abandoned:
+			return nil, err // the compile still uses h: it is left open
+		case err != nil:
 			h.Close()
 			return nil, &FilterError{Filter: cfg.Filter, Err: err}
 		}

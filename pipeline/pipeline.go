@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -56,13 +57,14 @@ type Run struct {
 // Start creates every output (a bad path fails before any packet is read)
 // and returns the run with acfg as the analysis must be run: attempts of a
 // streamed report are written as they become final, with the stand-ins
-// the report will use. Close the Run when done with it.
-func Start(cfg Config, acfg analyze.Config) (*Run, analyze.Config, error) {
+// the report will use. ctx ends the wait for a FIFO output's reader.
+// Close the Run when done with it.
+func Start(ctx context.Context, cfg Config, acfg analyze.Config) (*Run, analyze.Config, error) {
 	if len(cfg.Reports) == 0 {
 		return nil, acfg, errors.New("pipeline: no report")
 	}
 	r := &Run{cfg: cfg, red: report.NewRedactor(cfg.Redaction, keeper(acfg))}
-	if err := r.create(); err != nil {
+	if err := r.create(ctx); err != nil {
 		r.Close()
 		return nil, acfg, err
 	}
@@ -78,7 +80,7 @@ func keeper(cfg analyze.Config) func(netip.Addr) bool {
 	}
 }
 
-func (r *Run) create() error {
+func (r *Run) create(ctx context.Context) error {
 	for _, rep := range r.cfg.Reports {
 		if _, err := report.Lookup(rep.Format); err != nil {
 			return err
@@ -86,7 +88,7 @@ func (r *Run) create() error {
 		out, f := rep.Out, (*outfile.File)(nil)
 		if rep.Name != "" {
 			var err error
-			if f, err = outfile.Create(rep.Flag, rep.Name); err != nil {
+			if f, err = outfile.CreateContext(ctx, rep.Flag, rep.Name); err != nil {
 				return err
 			}
 			out = f
@@ -98,7 +100,7 @@ func (r *Run) create() error {
 		return nil
 	}
 	var err error
-	if r.evidence, err = outfile.Create(ev.Flag, ev.Name); err != nil {
+	if r.evidence, err = outfile.CreateContext(ctx, ev.Flag, ev.Name); err != nil {
 		return err
 	}
 	if ev.Kind == Captured && !r.evidence.Regular() && (r.cfg.Redaction.Clients || r.cfg.Redaction.Names) {

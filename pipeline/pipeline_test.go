@@ -30,7 +30,7 @@ func analyzeSeed(t *testing.T, cfg Config) (*Run, *analyze.Result, *analyze.Resu
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, acfg, err := Start(cfg, analyze.Config{Ports: ports, Grace: analyze.DefaultGrace, Horizon: analyze.DefaultHorizon, ReadAhead: true})
+	run, acfg, err := Start(context.Background(), cfg, analyze.Config{Ports: ports, Grace: analyze.DefaultGrace, Horizon: analyze.DefaultHorizon, ReadAhead: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestOutputsOnlyWhenFinished(t *testing.T) {
 	}
 	cfg := Config{Reports: []Report{{Format: "json", Flag: "-o", Name: rep}},
 		Evidence: Evidence{Kind: Findings, Flag: "--evidence", Name: ev, Files: []string{seed}, App: "slbdiag test"}}
-	run, _, err := Start(cfg, analyze.Config{})
+	run, _, err := Start(context.Background(), cfg, analyze.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,17 +126,17 @@ func TestOneRedactionForEveryReport(t *testing.T) {
 func TestStartFailsEarly(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "nowhere", "r.txt")
-	_, _, err := Start(Config{Reports: []Report{{Format: "text", Flag: "-o", Name: filepath.Join(dir, "r.txt")}, {Format: "json", Flag: "-o", Name: bad}}}, analyze.Config{})
+	_, _, err := Start(context.Background(), Config{Reports: []Report{{Format: "text", Flag: "-o", Name: filepath.Join(dir, "r.txt")}, {Format: "json", Flag: "-o", Name: bad}}}, analyze.Config{})
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "-o: cannot write "+bad) {
 		t.Errorf("error %v, want -o: cannot write %s", err, bad)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files left: %v", entries)
 	}
-	if _, _, err := Start(Config{Reports: []Report{{Format: "pdf", Out: new(bytes.Buffer)}}}, analyze.Config{}); err == nil {
+	if _, _, err := Start(context.Background(), Config{Reports: []Report{{Format: "pdf", Out: new(bytes.Buffer)}}}, analyze.Config{}); err == nil {
 		t.Error("an unknown format was accepted")
 	}
-	if _, _, err := Start(Config{}, analyze.Config{}); err == nil {
+	if _, _, err := Start(context.Background(), Config{}, analyze.Config{}); err == nil {
 		t.Error("a run without a report was accepted")
 	}
 }
@@ -146,7 +146,7 @@ func TestStartFailsEarly(t *testing.T) {
 func TestCapturedEvidenceMustBeAFile(t *testing.T) {
 	cfg := Config{Reports: []Report{{Format: "text", Out: new(bytes.Buffer)}},
 		Evidence: Evidence{Kind: Captured, Flag: "-w", Name: os.DevNull}}
-	run, _, err := Start(cfg, analyze.Config{})
+	run, _, err := Start(context.Background(), cfg, analyze.Config{})
 	if err != nil {
 		t.Fatalf("without redaction: %v", err)
 	}
@@ -155,7 +155,7 @@ func TestCapturedEvidenceMustBeAFile(t *testing.T) {
 	}
 	run.Close()
 	cfg.Redaction.Clients = true
-	_, _, err = Start(cfg, analyze.Config{})
+	_, _, err = Start(context.Background(), cfg, analyze.Config{})
 	if want := "-w " + os.DevNull + " is not a regular file: packets written there as they come could not be redacted afterwards"; !errors.Is(err, ErrNotRedactable) || err.Error() != want {
 		t.Errorf("with redaction: %v, want %q", err, want)
 	}

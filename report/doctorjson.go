@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/slbdiag/slbdiag/hostfacts"
@@ -69,7 +68,5 @@ func doctorJSON(w io.Writer, cs []*Checkup, l Lang) error {
 		doc.Checks = append(doc.Checks, ck)
 		doc.Facts = c.Facts
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return writeJSON(w, doc)
 }

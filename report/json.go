@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -163,9 +162,7 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		}
 		doc.Warnings = append(doc.Warnings, jw)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return writeJSON(w, doc)
 }
 
 func jsonSummaryOf(r *analyze.Result, l Lang) jsonSummary {
@@ -296,8 +293,7 @@ type JSONLWriter struct {
 func NewJSONLWriter(w io.Writer, files []string, red *Redactor) *JSONLWriter {
 	j := &JSONLWriter{w: bufio.NewWriterSize(w, 1<<16), red: red}
 	for _, f := range files {
-		q, _ := json.Marshal(f) // a string always marshals
-		j.files = append(j.files, q)
+		j.files = append(j.files, jsonString(f))
 	}
 	return j
 }

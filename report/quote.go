@@ -60,3 +60,10 @@ func psQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + 
 
 // shQuote quotes a string for a POSIX shell.
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// ShellQuote is s as one word of a POSIX shell command that a hint
+// suggests: the characters that could act on a terminal are escaped first
+// (see Printable; line breaks too, so the command stays on one line), then
+// the result is quoted as the fixes quote. Pasted, it runs nothing but the
+// command it is part of.
+func ShellQuote(s string) string { return shQuote(printable(s)) }

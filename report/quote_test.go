@@ -50,6 +50,8 @@ func TestQuotes(t *testing.T) {
 		{psQuote("it's"), `'it''s'`},
 		{shQuote("it's"), `'it'\''s'`},
 		{cmdQuote("a.com:443"), `"a.com:443"`},
+		{ShellQuote("port 1' ; id ; '"), `'port 1'\'' ; id ; '\'''`},
+		{ShellQuote("a\x1b[2J\u009b\u202e\nb"), `'a\x1b[2J\u009b\u202e\x0ab'`},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %s, want %s", tc.got, tc.want)

@@ -97,6 +97,15 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnPending:
 		return l.tr(fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail),
 			fmt.Sprintf("%d 个连接尝试只发了一个 SYN，且距抓包结束不到 %s：不做判定（pending）。抓包时间更长就能判定。", w.Count, w.Detail))
+	case analyze.WarnTimestamps:
+		at := w.At.UTC().Format(preciseTime)
+		first := l.tr(fmt.Sprintf("frame %d at %s", w.Frame, at), fmt.Sprintf("第 %d 帧，时间 %s", w.Frame, at))
+		if !w.Before.IsZero() {
+			before := w.Before.UTC().Format(preciseTime)
+			first = l.tr(fmt.Sprintf("frame %d at %s, after %s", w.Frame, at, before), fmt.Sprintf("第 %d 帧，时间 %s，在 %s 之后", w.Frame, at, before))
+		}
+		return l.tr(fmt.Sprintf("%s: %s odd timestamps (the first: %s): they go back in time, jump more than a year, or lie before 1995 or after 2100. The clock that wrote the capture was stepped or never set, so durations, retransmission timing and the outcomes that rest on them may be wrong; the frames are taken in the file's order.", file, count(w.Count, "frame has", "frames have"), first),
+			fmt.Sprintf("%s：有 %d 帧的时间戳异常（第一个：%s）：时间倒退、跳变超过一年，或早于 1995 年、晚于 2100 年。写入抓包的时钟被调整过或从未设置，因此时长、重传时序以及依赖它们的判定结果可能有误；各帧按文件中的顺序处理。", file, w.Count, first))
 	case analyze.WarnInterrupted:
 		return l.tr("Reading was interrupted; the results cover the frames read until then.",
 			"读取被中断；结果只涵盖中断前已读取的帧。")
@@ -157,13 +166,12 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 		return l.tr(fmt.Sprintf("%s missing from some capture were not compared (more than %d): the counts of packets lost between capture points are lower bounds.", count(w.Count, "attempt"), w.Limit),
 			fmt.Sprintf("有 %d 个在某个抓包中缺失的连接尝试未做比对（超过 %d 个）：抓包点之间丢包的计数只是下限。", w.Count, w.Limit))
 	case analyze.WarnOSDrops:
-		syns, zhSyns := "", ""
+		syns := ""
 		if w.Attempts > 0 {
-			syns = fmt.Sprintf(" (%s)", count(w.Attempts, "SYN"))
-			zhSyns = fmt.Sprintf("（其中 %d 个 SYN）", w.Attempts)
+			syns = l.tr(fmt.Sprintf(" (%s)", count(w.Attempts, "SYN")), fmt.Sprintf("（其中 %d 个 SYN）", w.Attempts))
 		}
 		return l.tr(fmt.Sprintf("%s: Windows itself dropped %s%s at %s: the OS's own reason, which pktmon logs and no pcap holds.", file, count(w.Count, "packet"), syns, w.Detail),
-			fmt.Sprintf("%s：Windows 自己丢弃了 %d 个包%s，位置与原因：%s。这是 pktmon 记下的操作系统自己的丢包原因，pcap 抓包里没有。", file, w.Count, zhSyns, w.Detail))
+			fmt.Sprintf("%s：Windows 自己丢弃了 %d 个包%s，位置与原因：%s。这是 pktmon 记下的操作系统自己的丢包原因，pcap 抓包里没有。", file, w.Count, syns, w.Detail))
 	case analyze.WarnDrops:
 		return l.tr(fmt.Sprintf("The capture dropped %s of the %d it received (the kernel, Npcap or the interface ran short): SYNs or replies may be missing, so some attempts may look unanswered that were not. Capture with a narrower -f filter or a smaller -s snaplen.", count(w.Count, "packet"), w.Received),
 			fmt.Sprintf("抓包过程中丢了 %d 个包（共收到 %d 个；内核、Npcap 或网卡缓冲不足）：SYN 或应答可能缺失，一些实际有应答的连接尝试可能显示为没有应答。请用更精确的 -f 过滤器或更小的 -s 抓包长度重新抓包。", w.Count, w.Received))

@@ -76,6 +76,9 @@ func newView(r *analyze.Result, l Lang) *view {
 	return v
 }
 
+// preciseTime is how a single packet's time is written in prose, UTC.
+const preciseTime = "2006-01-02 15:04:05.000000"
+
 // inputText is one sentence about an input file.
 func inputText(in analyze.InputInfo, l Lang) string {
 	link := ""
@@ -84,7 +87,10 @@ func inputText(in analyze.InputInfo, l Lang) string {
 	}
 	span := ""
 	if in.Frames > 0 {
-		first, last := in.First.Format(time.DateTime), in.Last.Format(time.TimeOnly)
+		first, last := in.First.UTC().Format(time.DateTime), in.Last.UTC().Format(time.TimeOnly)
+		if in.First.UTC().YearDay() != in.Last.UTC().YearDay() || in.First.UTC().Year() != in.Last.UTC().Year() {
+			last = in.Last.UTC().Format(time.DateTime) // another day: a time alone would read as the first day's
+		}
 		d := in.Last.Sub(in.First).Round(time.Millisecond)
 		span = l.tr(fmt.Sprintf(", %s to %s (%s)", first, last, d), fmt.Sprintf("，%s 至 %s（%s）", first, last, d))
 	}

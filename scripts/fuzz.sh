@@ -29,6 +29,7 @@ targets=(
   ./decode:FuzzFastDecode
   ./decode:FuzzDecodeLayout
   ./hostfacts:FuzzBundle
+  ./report:FuzzJSONString
 )
 
 want() { # target: run it if no names were given, or if it is named

@@ -2,7 +2,6 @@ package watch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -99,7 +98,7 @@ func (w *Watcher) finishIncident(ctx context.Context, inc *incident) error {
 		}
 		return nil
 	}
-	run, acfg, err := pipeline.Start(pcfg, acfg)
+	run, acfg, err := pipeline.Start(context.Background(), pcfg, acfg)
 	if err != nil {
 		return err
 	}
@@ -192,7 +191,7 @@ func (w *Watcher) line(inc *incident, shown *analyze.Result, red *report.Redacto
 }
 
 func (w *Watcher) writeLine(line *Line) error {
-	b, err := json.Marshal(line)
+	b, err := report.JSONLine(line)
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,8 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 	}
-	inputs, err := openInputs(c.files, stdin)
+	// stdin may be a pipe whose writer stalls: a stop must not wait for it.
+	inputs, err := openInputs(c.files, capture.InterruptibleReader(ctx, stdin))
 	defer closeInputs(inputs)
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if c.evidence != "" {
 		pcfg.Evidence = pipeline.Evidence{Kind: pipeline.Findings, Flag: "--evidence", Name: c.evidence, Files: c.files, App: app()}
 	}
-	run, acfg, err := pipeline.Start(pcfg, c.report.analysis)
+	run, acfg, err := pipeline.Start(ctx, pcfg, c.report.analysis)
 	if err != nil {
 		return err
 	}

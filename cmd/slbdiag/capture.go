@@ -16,6 +16,7 @@ import (
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/internal/english"
 	"github.com/slbdiag/slbdiag/pipeline"
+	"github.com/slbdiag/slbdiag/report"
 )
 
 // captureCmd is a checked `slbdiag capture` command line.
@@ -67,7 +68,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 	c := &captureCmd{iface: *iface, report: rc, duration: *duration, evidence: *evidence}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, Count: *count, App: app()}
 	if c.live.Filter == "" {
-		c.live.Filter = capture.DefaultFilter(rc.analysis.VIPs, rc.ports)
+		c.live.Filter = capture.DefaultFilter(rc.analysis.VIPs, rc.analysis.Ports.Ports())
 	}
 	return c, nil
 }
@@ -98,7 +99,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	acfg := c.report.analysis
 	acfg.HostAddrs = hostPrefixes(ifc)
-	run, acfg, err := pipeline.Start(pcfg, acfg)
+	run, acfg, err := pipeline.Start(ctx, pcfg, acfg)
 	if errors.Is(err, pipeline.ErrNotRedactable) {
 		return &usageError{cmd: "capture", msg: err.Error()}
 	}
@@ -226,8 +227,13 @@ func captureHints(err error, goos string) []string {
 			hs = append(hs, "  "+interfaceLine(i))
 		}
 		return hs
+	case errors.Is(err, capture.ErrFilterTooBig):
+		return []string{
+			fmt.Sprintf("slbdiag compiles capture filters of at most %d bytes and %d terms joined by and/or, within %s: libpcap takes minutes and gigabytes over longer ones, and cannot be interrupted", capture.MaxFilterLen, capture.MaxFilterTerms, capture.FilterCompileTimeout),
+			"shorten it ('portrange A-B' for adjacent ports, 'net CIDR' for neighbouring addresses), or leave -f out: slbdiag then builds a compact filter from --vip and --port and checks the ports itself",
+		}
 	case errors.As(err, &fe):
-		return []string{"check the filter with: tcpdump -d '" + fe.Filter + "'", "without -f, slbdiag builds a filter from --vip and --port"}
+		return []string{"check the filter with: tcpdump -d " + report.ShellQuote(fe.Filter), "without -f, slbdiag builds a filter from --vip and --port"}
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func TestParseCapture(t *testing.T) {
 	if c.iface != "Ethernet 2" || c.duration.String() != "30s" || c.evidence != "ev.pcapng" || c.live.Count != 100 || c.live.Snaplen != 128 {
 		t.Errorf("parsed %+v", c)
 	}
-	if want := capture.DefaultFilter(c.report.analysis.VIPs, "443,8443"); c.live.Filter != want {
+	if want := capture.DefaultFilter(c.report.analysis.VIPs, []uint16{443, 8443}); c.live.Filter != want {
 		t.Errorf("filter %q, want the default %q", c.live.Filter, want)
 	}
 	c, err = parseCapture([]string{"-i", "eth0", "-f", "tcp port 80"}, &bytes.Buffer{})

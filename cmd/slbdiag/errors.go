@@ -9,6 +9,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/internal/outfile"
+	"github.com/slbdiag/slbdiag/report"
 )
 
 // usageError is a command line that cannot be run.
@@ -20,11 +21,14 @@ type usageError struct {
 func (e *usageError) Error() string { return e.msg }
 
 // printError writes err as "slbdiag: error: …" followed by hint lines that
-// say what to do about it.
+// say what to do about it. Both may quote what the user, a capture or the
+// capture library said (a filter, libpcap's message about it, a file
+// name): control and bidirectional characters are escaped, so that each
+// is one line that cannot act on the terminal.
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "slbdiag: error: %v\n", err)
+	fmt.Fprintf(w, "slbdiag: error: %s\n", report.Printable(err.Error()))
 	for _, h := range hints(err) {
-		fmt.Fprintf(w, "hint: %s\n", h)
+		fmt.Fprintf(w, "hint: %s\n", report.Printable(h))
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,9 +78,7 @@ func writeInterfacesJSON(w io.Writer, ifs []capture.Interface) error {
 		j.Flags = append(j.Flags, i.Flags...)
 		out = append(out, j)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return report.WriteJSON(w, out)
 }
 
 // friendly is the name a person knows the interface by, and its description.

@@ -37,6 +37,9 @@ func main() {
 	// A hang-up (the ssh session under an interactive watch drops) stops
 	// a run as SIGTERM does: what was seen is reported, nothing is lost.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// The first signal asks for the report on what was read; a second one
+	// ends the process whatever it waits for (a C call, a stalled peer).
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))

@@ -26,7 +26,6 @@ type reportFlags struct {
 // reportConfig is what the report flags say, checked.
 type reportConfig struct {
 	analysis  analyze.Config
-	ports     string // --port as given, for the default capture filter
 	format    string
 	output    string // -o; "" is stdout
 	redaction report.Redaction
@@ -58,7 +57,7 @@ func (f *reportFlags) check(cmd string) (reportConfig, error) {
 	bad := func(format string, a ...any) error {
 		return &usageError{cmd: cmd, msg: fmt.Sprintf(format, a...)}
 	}
-	c := reportConfig{ports: *f.ports, format: *f.format, output: *f.output,
+	c := reportConfig{format: *f.format, output: *f.output,
 		redaction: report.Redaction{Clients: *f.redact, Names: *f.redactNames}}
 	cfg := &c.analysis
 	var err error

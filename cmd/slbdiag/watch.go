@@ -119,7 +119,7 @@ Flags:
 	}
 	c.live = capture.LiveConfig{Snaplen: *snaplen, Filter: *filter, App: app(), Idle: watch.Idle}
 	if c.live.Filter == "" {
-		c.live.Filter = capture.DefaultFilter(rc.analysis.VIPs, rc.ports)
+		c.live.Filter = capture.DefaultFilter(rc.analysis.VIPs, rc.analysis.Ports.Ports())
 	}
 	return c, nil
 }

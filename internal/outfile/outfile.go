@@ -4,6 +4,7 @@
 package outfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,11 +53,17 @@ func WithFlag(flag string, err error) error {
 // symbolic link is followed, so the file it points to is replaced, not
 // the link.
 func Create(flag, name string) (*File, error) {
+	return CreateContext(context.Background(), flag, name)
+}
+
+// CreateContext is Create where ctx ends the wait for a FIFO's reader
+// (see openDirect).
+func CreateContext(ctx context.Context, flag, name string) (*File, error) {
 	final := followLinks(name)
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(final); err == nil {
 		if !fi.Mode().IsRegular() {
-			f, err := os.OpenFile(final, os.O_WRONLY, 0)
+			f, err := openDirect(ctx, final)
 			if err != nil {
 				return nil, &Error{flag, name, unwrapPath(err)}
 			}
