@@ -27,33 +27,33 @@ func seedResult() *analyze.Result {
 	return r
 }
 
-// Text writes the terminal report: the verdict and the first fix on top,
-// then what was read, the table of destinations, and each finding with its
-// evidence, explanation and fix steps. Here, its head.
+// Text writes the terminal report. Its first screen says what is wrong,
+// how sure, and what to type; what was read, the table of destinations and
+// each finding with its evidence, explanation and fix steps follow. Here,
+// the first screen.
 func ExampleText() {
 	var b strings.Builder
 	if err := report.Text(&b, seedResult(), report.Options{Width: 100}); err != nil {
 		log.Fatal(err)
 	}
-	head, _, _ := strings.Cut(b.String(), "Roles:")
-	fmt.Print(head)
+	head, _, _ := strings.Cut(b.String(), "\n\nRead ")
+	fmt.Println(head)
 	// Output:
-	// PROBLEM: 9 SYNs in 3 attempts from 2 clients to VIP 192.0.2.10:443 were never answered: they reach the host and its strong host model drops them, because the VIP is not an address of the interface they arrive on. Or a host firewall drops them: the packets look the same, the host's configuration tells (below). Cause: strong-host-receive, confidence medium.
-	// Fix: Windows Server 2008 and later: the VIP on a loopback adapter, weak host model on the NIC and the loopback (steps under Finding 1).
-	//
-	// Read seed-strong-host.pcapng: pcapng, Ethernet, 25 frames, 2026-03-02 10:00:00 to 10:00:15 (15.001s).
-	// 7 handshake attempts (13 SYN transmissions) to port 443; VIPs: inferred (destinations that never send a packet). Times are UTC.
-	// Captured on the backend: 10.0.0.5 sends with TTL 128, an initial value, so its packets were captured before any router; the clients' SYNs arrive with TTL 113.
-	// Health probes: 4 attempts (4 completed). Clients: 3 attempts (3 unanswered).
-	//
-	// Handshakes by destination (port 443):
-	// +----------------+--------------+-------+-----------+------------+
-	// | destination    | role         | total | completed | unanswered |
-	// +----------------+--------------+-------+-----------+------------+
-	// | 192.0.2.10:443 |   likely VIP |     3 |         0 |          3 |
-	// |   10.0.0.5:443 | host address |     4 |         4 |          0 |
-	// +----------------+--------------+-------+-----------+------------+
-	// Not shown, 0 for every destination: pending, refused, unreachable, synack-no-ack, wrong-source.
+	// PROBLEM: strong-host-receive (confidence medium): 9 SYNs in 3 attempts from 2 clients to VIP
+	//   192.0.2.10:443 were never answered: they reach the host and its strong host model drops them,
+	//   because the VIP is not an address of the interface they arrive on. Or a host firewall drops them:
+	//   the packets look the same, the host's configuration tells (below).
+	// Fix: Windows Server 2008 and later: the VIP on a loopback adapter, weak host model on the NIC and
+	//   the loopback. Type (every step explained, and how to verify, under Finding 1):
+	//     hdwwiz.exe
+	//     netsh interface ipv4 add address "<LOOPBACK-NAME>" 192.0.2.10 255.255.255.255
+	//     netsh interface ipv4 show interfaces
+	//     netsh interface ipv4 set interface <NIC-IDX> weakhostreceive=enabled
+	//     netsh interface ipv4 set interface <LOOPBACK-IDX> weakhostreceive=enabled weakhostsend=enabled
+	//     New-WebBinding -Name "<SITE-NAME>" -Protocol https -IPAddress 192.0.2.10 -Port 443
+	//     netsh http add sslcert ipport=192.0.2.10:443 certhash=<CERT-THUMBPRINT> appid={4dc3e181-e14b-4a21-b022-59fc669b0914}
+	//     netsh http show sslcert
+	//     New-NetFirewallRule -DisplayName "HTTPS on VIP 192.0.2.10" -Direction Inbound -Protocol TCP -LocalAddress 192.0.2.10 -LocalPort 443 -Action Allow
 }
 
 // Verdict is the report's first line, for a status line or a ticket's

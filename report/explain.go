@@ -62,12 +62,26 @@ func exampleFinding(c analyze.Cause, vip netip.AddrPort, host netip.Addr) *analy
 
 // writeFix writes a fix's steps, commands and verification, indented.
 func writeFix(p printer, fx Fix, indent string, l Lang) {
-	p("%s%s\n", indent, fixHeading(fx.Title, l))
+	para(p, fixHeading(fx.Title, l), indent, indent+"  ")
 	for n, st := range fx.Steps {
-		p("%s  %d. %s\n", indent, n+1, st.Text)
+		num := fmt.Sprintf("%s  %d. ", indent, n+1)
+		para(p, st.Text, num, indent+"     ")
 		for _, c := range st.Commands {
 			p("%s       %s\n", indent, c)
 		}
 	}
-	p(l.tr("%s  Verify: %s\n", "%s  验证：%s\n"), indent, fx.Verify)
+	writeVerify(p, fx, indent, l)
+}
+
+// writeVerify writes how to check a fix worked, with its command on a
+// line of its own so that it pastes whole.
+func writeVerify(p printer, fx Fix, indent string, l Lang) {
+	label := l.tr("Verify: ", "验证：")
+	if fx.verifyCommand == "" {
+		para(p, label+fx.Verify, indent+"  ", indent+"    ")
+		return
+	}
+	para(p, label+fx.verifyBefore, indent+"  ", indent+"    ")
+	p("%s       %s\n", indent, fx.verifyCommand)
+	para(p, fx.verifyAfter, indent+"    ", indent+"    ")
 }

@@ -12,6 +12,9 @@ type Fix struct {
 	Title    string `json:"title"`
 	Steps    []Step `json:"steps"`
 	Verify   string `json:"verify"`
+	// The text report prints Verify's command on a line of its own,
+	// between the words before and after it; "" when it has none.
+	verifyBefore, verifyCommand, verifyAfter string
 }
 
 // Step is one thing to do, with the commands that do it.
@@ -42,17 +45,16 @@ func fixes(f *analyze.Finding, l Lang) []Fix {
 	if f.Cause.OnHostAddress() && !f.Role.IsVIP() {
 		vipFlag = ""
 	}
-	verify := l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. Every attempt to %s should be completed.",
-		vipFlag, f.Server.Port(), f.Server),
-		fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。所有发往 %s 的连接尝试都应为 completed。",
-			vipFlag, f.Server.Port(), f.Server))
+	command := fmt.Sprintf("slbdiag analyze AFTER.pcapng%s --port %d", vipFlag, f.Server.Port())
+	before := l.tr("Capture again on the host while clients connect, then run:", "在客户端发起连接时，在主机上重新抓包，然后运行：")
+	after := l.tr(fmt.Sprintf("Every attempt to %s should be completed.", f.Server), fmt.Sprintf("所有发往 %s 的连接尝试都应为 completed。", f.Server))
 	if f.Cause.FixedWhenGone() {
-		verify = l.tr(fmt.Sprintf("Capture again on the host while clients connect, then run: slbdiag analyze AFTER.pcapng%s --port %d. It should report no %s finding.",
-			vipFlag, f.Server.Port(), f.Cause),
-			fmt.Sprintf("在客户端发起连接时，在主机上重新抓包，然后运行：slbdiag analyze AFTER.pcapng%s --port %d。结果中不应再出现 %s。",
-				vipFlag, f.Server.Port(), f.Cause))
+		after = l.tr(fmt.Sprintf("It should report no %s finding.", f.Cause), fmt.Sprintf("结果中不应再出现 %s。", f.Cause))
 	}
-	win.Verify, lin.Verify = verify, verify
+	verify := l.tr(before+" "+command+". "+after, before+command+"。"+after)
+	for _, fx := range []*Fix{&win, &lin} {
+		fx.Verify, fx.verifyBefore, fx.verifyCommand, fx.verifyAfter = verify, before, command, after
+	}
 	if fxs, ok := fixesFact(f, win, lin, l); ok {
 		return fxs
 	}

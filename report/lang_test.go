@@ -60,8 +60,17 @@ type proseChecker struct {
 // leaks returns the English runs in s once verbatim material is removed.
 func (c *proseChecker) leaks(s string) []string {
 	for _, v := range c.verbatim {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, " ")
+		if v == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, v, " ")
+		// The text report wraps prose, quoted messages included: a line
+		// may end at any space of v.
+		if words := strings.Fields(v); len(words) > 1 {
+			for i := range words {
+				words[i] = regexp.QuoteMeta(words[i])
+			}
+			s = regexp.MustCompile(strings.Join(words, `\s+`)).ReplaceAllString(s, " ")
 		}
 	}
 	s = verifyCommand.ReplaceAllString(s, " ")

@@ -15,20 +15,17 @@ func text(w io.Writer, r *analyze.Result, o Options) error {
 	l := o.Lang
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
-	p("%s\n", v.Verdict)
-	if v.FixLine != "" {
-		p(l.tr("Fix: %s (steps under Finding 1).\n", "修复：%s（步骤见结论 1）。\n"), v.FixLine)
-	}
+	firstScreen(bw, r, v, l)
 	p("\n")
 	for _, s := range append(v.Inputs, v.Facts...) {
-		p("%s\n", s)
+		para(p, s, "", "  ")
 	}
 	if len(v.Rows) > 0 {
 		p(l.tr("\nHandshakes by destination (port %s):\n", "\n按目的地址统计的握手（端口 %s）：\n"), v.Ports)
 		if err := writeDestinations(bw, v, o.Width, l); err != nil {
 			return err
 		}
-		p("%s\n", v.RoleNote)
+		para(p, v.RoleNote, "", "  ")
 	}
 	for _, f := range v.Findings {
 		textFinding(p, f, l)
@@ -36,7 +33,7 @@ func text(w io.Writer, r *analyze.Result, o Options) error {
 	if len(v.Warnings) > 0 {
 		p("%s", l.tr("\nWarnings:\n", "\n警告：\n"))
 		for _, s := range v.Warnings {
-			p("- %s\n", s)
+			para(p, s, "- ", "  ")
 		}
 	}
 	if s := o.writtenBy(); s != "" {
@@ -47,29 +44,39 @@ func text(w io.Writer, r *analyze.Result, o Options) error {
 
 type printer func(format string, a ...any)
 
+// para writes prose wrapped at proseWidth, its first line after first and
+// the others after indent.
+func para(p printer, text, first, indent string) {
+	for _, line := range wrap(text, first, indent, proseWidth) {
+		p("%s\n", line)
+	}
+}
+
 func textFinding(p printer, f viewFinding, l Lang) {
 	p(l.tr("\nFinding %d: %s (confidence %s)\n", "\n结论 %d：%s（置信度：%s）\n"), f.N, f.Cause, f.Confidence)
 	if f.N > 1 {
 		// The first finding's headline is the verdict, already on top.
-		p("  %s\n", f.Headline)
+		para(p, f.Headline, "  ", "  ")
 	}
 	p(l.tr("  Evidence:\n", "  证据：\n"))
 	for _, e := range f.Evidence {
-		p("  - %s", e.Text)
+		s := e.Text
 		if e.Frames != "" {
-			p(l.tr(" Frames: %s.", "帧号：%s。"), e.Frames)
+			s += l.tr(" Frames: "+e.Frames+".", "帧号："+e.Frames+"。")
 		}
-		p("\n")
+		para(p, s, "  - ", "    ")
 		if e.Filter != "" {
+			// A filter is pasted whole: never wrapped.
 			p(l.tr("      Wireshark: %s\n", "      Wireshark 过滤器：%s\n"), e.Filter)
 		}
 	}
 	for _, m := range f.Missing {
-		p("  - %s\n", m)
+		para(p, m, "  - ", "    ")
 	}
-	p(l.tr("  Why:\n    %s\n", "  原因分析：\n    %s\n"), f.Why)
+	p(l.tr("  Why:\n", "  原因分析：\n"))
+	para(p, f.Why, "    ", "    ")
 	if f.HostNote != "" {
-		p("  %s\n", f.HostNote)
+		para(p, f.HostNote, "  ", "  ")
 	}
 	for _, fx := range f.Fixes {
 		writeFix(p, fx, "  ", l)

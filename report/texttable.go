@@ -38,7 +38,9 @@ func writeDestinations(w io.Writer, v *view, width int, l Lang) error {
 	}
 	_, _ = io.WriteString(w, narrow)
 	if len(zero) > 0 {
-		_, _ = fmt.Fprintf(w, l.tr("Not shown, 0 for every destination: %s.\n", "未列出的结果在所有目的地址上都为 0：%s。\n"), l.list(zero))
+		for _, line := range wrap(l.tr(fmt.Sprintf("Not shown, 0 for every destination: %s.", l.list(zero)), fmt.Sprintf("未列出的结果在所有目的地址上都为 0：%s。", l.list(zero))), "", "  ", proseWidth) {
+			_, _ = fmt.Fprintln(w, line)
+		}
 	}
 	return nil
 }

@@ -35,10 +35,10 @@ func TestYearsApartBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := slbdiag(t, nil, "analyze", name)
-	if !strings.Contains(r.stdout, "2019-03-02 10:00:00 to 2026-03-02 10:00:02") {
+	if !strings.Contains(unwrapped(r.stdout), "2019-03-02 10:00:00 to 2026-03-02 10:00:02") {
 		t.Errorf("text report does not give both dates:\n%s", r.stdout)
 	}
-	if n := strings.Count(r.stdout, "odd timestamps"); n != 1 || !strings.Contains(r.stdout, "2 frames have odd timestamps (the first: frame 3 at 2019-03-02 10:00:00.000000, after 2026-03-02 10:00:01.000000)") {
+	if n := strings.Count(unwrapped(r.stdout), "odd timestamps"); n != 1 || !strings.Contains(unwrapped(r.stdout), "2 frames have odd timestamps (the first: frame 3 at 2019-03-02 10:00:00.000000, after 2026-03-02 10:00:01.000000)") {
 		t.Errorf("%d odd-timestamps warnings, want one naming frame 3:\n%s", n, r.stdout)
 	}
 	j := slbdiag(t, nil, "analyze", "--format", "json", name)
