@@ -22,9 +22,9 @@ type addrInfo struct {
 // followed; past maxMidstreamFlows, connections without a SYN are
 // counted as packets only. Each is said in the report when reached.
 const (
-	maxOpen           = 1 << 17
+	maxOpen           = 1 << 16
 	maxGone           = 1 << 17
-	maxAddrs          = 1 << 18
+	maxAddrs          = 1 << 16
 	maxMidstreamFlows = 1 << 16
 	maxOrphans        = 1 << 12
 )
