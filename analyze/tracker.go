@@ -192,8 +192,11 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	t.clocks.ttl(ref.File, p.ttl)
 	t.noteDest(p.dst)
 	rk := replyHash(client, server.Port(), p.seq)
+	var sameKey uint64
 	if r, ok := t.byReply[rk]; ok {
-		if a := t.win.at(r.seq); a != nil && a.Client == client && a.Server == server && a.ISN == p.seq {
+		if a, _ := t.replyChain(r.seq, func(a *track) bool {
+			return a.Client == client && a.Server == server && a.ISN == p.seq
+		}); a != nil {
 			t.resent(a, p, ref, ts)
 			return
 		}
@@ -205,6 +208,10 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 			t.lateSyns++
 			return
 		}
+		// The same client port and ISN to another server address: the
+		// same SYN seen before and after a load balancer's NAT. Both
+		// attempts' replies carry this key.
+		sameKey = r.seq + 1
 	}
 	t.countSyn(p)
 	if t.win.len() >= t.maxOpen {
@@ -217,6 +224,7 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
 	a.dest = t.totals.dest(server)
 	a.synLen, a.synFrag = uint32(p.payloadLen), p.fragment
+	a.sameKey = sameKey
 	t.byReply[rk] = replyRef{seq, a.dest}
 	if a.synLen > 0 {
 		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest}
