@@ -22,7 +22,7 @@ type addrInfo struct {
 // followed; past maxMidstreamFlows, connections without a SYN are
 // counted as packets only. Each is said in the report when reached.
 const (
-	maxOpen           = 1 << 16
+	maxOpen           = 1 << 17
 	maxGone           = 1 << 17
 	maxAddrs          = 1 << 16
 	maxMidstreamFlows = 1 << 16
