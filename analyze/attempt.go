@@ -60,10 +60,14 @@ type Attempt struct {
 // track is an attempt while it is open.
 type track struct {
 	Attempt
-	dest        int32  // index of its destination's totals
-	synLen      uint32 // payload the SYN carried (TCP Fast Open): replies ack ISN+1+synLen
-	synFrag     bool   // the SYN came in IP fragments: synLen is what the first one carried
-	synAckSeq   uint32
+	dest      int32  // index of its destination's totals
+	synLen    uint32 // payload the SYN carried (TCP Fast Open): replies ack ISN+1+synLen
+	synFrag   bool   // the SYN came in IP fragments: synLen is what the first one carried
+	synAckSeq uint32
+	// sameKey is the sequence number, plus one, of the attempt that was
+	// open with the same reply key (client address and port, server port,
+	// ISN) when this one began, to another server address; 0 if none.
+	sameKey     uint64
 	synAck      bool // a SYN-ACK from the SYN's destination
 	wrongSrc    bool // a SYN-ACK from another address
 	acked       bool

@@ -159,6 +159,16 @@ func (t *tracker) finish(end time.Time) {
 		t.clock, t.now = end, end.UnixNano()
 	}
 	t.drain(true)
+	t.release()
+}
+
+// release lets the garbage collector have the tables that follow open
+// attempts, once every attempt has left: after a flood they hold hundreds
+// of megabytes that building the report would otherwise have to fit
+// beside.
+func (t *tracker) release() {
+	t.win, t.gone = window{}, ring[goneKeys]{}
+	t.byReply, t.byFlow, t.orphans, t.orphanQ = nil, nil, nil, ring[orphanRef]{}
 }
 
 // idle moves the clock to ts, a time until which a live capture went on

@@ -7,7 +7,10 @@ import (
 
 // What answers an attempt: a SYN-ACK or RST from the server port, or an
 // ICMP error quoting the SYN, matched by what it acknowledges (or
-// quotes), whatever its source address.
+// quotes). A reply from the SYN's destination answers it; a reply from
+// another address is a wrong-source reply only when no attempt with the
+// same client port and ISN went to that address (a capture holding one
+// SYN before and after a load balancer's NAT has two such attempts).
 
 // orphan is a SYN-ACK (or RST) that came before the SYN it answers, as a
 // capture merged from several queues or files may record them.
@@ -32,22 +35,57 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 		}
 		return false
 	}
-	a := t.win.at(r.seq)
-	if a == nil {
+	if t.win.at(r.seq) == nil {
 		t.latePackets++
 		return true
 	}
-	if a.Client != client || a.Server.Port() != p.sport || (a.ISN != p.ack-1 && a.ISN+a.synLen != p.ack-1 && !a.fragAck(p.ack)) {
+	answers := func(a *track) bool {
+		return a.Client == client && a.Server.Port() == p.sport &&
+			(a.ISN == p.ack-1 || a.ISN+a.synLen == p.ack-1 || a.fragAck(p.ack))
+	}
+	a, seq := t.answered(r.seq, p.src, answers)
+	if a == nil {
 		return false
 	}
 	if p.flags&flagSYN != 0 {
-		t.synAck(a, r.seq, p, client, ref, ts)
+		t.synAck(a, seq, p, client, ref, ts)
 	} else if !a.synAck && !a.wrongSrc && !a.refused {
 		a.refused = true
 		a.setReply(p, ref, ts)
 	}
 	a.settle()
 	return true
+}
+
+// answered picks, of the open attempts a reply's key leads to (from seq
+// through those that share it), the one the reply from src answers: the
+// one sent to src, whose reply this is; only when none was may it be
+// another's reply from the wrong source, the newest one's not yet
+// answered, else the newest one's.
+func (t *tracker) answered(seq uint64, src netip.Addr, answers func(*track) bool) (*track, uint64) {
+	if a, s := t.replyChain(seq, func(a *track) bool { return answers(a) && a.Server.Addr() == src }); a != nil {
+		return a, s
+	}
+	if a, s := t.replyChain(seq, func(a *track) bool { return answers(a) && !a.synAck && !a.wrongSrc && !a.refused }); a != nil {
+		return a, s
+	}
+	return t.replyChain(seq, answers)
+}
+
+// replyChain walks from the open attempt seq through the older open ones
+// that share its reply key, newest first, and returns the first that
+// match accepts, with its sequence number; nil if none does.
+func (t *tracker) replyChain(seq uint64, match func(*track) bool) (*track, uint64) {
+	for a := t.win.at(seq); a != nil; a = t.win.at(seq) {
+		if match(a) {
+			return a, seq
+		}
+		if a.sameKey == 0 {
+			break
+		}
+		seq = a.sameKey - 1
+	}
+	return nil, 0
 }
 
 // fragmentedSyn finds the attempt a reply from its server answers when
@@ -164,13 +202,14 @@ func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
 	if !ok {
 		return
 	}
-	a := t.win.at(r.seq)
-	if a == nil {
+	if t.win.at(r.seq) == nil {
 		t.latePackets++
 		return
 	}
-	if a.Client == client && a.Server.Addr() == q.Dst && a.ISN == q.Seq &&
-		!a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
+	a, _ := t.replyChain(r.seq, func(a *track) bool {
+		return a.Client == client && a.Server == netip.AddrPortFrom(q.Dst, q.Dport) && a.ISN == q.Seq
+	})
+	if a != nil && !a.synAck && !a.wrongSrc && !a.refused && !a.unreachable {
 		a.unreachable = true
 		a.setReply(p, ref, ts)
 		a.settle()

@@ -9,7 +9,7 @@ import (
 // together, not one by one; each destination tells apart the first
 // maxDestMACs MACs its SYNs were delivered to.
 const (
-	maxDests    = 1 << 16
+	maxDests    = 1 << 12
 	maxDestMACs = 16
 	maxNames    = 16 // TLS server names listed per destination
 )

@@ -22,9 +22,9 @@ type addrInfo struct {
 // followed; past maxMidstreamFlows, connections without a SYN are
 // counted as packets only. Each is said in the report when reached.
 const (
-	maxOpen           = 1 << 18
-	maxGone           = 1 << 18
-	maxAddrs          = 1 << 18
+	maxOpen           = 1 << 17
+	maxGone           = 1 << 17
+	maxAddrs          = 1 << 16
 	maxMidstreamFlows = 1 << 16
 	maxOrphans        = 1 << 12
 )
@@ -181,8 +181,11 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	t.clocks.ttl(ref.File, p.ttl)
 	t.noteDest(p.dst)
 	rk := replyHash(client, server.Port(), p.seq)
+	var sameKey uint64
 	if r, ok := t.byReply[rk]; ok {
-		if a := t.win.at(r.seq); a != nil && a.Client == client && a.Server == server && a.ISN == p.seq {
+		if a, _ := t.replyChain(r.seq, func(a *track) bool {
+			return a.Client == client && a.Server == server && a.ISN == p.seq
+		}); a != nil {
 			t.resent(a, p, ref, ts)
 			return
 		}
@@ -194,6 +197,10 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 			t.lateSyns++
 			return
 		}
+		// The same client port and ISN to another server address: the
+		// same SYN seen before and after a load balancer's NAT. Both
+		// attempts' replies carry this key.
+		sameKey = r.seq + 1
 	}
 	t.countSyn(p)
 	if t.win.len() >= t.maxOpen {
@@ -206,6 +213,7 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
 	a.dest = t.totals.dest(server)
 	a.synLen, a.synFrag = uint32(p.payloadLen), p.fragment
+	a.sameKey = sameKey
 	t.byReply[rk] = replyRef{seq, a.dest}
 	if a.synLen > 0 {
 		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest}

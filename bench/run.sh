@@ -5,6 +5,8 @@
 #   SLBDIAG_BENCH_DIR  scratch directory (default /tmp/slbdiag-bench; needs ~12 GB)
 #   PACKETS            packets in the backend mix (default 10000000)
 #   FLOOD              distinct clients in the SYN flood (default 5000000)
+#   FLOOD6             distinct IPv6 clients in the flood to random ports (default 2000000)
+#   SCAN               distinct ports, and distinct destinations, in the scans (default 100000)
 #   TSHARK_PACKETS     packets of the smaller mix tshark is timed on (default 1000000)
 #   RUNS               runs per command, the best counts (default 2)
 set -euo pipefail
@@ -12,6 +14,8 @@ cd "$(dirname "$0")/.."
 dir=${SLBDIAG_BENCH_DIR:-/tmp/slbdiag-bench}
 packets=${PACKETS:-10000000}
 flood=${FLOOD:-5000000}
+flood6=${FLOOD6:-2000000}
+scan=${SCAN:-100000}
 tshark_packets=${TSHARK_PACKETS:-1000000}
 runs=${RUNS:-2}
 case "$dir" in "$PWD"|"$PWD"/*) echo "bench: $dir is inside the repository; use a scratch directory" >&2; exit 2 ;; esac
@@ -37,7 +41,10 @@ gen() {
 }
 gen mix.pcap -kind mix -packets "$packets"
 gen mix.pcapng -kind mix -format pcapng -packets "$packets"
-gen flood.pcap -kind flood -packets "$flood"
+gen flood.pcap -kind flood -shape clients -packets "$flood"
+gen flood6.pcap -kind flood -shape clients6 -packets "$flood6"
+gen ports.pcap -kind flood -shape ports -packets "$scan"
+gen dests.pcap -kind flood -shape dests -packets "$scan"
 gen small.pcap -kind mix -packets "$tshark_packets"
 
 # timed LABEL CMD...: the best of $runs runs; sets secs and rss_mib.
@@ -89,5 +96,20 @@ timed text "'$dir/slbdiag' analyze '$p'"; text_s=$secs; text_rss=$rss_mib
 speedup=$(awk "BEGIN{printf \"%.0f\", $tsh_s/$text_s}")
 secs=$tsh_s rss_mib=$tsh_rss; row small.pcap "tshark SYN filter" "${speedup}x faster (target >= 50)"
 secs=$text_s rss_mib=$text_rss; row small.pcap "slbdiag analyze (text)" "-"
+# Every flood and scan shape within the memory bound, every port watched.
+echo
+echo "| file         | flood or scan                      | seconds | RSS MiB | bound 256 MiB |"
+echo "|--------------|------------------------------------|---------|---------|---------------|"
+over=0
+for shape in "flood.pcap:$flood distinct IPv4 clients, one port" "flood6.pcap:$flood6 IPv6 clients, random ports" \
+  "ports.pcap:$scan distinct ports" "dests.pcap:$scan distinct destinations"; do
+  f=${shape%%:*} what=${shape#*:}
+  cat "$dir/$f" >/dev/null
+  timed text "'$dir/slbdiag' analyze --port any '$dir/$f'"
+  verdict=ok
+  [ "$rss_mib" -le 256 ] || { verdict=OVER; over=1; }
+  printf '| %-12s | %-34s | %7.2f | %7d | %-13s |\n' "$f" "$what" "$secs" "$rss_mib" "$verdict"
+done
 echo
 echo "tshark is timed on small.pcap ($(cat "$dir/small.pcap.packets") packets), not on the large files: it takes minutes there."
+[ "$over" = 0 ] || { echo "bench: a flood or scan went over 256 MiB" >&2; exit 1; }

@@ -1,6 +1,7 @@
 // Command benchgen writes large, deterministic captures for bench/run.sh:
 // a backend host's traffic mix behind a load balancer VIP, or a SYN flood
-// from millions of distinct clients, as pcap or pcapng.
+// or scan from millions of distinct clients (floodgen's shapes), as pcap
+// or pcapng.
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/slbdiag/slbdiag/internal/etlwrite"
+	"github.com/slbdiag/slbdiag/internal/floodgen"
 )
 
 func main() {
@@ -23,6 +25,7 @@ func main() {
 	packets := flag.Int("packets", 10_000_000, "packets to write (about)")
 	out := flag.String("o", "", "output file")
 	seed := flag.Uint64("seed", 1, "random seed: the same seed writes the same file")
+	shape := flag.String("shape", "clients", "the flood's shape (floodgen): clients (distinct IPv4 clients, one VIP port), clients6 (distinct IPv6 clients, random VIP ports), ports (distinct VIP ports), dests (distinct destination addresses)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "benchgen: -o is required")
@@ -47,7 +50,10 @@ func main() {
 	case "mix":
 		g.mix(*packets)
 	case "flood":
-		g.flood(*packets)
+		if err := g.flood(*shape, *packets, *seed); err != nil {
+			fmt.Fprintln(os.Stderr, "benchgen:", err)
+			os.Exit(2)
+		}
 	default:
 		fmt.Fprintln(os.Stderr, "benchgen: unknown -kind", *kind)
 		os.Exit(2)
@@ -248,17 +254,18 @@ func (g *gen) step() {
 	}
 }
 
-// flood writes n SYNs to the VIP, each from a distinct client address.
-func (g *gen) flood(n int) {
-	c := &conn{vip: vipV4, port: 443}
-	ts := start
-	for i := range n {
-		// Distinct sources: 11.0.0.0/8 upward, one address each.
-		c.client = [16]byte{12: 11 + byte(i>>24), 13: byte(i >> 16), 14: byte(i >> 8), 15: byte(i)}
-		c.cport = 1024 + uint16(g.rnd.IntN(60000))
-		c.isn = g.rnd.Uint32()
-		g.w.frame(ts, g.tcp(c, true, flagSYN, c.isn, 0, 0))
-		ts += 2000 + g.rnd.Int64N(2000) // ~330k SYNs a second
+// flood writes the n SYNs of a floodgen flood of the shape.
+func (g *gen) flood(shape string, n int, seed uint64) error {
+	f, err := floodgen.New(floodgen.Shape(shape), n, seed)
+	if err != nil {
+		return err
+	}
+	for {
+		b, ci, err := f.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			return nil
+		}
+		g.w.frame(ci.Timestamp.UnixNano(), b)
 	}
 }
 
@@ -412,7 +419,7 @@ func (c *conn) emit(g *gen, ts int64) (int64, bool) {
 	c.tsval += uint32(1 + s.after/1e6)
 	switch {
 	case s.flags&flagSYN != 0 && !s.fromServer:
-		g.w.frame(ts, g.tcp(c, false, s.flags, c.isn, 0, 0))
+		g.w.frame(ts, g.tcp(c, s.flags, c.isn, 0, 0))
 	case s.flags&flagSYN != 0:
 		g.w.frame(ts, g.tcpFrom(c, s.wrongSrc, s.flags, c.srvISN, c.isn+1, 0))
 	case s.fromServer && s.flags&flagRST != 0:
@@ -421,7 +428,7 @@ func (c *conn) emit(g *gen, ts int64) (int64, bool) {
 		g.w.frame(ts, g.tcpFrom(c, false, s.flags, c.sseq, c.cseq, s.size))
 		c.sseq += uint32(s.size)
 	default:
-		g.w.frame(ts, g.tcp(c, false, s.flags, c.cseq, c.sseq, s.size))
+		g.w.frame(ts, g.tcp(c, s.flags, c.cseq, c.sseq, s.size))
 		c.cseq += uint32(s.size)
 	}
 	if s.flags&flagFIN != 0 {
@@ -438,22 +445,19 @@ func (c *conn) emit(g *gen, ts int64) (int64, bool) {
 	return ts + script[c.step].after + g.rnd.Int64N(1+script[c.step].after/4), true
 }
 
-// tcp builds a client-to-server segment; flood SYNs carry no options but MSS.
-func (g *gen) tcp(c *conn, flood bool, flags uint8, seq, ack uint32, size int) []byte {
-	return g.segment(c, false, false, flags, seq, ack, size, flood)
+// tcp builds a client-to-server segment.
+func (g *gen) tcp(c *conn, flags uint8, seq, ack uint32, size int) []byte {
+	return g.segment(c, false, false, flags, seq, ack, size)
 }
 
 func (g *gen) tcpFrom(c *conn, wrongSrc bool, flags uint8, seq, ack uint32, size int) []byte {
-	return g.segment(c, true, wrongSrc, flags, seq, ack, size, false)
+	return g.segment(c, true, wrongSrc, flags, seq, ack, size)
 }
 
-func (g *gen) segment(c *conn, fromServer, wrongSrc bool, flags uint8, seq, ack uint32, size int, flood bool) []byte {
+func (g *gen) segment(c *conn, fromServer, wrongSrc bool, flags uint8, seq, ack uint32, size int) []byte {
 	optLen := 12 // NOP NOP timestamps
 	if flags&flagSYN != 0 {
 		optLen = 20 // MSS, SACK permitted, timestamps, NOP, window scale
-		if flood {
-			optLen = 4
-		}
 	}
 	if flags&flagRST != 0 {
 		optLen = 0
@@ -476,8 +480,6 @@ func (g *gen) segment(c *conn, fromServer, wrongSrc bool, flags uint8, seq, ack 
 	binary.BigEndian.PutUint16(h[14:], 64240)
 	o := h[20:]
 	switch {
-	case optLen == 4:
-		copy(o, []byte{2, 4, 0x05, 0xb4})
 	case optLen == 20:
 		copy(o, []byte{2, 4, 0x05, 0xb4, 4, 2, 8, 10})
 		binary.BigEndian.PutUint32(o[8:], c.tsval)

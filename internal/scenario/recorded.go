@@ -41,7 +41,7 @@ func recorded() []built {
 			{"lab-linux-after.pcap", cl(36974), v, 894941839, "completed", 1, 19},
 		},
 	}
-	return append(append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...), encapRecorded()...)
+	return append(append(append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...), encapRecorded()...), natRecorded()...)
 }
 
 // tlsSecrets is tls-binding.pcapng as Wireshark's editcap rewrites it with
