@@ -19,7 +19,7 @@ const module = "github.com/slbdiag/slbdiag/"
 var allowed = map[string][]string{
 	"analyze":             {"decode"},
 	"capture":             {"decode", "etl"},
-	"internal/benchgen":   {"internal/etlwrite"},
+	"internal/benchgen":   {"internal/etlwrite", "internal/floodgen"},
 	"analyze/analyzetest": {"analyze"},
 	"hostcheck":           {"analyze", "hostfacts"},
 	"report":              {"analyze", "hostcheck", "hostfacts", "internal/version"},
