@@ -36,7 +36,7 @@ func windowsFacts(t *testing.T, locale, file string) *hostfacts.Facts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := hostfacts.FromOutputs(file, hostfacts.SplitBundle(string(b)))
+	f, err := hostfacts.Parse(context.Background(), file, string(b))
 	if err != nil {
 		t.Fatal(err)
 	}

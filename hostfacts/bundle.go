@@ -12,6 +12,7 @@ import (
 type Output struct {
 	Command string
 	Text    string
+	Line    int // the line of the file the command is on, from 1; 0 if not from a file
 }
 
 // kind is a command whose output slbdiag reads.
@@ -130,18 +131,13 @@ func promptCommand(l string) (string, bool) {
 	return "", false
 }
 
-// SplitBundle splits one text file of concatenated command outputs, each
+// splitBundle splits one text file of concatenated command outputs, each
 // introduced by the prompt and command line that printed it, into
 // outputs. Each output ends at the next prompt line (or transcript rule),
 // whatever its command: a command slbdiag does not read still ends the one
 // before it. Lines before the first prompt are dropped, but for the
 // version lines of a console (Microsoft Windows [Version …]) or a
 // transcript header, which become "ver" and "Start-Transcript" outputs.
-func SplitBundle(text string) []Output {
-	out, _ := splitBundle(context.Background(), text)
-	return out
-}
-
 func splitBundle(ctx context.Context, text string) ([]Output, error) {
 	var out []Output
 	var cur *Output
@@ -161,7 +157,7 @@ func splitBundle(ctx context.Context, text string) ([]Output, error) {
 		t := strings.TrimLeft(l, " ")
 		if cmd, ok := promptCommand(t); ok {
 			flush()
-			cur = &Output{Command: cmd}
+			cur = &Output{Command: cmd, Line: n + 1}
 			continue
 		}
 		if reTranscriptRule.MatchString(t) {
@@ -171,9 +167,9 @@ func splitBundle(ctx context.Context, text string) ([]Output, error) {
 		if cur == nil {
 			switch {
 			case reTranscriptMachine.MatchString(t):
-				out = append(out, Output{Command: "Start-Transcript", Text: t})
+				out = append(out, Output{Command: "Start-Transcript", Text: t, Line: n + 1})
 			case verLine.MatchString(t):
-				out = append(out, Output{Command: "ver", Text: t})
+				out = append(out, Output{Command: "ver", Text: t, Line: n + 1})
 			}
 			continue
 		}
@@ -194,14 +190,11 @@ func Parse(ctx context.Context, source, text string) (*Facts, error) {
 	return fromOutputs(ctx, source, outs)
 }
 
-// FromOutputs reads facts from command outputs. A command slbdiag does not
-// read is noted in Ignored; one whose output does not parse is noted in
-// Unread with the error, unless another command gave the same facts.
-// Reading goes on past either.
-func FromOutputs(source string, outs []Output) (*Facts, error) {
-	return fromOutputs(context.Background(), source, outs)
-}
-
+// fromOutputs reads facts from command outputs, in their order: the
+// latest read-back of a fact wins. A command slbdiag does not read is
+// noted in Ignored; one whose output does not parse is noted in Unread
+// with the error, unless another command gave the same facts. Reading
+// goes on past either.
 func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, error) {
 	f := &Facts{Source: source, ConfAll: unreadConf, ConfDefault: unreadConf}
 	b := newBuilder(f)

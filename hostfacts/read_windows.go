@@ -32,7 +32,7 @@ func readWindows(ctx context.Context) (*Facts, error) {
 	if _, err := os.Stat(filepath.Join(os.Getenv("windir"), "system32", "inetsrv", "appcmd.exe")); err == nil {
 		outs = append(outs, run(`%windir%\system32\inetsrv\appcmd.exe list site`))
 	}
-	f, err := FromOutputs("this host", outs)
+	f, err := fromOutputs(ctx, "this host", outs)
 	if err != nil {
 		return nil, err
 	}

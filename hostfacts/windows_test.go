@@ -282,7 +282,7 @@ func TestSplitBundlePrompts(t *testing.T) {
 	got := SplitBundle(text)
 	// Every prompt ends the output before it, whether slbdiag reads its
 	// command or not.
-	want := []Output{{"netsh int ipv4 sh int 12", "A"}, {"ipconfig /all", "B"}, {"sysctl -a", "C"}, {"ss -ltn", "D"}, {"echo hi", "E"}}
+	want := []Output{{"netsh int ipv4 sh int 12", "A", 2}, {"ipconfig /all", "B", 4}, {"sysctl -a", "C", 6}, {"ss -ltn", "D", 8}, {"echo hi", "E", 10}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
