@@ -35,6 +35,10 @@ const (
 	kSysctl
 	kSS
 	kProcNetTCP
+	kNetIPAddress
+	kNetAdapter
+	kNetRoute
+	kRoutePrint
 )
 
 var (
@@ -42,7 +46,11 @@ var (
 	reSSLCert    = regexp.MustCompile(`^netsh\s+http\s+sh(?:ow)?\s+sslcert\b`)
 	reFirewall   = regexp.MustCompile(`^netsh\s+advfirewall\s+sh(?:ow)?\s+(allprofiles|currentprofile)\b`)
 	reAppcmd     = regexp.MustCompile(`(?:^|[\\/])appcmd(?:\.exe)?"?\s+list\s+sites?\b`)
-	reNetIPIface = regexp.MustCompile(`^get-netipinterface\b.*\|\s*(format-list|fl)\b`)
+	reNetIPIface = regexp.MustCompile(`^get-netipinterface\b`)
+	reNetIPAddr  = regexp.MustCompile(`^get-netipaddress\b`)
+	reNetAdapter = regexp.MustCompile(`^get-netadapter(?:\s|\||$)`)
+	reNetRoute   = regexp.MustCompile(`^get-netroute\b`)
+	reRoutePrint = regexp.MustCompile(`^route(?:\.exe)?\s+print\b`)
 	reIPAddr     = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reIPRoute    = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*r(?:o(?:u(?:t(?:e)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reRouteN     = regexp.MustCompile(`^route\s+-n\s*$`)
@@ -70,6 +78,14 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kIpconfig, "", ""
 	case reNetIPIface.MatchString(c):
 		return kNetIPInterface, "", ""
+	case reNetIPAddr.MatchString(c):
+		return kNetIPAddress, "", ""
+	case reNetAdapter.MatchString(c):
+		return kNetAdapter, "", ""
+	case reNetRoute.MatchString(c):
+		return kNetRoute, "", ""
+	case reRoutePrint.MatchString(c):
+		return kRoutePrint, "", ""
 	case reSSLCert.MatchString(c):
 		return kSSLCert, "", ""
 	case reAppcmd.MatchString(c):
@@ -213,6 +229,7 @@ func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, err
 		if k != kTranscript && k != kVer {
 			known++
 		}
+		b.cur = o
 		if err := b.add(k, family, arg, o.Text); err != nil {
 			msg := err.Error()
 			if first := strings.Fields(o.Command)[0]; !strings.HasPrefix(strings.ToLower(msg), strings.ToLower(first)) {
@@ -247,7 +264,7 @@ func silent(cmd string) bool {
 // `ip -j addr` failed on an old iproute2).
 func group(k kind, arg string) string {
 	switch k {
-	case kIpconfig, kIPAddr:
+	case kIpconfig, kIPAddr, kNetIPAddress:
 		return "addresses"
 	case kNetshIface:
 		return "hostmodel " + arg
@@ -255,7 +272,7 @@ func group(k kind, arg string) string {
 		return "hostmodel"
 	case kSS, kProcNetTCP:
 		return "listeners"
-	case kIPRoute, kRouteN:
+	case kIPRoute, kRouteN, kNetRoute, kRoutePrint:
 		return "routes"
 	case kVer, kTranscript:
 		return "version"

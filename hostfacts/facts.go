@@ -37,6 +37,34 @@ type Facts struct {
 	// Ignored lists the commands whose outputs were skipped because
 	// slbdiag does not read them.
 	Ignored []string `json:"ignored"`
+	// NoFacts lists the outputs read that hold none of the facts their
+	// command usually gives (Get-NetIPInterface's default table has no
+	// weak host columns).
+	NoFacts []NoFact `json:"read_no_facts"`
+	// Changes lists the facts the file shows changing: the same setting
+	// read twice with different values (a fix applied between two
+	// read-backs). The later value is the one in Interfaces.
+	Changes []Change `json:"changes"`
+}
+
+// NoFact is an output read that holds none of the facts slbdiag uses.
+type NoFact struct {
+	Line    int    `json:"line"`
+	Command string `json:"command"`
+	Lacks   string `json:"lacks"` // what it does not hold, and how to get it
+}
+
+// Change is one setting of one interface read twice with different
+// values.
+type Change struct {
+	Line    int    `json:"line"`     // the line of the later command
+	WasLine int    `json:"was_line"` // the line of the earlier one
+	Command string `json:"command"`  // the later command
+	Iface   string `json:"iface"`
+	Index   int    `json:"index"`
+	Setting string `json:"setting"` // "weakhostreceive IPv4", "addresses"
+	Before  string `json:"before"`
+	After   string `json:"after"`
 }
 
 // Interface is one network interface of the host.

@@ -57,11 +57,11 @@ func TestParseNetshInterface(t *testing.T) {
 	on := HostModel{WeakHostSend: Enabled, WeakHostReceive: Enabled}
 	for _, tc := range []struct {
 		locale, file, idx string
-		want              NetshDetail
+		want              []NetshDetail
 	}{
-		{"en", "before.txt", "12", NetshDetail{Index: 12, Name: "Ethernet", Model: off}},
-		{"zh", "before.txt", "12", NetshDetail{Index: 12, Name: "以太网", Model: off}},
-		{"zh", "half.txt", "14", NetshDetail{Index: 14, Name: "环回", Model: on}},
+		{"en", "before.txt", "12", []NetshDetail{{Index: 12, Name: "Ethernet", Model: off}}},
+		{"zh", "before.txt", "12", []NetshDetail{{Index: 12, Name: "以太网", Model: off}}},
+		{"zh", "half.txt", "14", []NetshDetail{{Index: 14, Name: "环回", Model: on}}},
 	} {
 		got, err := ParseNetshInterface(outputOf(t, readBundle(t, tc.locale, tc.file), kNetshIface, tc.idx))
 		if err != nil {
