@@ -296,10 +296,53 @@ func (b *builder) addService(k kind, text string) error {
 		if f.Firewall, err = ParseFirewallProfiles(text); err == nil {
 			f.FirewallRead = true
 		}
+	case kIPListen:
+		if f.IPListen, err = ParseHTTPIPListen(text); err == nil {
+			f.IPListenRead, f.OS = true, "windows"
+		}
+	case kNetFirewallRule:
+		f.OS = "windows"
+		b.holdsNothing("the rules' ports and addresses (Get-NetFirewallRule prints neither: paste netsh advfirewall firewall show rule name=all verbose)")
+	case kFirewallRules, kIptables, kNft:
+		return b.addFilter(k, text)
 	default:
 		return b.addLinux(k, text)
 	}
 	return err
+}
+
+// addFilter reads a packet filter's rules; a later read of the same kind
+// replaces the earlier one.
+func (b *builder) addFilter(k kind, text string) error {
+	var fl *Filter
+	var err error
+	switch {
+	case k == kFirewallRules:
+		fl, err = ParseFirewallRules(text)
+	case k == kNft:
+		fl, err = ParseNft(text)
+	case strings.Contains(text, "Chain INPUT"):
+		fl, err = ParseIptablesL(text)
+	default:
+		fl, err = ParseIptablesS(text)
+	}
+	if err != nil {
+		return err
+	}
+	if k == kFirewallRules {
+		b.f.OS = "windows"
+	} else {
+		b.f.OS = "linux"
+	}
+	fl.Line, fl.Command = b.cur.Line, b.cur.Command
+	for i := range b.f.Filters {
+		if b.f.Filters[i].Kind == fl.Kind {
+			b.f.Filters[i] = *fl
+			return nil
+		}
+	}
+	b.f.Filters = append(b.f.Filters, *fl)
+	return nil
 }
 
 func (b *builder) addLinux(k kind, text string) error {

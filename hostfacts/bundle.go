@@ -39,6 +39,11 @@ const (
 	kNetAdapter
 	kNetRoute
 	kRoutePrint
+	kFirewallRules
+	kNetFirewallRule
+	kIPListen
+	kIptables
+	kNft
 )
 
 var (
@@ -51,6 +56,10 @@ var (
 	reNetAdapter = regexp.MustCompile(`^get-netadapter(?:\s|\||$)`)
 	reNetRoute   = regexp.MustCompile(`^get-netroute\b`)
 	reRoutePrint = regexp.MustCompile(`^route(?:\.exe)?\s+print\b`)
+	reFwRules    = regexp.MustCompile(`^netsh\s+advfirewall\s+firewall\s+sh(?:ow)?\s+rule\b`)
+	reIPListen   = regexp.MustCompile(`^netsh\s+http\s+sh(?:ow)?\s+iplisten\b`)
+	reIptables   = regexp.MustCompile(`^iptables(?:-legacy|-nft)?(?:-save)?(?:\s|$)`)
+	reNft        = regexp.MustCompile(`^nft\s+(?:-\S+\s+)*list\s+(?:ruleset|table)\b`)
 	reIPAddr     = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reIPRoute    = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*r(?:o(?:u(?:t(?:e)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reRouteN     = regexp.MustCompile(`^route\s+-n\s*$`)
@@ -86,6 +95,16 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kNetRoute, "", ""
 	case reRoutePrint.MatchString(c):
 		return kRoutePrint, "", ""
+	case reFwRules.MatchString(c):
+		return kFirewallRules, "", ""
+	case strings.HasPrefix(c, "get-netfirewallrule"):
+		return kNetFirewallRule, "", ""
+	case reIPListen.MatchString(c):
+		return kIPListen, "", ""
+	case reIptables.MatchString(c):
+		return kIptables, "", ""
+	case reNft.MatchString(c):
+		return kNft, "", ""
 	case reSSLCert.MatchString(c):
 		return kSSLCert, "", ""
 	case reAppcmd.MatchString(c):
@@ -274,6 +293,8 @@ func group(k kind, arg string) string {
 		return "listeners"
 	case kIPRoute, kRouteN, kNetRoute, kRoutePrint:
 		return "routes"
+	case kFirewallRules, kIptables, kNft:
+		return "filter"
 	case kVer, kTranscript:
 		return "version"
 	}

@@ -20,6 +20,12 @@ type Facts struct {
 	SSLBindings []SSLBinding      `json:"ssl_bindings"` // HTTP.sys certificate bindings
 	Sites       []Site            `json:"sites"`        // IIS sites and their bindings
 	Firewall    []FirewallProfile `json:"firewall"`
+	// Filters are the packet filters read (Windows Firewall's rules,
+	// iptables, nftables): the latest read of each kind.
+	Filters []Filter `json:"filters"`
+	// IPListen is HTTP.sys's IP Listen List: empty, every address.
+	IPListen     []netip.Addr `json:"http_iplisten"`
+	IPListenRead bool         `json:"http_iplisten_read"`
 
 	// The *Read flags say a kind of fact was read: an empty list then
 	// means there is none, not that nobody looked.
