@@ -187,7 +187,7 @@ func EvidenceKinds() []EvidenceKind {
 		EvNoSynToVIP, EvLoadBalancerSide, EvHelloClosed, EvHelloServed, EvHelloAlert, EvSlowCompleted, EvARPClaim, EvHostConfig,
 		EvFactVIPNowhere, EvFactVIPOnLoopback, EvFactVIPOnNIC, EvFactVIPOnOther, EvFactWeakRecvOff, EvFactWeakSendOff,
 		EvFactHostModelReady, EvFactNoSiteBinding, EvFactNoCertificate, EvFactFirewallOn, EvFactARPIgnore, EvFactARPAnnounce,
-		EvFactNoListener, EvFactNotRead}
+		EvFactNoListener, EvFactFilterDrops, EvFactHTTPListenOnly, EvFactNotRead}
 }
 
 // MissingKinds lists the kinds of evidence a finding can name as not

@@ -16,6 +16,9 @@ func Apply(r *analyze.Result, facts *hostfacts.Facts) {
 	if facts == nil || facts.OS == "" {
 		return
 	}
+	if r.HostFacts = otherHost(r, facts); r.HostFacts.OtherHost {
+		return // another host's facts say nothing of this one
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		v := newHostView(facts, f.Server.Addr(), f.HostAddr, f.Server.Port(), r.ProbeNets)
@@ -23,6 +26,7 @@ func Apply(r *analyze.Result, facts *hostfacts.Facts) {
 		if check := causeFacts[f.Cause]; check != nil {
 			check(f, v)
 		}
+		recause(f, v)
 	}
 	analyze.SortFindings(r.Findings)
 }
