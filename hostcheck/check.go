@@ -31,6 +31,7 @@ type Gap struct {
 	Fact   analyze.GapFact
 	Iface  analyze.HostIface // the interface it concerns, if one
 	Needed bool              // whether the host accepts the VIP rests on it
+	OS     string            // the host's, for the command that reads it
 }
 
 // Check is what the facts alone predict for SYNs to vip:port, before
@@ -43,7 +44,7 @@ func Check(facts *hostfacts.Facts, vip netip.Addr, port uint16, probes []netip.P
 	server := netip.AddrPortFrom(v.vip, port)
 	hc := Verdict{Host: v.config()}
 	gap := func(g analyze.GapFact, ifc *hostfacts.Interface, needed bool) {
-		hc.Gaps = append(hc.Gaps, Gap{Fact: g, Iface: ifaceName(ifc), Needed: needed})
+		hc.Gaps = append(hc.Gaps, Gap{Fact: g, Iface: ifaceName(ifc), Needed: needed, OS: facts.OS})
 	}
 	newFinding := func(c analyze.Cause, conf analyze.Confidence) analyze.Finding {
 		return analyze.Finding{Cause: c, Server: server, Confidence: conf, Host: hc.Host}

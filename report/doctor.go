@@ -203,6 +203,16 @@ func prediction(f *analyze.Finding, l Lang) string {
 	case analyze.NoListenerOnVIP:
 		return l.tr(fmt.Sprintf("This host accepts %s but nothing listens on it: SYNs to it will be refused with RST.", vip),
 			fmt.Sprintf("本机接收发往 %s 的包，但没有监听：发往它的 SYN 会被 RST 拒绝。", vip))
+	case analyze.ClientsFiltered:
+		return l.tr(fmt.Sprintf("This host accepts %s, but its firewall drops clients' SYNs to it: only what the rules admit (the health probes, often) gets through.", vip),
+			fmt.Sprintf("本机接收发往 %s 的包，但防火墙会丢弃客户端发往它的 SYN：只有规则放行的来源（往往只是健康检查探测）能通过。", vip))
+	case analyze.WeakHostSend:
+		lb := l.tr("the interface that holds it", "持有它的接口")
+		if f.Host != nil && !f.Host.VIPOn.IsZero() {
+			lb = ifaceText(f.Host.VIPOn, f.Host.OS, l)
+		}
+		return l.tr(fmt.Sprintf("This host accepts SYNs to %s but cannot answer them from the VIP: weakhostsend is disabled on %s, so the SYN-ACKs never leave.", vip, lb),
+			fmt.Sprintf("本机接收发往 %s 的 SYN，但无法以 VIP 为源地址应答：%s的 weakhostsend 为 disabled，SYN-ACK 发不出去。", vip, zhPad(lb)))
 	case analyze.VIPAnswersARP:
 		return l.tr(fmt.Sprintf("This host will answer ARP for %s: the VIP leaks to the network and pulls its traffic past the load balancer.", vip.Addr()),
 			fmt.Sprintf("本机会为 %s 应答 ARP：VIP 泄露到网络上，会把本该经过负载均衡器的流量直接引到本机。", vip.Addr()))
@@ -308,6 +318,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 			out = append(out, l.tr("Windows Firewall: "+strings.Join(fw, ", ")+".", "Windows 防火墙："+strings.Join(fw, "、")+"。"))
 		}
 	}
+	out = append(out, factsHistory(f, l)...)
 	for _, u := range f.Unread {
 		out = append(out, l.tr("Not read: ", "未读到：")+printable(u))
 	}
@@ -385,6 +396,9 @@ func gapList(gs []hostcheck.Gap, neededOnly bool, l Lang) string {
 
 // gapText names a fact not read and the command that reads it.
 func gapText(g hostcheck.Gap, l Lang) string {
+	if s, ok := gapTextOS(g, g.OS, l); ok {
+		return s
+	}
 	ifc := ifaceText(g.Iface, "windows", l)
 	idx := "N"
 	if g.Iface.Index > 0 {

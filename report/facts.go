@@ -128,8 +128,13 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 			en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; port %d is bound to %s only.", vip, port, port, strings.Join(ls, ", ")),
 				fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 只绑定在 %s 上。", vip, port, port, strings.Join(ls, "、"))
 		}
+	case analyze.EvFactFilterDrops, analyze.EvFactHTTPListenOnly:
+		en, zh, _ = evidenceFilter(f, e)
 	case analyze.EvFactNotRead:
 		g := gapText(hostcheck.Gap{Fact: analyze.GapFact(e.Fact.Setting), Iface: e.Fact.Iface}, l)
+		if s, ok := gapTextOS(hostcheck.Gap{Fact: analyze.GapFact(e.Fact.Setting)}, hostOS(f), l); ok {
+			g = s
+		}
 		en, zh = "not read, so the facts can neither confirm nor rule out this cause: "+g+".", "未读到，因此主机配置既不能证实也不能排除这一原因："+g+"。"
 	default:
 		return "", false
@@ -156,6 +161,9 @@ func hasFact(f *analyze.Finding, k analyze.EvidenceKind) bool {
 // configuration contradicts: the SYNs are dropped, but not by the host
 // model.
 func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
+	if s, ok := headlineRecaused(f, l); ok {
+		return s, true
+	}
 	if f.Cause != analyze.StrongHostReceive || f.Host == nil || f.Confidence != analyze.Low {
 		return "", false
 	}
@@ -186,6 +194,7 @@ func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 	win = skipDone(win, h, f.Cause == analyze.StrongHostReceive || f.Cause == analyze.WeakHostSend, l)
 	lin = skipDoneLinux(f, lin)
 	win = fillInterfaces(win, h, l)
+	win, lin = withFactSteps(win, f, l), withFactSteps(lin, f, l)
 	if h.OS == "linux" {
 		return []Fix{lin, win}, true
 	}

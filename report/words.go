@@ -116,6 +116,9 @@ func headline(f *analyze.Finding, l Lang) string {
 	s := textsFor(f.Cause).headline(f, l)
 	if fs, ok := headlineFact(f, l); ok {
 		s = fs // the host's configuration contradicts the capture's reading
+		if f.Cause == analyze.StrongHostReceive {
+			return s + l.tr(" Cause: not the host model; the facts point at no other one yet, confidence low.", "原因：不是主机模型；主机配置尚未指向其他原因，置信度：低。")
+		}
 	}
 	return s + l.tr(fmt.Sprintf(" Cause: %s, confidence %s.", f.Cause, f.Confidence),
 		fmt.Sprintf("原因：%s，置信度：%s。", f.Cause, l.confidence(string(f.Confidence))))
