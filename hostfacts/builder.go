@@ -3,6 +3,7 @@ package hostfacts
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -397,10 +398,20 @@ func (b *builder) addLinux(k kind, text string) error {
 			seen[l.String()] = true
 		}
 		for _, l := range ls {
-			if !seen[l.String()] {
-				seen[l.String()] = true
+			// ss's [::]:PORT says IPv6-only; /proc/net/tcp6's :: does
+			// not say: the more precise one stays.
+			plain := netip.AddrPortFrom(netip.IPv6Unspecified(), l.Port())
+			v6only := netip.AddrPortFrom(v6OnlyAny, l.Port())
+			switch {
+			case seen[l.String()], l == plain && seen[v6only.String()]:
+				continue
+			case l == v6only && seen[plain.String()]:
+				i := slices.Index(f.Listeners, plain)
+				f.Listeners[i] = l
+			default:
 				f.Listeners = append(f.Listeners, l)
 			}
+			seen[l.String()] = true
 		}
 	}
 	return nil
@@ -423,7 +434,10 @@ func (b *builder) finish() {
 	}
 	if b.f.OS != "windows" {
 		for i := range b.f.Interfaces {
-			if b.f.Interfaces[i].Name == "lo" {
+			// A dummy interface holds a VIP as lo does: no packet from
+			// the network arrives on it, ARP is answered by the NIC's
+			// arp_ignore.
+			if n := b.f.Interfaces[i].Name; n == "lo" || strings.HasPrefix(n, "dummy") {
 				b.f.Interfaces[i].Loopback = true
 			}
 		}

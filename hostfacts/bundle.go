@@ -83,7 +83,7 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kNetshIface, fam, m[2]
 	case m != nil:
 		return kNetshIfaces, m[1], ""
-	case strings.HasPrefix(c, "ipconfig") && strings.Contains(c, "/all"):
+	case c == "ipconfig" || c == "ipconfig.exe" || strings.HasPrefix(c, "ipconfig") && strings.Contains(c, "/all"):
 		return kIpconfig, "", ""
 	case reNetIPIface.MatchString(c):
 		return kNetIPInterface, "", ""

@@ -149,6 +149,10 @@ LISTEN     0      128          *:22                       *:*                   
 LISTEN     0      511    192.0.2.10:443                   *:*
 LISTEN     0      128         :::22                      :::*
 `
+	newSS := `State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+LISTEN 0      511                *:80              *:*
+LISTEN 0      511             [::]:443          [::]:*
+`
 	netid := `Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process
 udp   UNCONN 0      0            0.0.0.0:38072      0.0.0.0:*
 tcp   LISTEN 0      511          0.0.0.0:80         0.0.0.0:*
@@ -160,6 +164,8 @@ tcp   ESTAB  0      0         10.10.0.41:33070    10.10.0.9:3268
 	}{
 		{"old", old, aps("[::]:22", "192.0.2.10:443", "[::]:22")},
 		{"netid", netid, aps("0.0.0.0:80")},
+		// iproute2 4.14 and later: *:443 is dual stack, [::]:443 IPv6 only.
+		{"new", newSS, aps("[::]:80", "[::%v6only]:443")},
 	} {
 		got, err := ParseSS(tc.text)
 		if err != nil {

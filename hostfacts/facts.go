@@ -212,9 +212,11 @@ func (f *Facts) ListensOn(addr netip.Addr, port uint16) bool {
 			return true
 		case la == netip.IPv4Unspecified():
 			return addr.Is4()
+		case la == v6OnlyAny:
+			return addr.Is6()
 		case la == netip.IPv6Unspecified():
 			// A [::] socket takes IPv4 too unless IPV6_V6ONLY: /proc
-			// does not say, and dual stack is the default.
+			// and old ss do not say, and dual stack is the default.
 			return true
 		}
 		return false

@@ -289,6 +289,12 @@ func ParseSS(text string) ([]netip.AddrPort, error) {
 			continue
 		}
 		if ap, ok := ssAddrPort(f[i+3]); ok {
+			if strings.HasPrefix(f[i+3], "[::]:") {
+				// iproute2 4.14 and later print a dual-stack wildcard
+				// as *:PORT and an IPv6-only one (IPV6_V6ONLY, nginx's
+				// listen [::]:443) as [::]:PORT.
+				ap = netip.AddrPortFrom(v6OnlyAny, ap.Port())
+			}
 			out = append(out, ap)
 		}
 	}
@@ -297,6 +303,11 @@ func ParseSS(text string) ([]netip.AddrPort, error) {
 	}
 	return out, nil
 }
+
+// v6OnlyAny is how Listeners hold an IPv6-only wildcard socket ([::] in
+// ss of iproute2 4.14 and later): the zone marks it, as no address from
+// the kernel has one.
+var v6OnlyAny = netip.IPv6Unspecified().WithZone("v6only")
 
 // ssAddrPort reads ss's local address: "0.0.0.0:443", "[::]:443",
 // "*:443" (a dual-stack socket), "127.0.0.1%lo:53" (bound to a device).

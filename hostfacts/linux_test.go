@@ -40,7 +40,7 @@ func TestLinuxBundle(t *testing.T) {
 			{Index: 2, Name: "eth0", Addrs: []netip.Prefix{pfx("10.0.0.5/24"), pfx("fe80::216:3eff:fe0a:1b2c/64")}, Conf: IPv4Conf{0, 0, 1}},
 		},
 		// ss, then /proc/net/tcp: the same sockets once.
-		Listeners:     aps("127.0.0.53:53", "10.0.0.5:443", "0.0.0.0:22", "[::]:22"),
+		Listeners:     aps("127.0.0.53:53", "10.0.0.5:443", "0.0.0.0:22", "[::%v6only]:22"),
 		ListenersRead: true, AddrsRead: true, SysctlRead: true,
 	}
 	if d := cmp.Diff(want, got, cmpIP); d != "" {
