@@ -14,6 +14,12 @@ import (
 // finding names the one they show and says, as a fact not read, what
 // else remains.
 func recause(f *analyze.Finding, v *hostView) {
+	if f.Cause == analyze.StrongHostReceive && v.receiveAccepts() && v.replyBlocked() == acceptYes {
+		// Accepted, and the replies cannot leave from the VIP: what
+		// only host facts tell from a SYN dropped on arrival.
+		f.Cause, f.Confidence, f.Missing = analyze.WeakHostSend, analyze.High, nil
+		return
+	}
 	if f.Cause != analyze.StrongHostReceive && f.Cause != analyze.WeakHostSend || !v.hostModelAccepts() {
 		return
 	}
@@ -47,14 +53,19 @@ func recause(f *analyze.Finding, v *hostView) {
 	}
 }
 
-// hostModelAccepts says the facts show the host accepting SYNs to the VIP
-// on the NIC they arrive on, and able to answer from it.
-func (v *hostView) hostModelAccepts() bool {
+// receiveAccepts says the NICs the SYNs arrive on all accept the VIP.
+func (v *hostView) receiveAccepts() bool {
 	if !v.facts.AddrsRead || v.owner == nil || len(v.nics) == 0 && v.facts.OS == "windows" {
 		return false
 	}
 	no, unknown := v.split()
-	return len(no) == 0 && len(unknown) == 0 && v.replyBlocked() == acceptNo
+	return len(no) == 0 && len(unknown) == 0
+}
+
+// hostModelAccepts says the facts show the host accepting SYNs to the VIP
+// on the NIC they arrive on, and able to answer from it.
+func (v *hostView) hostModelAccepts() bool {
+	return v.receiveAccepts() && v.replyBlocked() == acceptNo
 }
 
 // serviceMissing says the facts show nothing that would take the VIP's

@@ -197,7 +197,7 @@ func (b *builder) add(k kind, family, arg, text string) error {
 				b.setModel(ifc, n.IPv6, n.Model)
 			}
 			if !HasModel(ns) {
-				b.holdsNothing("weak-host settings (its default table has no WeakHostSend or WeakHostReceive column: add | Format-List *)")
+				b.holdsNothing("no weak-host settings: its default table has no WeakHostSend or WeakHostReceive column (add | Format-List *)")
 			}
 		}
 	default:
@@ -303,7 +303,7 @@ func (b *builder) addService(k kind, text string) error {
 		}
 	case kNetFirewallRule:
 		f.OS = "windows"
-		b.holdsNothing("the rules' ports and addresses (Get-NetFirewallRule prints neither: paste netsh advfirewall firewall show rule name=all verbose)")
+		b.holdsNothing("no ports or addresses of the rules: Get-NetFirewallRule prints neither (paste netsh advfirewall firewall show rule name=all verbose)")
 	case kFirewallRules, kIptables, kNft:
 		return b.addFilter(k, text)
 	default:

@@ -57,7 +57,7 @@ type Facts struct {
 type NoFact struct {
 	Line    int    `json:"line"`
 	Command string `json:"command"`
-	Lacks   string `json:"lacks"` // what it does not hold, and how to get it
+	Lacks   string `json:"lacks"` // what it does not hold, and how to get it: "no weak-host settings: …"
 }
 
 // Change is one setting of one interface read twice with different

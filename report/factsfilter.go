@@ -93,16 +93,16 @@ func gapTextOS(g hostcheck.Gap, osName string, l Lang) (string, bool) {
 func factsHistory(f *hostfacts.Facts, l Lang) []string {
 	var out []string
 	for _, n := range f.NoFacts {
-		out = append(out, l.tr(fmt.Sprintf("Read, holds no %s: %s (line %d).", printable(n.Lacks), printable(n.Command), n.Line),
-			fmt.Sprintf("已读取，但不含 %s：%s（第 %d 行）。", printable(n.Lacks), printable(n.Command), n.Line)))
+		out = append(out, l.tr(fmt.Sprintf("%s (line %d): read, holds %s.", printable(n.Command), n.Line, printable(n.Lacks)),
+			fmt.Sprintf("%s（第 %d 行）：已读取，但其中没有可用的配置：%s。", printable(n.Command), n.Line, printable(n.Lacks))))
 	}
 	for _, fl := range f.Filters {
 		n := 0
 		for _, rs := range fl.Chains {
 			n += len(rs)
 		}
-		out = append(out, l.tr(fmt.Sprintf("%s (line %d, %s): %d rules, inbound default %s.", filterName(fl.Kind), fl.Line, printable(fl.Command), n, fl.Policy),
-			fmt.Sprintf("%s（第 %d 行，%s）：%d 条规则，入站默认 %s。", filterName(fl.Kind), fl.Line, printable(fl.Command), n, fl.Policy)))
+		out = append(out, l.tr(fmt.Sprintf("%s (line %d, %s): %d enabled rules read, inbound default %s.", filterName(fl.Kind), fl.Line, printable(fl.Command), n, fl.Policy),
+			fmt.Sprintf("%s（第 %d 行，%s）：读到 %d 条启用的规则，入站默认 %s。", filterName(fl.Kind), fl.Line, printable(fl.Command), n, fl.Policy)))
 	}
 	if f.IPListenRead {
 		ls := addrTexts(f.IPListen)
@@ -168,7 +168,7 @@ func filterStep(fc *analyze.Fact, f *analyze.Finding, l Lang) Step {
 	var show, admit string
 	switch fc.Setting {
 	case "windows-firewall":
-		show = fmt.Sprintf("netsh advfirewall firewall show rule name=all dir=in verbose | findstr /c:\"LocalPort\" /c:\"RemoteIP\" /c:\"Rule Name\"")
+		show = `netsh advfirewall firewall show rule name=all dir=in verbose | findstr /c:"Rule Name" /c:"LocalPort" /c:"RemoteIP"`
 		admit = fmt.Sprintf("New-NetFirewallRule -DisplayName \"HTTPS from clients\" -Direction Inbound -Protocol TCP -LocalPort %d -RemoteAddress Any -Action Allow", port)
 	case "nftables":
 		show = "nft -a list ruleset"
