@@ -3,7 +3,6 @@ package hostcheck
 import (
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/hostfacts"
@@ -22,6 +21,7 @@ type filterVerdict struct {
 	drops  accept // acceptYes: they are dropped; acceptNo: admitted; acceptUnknown: not read, or not sure
 	filter *hostfacts.Filter
 	only   []string // the source ranges still admitted when clients are dropped
+	why    string   // the rule or policy that drops them, as printed
 	unsure bool     // the rules were read, and one slbdiag cannot fully read may decide
 }
 
@@ -53,9 +53,9 @@ func (v *hostView) decideFilters() filterVerdict {
 	for i := range f.Filters {
 		fl := &f.Filters[i]
 		client := clientAddr(fl, v.probes, v.vip.Is4())
-		switch out := fl.Decide(hostfacts.SYN{Src: client, Dst: v.vip, Port: v.port, InIf: inIf}); out {
+		switch out, why := fl.DecideWhy(hostfacts.SYN{Src: client, Dst: v.vip, Port: v.port, InIf: inIf}); out {
 		case hostfacts.OutDrop:
-			return filterVerdict{drops: acceptYes, filter: fl, only: admitted(fl, v, inIf)}
+			return filterVerdict{drops: acceptYes, filter: fl, only: admitted(fl, v, inIf), why: why}
 		case hostfacts.OutAccept:
 		default:
 			return filterVerdict{drops: acceptUnknown, filter: fl, unsure: true}
@@ -102,18 +102,9 @@ func (v *hostView) filterEvidence() (analyze.Evidence, bool) {
 	if fv.drops != acceptYes {
 		return analyze.Evidence{}, false
 	}
-	fact := &analyze.Fact{Setting: fv.filter.Kind, Command: fv.filter.Command, Line: fv.filter.Line, Ranges: fv.only, Value: fv.filter.Policy}
-	fact.Rule = decidingRule(fv.filter)
+	fact := &analyze.Fact{Setting: fv.filter.Kind, Command: fv.filter.Command, Line: fv.filter.Line, Ranges: fv.only, Value: fv.filter.Entry}
+	fact.Rule = fv.why
 	return analyze.Evidence{Kind: analyze.EvFactFilterDrops, Fact: fact}, true
-}
-
-// decidingRule names what drops the SYNs: the chain's policy, or the
-// block rule.
-func decidingRule(fl *hostfacts.Filter) string {
-	if fl.Kind == "windows-firewall" {
-		return "inbound default: block"
-	}
-	return strings.TrimSpace(fl.Entry + " policy " + fl.Policy)
 }
 
 // filterGap is the gap a verdict has when the filters were not read or

@@ -1,6 +1,7 @@
 package hostfacts
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 )
@@ -305,4 +306,17 @@ func (f *Facts) CertCovers(addr netip.Addr, port uint16) bool {
 		}
 	}
 	return false
+}
+
+// IsV6Only reports whether a listener is an IPv6-only wildcard socket, as
+// ss of iproute2 4.14 and later shows [::]:PORT.
+func IsV6Only(l netip.AddrPort) bool { return l.Addr() == v6OnlyAny }
+
+// ListenerString prints a listener as ss does, an IPv6-only wildcard
+// as "[::]:443 (IPv6 only)".
+func ListenerString(l netip.AddrPort) string {
+	if IsV6Only(l) {
+		return fmt.Sprintf("[::]:%d (IPv6 only)", l.Port())
+	}
+	return l.String()
 }

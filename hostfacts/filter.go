@@ -148,14 +148,33 @@ type SYN struct {
 // Decide returns what the filter may do with syn: OutAccept, OutDrop or
 // both when a rule slbdiag does not fully read stands in the way.
 func (fl *Filter) Decide(syn SYN) int {
+	out, _ := fl.DecideWhy(syn)
+	return out
+}
+
+// DecideWhy is Decide with what decided: the rule as printed, or the
+// policy.
+func (fl *Filter) DecideWhy(syn SYN) (int, string) {
 	if fl.Kind == "windows-firewall" {
 		return fl.decideWindows(syn)
 	}
-	out := fl.chain(fl.Entry, syn, 0)
+	why := ""
+	out := fl.chain(fl.Entry, syn, 0, &why)
 	if out&outOn != 0 {
 		out = out&^outOn | policyOut(fl.Policy)
+		if why == "" {
+			why = strings.TrimSpace(lastWord(fl.Entry) + " policy " + fl.Policy)
+		}
 	}
-	return out
+	return out, why
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 func policyOut(p string) int {
@@ -167,7 +186,7 @@ func policyOut(p string) int {
 
 // chain walks a chain's rules in order, first match wins; a jump goes on
 // after the jump when the chain it called returns.
-func (fl *Filter) chain(name string, syn SYN, depth int) int {
+func (fl *Filter) chain(name string, syn SYN, depth int, why *string) int {
 	if depth > 16 {
 		return OutAccept | OutDrop
 	}
@@ -188,13 +207,16 @@ func (fl *Filter) chain(name string, syn SYN, depth int) int {
 		case "continue":
 			continue
 		default:
-			t = fl.chain(r.Target, syn, depth+1)
+			t = fl.chain(r.Target, syn, depth+1, why)
 		}
 		if m == matchMaybe {
 			t |= outOn
 		}
 		out |= t &^ outOn
 		if t&outOn == 0 {
+			if *why == "" && t == OutDrop {
+				*why = r.Text
+			}
 			return out
 		}
 	}
@@ -247,12 +269,12 @@ func addrIn(rs []AddrRange, a netip.Addr) bool {
 // decideWindows applies Windows Firewall's order: an enabled block rule
 // that matches wins over any allow rule; else an allow rule admits;
 // else the inbound default blocks.
-func (fl *Filter) decideWindows(syn SYN) int {
+func (fl *Filter) decideWindows(syn SYN) (int, string) {
 	allow, maybeAllow, maybeBlock := false, false, false
 	for _, r := range fl.Chains[""] {
 		switch m := r.matches(syn); {
 		case m == matchYes && r.Target == "drop":
-			return OutDrop
+			return OutDrop, "block rule " + strconv.Quote(r.Text)
 		case m == matchMaybe && r.Target == "drop":
 			maybeBlock = true
 		case m == matchYes && r.Target == "accept":
@@ -263,13 +285,13 @@ func (fl *Filter) decideWindows(syn SYN) int {
 	}
 	switch {
 	case allow && maybeBlock:
-		return OutAccept | OutDrop
+		return OutAccept | OutDrop, ""
 	case allow:
-		return OutAccept
+		return OutAccept, ""
 	case maybeAllow:
-		return OutAccept | OutDrop
+		return OutAccept | OutDrop, ""
 	}
-	return policyOut(fl.Policy)
+	return policyOut(fl.Policy), "inbound default: block (no enabled allow rule matches)"
 }
 
 // Ranges lists every source range a rule of the filter names: the places

@@ -282,7 +282,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		var ls []string
 		for _, a := range f.Listeners {
 			if a.Port() == port {
-				ls = append(ls, a.String())
+				ls = append(ls, hostfacts.ListenerString(a))
 			}
 		}
 		out = append(out, l.tr(fmt.Sprintf("Listening on port %d: %s.", port, orNone(ls, l)), fmt.Sprintf("监听端口 %d 的地址：%s。", port, orNone(ls, l))))

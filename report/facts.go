@@ -9,6 +9,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/hostcheck"
+	"github.com/slbdiag/slbdiag/hostfacts"
 )
 
 // Host facts in a report: the evidence read from the host's configuration,
@@ -120,7 +121,7 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 	case analyze.EvFactNoListener:
 		var ls []string
 		for _, a := range e.Fact.Listeners {
-			ls = append(ls, a.String())
+			ls = append(ls, hostfacts.ListenerString(a))
 		}
 		en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; nothing listens on port %d at all.", vip, port, port),
 			fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 上根本没有监听。", vip, port, port)

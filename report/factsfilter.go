@@ -101,7 +101,7 @@ func factsHistory(f *hostfacts.Facts, l Lang) []string {
 		for _, rs := range fl.Chains {
 			n += len(rs)
 		}
-		out = append(out, l.tr(fmt.Sprintf("%s (line %d, %s): %d enabled rules read, inbound default %s.", filterName(fl.Kind), fl.Line, printable(fl.Command), n, fl.Policy),
+		out = append(out, l.tr(fmt.Sprintf("%s (line %d, %s): %s read, inbound default %s.", filterName(fl.Kind), fl.Line, printable(fl.Command), count(n, "rule"), fl.Policy),
 			fmt.Sprintf("%s（第 %d 行，%s）：读到 %d 条启用的规则，入站默认 %s。", filterName(fl.Kind), fl.Line, printable(fl.Command), n, fl.Policy)))
 	}
 	if f.IPListenRead {
@@ -172,7 +172,11 @@ func filterStep(fc *analyze.Fact, f *analyze.Finding, l Lang) Step {
 		admit = fmt.Sprintf("New-NetFirewallRule -DisplayName \"HTTPS from clients\" -Direction Inbound -Protocol TCP -LocalPort %d -RemoteAddress Any -Action Allow", port)
 	case "nftables":
 		show = "nft -a list ruleset"
-		admit = fmt.Sprintf("nft insert rule inet filter input tcp dport %d accept", port)
+		chain := fc.Value
+		if chain == "" {
+			chain = "inet filter input"
+		}
+		admit = fmt.Sprintf("nft insert rule %s tcp dport %d accept", chain, port)
 	default:
 		show = "iptables -L INPUT -n -v --line-numbers"
 		admit = fmt.Sprintf("iptables -I INPUT -p tcp --dport %d -j ACCEPT", port)
