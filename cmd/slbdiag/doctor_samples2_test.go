@@ -11,7 +11,7 @@ var newSamples = []doctorSample{
 	// holds no weak host settings: named) and a Select-Object list of five
 	// properties, Get-NetRoute. The fix names interface 6, no placeholder.
 	{file: "windows/en/2019-core-powershell-before.txt", want: doctorVerdict{"PROBLEM", "high", []string{"strong-host-receive"}, []string{"6"}, "only", []int{6}},
-		has: []string{"Get-NetIPInterface (line 41): read, holds no weak-host settings", "Get-NetFirewallRule -DisplayGroup", "set interface 6 weakhostreceive=enabled"},
+		has:    []string{"Get-NetIPInterface (line 41): read, holds no weak-host settings", "Get-NetFirewallRule -DisplayGroup", "set interface 6 weakhostreceive=enabled"},
 		hasNot: []string{"<NIC-IDX>"}, exitVal: exitProblems},
 	// A. Format-List *: ifAlias and InterfaceAlias, ifIndex and
 	// InterfaceIndex in one object. Everything read, firewall off.
@@ -42,7 +42,7 @@ var newSamples = []doctorSample{
 	// C, G. The lab's backend (test/lab/lab.sh dsr-firewall): everything
 	// set up, an nft rule drops TCP 443 to the VIP; the fix names the rule.
 	{file: "linux/lab-dsr-firewall-nft.txt", want: doctorVerdict{"PROBLEM", "high", []string{"client-traffic-filtered"}, []string{"b0"}, "only", nil},
-		has: []string{"ip daddr 192.0.2.10 tcp dport 443 drop", "nft insert rule inet lab input tcp dport 443 accept", "Already done, as the host facts show: the VIP is on lo"},
+		has:    []string{"ip daddr 192.0.2.10 tcp dport 443 drop", "nft insert rule inet lab input tcp dport 443 accept", "Already done, as the host facts show: the VIP is on lo"},
 		hasNot: []string{"ip addr add"}, exitVal: exitProblems},
 	// G. The same backend, its service on 10.2.0.2:443 only, no firewall
 	// output: the listener, and what to paste for the firewall.
