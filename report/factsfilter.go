@@ -250,6 +250,10 @@ func headlineRecaused(f *analyze.Finding, l Lang) (string, bool) {
 		return "", false // doctor: no capture, its own prediction says it
 	}
 	switch {
+	case f.Cause == analyze.WeakHostSend && hasFact(f, analyze.EvFactWeakSendOff):
+		lb := ifaceText(f.Host.VIPOn, f.Host.OS, l)
+		return l.tr(fmt.Sprintf("%s in %s to %s were never answered: the host's facts show it accepts the VIP, but weakhostsend is disabled on %s, which holds it, so the replies cannot leave from the VIP (host facts below).", count(f.Syns, "SYN"), count(f.Attempts, "attempt"), f.Server, lb),
+			fmt.Sprintf("发往 %s 的 %d 个连接尝试（%d 个 SYN）始终没有应答：主机配置表明它接收该 VIP，但持有 VIP 的%s的 weakhostsend 为 disabled，应答无法以 VIP 为源地址发出（见下方主机配置）。", f.Server, f.Attempts, f.Syns, zhPad(lb))), true
 	case f.Cause == analyze.ClientsFiltered && hasFact(f, analyze.EvFactFilterDrops):
 		return n + l.tr(": its firewall drops the clients' SYNs (host facts below).", "：其防火墙丢弃了客户端的 SYN（见下方主机配置）。"), true
 	case f.Cause == analyze.NoListenerOnVIP && (hasFact(f, analyze.EvFactNoListener) || hasFact(f, analyze.EvFactNoSiteBinding) || hasFact(f, analyze.EvFactHTTPListenOnly)):
