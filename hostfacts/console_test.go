@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -320,6 +321,42 @@ func BenchmarkParseLargePaste(b *testing.B) {
 	for b.Loop() {
 		if _, err := Parse(context.Background(), "big", text); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestReadmeCommandsRead: every command README asks a customer to paste
+// is one slbdiag reads, so the list stays true.
+func TestReadmeCommandsRead(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	i := strings.Index(text, "Start-Transcript -Path")
+	j := strings.Index(text, "Stop-Transcript")
+	if i < 0 || j < i {
+		t.Fatal("README has no Windows command list")
+	}
+	var cmds []string
+	for _, l := range strings.Split(text[i:j], "\n")[1:] {
+		if l = strings.TrimSpace(l); l != "" {
+			cmds = append(cmds, l)
+		}
+	}
+	m := regexp.MustCompile(`for c in ((?:'[^']+' ?)+); do`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatal("README has no Linux command list")
+	}
+	for _, c := range strings.Split(strings.Trim(m[1], "' "), "' '") {
+		cmds = append(cmds, c)
+	}
+	if len(cmds) < 12 {
+		t.Fatalf("%d commands in README: %q", len(cmds), cmds)
+	}
+	for _, c := range cmds {
+		if k, _, _ := classify(c); k == kUnknown {
+			t.Errorf("README asks for %q, which slbdiag does not read", c)
 		}
 	}
 }
