@@ -164,7 +164,7 @@ var (
 func ParseIptablesL(text string) (*Filter, error) {
 	fl := &Filter{Kind: "iptables", Entry: "INPUT", Chains: map[string][]FilterRule{}}
 	chain := ""
-	verbose := false
+	verbose, lineNumbers := false, false
 	for _, l := range lines(text) {
 		if m := reIptChain.FindStringSubmatch(l); m != nil {
 			chain = m[1]
@@ -177,7 +177,13 @@ func ParseIptablesL(text string) (*Filter, error) {
 		if len(f) == 0 || chain == "" {
 			continue
 		}
-		if f[0] == "target" || f[0] == "pkts" {
+		if f[0] == "num" && len(f) > 1 {
+			lineNumbers = true // --line-numbers: a number before each row
+			f = f[1:]
+		} else if lineNumbers && isDigits(f[0]) {
+			f = f[1:]
+		}
+		if len(f) > 0 && (f[0] == "target" || f[0] == "pkts") {
 			verbose = f[0] == "pkts"
 			continue
 		}
@@ -219,24 +225,27 @@ func iptablesLRow(f []string, verbose bool, text string) FilterRule {
 	}
 	rest := f[3:]
 	if verbose {
-		if in := f[3]; in != "*" {
+		// Without -n, iptables names "any" interface and "anywhere".
+		if in := f[3]; in != "*" && in != "any" {
 			r.InIf = in
 		}
 		rest = f[5:]
 	}
-	if rest[0] != "0.0.0.0/0" && rest[0] != "::/0" {
+	any := func(s string) bool { return s == "0.0.0.0/0" || s == "::/0" || s == "anywhere" }
+	if !any(rest[0]) {
 		r.Remote = appendRanges(&r, nil, strings.TrimPrefix(rest[0], "!"))
 		r.Unsure = r.Unsure || strings.HasPrefix(rest[0], "!")
 	}
-	if rest[1] != "0.0.0.0/0" && rest[1] != "::/0" {
+	if !any(rest[1]) {
 		r.Local = appendRanges(&r, nil, strings.TrimPrefix(rest[1], "!"))
 		r.Unsure = r.Unsure || strings.HasPrefix(rest[1], "!")
 	}
 	extra := strings.Join(rest[2:], " ")
 	extra = reIptComment.ReplaceAllString(extra, "")
 	if m := reIptDport.FindStringSubmatch(extra); m != nil {
-		ps, _ := parsePortList(m[1])
+		ps, ok := parsePortList(servicePorts.Replace(m[1]))
 		r.Ports = append(r.Ports, ps...)
+		r.Unsure = r.Unsure || !ok
 		extra = strings.Replace(extra, m[0], "", 1)
 	}
 	if m := reIptMulti.FindStringSubmatch(extra); m != nil {
@@ -270,6 +279,10 @@ func isIptProto(s string) bool {
 func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
+
+// servicePorts are the service names iptables -L prints without -n for
+// the ports a load balancer forwards.
+var servicePorts = strings.NewReplacer("https", "443", "http-alt", "8080", "http", "80", "ssh", "22")
 
 var reNftSet = regexp.MustCompile(`\{([^}]*)\}`)
 
@@ -395,12 +408,7 @@ func nftRule(t, table string) FilterRule {
 			r.Target = "accept"
 		case "drop", "reject":
 			r.Target = "drop"
-			if i+2 < len(f) && f[i+1] == "with" {
-				i += 2
-				if i+1 < len(f) && f[i] != "tcp" {
-					i++
-				}
-			}
+			i = len(f) // "reject with icmpx [type] admin-prohibited": the verdict ends the rule
 		case "return":
 			r.Target = "return"
 		case "jump", "goto":
