@@ -243,7 +243,7 @@ func iptablesLRow(f []string, verbose bool, text string) FilterRule {
 	extra := strings.Join(rest[2:], " ")
 	extra = reIptComment.ReplaceAllString(extra, "")
 	if m := reIptDport.FindStringSubmatch(extra); m != nil {
-		ps, ok := parsePortList(servicePorts.Replace(m[1]))
+		ps, ok := parsePortList(portNumbers(m[1]))
 		r.Ports = append(r.Ports, ps...)
 		r.Unsure = r.Unsure || !ok
 		extra = strings.Replace(extra, m[0], "", 1)
@@ -282,7 +282,18 @@ func isDigits(s string) bool {
 
 // servicePorts are the service names iptables -L prints without -n for
 // the ports a load balancer forwards.
-var servicePorts = strings.NewReplacer("https", "443", "http-alt", "8080", "http", "80", "ssh", "22")
+var servicePorts = map[string]string{"https": "443", "http-alt": "8080", "http": "80", "ssh": "22"}
+
+// portNumbers spells "https" or "http:https" as numbers.
+func portNumbers(s string) string {
+	parts := strings.Split(s, ":")
+	for i, p := range parts {
+		if n, ok := servicePorts[p]; ok {
+			parts[i] = n
+		}
+	}
+	return strings.Join(parts, ":")
+}
 
 var reNftSet = regexp.MustCompile(`\{([^}]*)\}`)
 
