@@ -151,7 +151,7 @@ func iptablesTarget(t string) string {
 
 var (
 	reIptChain   = regexp.MustCompile(`^Chain (\S+) \((?:policy (\w+)|\d+ references)`)
-	reIptDport   = regexp.MustCompile(`\bdpts?:(\d+(?::\d+)?)`)
+	reIptDport   = regexp.MustCompile(`\bdpts?:([\w-]+(?::[\w-]+)?)`)
 	reIptMulti   = regexp.MustCompile(`\bmultiport dports (\S+)`)
 	reIptState   = regexp.MustCompile(`\b(?:ct)?state (\S+)`)
 	reIptComment = regexp.MustCompile(`/\*.*?\*/`)
