@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,6 +51,30 @@ func TestAnalyzeFixFromFacts(t *testing.T) {
 		}
 		if r.code != exitProblems {
 			t.Errorf("%s: exit %d, want %d", tc.facts, r.code, exitProblems)
+		}
+	}
+}
+
+// TestAnalyzeOtherHostJSON: JSON says whose facts were read and that
+// another host's were left out.
+func TestAnalyzeOtherHostJSON(t *testing.T) {
+	pcap := filepath.Join("testdata", "pcaps", "lab-dsr-firewall.pcap")
+	for _, tc := range []struct {
+		facts string
+		other bool
+	}{{"linux/backend.txt", true}, {"linux/lab-dsr-firewall-nft.txt", false}} {
+		r := slbdiag(t, nil, "analyze", "--format", "json", "--host-facts", filepath.Join(hostFactsDir, tc.facts), pcap)
+		var doc struct {
+			HostFacts *struct {
+				OtherHost    bool     `json:"other_host"`
+				CaptureHosts []string `json:"capture_hosts"`
+			} `json:"host_facts"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.HostFacts == nil {
+			t.Fatalf("%s: %v, host_facts %v", tc.facts, err, doc.HostFacts)
+		}
+		if doc.HostFacts.OtherHost != tc.other || !slices.Equal(doc.HostFacts.CaptureHosts, []string{"10.2.0.2"}) {
+			t.Errorf("%s: host_facts %+v, want other_host %v and capture host 10.2.0.2", tc.facts, *doc.HostFacts, tc.other)
 		}
 	}
 }
