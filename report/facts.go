@@ -253,7 +253,7 @@ func skipDone(fx Fix, h *analyze.HostConfig, hostModel bool, l Lang) Fix {
 		fx.Title = l.tr("Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall",
 			"Windows——弱主机模型已配好；还需绑定 VIP，并在 Windows 防火墙中放行")
 	case skipped:
-		fx.Title += l.tr(" (the steps the host's configuration shows done are left out)", "（已省略主机配置表明已完成的步骤）")
+		fx.Title += l.tr(" (the steps the host's configuration shows done are listed last, as done)", "（主机配置表明已完成的步骤列在最后）")
 	}
 	fx.Steps = steps
 	return fx

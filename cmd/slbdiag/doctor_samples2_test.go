@@ -29,6 +29,11 @@ var newSamples = []doctorSample{
 	// Get-NetIPInterface: the later read-back wins and the change is named.
 	{file: "windows/en/2022-transcript-fixed-midway.txt", want: doctorVerdict{"OK", "high", nil, []string{"12"}, "only", nil},
 		has: []string{"Changed in the file: weakhostreceive IPv4 of 12 (Ethernet), disabled (line 28) → enabled (line 94"}, exitVal: exitOK},
+	// F. The NIC accepts the VIP, the loopback may not send for it:
+	// weak-host-send, said as replies that cannot leave (no empty
+	// "answered from" address), the fix on 14 only.
+	{file: "windows/en/2019-weaksend-off.txt", want: doctorVerdict{"PROBLEM", "high", []string{"weak-host-send"}, []string{"12"}, "only", []int{14}},
+		has: []string{"weakhostsend is disabled on interface 14 (Loopback), so the SYN-ACKs never leave"}, hasNot: []string{"answered from  instead", "set interface 12"}, exitVal: exitProblems},
 	// C. Windows Firewall on; the IIS rule disabled, 443 admitted only from
 	// 100.64.0.0/10: the clients are dropped.
 	{file: "windows/en/2019-firewall-probes-only.txt", want: doctorVerdict{"PROBLEM", "high", []string{"client-traffic-filtered"}, []string{"12"}, "only", nil},
