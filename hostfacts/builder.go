@@ -375,7 +375,7 @@ func (b *builder) addLinux(k kind, text string) error {
 	case kSysctl:
 		n := 0
 		for _, l := range lines(text) {
-			if f.applySysctl(l, b.named) {
+			if f.applySysctl(procSysLine(l, b.cur.Command), b.named) {
 				n++
 			}
 		}
@@ -383,10 +383,13 @@ func (b *builder) addLinux(k kind, text string) error {
 			return fmt.Errorf("no net.ipv4.conf arp_ignore, arp_announce or rp_filter line: %w", ErrFormat)
 		}
 		f.OS, f.SysctlRead = "linux", true
-	case kSS, kProcNetTCP:
+	case kSS, kProcNetTCP, kNetstat:
 		parse := ParseSS
-		if k == kProcNetTCP {
+		switch k {
+		case kProcNetTCP:
 			parse = ParseProcNetTCP
+		case kNetstat:
+			parse = ParseNetstat
 		}
 		ls, err := parse(text)
 		if err != nil {

@@ -44,6 +44,7 @@ const (
 	kIPListen
 	kIptables
 	kNft
+	kNetstat
 )
 
 var (
@@ -63,7 +64,8 @@ var (
 	reIPAddr     = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reIPRoute    = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*r(?:o(?:u(?:t(?:e)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reRouteN     = regexp.MustCompile(`^route\s+-n\s*$`)
-	reSysctl     = regexp.MustCompile(`^sysctl\b`)
+	reSysctl     = regexp.MustCompile(`^(?:sysctl\b|(?:grep|head|tail|cat)\b.*/proc/sys/net/ipv4/conf/)`)
+	reNetstat    = regexp.MustCompile(`^netstat\s+-[a-z]*l[a-z]*\b`)
 	reSS         = regexp.MustCompile(`^ss\s+-[a-z46]*l[a-z46]*\b`)
 	reProcTCP    = regexp.MustCompile(`^cat\s+/proc/net/tcp6?\s*$`)
 )
@@ -121,6 +123,8 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kIPRoute, "", ""
 	case reRouteN.MatchString(c):
 		return kRouteN, "", ""
+	case reNetstat.MatchString(c):
+		return kNetstat, "", ""
 	case reSysctl.MatchString(c):
 		return kSysctl, "", ""
 	case reSS.MatchString(c):
@@ -289,7 +293,7 @@ func group(k kind, arg string) string {
 		return "hostmodel " + arg
 	case kNetIPInterface:
 		return "hostmodel"
-	case kSS, kProcNetTCP:
+	case kSS, kProcNetTCP, kNetstat:
 		return "listeners"
 	case kIPRoute, kRouteN, kNetRoute, kRoutePrint:
 		return "routes"

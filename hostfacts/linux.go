@@ -330,3 +330,47 @@ func ssAddrPort(s string) (netip.AddrPort, bool) {
 	}
 	return netip.AddrPortFrom(a.Unmap(), uint16(p)), true
 }
+
+// procSysLine turns what grep and cat print of /proc/sys into sysctl's
+// "key = value": "/proc/sys/net/ipv4/conf/all/arp_ignore:1" (grep . over
+// several files), or a bare "1" from `cat` of one file, named by the
+// command.
+func procSysLine(l, cmd string) string {
+	t := strings.TrimSpace(l)
+	if strings.HasPrefix(t, "/proc/sys/") && !strings.Contains(t, "=") {
+		if k, v, ok := strings.Cut(t, ":"); ok {
+			return k + " = " + v
+		}
+	}
+	if _, err := strconv.Atoi(t); err == nil {
+		if f := strings.Fields(cmd); len(f) == 2 && f[0] == "cat" && strings.HasPrefix(f[1], "/proc/sys/") {
+			return f[1] + " = " + t
+		}
+	}
+	return l
+}
+
+// ParseNetstat reads Linux `netstat -ltn` (net-tools): "tcp 0 0
+// 0.0.0.0:443 0.0.0.0:* LISTEN" and "tcp6 … :::443 :::* LISTEN", whose
+// ::: does not say whether the socket is IPv6-only.
+func ParseNetstat(text string) ([]netip.AddrPort, error) {
+	var out []netip.AddrPort
+	seen := false
+	for _, l := range lines(text) {
+		f := strings.Fields(l)
+		if len(f) > 0 && (f[0] == "Proto" || strings.HasPrefix(l, "Active Internet")) {
+			seen = true
+			continue
+		}
+		if len(f) < 6 || (f[0] != "tcp" && f[0] != "tcp6") || f[5] != "LISTEN" {
+			continue
+		}
+		if ap, ok := ssAddrPort(f[3]); ok {
+			out = append(out, ap)
+		}
+	}
+	if !seen {
+		return nil, fmt.Errorf("netstat -ltn: %w", ErrFormat)
+	}
+	return out, nil
+}
