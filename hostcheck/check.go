@@ -155,7 +155,7 @@ func filterChecks(v *hostView, hc *Verdict, newFinding func(analyze.Cause, analy
 		f.Evidence = append(f.Evidence, e)
 		hc.Findings = append(hc.Findings, f)
 	} else if g, ok := v.filterGap(); ok {
-		if g == analyze.GapFilterRules && v.facts.OS == "windows" && !v.facts.FirewallRead {
+		if g == analyze.GapFilterRules && v.facts.OS == "windows" && !v.facts.FirewallRead && !slices.ContainsFunc(hc.Gaps, func(x Gap) bool { return x.Fact == analyze.GapFirewall }) {
 			gap(analyze.GapFirewall, nil, false)
 		}
 		gap(g, nil, false)

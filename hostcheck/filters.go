@@ -23,6 +23,9 @@ type filterVerdict struct {
 	only   []string // the source ranges still admitted when clients are dropped
 	why    string   // the rule or policy that drops them, as printed
 	unsure bool     // the rules were read, and one slbdiag cannot fully read may decide
+	// profilesUnread says Windows Firewall's rules drop them, and whether
+	// the firewall is on was not read.
+	profilesUnread bool
 }
 
 // clientsFiltered decides, from the filters read, whether a SYN from a
@@ -55,6 +58,10 @@ func (v *hostView) decideFilters() filterVerdict {
 		client := clientAddr(fl, v.probes, v.vip.Is4())
 		switch out, why := fl.DecideWhy(hostfacts.SYN{Src: client, Dst: v.vip, Port: v.port, InIf: inIf}); out {
 		case hostfacts.OutDrop:
+			if fl.Kind == "windows-firewall" && !f.FirewallRead {
+				// The rules drop them, if the firewall is on.
+				return filterVerdict{drops: acceptUnknown, filter: fl, profilesUnread: true}
+			}
 			return filterVerdict{drops: acceptYes, filter: fl, only: admitted(fl, v, inIf), why: why}
 		case hostfacts.OutAccept:
 		default:
@@ -115,6 +122,8 @@ func (v *hostView) filterGap() (analyze.GapFact, bool) {
 	switch fv := v.clientsFiltered(); {
 	case fv.drops != acceptUnknown:
 		return "", false
+	case fv.profilesUnread:
+		return analyze.GapFirewall, true
 	case fv.unsure:
 		return analyze.GapFilterUnsure, true
 	}

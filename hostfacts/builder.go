@@ -303,6 +303,10 @@ func (b *builder) addService(k kind, text string) error {
 		}
 	case kNetFirewallRule:
 		f.OS = "windows"
+		if fl, ok := ParseNetFirewallRule(text); ok {
+			b.setFilter(fl)
+			return nil
+		}
 		b.holdsNothing("no ports or addresses of the rules: Get-NetFirewallRule prints neither (paste netsh advfirewall firewall show rule name=all verbose)")
 	case kFirewallRules, kIptables, kNft:
 		return b.addFilter(k, text)
@@ -335,15 +339,20 @@ func (b *builder) addFilter(k kind, text string) error {
 	} else {
 		b.f.OS = "linux"
 	}
+	b.setFilter(fl)
+	return nil
+}
+
+// setFilter records a filter read; it replaces an earlier one of its kind.
+func (b *builder) setFilter(fl *Filter) {
 	fl.Line, fl.Command = b.cur.Line, b.cur.Command
 	for i := range b.f.Filters {
 		if b.f.Filters[i].Kind == fl.Kind {
 			b.f.Filters[i] = *fl
-			return nil
+			return
 		}
 	}
 	b.f.Filters = append(b.f.Filters, *fl)
-	return nil
 }
 
 func (b *builder) addLinux(k kind, text string) error {

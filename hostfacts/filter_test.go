@@ -105,3 +105,28 @@ func TestRoutePrint(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestNetFirewallRuleTable: Get-NetFirewallRule with its port and address
+// filters as columns (the Format-Table of itluke.online's recipe, as in
+// dmcushing/securing's FirewallRuleDisplay.ps1) is a filter; the cmdlet's
+// own list view is none.
+func TestNetFirewallRuleTable(t *testing.T) {
+	text := "\nDisplayName                                Protocol LocalPort RemotePort RemoteAddress              Enabled Direction Action\n" +
+		"-----------                                -------- --------- ---------- -------------              ------- --------- ------\n" +
+		"World Wide Web Services (HTTPS Traffic-In) TCP      443       Any        Any                          False   Inbound  Allow\n" +
+		"SLB health probe HTTPS                     TCP      443       Any        100.64.0.0/255.192.0.0        True   Inbound  Allow\n" +
+		"Remote Desktop - User Mode (TCP-In)        TCP      3389      Any        Any                           True   Inbound  Allow\n"
+	fl, ok := ParseNetFirewallRule(text)
+	if !ok {
+		t.Fatal("no filter read")
+	}
+	vip := netip.MustParseAddr("192.0.2.10")
+	got := []int{fl.Decide(SYN{Src: netip.MustParseAddr("198.51.100.7"), Dst: vip, Port: 443}), fl.Decide(SYN{Src: netip.MustParseAddr("100.64.1.1"), Dst: vip, Port: 443})}
+	if d := cmp.Diff([]int{OutDrop, OutAccept}, got); d != "" {
+		t.Errorf("client, probe (-want +got):\n%s", d)
+	}
+	view := "\nName                  : IIS-WebServerRole-HTTPS-In-TCP\nDisplayName           : World Wide Web Services (HTTPS Traffic-In)\nEnabled               : True\nProfile               : Any\nDirection             : Inbound\nAction                : Allow\n"
+	if _, ok := ParseNetFirewallRule(view); ok {
+		t.Error("the cmdlet's own view holds no port: it is no filter")
+	}
+}

@@ -144,3 +144,61 @@ func winAddrs(r *FilterRule, v string) []AddrRange {
 	}
 	return out
 }
+
+// ParseNetFirewallRule reads `Get-NetFirewallRule` piped to a table or
+// list that adds the rules' port and address filters as properties
+// (LocalPort, RemoteAddress, Protocol: the usual
+// `@{Name='LocalPort';Expression={($PSItem | Get-NetFirewallPortFilter).LocalPort}}`).
+// Without them, as in the cmdlet's own view, it holds no filter: ok is
+// false. A value PowerShell cut with "..." makes the rule Unsure.
+func ParseNetFirewallRule(text string) (fl *Filter, ok bool) {
+	fl = &Filter{Kind: "windows-firewall", Policy: "drop", Chains: map[string][]FilterRule{}}
+	for _, o := range parsePSObjects(text) {
+		port, hasPort := o["LocalPort"]
+		if !hasPort || o.get("Direction") != "Inbound" {
+			continue
+		}
+		ok = true
+		if o.get("Enabled") != "True" {
+			continue
+		}
+		r := FilterRule{Text: o.get("DisplayName", "Name")}
+		switch o.get("Action") {
+		case "Allow":
+			r.Target = "accept"
+		case "Block":
+			r.Target = "drop"
+		default:
+			continue
+		}
+		for _, v := range o {
+			r.Unsure = r.Unsure || strings.HasSuffix(v, "...") || strings.HasSuffix(v, "…")
+		}
+		if p := o.get("Profile"); p != "" && p != "Any" && strings.ReplaceAll(p, " ", "") != "Domain,Private,Public" {
+			r.Unsure = true
+		}
+		switch proto := strings.ToLower(o.get("Protocol")); proto {
+		case "", "any":
+		case "tcp", "6":
+			r.Proto = "tcp"
+		default:
+			r.Proto = proto
+		}
+		if port = psList(port); port != "Any" && port != "" {
+			ps, pok := parsePortList(port)
+			if !pok {
+				r.Unsure, ps = true, nil
+			}
+			r.Ports = ps
+		}
+		r.Remote = winAddrs(&r, psList(o.get("RemoteAddress")))
+		r.Local = winAddrs(&r, psList(o.get("LocalAddress")))
+		fl.Chains[""] = append(fl.Chains[""], r)
+	}
+	return fl, ok
+}
+
+// psList turns PowerShell's "{80, 443}" into "80,443".
+func psList(v string) string {
+	return strings.ReplaceAll(strings.Trim(strings.TrimSpace(v), "{}"), " ", "")
+}
