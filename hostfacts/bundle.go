@@ -45,6 +45,7 @@ const (
 	kIptables
 	kNft
 	kNetstat
+	kUfw
 )
 
 var (
@@ -123,6 +124,8 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kIPRoute, "", ""
 	case reRouteN.MatchString(c):
 		return kRouteN, "", ""
+	case strings.HasPrefix(c, "ufw status"):
+		return kUfw, "", ""
 	case reNetstat.MatchString(c):
 		return kNetstat, "", ""
 	case reSysctl.MatchString(c):
@@ -297,7 +300,7 @@ func group(k kind, arg string) string {
 		return "listeners"
 	case kIPRoute, kRouteN, kNetRoute, kRoutePrint:
 		return "routes"
-	case kFirewallRules, kIptables, kNft:
+	case kFirewallRules, kIptables, kNft, kUfw:
 		return "filter"
 	case kVer, kTranscript:
 		return "version"

@@ -130,3 +130,27 @@ func TestNetFirewallRuleTable(t *testing.T) {
 		t.Error("the cmdlet's own view holds no port: it is no filter")
 	}
 }
+
+// TestUfwStatus: ufw's rules as `ufw status` and `ufw status verbose`
+// print them (Ubuntu 22.04), app profiles and IPv6 rows included.
+func TestUfwStatus(t *testing.T) {
+	vip := netip.MustParseAddr("192.0.2.10")
+	client, probe := netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("100.64.1.1")
+	for _, tc := range []struct {
+		name, text     string
+		client, probes int
+	}{
+		{"probes only", "Status: active\nLogging: on (low)\nDefault: deny (incoming), allow (outgoing), disabled (routed)\nNew profiles: skip\n\nTo                         Action      From\n--                         ------      ----\n22/tcp                     ALLOW IN    Anywhere\n443/tcp                    ALLOW IN    100.64.0.0/10\n22/tcp (v6)                ALLOW IN    Anywhere (v6)\n443/tcp (v6)               ALLOW IN    Anywhere (v6)\n", OutDrop, OutAccept},
+		{"app profile", "Status: active\n\nTo                         Action      From\n--                         ------      ----\nOpenSSH                    ALLOW       Anywhere\nNginx Full                 ALLOW       Anywhere\nOpenSSH (v6)               ALLOW       Anywhere (v6)\nNginx Full (v6)            ALLOW       Anywhere (v6)\n", OutAccept, OutAccept},
+		{"inactive", "Status: inactive\n", OutAccept, OutAccept},
+	} {
+		fl, err := ParseUfwStatus(tc.text)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := []int{fl.Decide(SYN{Src: client, Dst: vip, Port: 443}), fl.Decide(SYN{Src: probe, Dst: vip, Port: 443})}
+		if d := cmp.Diff([]int{tc.client, tc.probes}, got); d != "" {
+			t.Errorf("%s: client, probe (-want +got):\n%s", tc.name, d)
+		}
+	}
+}

@@ -64,6 +64,8 @@ func filterName(kind string) string {
 		return "Windows Firewall"
 	case "nftables":
 		return "nftables"
+	case "ufw":
+		return "ufw"
 	}
 	return "iptables"
 }
@@ -177,6 +179,9 @@ func filterStep(fc *analyze.Fact, f *analyze.Finding, l Lang) Step {
 			chain = "inet filter input"
 		}
 		admit = fmt.Sprintf("nft insert rule %s tcp dport %d accept", chain, port)
+	case "ufw":
+		show = "ufw status verbose"
+		admit = fmt.Sprintf("ufw allow %d/tcp", port)
 	default:
 		show = "iptables -L INPUT -n -v --line-numbers"
 		admit = fmt.Sprintf("iptables -I INPUT -p tcp --dport %d -j ACCEPT", port)
