@@ -297,6 +297,14 @@ func (b *builder) addService(k kind, text string) error {
 		if f.Firewall, err = ParseFirewallProfiles(text); err == nil {
 			f.FirewallRead = true
 		}
+	case kNetFirewallProfile:
+		if f.Firewall, err = ParseNetFirewallProfile(text); err == nil {
+			f.FirewallRead, f.OS = true, "windows"
+		}
+	case kWebBinding:
+		if f.Sites, err = ParseWebBinding(text); err == nil {
+			f.SitesRead, f.OS = true, "windows"
+		}
 	case kIPListen:
 		if f.IPListen, err = ParseHTTPIPListen(text); err == nil {
 			f.IPListenRead, f.OS = true, "windows"

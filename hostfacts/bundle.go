@@ -46,6 +46,8 @@ const (
 	kNft
 	kNetstat
 	kUfw
+	kNetFirewallProfile
+	kWebBinding
 )
 
 var (
@@ -100,6 +102,10 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kRoutePrint, "", ""
 	case reFwRules.MatchString(c):
 		return kFirewallRules, "", ""
+	case strings.HasPrefix(c, "get-netfirewallprofile"):
+		return kNetFirewallProfile, "", ""
+	case strings.HasPrefix(c, "get-webbinding"):
+		return kWebBinding, "", ""
 	case strings.HasPrefix(c, "get-netfirewallrule"):
 		return kNetFirewallRule, "", ""
 	case reIPListen.MatchString(c):

@@ -360,3 +360,25 @@ func TestReadmeCommandsRead(t *testing.T) {
 		}
 	}
 }
+
+// TestPowerShellOnlyService: Get-NetFirewallProfile's list and
+// Get-WebBinding's table give the firewall state and the IIS bindings on
+// a host with PowerShell only.
+func TestPowerShellOnlyService(t *testing.T) {
+	text := "PS C:\\> Get-NetFirewallProfile | Format-List Name,Enabled\n\n\nName    : Domain\nEnabled : True\n\nName    : Private\nEnabled : True\n\nName    : Public\nEnabled : False\n\n\n" +
+		"PS C:\\> Get-WebBinding\n\nprotocol bindingInformation sslFlags\n-------- ------------------ --------\nhttp     *:80:                     0\nhttps    192.0.2.10:443:           0\n\n\n" +
+		"PS C:\\> Get-NetIPAddress -AddressFamily IPv4 | Format-Table ifIndex,IPAddress,PrefixLength\n\nifIndex IPAddress  PrefixLength\n------- ---------  ------------\n14      192.0.2.10           32\n12      10.0.0.5             24\n\n\n"
+	f, err := Parse(context.Background(), "ps", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]FirewallProfile{{"Domain", Enabled}, {"Private", Enabled}, {"Public", Disabled}}, f.Firewall); d != "" || !f.FirewallRead {
+		t.Errorf("firewall (-want +got):\n%s", d)
+	}
+	if !f.SitesRead || f.SiteFor(netip.MustParseAddr("192.0.2.10"), 443) == nil || f.SiteFor(netip.MustParseAddr("10.0.0.5"), 443) != nil {
+		t.Errorf("sites %+v: want the https binding on 192.0.2.10:443 only", f.Sites)
+	}
+	if ifc := f.Owner(netip.MustParseAddr("192.0.2.10")); ifc == nil || ifc.Index != 14 || !f.AddrsRead {
+		t.Errorf("the VIP on %+v, want interface 14", ifc)
+	}
+}

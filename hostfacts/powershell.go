@@ -116,3 +116,46 @@ func ParseNetRoute(text string) ([]int, error) {
 	}
 	return gw, nil
 }
+
+// ParseNetFirewallProfile reads `Get-NetFirewallProfile` (list or table):
+// each profile's Name and Enabled.
+func ParseNetFirewallProfile(text string) ([]FirewallProfile, error) {
+	var out []FirewallProfile
+	for _, o := range parsePSObjects(text) {
+		name, en := o.get("Name"), o.get("Enabled")
+		if name == "" || en == "" {
+			continue
+		}
+		p := FirewallProfile{Name: name, On: Disabled}
+		if en == "True" {
+			p.On = Enabled
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("Get-NetFirewallProfile: no profile with Name and Enabled: %w", ErrFormat)
+	}
+	return out, nil
+}
+
+// ParseWebBinding reads `Get-WebBinding` (IIS's WebAdministration module;
+// default table "protocol bindingInformation sslFlags", or a list) as one
+// site holding every binding: the module prints no site name.
+func ParseWebBinding(text string) ([]Site, error) {
+	s := Site{Name: "", State: "Started"}
+	seen := false
+	for _, o := range parsePSObjects(text) {
+		proto, info := o.get("protocol"), o.get("bindingInformation")
+		if proto == "" && info == "" {
+			continue
+		}
+		seen = true
+		if b, ok := siteBinding(proto + "/" + info); ok {
+			s.Bindings = append(s.Bindings, b)
+		}
+	}
+	if !seen {
+		return nil, fmt.Errorf("Get-WebBinding: no binding: %w", ErrFormat)
+	}
+	return []Site{s}, nil
+}
