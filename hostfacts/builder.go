@@ -316,7 +316,7 @@ func (b *builder) addService(k kind, text string) error {
 			return nil
 		}
 		b.holdsNothing("no ports or addresses of the rules: Get-NetFirewallRule prints neither (paste netsh advfirewall firewall show rule name=all verbose)")
-	case kFirewallRules, kIptables, kNft, kUfw:
+	case kFirewallRules, kIptables, kNft, kUfw, kFirewallCmd:
 		return b.addFilter(k, text)
 	default:
 		return b.addLinux(k, text)
@@ -336,6 +336,8 @@ func (b *builder) addFilter(k kind, text string) error {
 		fl, err = ParseNft(text)
 	case k == kUfw:
 		fl, err = ParseUfwStatus(text)
+	case k == kFirewallCmd:
+		fl, err = ParseFirewallCmd(text)
 	case strings.Contains(text, "Chain INPUT"):
 		fl, err = ParseIptablesL(text)
 	default:

@@ -48,6 +48,7 @@ const (
 	kUfw
 	kNetFirewallProfile
 	kWebBinding
+	kFirewallCmd
 )
 
 var (
@@ -130,6 +131,8 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kIPRoute, "", ""
 	case reRouteN.MatchString(c):
 		return kRouteN, "", ""
+	case strings.HasPrefix(c, "firewall-cmd") && strings.Contains(c, "--list-all"):
+		return kFirewallCmd, "", ""
 	case strings.HasPrefix(c, "ufw status"):
 		return kUfw, "", ""
 	case reNetstat.MatchString(c):
@@ -306,7 +309,7 @@ func group(k kind, arg string) string {
 		return "listeners"
 	case kIPRoute, kRouteN, kNetRoute, kRoutePrint:
 		return "routes"
-	case kFirewallRules, kIptables, kNft, kUfw:
+	case kFirewallRules, kIptables, kNft, kUfw, kFirewallCmd:
 		return "filter"
 	case kVer, kTranscript:
 		return "version"

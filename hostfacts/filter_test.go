@@ -154,3 +154,31 @@ func TestUfwStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestFirewallCmd: firewalld's zone as `firewall-cmd --list-all` prints
+// it (CentOS 7, Rocky 9): services, ports, rich rules, the default target
+// refusing the rest.
+func TestFirewallCmd(t *testing.T) {
+	vip := netip.MustParseAddr("192.0.2.10")
+	client, probe := netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("100.64.1.1")
+	zone := func(services, ports, rich string) string {
+		return "public (active)\n  target: default\n  icmp-block-inversion: no\n  interfaces: eth0\n  sources: \n  services: " + services + "\n  ports: " + ports + "\n  protocols: \n  masquerade: no\n  forward-ports: \n  source-ports: \n  icmp-blocks: \n  rich rules: \n" + rich
+	}
+	for _, tc := range []struct {
+		name, text     string
+		client, probes int
+	}{
+		{"https service", zone("dhcpv6-client https ssh", "", ""), OutAccept, OutAccept},
+		{"443 port", zone("dhcpv6-client ssh", "443/tcp", ""), OutAccept, OutAccept},
+		{"rich rule for the probes", zone("dhcpv6-client ssh", "", "\trule family=\"ipv4\" source address=\"100.64.0.0/10\" port port=\"443\" protocol=\"tcp\" accept\n"), OutDrop, OutAccept},
+	} {
+		fl, err := ParseFirewallCmd(tc.text)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := []int{fl.Decide(SYN{Src: client, Dst: vip, Port: 443, InIf: "eth0"}), fl.Decide(SYN{Src: probe, Dst: vip, Port: 443, InIf: "eth0"})}
+		if d := cmp.Diff([]int{tc.client, tc.probes}, got); d != "" {
+			t.Errorf("%s: client, probe (-want +got):\n%s", tc.name, d)
+		}
+	}
+}

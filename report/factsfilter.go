@@ -66,6 +66,8 @@ func filterName(kind string) string {
 		return "nftables"
 	case "ufw":
 		return "ufw"
+	case "firewalld":
+		return "firewalld"
 	}
 	return "iptables"
 }
@@ -179,6 +181,12 @@ func filterStep(fc *analyze.Fact, f *analyze.Finding, l Lang) Step {
 			chain = "inet filter input"
 		}
 		admit = fmt.Sprintf("nft insert rule %s tcp dport %d accept", chain, port)
+	case "firewalld":
+		show = "firewall-cmd --list-all"
+		admit = "firewall-cmd --permanent --add-service=https && firewall-cmd --reload"
+		if port != 443 {
+			admit = fmt.Sprintf("firewall-cmd --permanent --add-port=%d/tcp && firewall-cmd --reload", port)
+		}
 	case "ufw":
 		show = "ufw status verbose"
 		admit = fmt.Sprintf("ufw allow %d/tcp", port)
