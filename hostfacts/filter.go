@@ -17,10 +17,13 @@ type Filter struct {
 	Entry string `json:"entry,omitempty"`
 	// Policy is what happens to a packet no rule decides: "accept" or
 	// "drop" (Windows Firewall's inbound default is block).
-	Policy  string                  `json:"policy"`
-	Chains  map[string][]FilterRule `json:"chains"`
-	Line    int                     `json:"line"`    // where in the file it was read
-	Command string                  `json:"command"` // the command that printed it
+	Policy string                  `json:"policy"`
+	Chains map[string][]FilterRule `json:"chains"`
+	// More are nftables' further base chains on the input hook: a packet
+	// must be accepted by each, in turn.
+	More    []BaseChain `json:"more,omitempty"`
+	Line    int         `json:"line"`    // where in the file it was read
+	Command string      `json:"command"` // the command that printed it
 }
 
 // FilterRule is one rule, reduced to what it matches of a new inbound
@@ -158,12 +161,35 @@ func (fl *Filter) DecideWhy(syn SYN) (int, string) {
 	if fl.Kind == "windows-firewall" {
 		return fl.decideWindows(syn)
 	}
+	out, why := fl.base(fl.Entry, fl.Policy, syn)
+	for _, b := range fl.More {
+		if out == OutDrop {
+			break
+		}
+		o, w := fl.base(b.Chain, b.Policy, syn)
+		if o&OutDrop != 0 && out&OutAccept != 0 {
+			why = w
+		}
+		// Dropped by any chain is dropped; accepted only if by all.
+		out = out&OutDrop | o&OutDrop | out&o&OutAccept
+	}
+	return out, why
+}
+
+// BaseChain is a chain a packet enters by itself, with its policy.
+type BaseChain struct {
+	Chain  string `json:"chain"`
+	Policy string `json:"policy"`
+}
+
+// base walks one base chain and applies its policy.
+func (fl *Filter) base(entry, policy string, syn SYN) (int, string) {
 	why := ""
-	out := fl.chain(fl.Entry, syn, 0, &why)
+	out := fl.chain(entry, syn, 0, &why)
 	if out&outOn != 0 {
-		out = out&^outOn | policyOut(fl.Policy)
-		if why == "" {
-			why = strings.TrimSpace(lastWord(fl.Entry) + " policy " + fl.Policy)
+		out = out&^outOn | policyOut(policy)
+		if why == "" && policy != "accept" {
+			why = strings.TrimSpace(lastWord(entry) + " policy " + policy)
 		}
 	}
 	return out, why

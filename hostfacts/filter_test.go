@@ -182,3 +182,16 @@ func TestFirewallCmd(t *testing.T) {
 		}
 	}
 }
+
+// TestNftSeveralBaseChains: a SYN must pass every input base chain:
+// iptables-nft's "ip filter" accepting all does not outvote firewalld's
+// table refusing it.
+func TestNftSeveralBaseChains(t *testing.T) {
+	fl := mustNft(t, "table ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\ntable inet firewalld {\n\tchain filter_INPUT {\n\t\ttype filter hook input priority filter + 10; policy accept;\n\t\tct state { established, related } accept\n\t\tiifname \"lo\" accept\n\t\tjump filter_IN_public_allow\n\t\treject with icmpx admin-prohibited\n\t}\n\n\tchain filter_IN_public_allow {\n\t\ttcp dport 22 accept\n\t}\n}\n")
+	if got := fl.Decide(SYN{Src: netip.MustParseAddr("198.51.100.7"), Dst: netip.MustParseAddr("192.0.2.10"), Port: 443}); got != OutDrop {
+		t.Errorf("got %d, want OutDrop", got)
+	}
+	if got := fl.Decide(SYN{Src: netip.MustParseAddr("198.51.100.7"), Dst: netip.MustParseAddr("192.0.2.10"), Port: 22}); got != OutAccept {
+		t.Errorf("port 22: got %d, want OutAccept", got)
+	}
+}

@@ -297,11 +297,10 @@ func portNumbers(s string) string {
 
 var reNftSet = regexp.MustCompile(`\{([^}]*)\}`)
 
-// ParseNft reads `nft list ruleset` (or `nft list table …`): the base
-// chains on the input hook, each with its policy, and every chain they
-// may jump to. A packet must be accepted by every input base chain; this
-// reads the first, which is where a host's own rules live (firewalld and
-// ufw on nftables keep to one).
+// ParseNft reads `nft list ruleset` (or `nft list table …`): the IPv4
+// filter base chains on the input hook, each with its policy, and every
+// chain they may jump to. A packet must be accepted by every one of them
+// (firewalld's table beside iptables-nft's "ip filter", say).
 func ParseNft(text string) (*Filter, error) {
 	fl := &Filter{Kind: "nftables", Chains: map[string][]FilterRule{}}
 	table, chain := "", ""
@@ -316,13 +315,15 @@ func ParseNft(text string) (*Filter, error) {
 			chain = table + " " + f[1]
 			fl.Chains[chain] = nil
 		case f[0] == "}":
-		case f[0] == "type" && strings.Contains(t, "hook input") && fl.Entry == "" && strings.HasPrefix(table, "i"):
-			if table != "ip6 filter" && !strings.HasPrefix(table, "netdev") {
-				fl.Entry = chain
-				fl.Policy = "accept"
-				if strings.Contains(t, "policy drop") {
-					fl.Policy = "drop"
-				}
+		case len(f) > 1 && f[0] == "type" && f[1] == "filter" && strings.Contains(t, "hook input") && (strings.HasPrefix(table, "ip ") || strings.HasPrefix(table, "inet ")):
+			policy := "accept"
+			if strings.Contains(t, "policy drop") {
+				policy = "drop"
+			}
+			if fl.Entry == "" {
+				fl.Entry, fl.Policy = chain, policy
+			} else {
+				fl.More = append(fl.More, BaseChain{chain, policy})
 			}
 		case f[0] == "type" || f[0] == "policy":
 		case chain != "":

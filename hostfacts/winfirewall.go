@@ -100,6 +100,10 @@ func (w *winRule) rule() (FilterRule, bool) {
 	switch {
 	case oneOf(w.action, valAllow):
 		r.Target = "accept"
+	case oneOf(w.action, valBlock) && w.program:
+		// A block rule for one program's sockets: not HTTP.sys's (System),
+		// which serves IIS.
+		return FilterRule{}, false
 	case oneOf(w.action, valBlock):
 		r.Target = "drop"
 	default:
