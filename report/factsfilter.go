@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +13,9 @@ import (
 
 // Host facts about packet filters, HTTP.sys's listen list, the facts'
 // own history (what the file shows changing) and whose host they are.
+
+// reNftName is an nftables table or chain name safe in a shell command.
+var reNftName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // hostFactsNote is the line at the top of an analysis that says whose
 // facts were read: another host's are named and left out.
@@ -176,8 +180,10 @@ func filterStep(fc *analyze.Fact, f *analyze.Finding, l Lang) Step {
 		admit = fmt.Sprintf("New-NetFirewallRule -DisplayName \"HTTPS from clients\" -Direction Inbound -Protocol TCP -LocalPort %d -RemoteAddress Any -Action Allow", port)
 	case "nftables":
 		show = "nft -a list ruleset"
+		// The chain's name comes from the customer's file: it goes into
+		// the command only when every word of it is safe there.
 		chain := fc.Value
-		if chain == "" {
+		if f := strings.Fields(chain); len(f) != 3 || !slices.ContainsFunc([]string{"ip", "inet"}, func(s string) bool { return s == f[0] }) || !reNftName.MatchString(f[1]) || !reNftName.MatchString(f[2]) {
 			chain = "inet filter input"
 		}
 		admit = fmt.Sprintf("nft insert rule %s tcp dport %d accept", chain, port)
