@@ -46,6 +46,24 @@ type Fact struct {
 	Setting   string           // "weakhostreceive", "arp_ignore", …
 	Value     string           // "disabled", "0", …
 	Listeners []netip.AddrPort // what listens on the port instead, for EvFactNoListener
+	// Command and Line say where in the facts the evidence was read, for
+	// EvFactFilterDrops: the command that printed the rule and its line.
+	Command string
+	Line    int
+	Rule    string   // the rule that decides, as printed
+	Ranges  []string // the source ranges the filter still admits
+}
+
+// FactsUse says which host's facts a Result was read with. hostcheck.Apply
+// sets it; nil without facts.
+type FactsUse struct {
+	Source string
+	// OtherHost says the facts are of another host than the capture's:
+	// none of their addresses (VIPs aside) is the capture host's. Facts of
+	// another host refine no finding and build no fix.
+	OtherHost    bool
+	FactAddrs    []netip.Addr // the facts' own addresses, VIPs and loopback aside
+	CaptureHosts []netip.Addr // the capture host's addresses
 }
 
 // Kinds of evidence read from the host's configuration rather than seen in
@@ -64,9 +82,8 @@ const (
 	EvFactARPIgnore      EvidenceKind = "host-fact-arp-ignore"
 	EvFactARPAnnounce    EvidenceKind = "host-fact-arp-announce"
 	EvFactNoListener     EvidenceKind = "host-fact-no-listener-on-vip"
-	// EvFactNotInIPListen: HTTP.sys listens only on the addresses of its
-	// IP listen list, and the VIP is not one of them.
-	EvFactNotInIPListen EvidenceKind = "host-fact-vip-not-in-http-listen-list"
+	EvFactFilterDrops    EvidenceKind = "host-fact-filter-drops"  // a packet filter drops clients' SYNs to the VIP's port
+	EvFactHTTPListenOnly EvidenceKind = "host-fact-http-iplisten" // HTTP.sys listens only on other addresses
 	// EvFactNotRead is a fact the finding's confidence needed and the
 	// facts given do not hold: Fact.Setting is its GapFact.
 	EvFactNotRead EvidenceKind = "host-fact-not-read"
@@ -90,9 +107,12 @@ const (
 	GapNIC          GapFact = "receiving-nic"   // no network interface up with an address of the VIP's family
 	GapWeakReceive  GapFact = "weakhostreceive" // netsh interface ipv4 show interface N
 	GapWeakSend     GapFact = "weakhostsend"
-	GapSites        GapFact = "iis-bindings" // appcmd list site
-	GapCertificates GapFact = "sslcert"      // netsh http show sslcert
-	GapListeners    GapFact = "listeners"    // ss -ltn
-	GapARP          GapFact = "arp-sysctls"  // sysctl -a
-	GapFirewall     GapFact = "firewall"     // netsh advfirewall show allprofiles state
+	GapSites        GapFact = "iis-bindings"  // appcmd list site
+	GapCertificates GapFact = "sslcert"       // netsh http show sslcert
+	GapListeners    GapFact = "listeners"     // ss -ltn
+	GapARP          GapFact = "arp-sysctls"   // sysctl -a
+	GapFirewall     GapFact = "firewall"      // netsh advfirewall show allprofiles state
+	GapFilterRules  GapFact = "filter-rules"  // netsh advfirewall firewall show rule name=all verbose; iptables -S, nft list ruleset
+	GapFilterUnsure GapFact = "filter-unsure" // rules read, one slbdiag cannot fully read may drop the SYNs
+	GapIPListen     GapFact = "http-iplisten" // netsh http show iplisten
 )

@@ -35,6 +35,9 @@ type Result struct {
 	// unwrapped from, per input and outer source, in order of first
 	// appearance; empty when every packet came plain.
 	Encapsulations []Encapsulation
+	// HostFacts says which host's facts refined the findings; nil without
+	// --host-facts.
+	HostFacts *FactsUse
 }
 
 // Judged reports whether any handshake attempt got an outcome other than

@@ -50,7 +50,7 @@ for /f "tokens=2 delims=[]" %%v in ('ver') do set "BUILD=%%v"
 for /f "tokens=2" %%v in ("%BUILD%") do set "BUILD=%%v"
 set "FAILED="
 
-> "%OUT%" echo slbdiag-collect/1 script=slbdiag-collect.cmd version=1
+> "%OUT%" echo slbdiag-collect/1 script=slbdiag-collect.cmd version=2
 >> "%OUT%" echo header host=%COMPUTERNAME% time=%STAMP% os_build=%BUILD% powershell= oem_cp=%OEMCP% ansi_cp=%ANSICP% elevated=%ELEVATED% vip=%VIP% ports=%PORTS% capture_seconds=0 replay=no
 >> "%OUT%" echo facts-begin
 >> "%OUT%" echo os name=windows
@@ -71,6 +71,7 @@ call :raw ipconfig /all
 call :raw netsh http show sslcert
 call :raw netsh http show iplisten
 call :raw netsh advfirewall show allprofiles state
+call :raw netsh advfirewall firewall show rule name=all dir=in verbose
 if exist "%windir%\system32\inetsrv\appcmd.exe" call :raw %%windir%%\system32\inetsrv\appcmd.exe list site
 
 >> "%OUT%" echo slbdiag-collect-end status=complete failed=%FAILED% etl=

@@ -26,7 +26,7 @@ param(
     [string]$ReplayDir = ''
 )
 
-$ScriptVersion = '1'
+$ScriptVersion = '2'
 $FormatVersion = '1'
 $ErrorActionPreference = 'Stop'
 
@@ -484,6 +484,7 @@ if (Test-Source 'Get-NetIPInterface' 'Get-NetIPInterface') {
 [void](Invoke-Raw 'netsh http show sslcert')
 [void](Invoke-Raw 'netsh http show iplisten')
 [void](Invoke-Raw 'netsh advfirewall show allprofiles state')
+[void](Invoke-Raw 'netsh advfirewall firewall show rule name=all dir=in verbose')
 if ($ReplayDir -ne '' -or (Test-Path -LiteralPath (Join-Path $env:windir 'system32\inetsrv\appcmd.exe'))) {
     [void](Invoke-Raw '%windir%\system32\inetsrv\appcmd.exe list site')
 }

@@ -16,6 +16,9 @@ func Apply(r *analyze.Result, facts *hostfacts.Facts) {
 	if facts == nil || facts.OS == "" {
 		return
 	}
+	if r.HostFacts = otherHost(r, facts); r.HostFacts.OtherHost {
+		return // another host's facts say nothing of this one
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		v := newHostView(facts, f.Server.Addr(), f.HostAddr, f.Server.Port(), r.ProbeNets)
@@ -23,6 +26,7 @@ func Apply(r *analyze.Result, facts *hostfacts.Facts) {
 		if check := factChecks[f.Cause.FactCheck()]; check != nil {
 			check(f, v)
 		}
+		recause(f, v)
 	}
 	analyze.SortFindings(r.Findings)
 }
@@ -139,8 +143,8 @@ func elsewhere(f *analyze.Finding, v *hostView) {
 		}
 		return
 	}
-	if !v.facts.ListensHTTP(v.vip) {
-		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNotInIPListen, Fact: &analyze.Fact{}})
+	if v.httpListenMissing() == acceptYes && !hasKind(f, analyze.EvFactHTTPListenOnly) {
+		f.Evidence = append(f.Evidence, httpListenEvidence(v.facts))
 	}
 	if v.siteMissing() == acceptYes {
 		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNoSiteBinding, Fact: &analyze.Fact{}})
@@ -201,8 +205,10 @@ func listenerFacts(f *analyze.Finding, v *hostView) {
 	case v.facts.OS == "linux" && v.listenerMissing() == acceptYes:
 		f.Evidence = append(f.Evidence, noListener(v.facts, v.port))
 		f.Confidence, f.Missing = analyze.High, nil
-	case v.facts.OS == "windows" && !v.facts.ListensHTTP(v.vip):
-		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNotInIPListen, Fact: &analyze.Fact{}})
+	case v.facts.OS == "windows" && v.httpListenMissing() == acceptYes:
+		if !hasKind(f, analyze.EvFactHTTPListenOnly) {
+			f.Evidence = append(f.Evidence, httpListenEvidence(v.facts))
+		}
 		f.Confidence, f.Missing = analyze.High, nil
 	case v.facts.OS == "windows" && v.siteMissing() == acceptYes:
 		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNoSiteBinding, Fact: &analyze.Fact{}})

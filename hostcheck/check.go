@@ -31,6 +31,7 @@ type Gap struct {
 	Fact   analyze.GapFact
 	Iface  analyze.HostIface // the interface it concerns, if one
 	Needed bool              // whether the host accepts the VIP rests on it
+	OS     string            // the host's, for the command that reads it
 }
 
 // Check is what the facts alone predict for SYNs to vip:port, before
@@ -43,7 +44,7 @@ func Check(facts *hostfacts.Facts, vip netip.Addr, port uint16, probes []netip.P
 	server := netip.AddrPortFrom(v.vip, port)
 	hc := Verdict{Host: v.config()}
 	gap := func(g analyze.GapFact, ifc *hostfacts.Interface, needed bool) {
-		hc.Gaps = append(hc.Gaps, Gap{Fact: g, Iface: ifaceName(ifc), Needed: needed})
+		hc.Gaps = append(hc.Gaps, Gap{Fact: g, Iface: ifaceName(ifc), Needed: needed, OS: facts.OS})
 	}
 	newFinding := func(c analyze.Cause, conf analyze.Confidence) analyze.Finding {
 		return analyze.Finding{Cause: c, Server: server, Confidence: conf, Host: hc.Host}
@@ -91,8 +92,8 @@ func Check(facts *hostfacts.Facts, vip netip.Addr, port uint16, probes []netip.P
 	if facts.OS == "linux" && v.owner != nil && v.owner.Loopback && !facts.SysctlRead {
 		gap(analyze.GapARP, nil, false)
 	}
-	if windows && !facts.FirewallRead {
-		gap(analyze.GapFirewall, nil, false)
+	if accepted {
+		filterChecks(v, &hc, newFinding, gap)
 	}
 	analyze.SortFindings(hc.Findings) // no attempts: by confidence alone
 	needed := slices.ContainsFunc(hc.Gaps, func(g Gap) bool { return g.Needed })
@@ -124,12 +125,6 @@ func serviceFindings(v *hostView, newFinding func(analyze.Cause, analyze.Confide
 		}
 		return fs
 	}
-	if !v.facts.ListensHTTP(v.vip) {
-		// Nothing is answered on the VIP: bindings and certificates are moot.
-		f := newFinding(analyze.NoListenerOnVIP, analyze.High)
-		f.Evidence = append(f.Evidence, analyze.Evidence{Kind: analyze.EvFactNotInIPListen, Fact: &analyze.Fact{}})
-		return append(fs, f)
-	}
 	switch v.siteMissing() {
 	case acceptYes:
 		f := newFinding(analyze.NoListenerOnVIP, analyze.High)
@@ -147,4 +142,40 @@ func serviceFindings(v *hostView, newFinding func(analyze.Cause, analyze.Confide
 		gap(analyze.GapCertificates, nil, false)
 	}
 	return fs
+}
+
+// filterChecks adds what stands between an accepted SYN and the service
+// beside the host model: a packet filter that drops the clients, or
+// HTTP.sys listening on other addresses only; and, as gaps, those of
+// them not read, so that OK is high only when every place that could
+// drop the SYNs was read.
+func filterChecks(v *hostView, hc *Verdict, newFinding func(analyze.Cause, analyze.Confidence) analyze.Finding, gap func(analyze.GapFact, *hostfacts.Interface, bool)) {
+	if e, ok := v.filterEvidence(); ok {
+		f := newFinding(analyze.ClientsFiltered, analyze.High)
+		f.Evidence = append(f.Evidence, e)
+		hc.Findings = append(hc.Findings, f)
+	} else if g, ok := v.filterGap(); ok {
+		if g == analyze.GapFilterRules && v.facts.OS == "windows" && !v.facts.FirewallRead && !slices.ContainsFunc(hc.Gaps, func(x Gap) bool { return x.Fact == analyze.GapFirewall }) {
+			gap(analyze.GapFirewall, nil, false)
+		}
+		gap(g, nil, false)
+	}
+	switch v.httpListenMissing() {
+	case acceptYes:
+		f := newFinding(analyze.NoListenerOnVIP, analyze.High)
+		f.Evidence = append(f.Evidence, httpListenEvidence(v.facts))
+		hc.Findings = append(hc.Findings, f)
+	case acceptUnknown:
+		if v.https() || v.facts.SitesRead {
+			gap(analyze.GapIPListen, nil, false)
+		}
+	}
+}
+
+func httpListenEvidence(f *hostfacts.Facts) analyze.Evidence {
+	fact := &analyze.Fact{}
+	for _, a := range f.IPListen {
+		fact.Ranges = append(fact.Ranges, a.String())
+	}
+	return analyze.Evidence{Kind: analyze.EvFactHTTPListenOnly, Fact: fact}
 }

@@ -36,7 +36,7 @@ func windowsFacts(t *testing.T, locale, file string) *hostfacts.Facts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := hostfacts.FromOutputs(file, hostfacts.SplitBundle(string(b)))
+	f, err := hostfacts.Parse(context.Background(), file, string(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,9 +89,9 @@ func TestFactsStrongHostReceive(t *testing.T) {
 			analyze.HostConfig{Source: "half.txt", OS: "windows", NIC: analyze.HostIface{Index: 12, Name: "以太网"}, Loopback: analyze.HostIface{Index: 14, Name: "环回"}}},
 		// Weak host set up: the host model is not what drops the SYNs.
 		// The site takes the VIP by host name with an SNI certificate
-		// for it, and Windows Firewall is on in every profile: where to
-		// look instead.
-		{"en", "after.txt", analyze.Low, []analyze.EvidenceKind{analyze.EvFactVIPOnLoopback, analyze.EvFactHostModelReady, analyze.EvFactFirewallOn, analyze.EvFactFirewallOn, analyze.EvFactFirewallOn},
+		// for it, and Windows Firewall is on in every profile with its
+		// rules not read: where to look instead, and what to paste.
+		{"en", "after.txt", analyze.Low, []analyze.EvidenceKind{analyze.EvFactVIPOnLoopback, analyze.EvFactHostModelReady, analyze.EvFactFirewallOn, analyze.EvFactFirewallOn, analyze.EvFactFirewallOn, analyze.EvFactNotRead},
 			analyze.HostConfig{Source: "after.txt", OS: "windows", NIC: eth, Loopback: analyze.HostIface{Index: 14, Name: "Loopback"}}},
 	} {
 		r := runCapture(t, "seed-strong-host.pcapng", analyze.Config{})
@@ -214,7 +214,8 @@ func TestCheckNotRead(t *testing.T) {
 	vip := netip.MustParseAddr("192.0.2.10")
 	on, off := hostfacts.HostModel{WeakHostSend: hostfacts.Enabled, WeakHostReceive: hostfacts.Enabled}, hostfacts.HostModel{WeakHostSend: hostfacts.Disabled, WeakHostReceive: hostfacts.Disabled}
 	host := func(nic15, nic17, loop hostfacts.HostModel, twoNICs, addrs bool) *hostfacts.Facts {
-		f := &hostfacts.Facts{OS: "windows", Source: "test", AddrsRead: addrs, SSLRead: true, SitesRead: true, FirewallRead: true, RoutesRead: true,
+		f := &hostfacts.Facts{OS: "windows", Source: "test", AddrsRead: addrs, SSLRead: true, SitesRead: true, FirewallRead: true, RoutesRead: true, IPListenRead: true,
+			Firewall:    []hostfacts.FirewallProfile{{Name: "Domain", On: hostfacts.Disabled}, {Name: "Private", On: hostfacts.Disabled}, {Name: "Public", On: hostfacts.Disabled}},
 			SSLBindings: []hostfacts.SSLBinding{{IPPort: netip.MustParseAddrPort("0.0.0.0:443"), Port: 443}},
 			Sites:       []hostfacts.Site{{Name: "Default Web Site", State: "Started", Bindings: []hostfacts.SiteBinding{{Protocol: "https", Port: 443}}}},
 			Interfaces: []hostfacts.Interface{
@@ -251,6 +252,14 @@ func TestCheckNotRead(t *testing.T) {
 		// Two NICs, no way to tell which receives: one refuses the VIP.
 		{"candidates, one refuses", host(on, off, on, true, true), want{[]analyze.Cause{analyze.StrongHostReceive}, analyze.Medium, false, nil}},
 		{"candidates, both accept", host(on, on, on, true, true), want{nil, analyze.High, false, nil}},
+		// The firewall on and its rules not read: OK, but not sure.
+		{"firewall on, rules not read", firewallOn(host(on, on, on, false, true), ""), want{nil, analyze.Medium, false, []analyze.GapFact{analyze.GapFilterRules}}},
+		// The rules read: 443 admitted from the probes' range only.
+		{"firewall on, 443 from the probes only", firewallOn(host(on, on, on, false, true), "100.64.0.0/10"), want{[]analyze.Cause{analyze.ClientsFiltered}, analyze.High, false, nil}},
+		{"firewall on, 443 from anyone", firewallOn(host(on, on, on, false, true), "Any"), want{nil, analyze.High, false, nil}},
+		// HTTP.sys listens on the NIC's address only.
+		{"iplisten without the VIP", ipListen(host(on, on, on, false, true), "10.0.0.5"), want{[]analyze.Cause{analyze.NoListenerOnVIP}, analyze.High, false, nil}},
+		{"iplisten not read", ipListen(host(on, on, on, false, true), ""), want{nil, analyze.Medium, false, []analyze.GapFact{analyze.GapIPListen}}},
 	} {
 		hc := Check(tc.facts, vip, 443, nil)
 		got := want{conf: hc.Confidence, unknown: hc.Unknown}
@@ -264,4 +273,31 @@ func TestCheckNotRead(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tc.name, d)
 		}
 	}
+}
+
+// firewallOn turns every profile on and, unless remote is "", gives the
+// host one enabled inbound rule admitting TCP 443 from remote.
+func firewallOn(f *hostfacts.Facts, remote string) *hostfacts.Facts {
+	for i := range f.Firewall {
+		f.Firewall[i].On = hostfacts.Enabled
+	}
+	if remote != "" {
+		fl, err := hostfacts.ParseFirewallRules("Rule Name:    HTTPS\n----\nEnabled:  Yes\nDirection: In\nProfiles: Domain,Private,Public\nLocalIP: Any\nRemoteIP: " + remote + "\nProtocol: TCP\nLocalPort: 443\nRemotePort: Any\nAction: Allow\n")
+		if err != nil {
+			panic(err)
+		}
+		f.Filters = []hostfacts.Filter{*fl}
+	}
+	return f
+}
+
+// ipListen gives HTTP.sys an IP listen list of addr, or, with "", leaves
+// it not read.
+func ipListen(f *hostfacts.Facts, addr string) *hostfacts.Facts {
+	if addr == "" {
+		f.IPListenRead = false
+		return f
+	}
+	f.IPListen = []netip.Addr{netip.MustParseAddr(addr)}
+	return f
 }

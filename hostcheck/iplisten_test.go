@@ -19,7 +19,7 @@ func TestCheckIPListen(t *testing.T) {
 		want []analyze.EvidenceKind // of the no-listener-on-vip finding; nil: none
 	}{
 		{nil, nil},
-		{[]string{"10.0.0.5"}, []analyze.EvidenceKind{analyze.EvFactNotInIPListen}},
+		{[]string{"10.0.0.5"}, []analyze.EvidenceKind{analyze.EvFactHTTPListenOnly}},
 		{[]string{"10.0.0.5", "192.0.2.10"}, nil},
 		{[]string{"0.0.0.0"}, nil},
 	} {
@@ -53,7 +53,7 @@ func TestApplyIPListen(t *testing.T) {
 	facts.IPListenRead, facts.IPListen = true, []netip.Addr{netip.MustParseAddr("10.2.0.2")}
 	Apply(r, facts)
 	f := finding(t, r, analyze.NoListenerOnVIP)
-	if ks := factKinds(f); f.Confidence != analyze.High || len(ks) == 0 || ks[len(ks)-1] != analyze.EvFactNotInIPListen {
-		t.Errorf("confidence %s, facts %v; want high, ending with %s", f.Confidence, ks, analyze.EvFactNotInIPListen)
+	if ks := factKinds(f); f.Confidence != analyze.High || len(ks) == 0 || ks[len(ks)-1] != analyze.EvFactHTTPListenOnly {
+		t.Errorf("confidence %s, facts %v; want high, ending with %s", f.Confidence, ks, analyze.EvFactHTTPListenOnly)
 	}
 }

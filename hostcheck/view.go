@@ -2,6 +2,7 @@ package hostcheck
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/hostfacts"
@@ -29,10 +30,13 @@ type hostView struct {
 	nics  []*hostfacts.Interface // the receiving NIC, or every candidate
 	by    string                 // how nics was decided
 	loop  *hostfacts.Interface   // the loopback adapter that holds, or is to hold, the VIP
+	// probes are the health probes' ranges, known and given.
+	probes []netip.Prefix
+	fv     *filterVerdict // clientsFiltered's answer, once asked
 }
 
 func newHostView(facts *hostfacts.Facts, vip, hostAddr netip.Addr, port uint16, probes []netip.Prefix) *hostView {
-	v := &hostView{facts: facts, vip: vip.Unmap(), port: port}
+	v := &hostView{facts: facts, vip: vip.Unmap(), port: port, probes: append(slices.Clone(knownProbes), probes...)}
 	v.owner = facts.Owner(v.vip)
 	v.nics, v.by = receivingNICs(facts, v.vip, hostAddr, probes)
 	switch lbs := facts.LoopbackAdapters(); {

@@ -1,7 +1,7 @@
 package hostfacts
 
 import (
-	"fmt"
+	"net/netip"
 	"strings"
 )
 
@@ -10,20 +10,35 @@ import (
 // found by index and name through maps, so a paste of thousands of them
 // reads in linear time.
 type builder struct {
-	f       *Facts
-	details []NetshDetail
-	fams    []string
-	ipcfg   []Interface
-	byIdx   map[int]int
-	byName  map[string]int
-	failed  []failure
-	done    map[string]bool
+	f      *Facts
+	cur    Output // the output being read
+	byIdx  map[int]int
+	byName map[string]int
+	failed []failure
+	done   map[string]bool
+	// seen is where each fact of an interface was last read, and its
+	// value then: a later read-back that differs is a change.
+	seen  map[factKey]seenFact
+	gwIPs []netip.Addr // route print: local addresses of default-route interfaces
+	last  int          // the place in Facts.Interfaces of the interface index or named returned last
+}
+
+// factKey is one fact of one interface: its index in Facts.Interfaces and
+// the setting's name.
+type factKey struct {
+	iface   int
+	setting string
+}
+
+type seenFact struct {
+	line  int
+	value string
 }
 
 type failure struct{ group, text string }
 
 func newBuilder(f *Facts) *builder {
-	return &builder{f: f, byIdx: map[int]int{}, byName: map[string]int{}, done: map[string]bool{}}
+	return &builder{f: f, byIdx: map[int]int{}, byName: map[string]int{}, done: map[string]bool{}, seen: map[factKey]seenFact{}}
 }
 
 func (b *builder) fail(group, text string) { b.failed = append(b.failed, failure{group, text}) }
@@ -55,6 +70,7 @@ func (b *builder) index(idx int, name string) *Interface {
 	if !ok {
 		i = b.addIface(Interface{Index: idx, Name: name, Conf: unreadConf})
 	}
+	b.last = i
 	ifc := &b.f.Interfaces[i]
 	if ifc.Name == "" && name != "" {
 		ifc.Name = name
@@ -65,10 +81,77 @@ func (b *builder) index(idx int, name string) *Interface {
 
 // named returns the interface named name, adding it if new.
 func (b *builder) named(name string) *Interface {
-	if i, ok := b.byName[strings.ToLower(name)]; ok {
-		return &b.f.Interfaces[i]
+	i, ok := b.byName[strings.ToLower(name)]
+	if !ok {
+		i = b.addIface(Interface{Name: name, Conf: unreadConf})
 	}
-	return &b.f.Interfaces[b.addIface(Interface{Name: name, Conf: unreadConf})]
+	b.last = i
+	return &b.f.Interfaces[i]
+}
+
+// note records that the current output read setting of ifc as value;
+// when an earlier output read another value, that is a change: the file
+// shows the setting being changed between the two.
+func (b *builder) note(ifc *Interface, setting, value string) {
+	k := factKey{b.pos(ifc), setting}
+	if was, ok := b.seen[k]; ok && was.value != value {
+		b.f.Changes = append(b.f.Changes, Change{Line: b.cur.Line, WasLine: was.line, Command: b.cur.Command,
+			Iface: ifc.Name, Index: ifc.Index, Setting: setting, Before: was.value, After: value})
+	}
+	b.seen[k] = seenFact{b.cur.Line, value}
+}
+
+// pos is ifc's place in Facts.Interfaces: mostly the one index or named
+// just returned, so a paste of thousands of interfaces stays linear.
+func (b *builder) pos(ifc *Interface) int {
+	if b.last < len(b.f.Interfaces) && &b.f.Interfaces[b.last] == ifc {
+		return b.last
+	}
+	for i := range b.f.Interfaces {
+		if &b.f.Interfaces[i] == ifc {
+			return i
+		}
+	}
+	return -1
+}
+
+// setModel records a host model read for ifc in one family.
+func (b *builder) setModel(ifc *Interface, ipv6 bool, m HostModel) {
+	fam, cur := "IPv4", &ifc.IPv4
+	if ipv6 {
+		fam, cur = "IPv6", &ifc.IPv6
+	}
+	if m.WeakHostReceive != Unknown {
+		b.note(ifc, "weakhostreceive "+fam, m.WeakHostReceive.String())
+		cur.WeakHostReceive = m.WeakHostReceive
+	}
+	if m.WeakHostSend != Unknown {
+		b.note(ifc, "weakhostsend "+fam, m.WeakHostSend.String())
+		cur.WeakHostSend = m.WeakHostSend
+	}
+}
+
+// setAddrs records the addresses read for ifc.
+func (b *builder) setAddrs(ifc *Interface, as []netip.Prefix) {
+	b.note(ifc, "addresses", addrList(as))
+	ifc.Addrs = as
+}
+
+func addrList(as []netip.Prefix) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+// holdsNothing notes an output that was read and holds no fact slbdiag
+// uses, so that it is named rather than silently dropped.
+func (b *builder) holdsNothing(what string) {
+	b.f.NoFacts = append(b.f.NoFacts, NoFact{Line: b.cur.Line, Command: b.cur.Command, Lacks: what})
 }
 
 func (b *builder) add(k kind, family, arg, text string) error {
@@ -84,16 +167,23 @@ func (b *builder) add(k kind, family, arg, text string) error {
 			}
 		}
 	case kNetshIface:
-		var d NetshDetail
-		if d, err = ParseNetshInterface(text); err == nil {
+		var ds []NetshDetail
+		if ds, err = ParseNetshInterface(text); err == nil {
 			f.OS = "windows"
-			b.details, b.fams = append(b.details, d), append(b.fams, family)
+			for _, d := range ds {
+				b.setModel(b.index(d.Index, d.Name), family == "ipv6", d.Model)
+			}
 		}
 	case kIpconfig:
 		var ifs []Interface
 		if ifs, err = ParseIpconfig(text); err == nil {
 			f.OS, f.AddrsRead, f.RoutesRead = "windows", true, true
-			b.ipcfg = append(b.ipcfg, ifs...)
+			for _, c := range ifs {
+				ifc := b.named(c.Name)
+				ifc.Description, ifc.Gateway = c.Description, c.Gateway
+				ifc.Down = ifc.Down || c.Down
+				b.setAddrs(ifc, c.Addrs)
+			}
 		}
 	case kNetIPInterface:
 		var ns []NetIPInterface
@@ -101,120 +191,27 @@ func (b *builder) add(k kind, family, arg, text string) error {
 			f.OS = "windows"
 			for _, n := range ns {
 				ifc := b.index(n.Index, n.Alias)
-				if n.IPv6 {
-					ifc.IPv6 = n.Model
-				} else {
-					ifc.IPv4 = n.Model
-				}
+				ifc.Down = ifc.Down || n.Down
+				b.setModel(ifc, n.IPv6, n.Model)
+			}
+			if !HasModel(ns) {
+				b.holdsNothing("no weak-host settings: its default table has no WeakHostSend or WeakHostReceive column (add | Format-List *)")
 			}
 		}
-	case kSSLCert:
-		if f.SSLBindings, err = ParseSSLCert(text); err == nil {
-			f.SSLRead = true
-		}
-	case kIPListen:
-		if f.IPListen, err = ParseIPListen(text); err == nil {
-			f.IPListenRead = true
-		}
-	case kAppcmd:
-		if f.Sites, err = ParseAppcmdSites(text); err == nil {
-			f.SitesRead = true
-		}
-	case kFirewall:
-		if f.Firewall, err = ParseFirewallProfiles(text); err == nil {
-			f.FirewallRead = true
-		}
-	case kVer:
-		if f.OSVersion, err = ParseVer(text); err == nil {
-			f.OS = "windows"
-		}
-	case kTranscript:
-		if m := reTranscriptMachine.FindStringSubmatch(text); m != nil && f.OSVersion == "" {
-			f.OSVersion, f.OS = m[1], "windows"
-		}
 	default:
-		return b.addLinux(k, text)
+		return b.addMore(k, text)
 	}
 	return err
 }
 
-func (b *builder) addLinux(k kind, text string) error {
-	f := b.f
-	switch k {
-	case kIPAddr:
-		ifs, err := ParseIPAddr(text)
-		if err != nil {
-			return err
-		}
-		f.OS, f.AddrsRead = "linux", true
-		for _, ifc := range ifs {
-			cur := b.named(ifc.Name)
-			if ifc.Index > 0 {
-				cur.Index = ifc.Index
-			}
-			cur.Addrs, cur.Loopback, cur.Down = ifc.Addrs, ifc.Loopback, ifc.Down
-		}
-	case kIPRoute, kRouteN:
-		devs, err := ParseDefaultRoutes(text, k == kRouteN)
-		if err != nil {
-			return err
-		}
-		f.OS, f.RoutesRead = "linux", true
-		for _, d := range devs {
-			b.named(d).Gateway = true
-		}
-	case kSysctl:
-		n := 0
-		for _, l := range lines(text) {
-			if f.applySysctl(l, b.named) {
-				n++
-			}
-		}
-		if n == 0 {
-			return fmt.Errorf("no net.ipv4.conf arp_ignore, arp_announce or rp_filter line: %w", ErrFormat)
-		}
-		f.OS, f.SysctlRead = "linux", true
-	case kSS, kProcNetTCP:
-		parse := ParseSS
-		if k == kProcNetTCP {
-			parse = ParseProcNetTCP
-		}
-		ls, err := parse(text)
-		if err != nil {
-			return err
-		}
-		f.OS, f.ListenersRead = "linux", true
-		seen := make(map[string]bool, len(f.Listeners))
-		for _, l := range f.Listeners {
-			seen[l.String()] = true
-		}
-		for _, l := range ls {
-			if !seen[l.String()] {
-				seen[l.String()] = true
-				f.Listeners = append(f.Listeners, l)
-			}
-		}
-	}
-	return nil
-}
-
-// finish joins the detail listings (by index) and ipconfig (by name),
-// tells the loopback adapters from the software interfaces, and lists
-// what failed and was not read from another command either.
+// finish marks the interfaces route print names as holding the default
+// route, tells the loopback adapters from the software interfaces, and
+// lists what failed and was not read from another command either.
 func (b *builder) finish() {
-	for i, d := range b.details {
-		ifc := b.index(d.Index, d.Name)
-		if b.fams[i] == "ipv6" {
-			ifc.IPv6 = d.Model
-		} else {
-			ifc.IPv4 = d.Model
+	for _, a := range b.gwIPs {
+		if ifc := b.f.Owner(a); ifc != nil {
+			ifc.Gateway = true
 		}
-	}
-	for _, c := range b.ipcfg {
-		ifc := b.named(c.Name)
-		ifc.Description, ifc.Addrs = c.Description, c.Addrs
-		ifc.Gateway = c.Gateway
-		ifc.Down = ifc.Down || c.Down
 	}
 	for _, fl := range b.failed {
 		if b.done[fl.group] || (strings.HasPrefix(fl.group, "hostmodel ") && b.done["hostmodel"]) {
@@ -224,7 +221,10 @@ func (b *builder) finish() {
 	}
 	if b.f.OS != "windows" {
 		for i := range b.f.Interfaces {
-			if b.f.Interfaces[i].Name == "lo" {
+			// A dummy interface holds a VIP as lo does: no packet from
+			// the network arrives on it, ARP is answered by the NIC's
+			// arp_ignore.
+			if n := b.f.Interfaces[i].Name; n == "lo" || strings.HasPrefix(n, "dummy") {
 				b.f.Interfaces[i].Loopback = true
 			}
 		}

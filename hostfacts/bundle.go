@@ -12,6 +12,7 @@ import (
 type Output struct {
 	Command string
 	Text    string
+	Line    int // the line of the file the command is on, from 1; 0 if not from a file
 }
 
 // kind is a command whose output slbdiag reads.
@@ -34,7 +35,20 @@ const (
 	kSysctl
 	kSS
 	kProcNetTCP
+	kNetIPAddress
+	kNetAdapter
+	kNetRoute
+	kRoutePrint
+	kFirewallRules
+	kNetFirewallRule
 	kIPListen
+	kIptables
+	kNft
+	kNetstat
+	kUfw
+	kNetFirewallProfile
+	kWebBinding
+	kFirewallCmd
 )
 
 var (
@@ -42,14 +56,22 @@ var (
 	reSSLCert    = regexp.MustCompile(`^netsh\s+http\s+sh(?:ow)?\s+sslcert\b`)
 	reFirewall   = regexp.MustCompile(`^netsh\s+advfirewall\s+sh(?:ow)?\s+(allprofiles|currentprofile)\b`)
 	reAppcmd     = regexp.MustCompile(`(?:^|[\\/])appcmd(?:\.exe)?"?\s+list\s+sites?\b`)
-	reNetIPIface = regexp.MustCompile(`^get-netipinterface\b.*\|\s*(format-list|fl)\b`)
+	reNetIPIface = regexp.MustCompile(`^get-netipinterface\b`)
+	reNetIPAddr  = regexp.MustCompile(`^get-netipaddress\b`)
+	reNetAdapter = regexp.MustCompile(`^get-netadapter(?:\s|\||$)`)
+	reNetRoute   = regexp.MustCompile(`^get-netroute\b`)
+	reRoutePrint = regexp.MustCompile(`^route(?:\.exe)?\s+print\b`)
+	reFwRules    = regexp.MustCompile(`^netsh\s+advfirewall\s+firewall\s+sh(?:ow)?\s+rule\b`)
+	reIPListen   = regexp.MustCompile(`^netsh\s+http\s+sh(?:ow)?\s+iplisten\b`)
+	reIptables   = regexp.MustCompile(`^iptables(?:-legacy|-nft)?(?:-save)?(?:\s|$)`)
+	reNft        = regexp.MustCompile(`^nft\s+(?:-\S+\s+)*list\s+(?:ruleset|table)\b`)
 	reIPAddr     = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reIPRoute    = regexp.MustCompile(`^ip\s+(?:-\S+\s+)*r(?:o(?:u(?:t(?:e)?)?)?)?(?:\s+(?:show|list|ls|sh|s)\b.*)?\s*$`)
 	reRouteN     = regexp.MustCompile(`^route\s+-n\s*$`)
-	reSysctl     = regexp.MustCompile(`^sysctl\b`)
+	reSysctl     = regexp.MustCompile(`^(?:sysctl\b|(?:grep|head|tail|cat)\b.*/proc/sys/net/ipv4/conf/)`)
+	reNetstat    = regexp.MustCompile(`^netstat\s+-[a-z]*l[a-z]*\b`)
 	reSS         = regexp.MustCompile(`^ss\s+-[a-z46]*l[a-z46]*\b`)
 	reProcTCP    = regexp.MustCompile(`^cat\s+/proc/net/tcp6?\s*$`)
-	reIPListen   = regexp.MustCompile(`^netsh\s+http\s+sh(?:ow)?\s+iplisten\b`)
 )
 
 // classify names the command and, for netsh, its family ("ipv4"/"ipv6")
@@ -67,14 +89,34 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kNetshIface, fam, m[2]
 	case m != nil:
 		return kNetshIfaces, m[1], ""
-	case strings.HasPrefix(c, "ipconfig") && strings.Contains(c, "/all"):
+	case c == "ipconfig" || c == "ipconfig.exe" || strings.HasPrefix(c, "ipconfig") && strings.Contains(c, "/all"):
 		return kIpconfig, "", ""
 	case reNetIPIface.MatchString(c):
 		return kNetIPInterface, "", ""
-	case reSSLCert.MatchString(c):
-		return kSSLCert, "", ""
+	case reNetIPAddr.MatchString(c):
+		return kNetIPAddress, "", ""
+	case reNetAdapter.MatchString(c):
+		return kNetAdapter, "", ""
+	case reNetRoute.MatchString(c):
+		return kNetRoute, "", ""
+	case reRoutePrint.MatchString(c):
+		return kRoutePrint, "", ""
+	case reFwRules.MatchString(c):
+		return kFirewallRules, "", ""
+	case strings.HasPrefix(c, "get-netfirewallprofile"):
+		return kNetFirewallProfile, "", ""
+	case strings.HasPrefix(c, "get-webbinding"):
+		return kWebBinding, "", ""
+	case strings.HasPrefix(c, "get-netfirewallrule"):
+		return kNetFirewallRule, "", ""
 	case reIPListen.MatchString(c):
 		return kIPListen, "", ""
+	case reIptables.MatchString(c):
+		return kIptables, "", ""
+	case reNft.MatchString(c):
+		return kNft, "", ""
+	case reSSLCert.MatchString(c):
+		return kSSLCert, "", ""
 	case reAppcmd.MatchString(c):
 		return kAppcmd, "", ""
 	case reFirewall.MatchString(c):
@@ -89,6 +131,12 @@ func classify(cmd string) (k kind, family, arg string) {
 		return kIPRoute, "", ""
 	case reRouteN.MatchString(c):
 		return kRouteN, "", ""
+	case strings.HasPrefix(c, "firewall-cmd") && strings.Contains(c, "--list-all"):
+		return kFirewallCmd, "", ""
+	case strings.HasPrefix(c, "ufw status"):
+		return kUfw, "", ""
+	case reNetstat.MatchString(c):
+		return kNetstat, "", ""
 	case reSysctl.MatchString(c):
 		return kSysctl, "", ""
 	case reSS.MatchString(c):
@@ -134,18 +182,13 @@ func promptCommand(l string) (string, bool) {
 	return "", false
 }
 
-// SplitBundle splits one text file of concatenated command outputs, each
+// splitBundle splits one text file of concatenated command outputs, each
 // introduced by the prompt and command line that printed it, into
 // outputs. Each output ends at the next prompt line (or transcript rule),
 // whatever its command: a command slbdiag does not read still ends the one
 // before it. Lines before the first prompt are dropped, but for the
 // version lines of a console (Microsoft Windows [Version …]) or a
 // transcript header, which become "ver" and "Start-Transcript" outputs.
-func SplitBundle(text string) []Output {
-	out, _ := splitBundle(context.Background(), text)
-	return out
-}
-
 func splitBundle(ctx context.Context, text string) ([]Output, error) {
 	var out []Output
 	var cur *Output
@@ -165,7 +208,7 @@ func splitBundle(ctx context.Context, text string) ([]Output, error) {
 		t := strings.TrimLeft(l, " ")
 		if cmd, ok := promptCommand(t); ok {
 			flush()
-			cur = &Output{Command: cmd}
+			cur = &Output{Command: cmd, Line: n + 1}
 			continue
 		}
 		if reTranscriptRule.MatchString(t) {
@@ -175,9 +218,9 @@ func splitBundle(ctx context.Context, text string) ([]Output, error) {
 		if cur == nil {
 			switch {
 			case reTranscriptMachine.MatchString(t):
-				out = append(out, Output{Command: "Start-Transcript", Text: t})
+				out = append(out, Output{Command: "Start-Transcript", Text: t, Line: n + 1})
 			case verLine.MatchString(t):
-				out = append(out, Output{Command: "ver", Text: t})
+				out = append(out, Output{Command: "ver", Text: t, Line: n + 1})
 			}
 			continue
 		}
@@ -198,14 +241,11 @@ func Parse(ctx context.Context, source, text string) (*Facts, error) {
 	return fromOutputs(ctx, source, outs)
 }
 
-// FromOutputs reads facts from command outputs. A command slbdiag does not
-// read is noted in Ignored; one whose output does not parse is noted in
-// Unread with the error, unless another command gave the same facts.
-// Reading goes on past either.
-func FromOutputs(source string, outs []Output) (*Facts, error) {
-	return fromOutputs(context.Background(), source, outs)
-}
-
+// fromOutputs reads facts from command outputs, in their order: the
+// latest read-back of a fact wins. A command slbdiag does not read is
+// noted in Ignored; one whose output does not parse is noted in Unread
+// with the error, unless another command gave the same facts. Reading
+// goes on past either.
 func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, error) {
 	f := &Facts{Source: source, ConfAll: unreadConf, ConfDefault: unreadConf}
 	b := newBuilder(f)
@@ -224,6 +264,7 @@ func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, err
 		if k != kTranscript && k != kVer {
 			known++
 		}
+		b.cur = o
 		if err := b.add(k, family, arg, o.Text); err != nil {
 			msg := err.Error()
 			if first := strings.Fields(o.Command)[0]; !strings.HasPrefix(strings.ToLower(msg), strings.ToLower(first)) {
@@ -258,16 +299,18 @@ func silent(cmd string) bool {
 // `ip -j addr` failed on an old iproute2).
 func group(k kind, arg string) string {
 	switch k {
-	case kIpconfig, kIPAddr:
+	case kIpconfig, kIPAddr, kNetIPAddress:
 		return "addresses"
 	case kNetshIface:
 		return "hostmodel " + arg
 	case kNetIPInterface:
 		return "hostmodel"
-	case kSS, kProcNetTCP:
+	case kSS, kProcNetTCP, kNetstat:
 		return "listeners"
-	case kIPRoute, kRouteN:
+	case kIPRoute, kRouteN, kNetRoute, kRoutePrint:
 		return "routes"
+	case kFirewallRules, kIptables, kNft, kUfw, kFirewallCmd:
+		return "filter"
 	case kVer, kTranscript:
 		return "version"
 	}

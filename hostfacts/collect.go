@@ -15,6 +15,9 @@ var linuxCommands = [][]string{
 	{"ip", "route"},
 	{"sysctl", "net.ipv4.conf"},
 	{"ss", "-ltn"},
+	// The packet filter: without it no verdict is OK at high confidence.
+	{"iptables", "-S"},
+	{"nft", "list", "ruleset"},
 }
 
 // Collect reads this host's facts and the outputs of the commands that
@@ -40,7 +43,7 @@ func Collect(ctx context.Context) (f *Facts, outs []Output, failed []string, err
 		return f, outs, failed, nil
 	case "windows":
 		outs = windowsOutputs(ctx)
-		if f, err = FromOutputs("this host", outs); err != nil {
+		if f, err = fromOutputs(ctx, "this host", outs); err != nil {
 			return nil, nil, nil, err
 		}
 		return f, outs, nil, nil

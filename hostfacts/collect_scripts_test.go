@@ -70,7 +70,7 @@ func psConcat(t *testing.T, expr string) []string {
 // TestCollectorCommandsClassified: every command a collector writes behind
 // a prompt is one doctor reads, or its output would be skipped unread.
 func TestCollectorCommandsClassified(t *testing.T) {
-	want := map[string]int{"windows": 11, "windows-cmd": 10, "linux": 4}
+	want := map[string]int{"windows": 12, "windows-cmd": 11, "linux": 6}
 	for _, s := range collect.Scripts {
 		cmds := promptCommands(t, s.Name)
 		if len(cmds) != want[s.Name] {

@@ -1,6 +1,7 @@
 package hostfacts
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 )
@@ -20,12 +21,12 @@ type Facts struct {
 	SSLBindings []SSLBinding      `json:"ssl_bindings"` // HTTP.sys certificate bindings
 	Sites       []Site            `json:"sites"`        // IIS sites and their bindings
 	Firewall    []FirewallProfile `json:"firewall"`
-
-	// IPListen is HTTP.sys's IP listen list: empty, it listens on every
-	// address; else only on these (netsh http show iplisten). IPListenRead
-	// says it was read.
-	IPListen     []netip.Addr `json:"ip_listen,omitempty"`
-	IPListenRead bool         `json:"ip_listen_read,omitempty"`
+	// Filters are the packet filters read (Windows Firewall's rules,
+	// iptables, nftables): the latest read of each kind.
+	Filters []Filter `json:"filters"`
+	// IPListen is HTTP.sys's IP Listen List: empty, every address.
+	IPListen     []netip.Addr `json:"http_iplisten"`
+	IPListenRead bool         `json:"http_iplisten_read"`
 
 	// The *Read flags say a kind of fact was read: an empty list then
 	// means there is none, not that nobody looked.
@@ -47,6 +48,34 @@ type Facts struct {
 	// say different things (factsagree.go): reported, never resolved
 	// silently.
 	Disagree []string `json:"disagree,omitempty"`
+	// NoFacts lists the outputs read that hold none of the facts their
+	// command usually gives (Get-NetIPInterface's default table has no
+	// weak host columns).
+	NoFacts []NoFact `json:"read_no_facts"`
+	// Changes lists the facts the file shows changing: the same setting
+	// read twice with different values (a fix applied between two
+	// read-backs). The later value is the one in Interfaces.
+	Changes []Change `json:"changes"`
+}
+
+// NoFact is an output read that holds none of the facts slbdiag uses.
+type NoFact struct {
+	Line    int    `json:"line"`
+	Command string `json:"command"`
+	Lacks   string `json:"lacks"` // what it does not hold, and how to get it: "no weak-host settings: …"
+}
+
+// Change is one setting of one interface read twice with different
+// values.
+type Change struct {
+	Line    int    `json:"line"`     // the line of the later command
+	WasLine int    `json:"was_line"` // the line of the earlier one
+	Command string `json:"command"`  // the later command
+	Iface   string `json:"iface"`
+	Index   int    `json:"index"`
+	Setting string `json:"setting"` // "weakhostreceive IPv4", "addresses"
+	Before  string `json:"before"`
+	After   string `json:"after"`
 }
 
 // Interface is one network interface of the host.
@@ -188,9 +217,11 @@ func (f *Facts) ListensOn(addr netip.Addr, port uint16) bool {
 			return true
 		case la == netip.IPv4Unspecified():
 			return addr.Is4()
+		case la == v6OnlyAny:
+			return addr.Is6()
 		case la == netip.IPv6Unspecified():
 			// A [::] socket takes IPv4 too unless IPV6_V6ONLY: /proc
-			// does not say, and dual stack is the default.
+			// and old ss do not say, and dual stack is the default.
 			return true
 		}
 		return false
@@ -279,4 +310,17 @@ func (f *Facts) CertCovers(addr netip.Addr, port uint16) bool {
 		}
 	}
 	return false
+}
+
+// IsV6Only reports whether a listener is an IPv6-only wildcard socket, as
+// ss of iproute2 4.14 and later shows [::]:PORT.
+func IsV6Only(l netip.AddrPort) bool { return l.Addr() == v6OnlyAny }
+
+// ListenerString prints a listener as ss does, an IPv6-only wildcard
+// as "[::]:443 (IPv6 only)".
+func ListenerString(l netip.AddrPort) string {
+	if IsV6Only(l) {
+		return fmt.Sprintf("[::]:%d (IPv6 only)", l.Port())
+	}
+	return l.String()
 }

@@ -102,7 +102,7 @@ func agree(f, raw *Facts) {
 	if !f.RoutesRead && raw.RoutesRead {
 		f.RoutesRead = true
 		for _, r := range raw.Interfaces {
-			if ifc := match(f, &r); ifc != nil && r.Gateway {
+			if ifc := sameInterface(f, &r); ifc != nil && r.Gateway {
 				ifc.Gateway = true
 			}
 		}
@@ -138,6 +138,15 @@ func agree(f, raw *Facts) {
 	case f.IPListenRead && raw.IPListenRead:
 		compareSets("HTTP.sys listen address", strs(f.IPListen), strs(raw.IPListen), disagree)
 	}
+	// The facts block holds no packet filter rules for a verdict (the
+	// Windows collector lists the rules covering the ports for a person
+	// to read): the raw outputs' filters are taken as they are, and so are
+	// the outputs read that held nothing usable.
+	if len(f.Filters) == 0 {
+		f.Filters = raw.Filters
+	}
+	f.NoFacts = append(f.NoFacts, raw.NoFacts...)
+	f.Changes = append(f.Changes, raw.Changes...)
 	agreeFirewall(f, raw, disagree)
 	agreeSysctls(f, raw, disagree)
 }
@@ -146,7 +155,7 @@ func agree(f, raw *Facts) {
 // family: a setting they disagree on becomes unknown.
 func agreeHostModels(f, raw *Facts, disagree func(string, ...any)) {
 	for _, r := range raw.Interfaces {
-		ifc := match(f, &r)
+		ifc := sameInterface(f, &r)
 		if ifc == nil {
 			continue
 		}
@@ -174,7 +183,7 @@ func agreeHostModels(f, raw *Facts, disagree func(string, ...any)) {
 }
 
 // match finds raw's interface r among f's: by index, else by name.
-func match(f *Facts, r *Interface) *Interface {
+func sameInterface(f *Facts, r *Interface) *Interface {
 	if r.Index > 0 {
 		if ifc := f.ByIndex(r.Index); ifc != nil {
 			return ifc
@@ -193,7 +202,7 @@ func match(f *Facts, r *Interface) *Interface {
 func takeAddrs(f, raw *Facts) {
 	f.AddrsRead = true
 	for _, r := range raw.Interfaces {
-		ifc := match(f, &r)
+		ifc := sameInterface(f, &r)
 		if ifc == nil {
 			f.Interfaces = append(f.Interfaces, r)
 			continue

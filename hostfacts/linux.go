@@ -289,6 +289,12 @@ func ParseSS(text string) ([]netip.AddrPort, error) {
 			continue
 		}
 		if ap, ok := ssAddrPort(f[i+3]); ok {
+			if strings.HasPrefix(f[i+3], "[::]:") {
+				// iproute2 4.14 and later print a dual-stack wildcard
+				// as *:PORT and an IPv6-only one (IPV6_V6ONLY, nginx's
+				// listen [::]:443) as [::]:PORT.
+				ap = netip.AddrPortFrom(v6OnlyAny, ap.Port())
+			}
 			out = append(out, ap)
 		}
 	}
@@ -297,6 +303,11 @@ func ParseSS(text string) ([]netip.AddrPort, error) {
 	}
 	return out, nil
 }
+
+// v6OnlyAny is how Listeners hold an IPv6-only wildcard socket ([::] in
+// ss of iproute2 4.14 and later): the zone marks it, as no address from
+// the kernel has one.
+var v6OnlyAny = netip.IPv6Unspecified().WithZone("v6only")
 
 // ssAddrPort reads ss's local address: "0.0.0.0:443", "[::]:443",
 // "*:443" (a dual-stack socket), "127.0.0.1%lo:53" (bound to a device).
@@ -318,4 +329,48 @@ func ssAddrPort(s string) (netip.AddrPort, bool) {
 		return netip.AddrPort{}, false
 	}
 	return netip.AddrPortFrom(a.Unmap(), uint16(p)), true
+}
+
+// procSysLine turns what grep and cat print of /proc/sys into sysctl's
+// "key = value": "/proc/sys/net/ipv4/conf/all/arp_ignore:1" (grep . over
+// several files), or a bare "1" from `cat` of one file, named by the
+// command.
+func procSysLine(l, cmd string) string {
+	t := strings.TrimSpace(l)
+	if strings.HasPrefix(t, "/proc/sys/") && !strings.Contains(t, "=") {
+		if k, v, ok := strings.Cut(t, ":"); ok {
+			return k + " = " + v
+		}
+	}
+	if _, err := strconv.Atoi(t); err == nil {
+		if f := strings.Fields(cmd); len(f) == 2 && f[0] == "cat" && strings.HasPrefix(f[1], "/proc/sys/") {
+			return f[1] + " = " + t
+		}
+	}
+	return l
+}
+
+// ParseNetstat reads Linux `netstat -ltn` (net-tools): "tcp 0 0
+// 0.0.0.0:443 0.0.0.0:* LISTEN" and "tcp6 … :::443 :::* LISTEN", whose
+// ::: does not say whether the socket is IPv6-only.
+func ParseNetstat(text string) ([]netip.AddrPort, error) {
+	var out []netip.AddrPort
+	seen := false
+	for _, l := range lines(text) {
+		f := strings.Fields(l)
+		if len(f) > 0 && (f[0] == "Proto" || strings.HasPrefix(l, "Active Internet")) {
+			seen = true
+			continue
+		}
+		if len(f) < 6 || (f[0] != "tcp" && f[0] != "tcp6") || f[5] != "LISTEN" {
+			continue
+		}
+		if ap, ok := ssAddrPort(f[3]); ok {
+			out = append(out, ap)
+		}
+	}
+	if !seen {
+		return nil, fmt.Errorf("netstat -ltn: %w", ErrFormat)
+	}
+	return out, nil
 }

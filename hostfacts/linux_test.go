@@ -1,6 +1,7 @@
 package hostfacts
 
 import (
+	"context"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -40,7 +41,7 @@ func TestLinuxBundle(t *testing.T) {
 			{Index: 2, Name: "eth0", Addrs: []netip.Prefix{pfx("10.0.0.5/24"), pfx("fe80::216:3eff:fe0a:1b2c/64")}, Conf: IPv4Conf{0, 0, 1}},
 		},
 		// ss, then /proc/net/tcp: the same sockets once.
-		Listeners:     aps("127.0.0.53:53", "10.0.0.5:443", "0.0.0.0:22", "[::]:22"),
+		Listeners:     aps("127.0.0.53:53", "10.0.0.5:443", "0.0.0.0:22", "[::%v6only]:22"),
 		ListenersRead: true, AddrsRead: true, SysctlRead: true,
 	}
 	if d := cmp.Diff(want, got, cmpIP); d != "" {
@@ -80,5 +81,26 @@ func TestEffectiveTakesTheLarger(t *testing.T) {
 	ifc := &Interface{Conf: IPv4Conf{ARPIgnore: 0, ARPAnnounce: 2, RPFilter: 1}}
 	if got, want := f.Effective(ifc), (IPv4Conf{1, 2, 2}); got != want {
 		t.Errorf("Effective = %+v, want %+v", got, want)
+	}
+}
+
+// TestOtherLinuxForms: netstat's listeners, and the ARP sysctls as grep
+// and cat print them from /proc/sys.
+func TestOtherLinuxForms(t *testing.T) {
+	text := "[root@rs1 ~]# netstat -tlnp\nActive Internet connections (only servers)\nProto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    \ntcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      1021/sshd           \ntcp        0      0 10.0.0.5:443            0.0.0.0:*               LISTEN      1187/nginx: master  \ntcp6       0      0 :::22                   :::*                    LISTEN      1021/sshd           \n" +
+		"[root@rs1 ~]# grep . /proc/sys/net/ipv4/conf/*/arp_ignore\n/proc/sys/net/ipv4/conf/all/arp_ignore:1\n/proc/sys/net/ipv4/conf/eth0/arp_ignore:0\n/proc/sys/net/ipv4/conf/lo/arp_ignore:0\n" +
+		"[root@rs1 ~]# cat /proc/sys/net/ipv4/conf/all/arp_announce\n2\n"
+	f, err := Parse(context.Background(), "rs1", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(aps("0.0.0.0:22", "10.0.0.5:443", "[::]:22"), f.Listeners, cmpIP); d != "" {
+		t.Errorf("listeners (-want +got):\n%s", d)
+	}
+	if f.ConfAll.ARPIgnore != 1 || f.ConfAll.ARPAnnounce != 2 || !f.SysctlRead {
+		t.Errorf("all: %+v, sysctl read %v; want arp_ignore 1, arp_announce 2", f.ConfAll, f.SysctlRead)
+	}
+	if eth := f.iface("eth0"); eth.Conf.ARPIgnore != 0 {
+		t.Errorf("eth0: %+v", eth.Conf)
 	}
 }

@@ -90,19 +90,33 @@ type NetshDetail struct {
 }
 
 // ParseNetshInterface reads `netsh interface ipv4 show interface N` (or
-// ipv6): the header "Interface NAME Parameters" (接口 NAME 参数), IfIndex,
-// and the weak host settings.
-func ParseNetshInterface(text string) (NetshDetail, error) {
+// ipv6), and `show interfaces level=verbose`, which prints the same block
+// for every interface: each block is headed "Interface NAME Parameters"
+// (接口 NAME 参数) over a rule of dashes, and holds IfIndex and the weak
+// host settings. A block without them is left out; none at all is an
+// error.
+func ParseNetshInterface(text string) ([]NetshDetail, error) {
+	var out []NetshDetail
+	ls := lines(text)
 	var d NetshDetail
-	var header string
-	for _, l := range lines(text) {
-		if header == "" && strings.TrimSpace(l) != "" && !isDashes(l) {
+	flush := func() {
+		if d.Index != 0 && d.Model.WeakHostSend != Unknown && d.Model.WeakHostReceive != Unknown {
+			out = append(out, d)
+		}
+		d = NetshDetail{}
+	}
+	for i, l := range ls {
+		if i+1 < len(ls) && isDashes(ls[i+1]) && strings.TrimSpace(l) != "" && !isDashes(l) {
 			if _, _, kv := splitKV(l); !kv {
-				header = strings.TrimSpace(l)
+				flush()
+				d.Name = detailName(strings.TrimSpace(l))
 				continue
 			}
 		}
 		if v, ok := knownKV(l, lblIfIndex); ok {
+			if d.Index != 0 {
+				flush() // a block pasted without its header
+			}
 			d.Index, _ = strconv.Atoi(v)
 		} else if v, ok := knownKV(l, lblWeakSend); ok {
 			d.Model.WeakHostSend = setting(v)
@@ -110,11 +124,11 @@ func ParseNetshInterface(text string) (NetshDetail, error) {
 			d.Model.WeakHostReceive = setting(v)
 		}
 	}
-	d.Name = detailName(header)
-	if d.Index == 0 || d.Model.WeakHostSend == Unknown || d.Model.WeakHostReceive == Unknown {
-		return d, fmt.Errorf("netsh interface show interface: no IfIndex or weak host settings: %w", ErrFormat)
+	flush()
+	if len(out) == 0 {
+		return nil, fmt.Errorf("netsh interface show interface: no IfIndex or weak host settings: %w", ErrFormat)
 	}
-	return d, nil
+	return out, nil
 }
 
 // detailName takes the interface name out of "Interface Ethernet 2
@@ -240,67 +254,12 @@ func maskBits(v string) (int, bool) {
 	return bits, n == 0
 }
 
-// ParseNetIPInterface reads `Get-NetIPInterface | Format-List`: blocks of
-// "Property : Value", one per object, apart by blank lines. The default
-// view starts each with InterfaceAlias and names the index InterfaceIndex;
-// a chosen property list (`fl ifIndex,InterfaceAlias,…`) says ifIndex.
-// PowerShell does not localise property names or enum values, so this is
-// the same on every Windows.
-func ParseNetIPInterface(text string) ([]NetIPInterface, error) {
-	var out []NetIPInterface
-	var cur *NetIPInterface
-	open := func() *NetIPInterface {
-		if cur == nil {
-			out = append(out, NetIPInterface{})
-			cur = &out[len(out)-1]
-		}
-		return cur
-	}
-	for _, l := range lines(text) {
-		if strings.TrimSpace(l) == "" {
-			cur = nil
-			continue
-		}
-		label, value, ok := splitKV(l)
-		if !ok {
-			continue
-		}
-		switch label {
-		case "ifIndex", "InterfaceIndex":
-			if cur != nil && cur.Index != 0 {
-				cur = nil // objects printed without a blank line between them
-			}
-			open().Index, _ = strconv.Atoi(value)
-		case "InterfaceAlias", "ifAlias":
-			if cur != nil && cur.Alias != "" {
-				cur = nil
-			}
-			open().Alias = value
-		case "AddressFamily":
-			open().IPv6 = value == "IPv6"
-		case "WeakHostSend":
-			open().Model.WeakHostSend = setting(value)
-		case "WeakHostReceive":
-			open().Model.WeakHostReceive = setting(value)
-		}
-	}
-	var got []NetIPInterface
-	for _, n := range out {
-		if n.Index > 0 {
-			got = append(got, n)
-		}
-	}
-	if len(got) == 0 {
-		return nil, fmt.Errorf("Get-NetIPInterface: no ifIndex: %w", ErrFormat)
-	}
-	return got, nil
-}
-
 // NetIPInterface is one Get-NetIPInterface object: an interface in one
 // address family.
 type NetIPInterface struct {
 	Index int
 	Alias string
 	IPv6  bool
+	Down  bool // ConnectionState Disconnected
 	Model HostModel
 }

@@ -15,7 +15,7 @@ import (
 // page to UTF-8 first (chcp 65001): netsh and ipconfig otherwise print in
 // the OEM code page, GBK on Chinese Windows.
 func readWindows(ctx context.Context) (*Facts, error) {
-	f, err := FromOutputs("this host", windowsOutputs(ctx))
+	f, err := fromOutputs(ctx, "this host", windowsOutputs(ctx))
 	if err != nil {
 		return nil, err
 	}

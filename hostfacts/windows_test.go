@@ -57,11 +57,11 @@ func TestParseNetshInterface(t *testing.T) {
 	on := HostModel{WeakHostSend: Enabled, WeakHostReceive: Enabled}
 	for _, tc := range []struct {
 		locale, file, idx string
-		want              NetshDetail
+		want              []NetshDetail
 	}{
-		{"en", "before.txt", "12", NetshDetail{Index: 12, Name: "Ethernet", Model: off}},
-		{"zh", "before.txt", "12", NetshDetail{Index: 12, Name: "以太网", Model: off}},
-		{"zh", "half.txt", "14", NetshDetail{Index: 14, Name: "环回", Model: on}},
+		{"en", "before.txt", "12", []NetshDetail{{Index: 12, Name: "Ethernet", Model: off}}},
+		{"zh", "before.txt", "12", []NetshDetail{{Index: 12, Name: "以太网", Model: off}}},
+		{"zh", "half.txt", "14", []NetshDetail{{Index: 14, Name: "环回", Model: on}}},
 	} {
 		got, err := ParseNetshInterface(outputOf(t, readBundle(t, tc.locale, tc.file), kNetshIface, tc.idx))
 		if err != nil {
@@ -282,7 +282,7 @@ func TestSplitBundlePrompts(t *testing.T) {
 	got := SplitBundle(text)
 	// Every prompt ends the output before it, whether slbdiag reads its
 	// command or not.
-	want := []Output{{"netsh int ipv4 sh int 12", "A"}, {"ipconfig /all", "B"}, {"sysctl -a", "C"}, {"ss -ltn", "D"}, {"echo hi", "E"}}
+	want := []Output{{"netsh int ipv4 sh int 12", "A", 2}, {"ipconfig /all", "B", 4}, {"sysctl -a", "C", 6}, {"ss -ltn", "D", 8}, {"echo hi", "E", 10}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

@@ -15,7 +15,7 @@ var clientsFilteredTexts = causeTexts{
 	windows:  filterWindows,
 	linux:    filterLinux,
 
-	predictsByHeadline: true,
+	prediction: predictClientsFiltered,
 	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
 		analyze.EvClientsFail:    sayClientsFail,
 		analyze.EvProbesComplete: sayProbesComplete,
@@ -79,4 +79,12 @@ func sayClientsFail(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 func sayProbesComplete(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 	return l.tr(fmt.Sprintf("%s from the health-probe ranges to %s completed: the service listens and answers them.", count(e.Count, "handshake"), f.Server),
 		fmt.Sprintf("来自健康检查探测地址段、发往 %s 的 %d 次握手都已完成：服务在监听，并且正常应答探测。", f.Server, e.Count))
+}
+
+// predictClientsFiltered: the facts show a firewall that drops the
+// clients' SYNs.
+func predictClientsFiltered(f *analyze.Finding, l Lang) string {
+	vip := f.Server
+	return l.tr(fmt.Sprintf("This host accepts %s, but its firewall drops clients' SYNs to it: only what the rules admit (the health probes, often) gets through.", vip),
+		fmt.Sprintf("本机接收发往 %s 的包，但防火墙会丢弃客户端发往它的 SYN：只有规则放行的来源（往往只是健康检查探测）能通过。", vip))
 }

@@ -156,7 +156,7 @@ func whyFact(f *analyze.Finding, l Lang) (string, bool) {
 // configuration contradicts: the SYNs are dropped, but not by the host
 // model.
 func headlineFact(f *analyze.Finding, l Lang) (string, bool) {
-	if f.Host == nil || f.Confidence != analyze.Low {
+	if f.Cause != analyze.StrongHostReceive || f.Host == nil || f.Confidence != analyze.Low {
 		return "", false
 	}
 	var where, whereZh string

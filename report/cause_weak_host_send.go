@@ -15,7 +15,7 @@ var weakHostSendTexts = causeTexts{
 	windows:  dsrWindows,
 	linux:    dsrLinux,
 
-	predictsByHeadline: true,
+	prediction: predictWeakHostSend,
 	hostModelFix:       true,
 	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
 		analyze.EvWrongSource: sayWrongSource,
@@ -48,4 +48,16 @@ func aboutWeakHostSend(l Lang) (title, pattern string) {
 func sayWrongSource(f *analyze.Finding, e *analyze.Evidence, l Lang) string {
 	return l.tr(fmt.Sprintf("%s for SYNs to %s came from %s.", count(e.Count, "SYN-ACK"), f.Server, e.Addr),
 		fmt.Sprintf("对发往 %s 的 SYN，有 %d 个 SYN-ACK 来自 %s。", f.Server, e.Count, e.Addr))
+}
+
+// predictWeakHostSend: the facts show the VIP accepted, and weakhostsend
+// off on the interface that holds it.
+func predictWeakHostSend(f *analyze.Finding, l Lang) string {
+	vip := f.Server
+	lb := l.tr("the interface that holds it", "持有它的接口")
+	if f.Host != nil && !f.Host.VIPOn.IsZero() {
+		lb = ifaceText(f.Host.VIPOn, f.Host.OS, l)
+	}
+	return l.tr(fmt.Sprintf("This host accepts SYNs to %s but cannot answer them from the VIP: weakhostsend is disabled on %s, so the SYN-ACKs never leave.", vip, lb),
+		fmt.Sprintf("本机接收发往 %s 的 SYN，但无法以 VIP 为源地址应答：%s的 weakhostsend 为 disabled，SYN-ACK 发不出去。", vip, zhPad(lb)))
 }

@@ -238,7 +238,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 		var ls []string
 		for _, a := range f.Listeners {
 			if a.Port() == port {
-				ls = append(ls, a.String())
+				ls = append(ls, hostfacts.ListenerString(a))
 			}
 		}
 		out = append(out, l.tr(fmt.Sprintf("Listening on port %d: %s.", port, orNone(ls, l)), fmt.Sprintf("监听端口 %d 的地址：%s。", port, orNone(ls, l))))
@@ -281,6 +281,7 @@ func factLines(f *hostfacts.Facts, vip netip.AddrPort, l Lang) []string {
 			out = append(out, l.tr("Windows Firewall: "+strings.Join(fw, ", ")+".", "Windows 防火墙："+strings.Join(fw, "、")+"。"))
 		}
 	}
+	out = append(out, factsHistory(f, l)...)
 	for _, u := range f.Unread {
 		out = append(out, l.tr("Not read: ", "未读到：")+printable(u))
 	}
@@ -361,6 +362,9 @@ func gapList(gs []hostcheck.Gap, neededOnly bool, l Lang) string {
 
 // gapText names a fact not read and the command that reads it.
 func gapText(g hostcheck.Gap, l Lang) string {
+	if s, ok := gapTextOS(g, g.OS, l); ok {
+		return s
+	}
 	ifc := ifaceText(g.Iface, "windows", l)
 	idx := "N"
 	if g.Iface.Index > 0 {

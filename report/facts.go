@@ -9,6 +9,7 @@ import (
 
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/hostcheck"
+	"github.com/slbdiag/slbdiag/hostfacts"
 )
 
 // Host facts in a report: the evidence read from the host's configuration,
@@ -103,9 +104,6 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 		}
 		en, zh = fmt.Sprintf("The weak host model is set up for the VIP: weakhostreceive is enabled on %s and weakhostsend on the loopback adapter, %s. The host model is not what drops these SYNs: look at Windows Firewall and the bindings.", nic, ifc),
 			fmt.Sprintf("已为 VIP 配好弱主机模型：%s已启用 weakhostreceive，环回适配器%s已启用 weakhostsend。丢弃这些 SYN 的不是主机模型，请检查 Windows 防火墙和绑定。", zhPad(nic), zhIfc)
-	case analyze.EvFactNotInIPListen:
-		en, zh = fmt.Sprintf("HTTP.sys listens only on the addresses of its IP listen list, and %s is not one of them (netsh http show iplisten): no site answers on it, whatever its bindings.", vip),
-			fmt.Sprintf("HTTP.sys 只监听其 IP 监听列表中的地址，而 %s 不在其中（见 netsh http show iplisten）：无论站点如何绑定，都不会有站点在该地址上应答。", vip)
 	case analyze.EvFactNoSiteBinding:
 		en, zh = fmt.Sprintf("No IIS site is bound to %s:%d or to All Unassigned (*:%d) (appcmd list site).", vip, port, port),
 			fmt.Sprintf("没有任何 IIS 站点绑定到 %s:%d 或“全部未分配”（*:%d）（见 appcmd list site）。", vip, port, port)
@@ -124,7 +122,7 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 	case analyze.EvFactNoListener:
 		var ls []string
 		for _, a := range e.Fact.Listeners {
-			ls = append(ls, a.String())
+			ls = append(ls, hostfacts.ListenerString(a))
 		}
 		en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; nothing listens on port %d at all.", vip, port, port),
 			fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 上根本没有监听。", vip, port, port)
@@ -132,8 +130,13 @@ func evidenceFact(f *analyze.Finding, e *analyze.Evidence, l Lang) (string, bool
 			en, zh = fmt.Sprintf("No socket listens on %s:%d or on all addresses; port %d is bound to %s only.", vip, port, port, strings.Join(ls, ", ")),
 				fmt.Sprintf("没有套接字监听 %s:%d 或所有地址；端口 %d 只绑定在 %s 上。", vip, port, port, strings.Join(ls, "、"))
 		}
+	case analyze.EvFactFilterDrops, analyze.EvFactHTTPListenOnly:
+		en, zh, _ = evidenceFilter(f, e)
 	case analyze.EvFactNotRead:
 		g := gapText(hostcheck.Gap{Fact: analyze.GapFact(e.Fact.Setting), Iface: e.Fact.Iface}, l)
+		if s, ok := gapTextOS(hostcheck.Gap{Fact: analyze.GapFact(e.Fact.Setting)}, hostOS(f), l); ok {
+			g = s
+		}
 		en, zh = "not read, so the facts can neither confirm nor rule out this cause: "+g+".", "未读到，因此主机配置既不能证实也不能排除这一原因："+g+"。"
 	default:
 		return "", false
@@ -167,6 +170,7 @@ func fixesFact(f *analyze.Finding, win, lin Fix, l Lang) ([]Fix, bool) {
 	win = skipDone(win, h, textsFor(f.Cause).hostModelFix, l)
 	lin = skipDoneLinux(f, lin)
 	win = fillInterfaces(win, h, l)
+	win, lin = withFactSteps(win, f, l), withFactSteps(lin, f, l)
 	if h.OS == "linux" {
 		return []Fix{lin, win}, true
 	}
@@ -224,7 +228,7 @@ func skipDone(fx Fix, h *analyze.HostConfig, hostModel bool, l Lang) Fix {
 		fx.Title = l.tr("Windows: the weak host model is set up; bind the VIP and admit it in Windows Firewall",
 			"Windows——弱主机模型已配好；还需绑定 VIP，并在 Windows 防火墙中放行")
 	case skipped:
-		fx.Title += l.tr(" (the steps the host's configuration shows done are left out)", "（已省略主机配置表明已完成的步骤）")
+		fx.Title += l.tr(" (the steps the host's configuration shows done are listed last, as done)", "（主机配置表明已完成的步骤列在最后）")
 	}
 	fx.Steps = steps
 	return fx

@@ -24,9 +24,14 @@ func firstScreen(w io.Writer, r *analyze.Result, v *view, l Lang) {
 		return
 	}
 	f := &r.Findings[0]
+	s, notHostModel := causeHeadline(f, l)
 	top := l.tr(fmt.Sprintf("%s: %s (confidence %s): ", v.VerdictLabel, f.Cause, f.Confidence),
 		fmt.Sprintf("%s：%s（置信度：%s）：", v.VerdictLabel, f.Cause, l.confidence(string(f.Confidence))))
-	para(p, top+vipGuessed(r, l)+textsFor(f.Cause).headline(f, l), "", "  ")
+	if notHostModel {
+		top = l.tr(v.VerdictLabel+": not the host model, and the facts point at no other cause yet (confidence low): ",
+			v.VerdictLabel+"：不是主机模型，主机配置尚未指向其他原因（置信度：低）：")
+	}
+	para(p, top+vipGuessed(r, l)+s, "", "  ")
 	if len(v.Findings) > 1 {
 		p("%s", l.tr("Findings, each with its evidence below:\n", "结论（证据见下文）：\n"))
 		for _, vf := range v.Findings {

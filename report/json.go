@@ -30,6 +30,18 @@ type jsonDoc struct {
 	// unwrapped from, per input, kind and outer source; absent when there
 	// were none. The sentences about them are in the text reports.
 	Encapsulations []jsonEncap `json:"encapsulations,omitempty"`
+	// HostFacts says whose facts --host-facts gave; absent without them.
+	HostFacts *jsonHostFacts `json:"host_facts,omitempty"`
+}
+
+// jsonHostFacts is which host's facts refined the findings: another
+// host's (other_host) refine none, and text says so.
+type jsonHostFacts struct {
+	Source       string   `json:"source"`
+	OtherHost    bool     `json:"other_host"`
+	FactAddrs    []string `json:"fact_addrs"`
+	CaptureHosts []string `json:"capture_hosts"`
+	Text         string   `json:"text,omitempty"`
 }
 
 // jsonBuild is the slbdiag that wrote the document.
@@ -149,6 +161,9 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 	}
 	doc.Summary = jsonSummaryOf(r, l)
 	doc.Encapsulations = jsonEncaps(r)
+	if u := r.HostFacts; u != nil {
+		doc.HostFacts = &jsonHostFacts{Source: u.Source, OtherHost: u.OtherHost, FactAddrs: addrTexts(u.FactAddrs), CaptureHosts: addrTexts(u.CaptureHosts), Text: hostFactsNote(r, l)}
+	}
 	for _, d := range r.Destinations {
 		doc.Destinations = append(doc.Destinations, jsonDestOf(r, &d))
 	}

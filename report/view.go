@@ -54,6 +54,9 @@ func newView(r *analyze.Result, l Lang) *view {
 		v.Inputs = append(v.Inputs, inputText(in, l))
 	}
 	v.Inputs = append(v.Inputs, encapTexts(r, l)...)
+	if s := hostFactsNote(r, l); s != "" {
+		v.Inputs = append([]string{s}, v.Inputs...)
+	}
 	v.Facts = append(facts(r, l), hopTexts(r, l)...)
 	v.Header = []string{l.tr("destination", "目的地址"), l.tr("role", "角色"), l.tr("total", "总数")}
 	for _, o := range analyze.Outcomes() {

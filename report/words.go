@@ -113,9 +113,23 @@ func roleName(role analyze.Role, l Lang) string {
 
 // headline is a finding in one sentence, confidence included.
 func headline(f *analyze.Finding, l Lang) string {
-	s := textsFor(f.Cause).headline(f, l)
+	s, notHostModel := causeHeadline(f, l)
+	if notHostModel {
+		return s + l.tr(" Cause: not the host model; the facts point at no other one yet, confidence low.", "原因：不是主机模型；主机配置尚未指向其他原因，置信度：低。")
+	}
 	return s + l.tr(fmt.Sprintf(" Cause: %s, confidence %s.", f.Cause, f.Confidence),
 		fmt.Sprintf("原因：%s，置信度：%s。", f.Cause, l.confidence(string(f.Confidence))))
+}
+
+// causeHeadline is a finding's sentence, as the host's facts may have
+// reworded it; notHostModel says the facts ruled out the host model of a
+// strong-host-receive finding and point at no other cause.
+func causeHeadline(f *analyze.Finding, l Lang) (s string, notHostModel bool) {
+	if s, ok := headlineRecaused(f, l); ok {
+		return s, false
+	}
+	_, ruledOut := headlineFact(f, l)
+	return textsFor(f.Cause).headline(f, l), ruledOut && f.Cause == analyze.StrongHostReceive
 }
 
 // evidenceText says what one piece of evidence shows.

@@ -97,7 +97,7 @@ func TestCollectSamples(t *testing.T) {
 		}
 		text := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--host-facts", path)
 		for _, s := range tc.has {
-			if !strings.Contains(text.stdout, s) {
+			if !reads(text.stdout, s) {
 				t.Errorf("%s: output lacks %q:\n%s", tc.file, s, text.stdout)
 			}
 		}
@@ -127,7 +127,7 @@ func TestCollectDisagreeReported(t *testing.T) {
 		"The facts block and the raw outputs disagree: weakhostreceive (ipv4) of interface 12: enabled in the facts block, disabled in the raw outputs; taken as unknown",
 		"Not read: the collector's file ends before its footer: the collection was cut short",
 	} {
-		if !strings.Contains(r.stdout, s) {
+		if !reads(r.stdout, s) {
 			t.Errorf("output lacks %q:\n%s", s, r.stdout)
 		}
 	}
@@ -156,8 +156,8 @@ func TestCollectIPListen(t *testing.T) {
 		t.Errorf("exit %d (-want +got):\n%s", code, d)
 	}
 	r := slbdiag(t, nil, "doctor", "--vip", "192.0.2.10", "--host-facts", name)
-	for _, s := range []string{"HTTP.sys listens only on (IP listen list): 10.0.0.5.", "192.0.2.10 is not one of them (netsh http show iplisten)", "netsh http add iplisten ipaddress=192.0.2.10"} {
-		if !strings.Contains(r.stdout, s) {
+	for _, s := range []string{"HTTP.sys listens only on (IP listen list): 10.0.0.5.", "HTTP.sys listens only on 10.0.0.5 (netsh http show iplisten): nothing accepts TCP to 192.0.2.10:443", "netsh http add iplisten ipaddress=192.0.2.10"} {
+		if !reads(r.stdout, s) {
 			t.Errorf("output lacks %q:\n%s", s, r.stdout)
 		}
 	}
@@ -238,9 +238,9 @@ func TestCollectReplay(t *testing.T) {
 	}
 	replay, out := t.TempDir(), t.TempDir()
 	replayName := regexp.MustCompile(`[^A-Za-z0-9]+`)
-	for _, o := range hostfacts.SplitBundle(c.Outputs) {
-		name := strings.Trim(replayName.ReplaceAllString(o.Command, "_"), "_") + ".txt"
-		if err := os.WriteFile(filepath.Join(replay, name), []byte(o.Text), 0o644); err != nil {
+	for _, o := range collectedOutputs(c.Outputs) {
+		name := strings.Trim(replayName.ReplaceAllString(o[0], "_"), "_") + ".txt"
+		if err := os.WriteFile(filepath.Join(replay, name), []byte(o[1]), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -258,3 +258,21 @@ func TestCollectReplay(t *testing.T) {
 		t.Errorf("exit %d (-want +got):\n%s", code, d)
 	}
 }
+
+// collectedOutputs splits the raw outputs of a collector's file at its
+// prompt lines ("PS slbdiag> COMMAND"), as the script writes them: command
+// and text.
+func collectedOutputs(raw string) [][2]string {
+	var outs [][2]string
+	for _, line := range strings.SplitAfter(raw, "\n") {
+		if cmd, ok := strings.CutPrefix(strings.TrimRight(line, "\r\n"), "PS slbdiag> "); ok {
+			outs = append(outs, [2]string{cmd, ""})
+			continue
+		}
+		if len(outs) > 0 {
+			outs[len(outs)-1][1] += line
+		}
+	}
+	return outs
+}
+

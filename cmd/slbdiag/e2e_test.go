@@ -358,3 +358,8 @@ func unwrapped(s string) string {
 }
 
 var wrapBreak = regexp.MustCompile(`\n  +`)
+
+// reads says the text report holds s, on one line or wrapped.
+func reads(out, s string) bool {
+	return strings.Contains(out, s) || strings.Contains(unwrapped(out), s)
+}

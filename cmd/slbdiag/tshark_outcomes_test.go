@@ -132,18 +132,24 @@ func tsharkOutcomes(t *testing.T, tshark, path string) map[attemptKey]string {
 // reply applies a segment that is no client SYN to the attempts it may
 // answer or complete: a SYN-ACK or RST from the server port to the
 // client acknowledging the SYN (ISN+1, or past the data a SYN carried),
-// and a client segment acknowledging the server's ISN+1 or beyond.
+// and a client segment acknowledging the server's ISN+1 or beyond. As
+// DESIGN.md's handshake model says, a SYN-ACK from the SYN's destination
+// answers it even after one from another address came.
 func reply(attempts map[attemptKey]*attemptState, s tsharkSegment) {
 	for k, a := range attempts {
 		client := k.Client
 		switch {
-		case s.dst.String() == client && s.src.Port() == a.server.Port() && a.outcome == "":
+		case s.dst.String() == client && s.src.Port() == a.server.Port() && (a.outcome == "" || a.outcome == "wrong-source"):
 			if s.ackNo-(k.ISN+1) > 1<<16 || !s.ack {
 				continue
 			}
+			// A reply from the SYN's own destination wins; one from another
+			// address is wrong-source only while none came from it (a
+			// capture that sees both sides of a NAT holds both).
 			switch {
 			case s.syn && s.src.Addr() != a.server.Addr():
 				a.outcome = "wrong-source"
+			case a.outcome == "wrong-source" && !s.syn:
 			case s.syn:
 				a.outcome, a.synAckFrom, a.serverISN = "synack", s.src.Addr(), s.seq
 			case s.rst:
