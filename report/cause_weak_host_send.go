@@ -15,8 +15,8 @@ var weakHostSendTexts = causeTexts{
 	windows:  dsrWindows,
 	linux:    dsrLinux,
 
-	prediction: predictWeakHostSend,
-	hostModelFix:       true,
+	prediction:   predictWeakHostSend,
+	hostModelFix: true,
 	evidence: map[analyze.EvidenceKind]func(*analyze.Finding, *analyze.Evidence, Lang) string{
 		analyze.EvWrongSource: sayWrongSource,
 	},

@@ -275,4 +275,3 @@ func collectedOutputs(raw string) [][2]string {
 	}
 	return outs
 }
-
