@@ -279,6 +279,7 @@ func fromOutputs(ctx context.Context, source string, outs []Output) (*Facts, err
 		return nil, fmt.Errorf("%s: no output of a command slbdiag reads (each must follow its command line, e.g. \"PS C:\\> netsh interface ipv4 show interfaces\")", source)
 	}
 	b.finish()
+	boundNames(f)
 	return f, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -265,13 +266,13 @@ func bigPaste(n int) string {
 // TestLargePasteLinear: 40,000 interfaces took 23 s when interfaces were
 // looked up by scanning. Reading four times the interfaces must take
 // about four times as long, not sixteen: the ratio of the times, each the
-// best of three, says so whatever the machine's speed or -race.
+// best of five, says so whatever the machine's speed or -race.
 func TestLargePasteLinear(t *testing.T) {
 	const n = 3000
 	small, large := bigPaste(n), bigPaste(4*n)
 	best := func(text string, want int) time.Duration {
 		var d time.Duration
-		for i := 0; i < 3; i++ {
+		for i := 0; i < 5; i++ {
 			start := time.Now()
 			f, err := Parse(context.Background(), "big", text)
 			took := time.Since(start)
@@ -287,8 +288,11 @@ func TestLargePasteLinear(t *testing.T) {
 		}
 		return d
 	}
+	// The collector's pauses grow with the heap, not with the work: off
+	// while timing, so that a loaded machine does not pass for quadratic.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	ts, tl := best(small, n), best(large, 4*n)
-	if ratio := float64(tl) / float64(ts); ratio > 9 {
+	if ratio := float64(tl) / float64(ts); ratio > 10 {
 		t.Errorf("%d interfaces took %v, %d took %v: %.1f times as long for 4 times the work", n, ts, 4*n, tl, ratio)
 	}
 }

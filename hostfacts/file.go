@@ -75,7 +75,7 @@ func Decode(b []byte) (string, error) {
 	if !looksLikeText(text) {
 		return "", ErrNotText
 	}
-	return text, nil
+	return lineEnds(text), nil
 }
 
 // utf16Order tells UTF-16 by its BOM, or, without one, by the zero bytes
