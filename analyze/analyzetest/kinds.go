@@ -19,7 +19,7 @@ func EvidenceKinds() []analyze.EvidenceKind {
 		analyze.EvFactVIPNowhere, analyze.EvFactVIPOnLoopback, analyze.EvFactVIPOnNIC, analyze.EvFactVIPOnOther,
 		analyze.EvFactWeakRecvOff, analyze.EvFactWeakSendOff, analyze.EvFactHostModelReady, analyze.EvFactNoSiteBinding,
 		analyze.EvFactNoCertificate, analyze.EvFactFirewallOn, analyze.EvFactARPIgnore, analyze.EvFactARPAnnounce,
-		analyze.EvFactNoListener, analyze.EvFactNotRead}
+		analyze.EvFactNoListener, analyze.EvFactFilterDrops, analyze.EvFactHTTPListenOnly, analyze.EvFactNotRead}
 }
 
 // MissingKinds lists the kinds of evidence a finding can name as not
