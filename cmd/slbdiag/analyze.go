@@ -32,8 +32,17 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
 	rf := addReportFlags(fs)
 	evidence := fs.String("evidence", "", "write the packets behind each finding to this pcapng, each with a comment saying what it shows")
 	hostFacts := fs.String("host-facts", "", "the capture host's saved command outputs (netsh, ipconfig, ip, sysctl, ss; see README): confirm or rule out causes with its configuration")
-
+	// -r is tcpdump's way to name a capture file; such files and the
+	// positional ones are read in the order given.
 	var files []string
+	fs.Func("r", "read this capture file, as tcpdump -r does (may be given more than once, beside FILE arguments)", func(name string) error {
+		if name == "" {
+			return errors.New("an empty file name")
+		}
+		files = append(files, name)
+		return nil
+	})
+
 	for {
 		if err := parseFlags(fs, args, stderr); err != nil {
 			return nil, err

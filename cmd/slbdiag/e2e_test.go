@@ -333,3 +333,29 @@ func TestBinaryEvidence(t *testing.T) {
 		t.Errorf("no comment %q among %q", want, comments)
 	}
 }
+
+// TestBinaryTcpdumpHabits: tcpdump's -r names the input, more than once
+// and beside file arguments, and -n changes nothing: the report is the
+// one the file arguments give, byte for byte, exit code included.
+func TestBinaryTcpdumpHabits(t *testing.T) {
+	seed := "testdata/pcaps/seed-strong-host.pcapng"
+	a, b := "testdata/pcaps/two-sides-client.pcap", "testdata/pcaps/two-sides-backend.pcapng"
+	for _, tc := range []struct {
+		name       string
+		args, want []string
+	}{
+		{"-r and -n", []string{"analyze", "-r", seed, "-n"}, []string{"analyze", seed}},
+		{"-n first, json", []string{"analyze", "-n", "--format", "json", "-r", seed}, []string{"analyze", "--format", "json", seed}},
+		{"-r twice", []string{"analyze", "--vip", "192.0.2.10", "-r", a, "-r", b}, []string{"analyze", "--vip", "192.0.2.10", a, b}},
+		{"-r beside a file argument", []string{"analyze", "--vip", "192.0.2.10", a, "-r", b}, []string{"analyze", "--vip", "192.0.2.10", a, b}},
+	} {
+		got, want := slbdiag(t, nil, tc.args...), slbdiag(t, nil, tc.want...)
+		if want.code == exitError || want.stdout == "" {
+			t.Fatalf("%s: %v fails (exit %d): %s", tc.name, tc.want, want.code, want.stderr)
+		}
+		if got != want {
+			t.Errorf("%s: slbdiag %v gave exit %d and\n%s\nstderr %s\nwant, as slbdiag %v, exit %d and\n%s\nstderr %s",
+				tc.name, tc.args, got.code, got.stdout, got.stderr, tc.want, want.code, want.stdout, want.stderr)
+		}
+	}
+}

@@ -34,6 +34,9 @@ type reportConfig struct {
 }
 
 func addReportFlags(fs *flag.FlagSet) *reportFlags {
+	// -n is tcpdump's "don't resolve names"; slbdiag never resolves any,
+	// so it is accepted and changes nothing.
+	fs.Bool("n", false, "accepted as tcpdump's -n: slbdiag never resolves addresses or ports to names")
 	return &reportFlags{
 		vips:        fs.String("vip", "", "VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)"),
 		ports:       fs.String("port", "443", "server ports: a list, ranges (8000-8100) or any"),
