@@ -231,10 +231,16 @@ func TestBinary(t *testing.T) {
 		stderr:   []string{`--probe-net: "azure" is not an address or CIDR`, "hint: run 'slbdiag capture -h'"},
 		noStdout: true,
 	}, {
-		name:   "help exits 0",
+		name:   "help exits 0, on stdout",
 		args:   []string{"analyze", "-h"},
 		code:   0,
-		stderr: []string{"Usage: slbdiag analyze", "-vip"},
+		stdout: []string{"Usage: slbdiag analyze", "Examples:\n  slbdiag analyze", "\nInput:\n", "  --vip VIP\n"},
+	}, {
+		name:     "no command lists every command on stderr",
+		args:     []string{},
+		code:     2,
+		stderr:   []string{"  slbdiag analyze [flags] FILE...", "  slbdiag collect --vip VIP", "slbdiag: error: no command given"},
+		noStdout: true,
 	}, {
 		name:   "unknown command",
 		args:   []string{"nonsense"},

@@ -13,7 +13,7 @@ import (
 
 // usageError is a command line that cannot be run.
 type usageError struct {
-	cmd   string   // the subcommand whose help applies
+	cmd   string // the subcommand whose help applies
 	msg   string
 	hints []string // what was likely meant, said before where the help is
 }

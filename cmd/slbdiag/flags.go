@@ -10,29 +10,22 @@ import (
 	"github.com/slbdiag/slbdiag/internal/english"
 )
 
-// parseFlags parses args with fs, a subcommand's flags. Go's flag package
-// prints its own error and the whole usage, and the error then comes back
-// to be printed again; here -h prints the usage (fs.Usage, or the flags)
-// to stderr and returns flag.ErrHelp, and a bad flag is returned once, as
-// a usageError whose hint names -h.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	usage := fs.Usage
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.Usage = usage
-	fs.SetOutput(stderr)
+// parseFlags parses args with c, a subcommand's flags. Go's flag package
+// prints its own error and the whole usage to stderr, and the error then
+// comes back to be printed again; here -h (or --help) writes the
+// command's help to help, as asked for, and returns flag.ErrHelp, and a
+// bad flag is returned once, as a usageError whose hints say what was
+// likely meant and where the help is.
+func parseFlags(c *cmdFlags, args []string, help io.Writer) error {
+	err := c.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		if usage != nil {
-			usage()
-		} else {
-			fmt.Fprintf(stderr, "Usage of slbdiag %s:\n", fs.Name())
-			fs.PrintDefaults()
+		if werr := c.writeHelp(help); werr != nil {
+			return werr
 		}
 		return err
 	case err != nil:
-		return &usageError{cmd: fs.Name(), msg: flagMessage(fs, err, args), hints: flagHints(fs, err)}
+		return &usageError{cmd: c.Name(), msg: flagMessage(c.FlagSet, err, args), hints: flagHints(c.FlagSet, err)}
 	}
 	return nil
 }
