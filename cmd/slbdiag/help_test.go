@@ -233,3 +233,25 @@ func TestNearest(t *testing.T) {
 		}
 	}
 }
+
+// TestNoResolveAccepted: -n, tcpdump's "no names", is accepted by the
+// commands that read packets, and by no other.
+func TestNoResolveAccepted(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		cmd   string
+		parse func([]string) error
+		args  []string
+	}{
+		{"analyze", func(a []string) error { _, err := parseAnalyze(a, io.Discard); return err }, []string{"-n", "x.pcap"}},
+		{"capture", func(a []string) error { _, err := parseCapture(a, io.Discard); return err }, []string{"-n", "-i", "eth0"}},
+		{"watch", func(a []string) error { _, err := parseWatch(a, io.Discard); return err }, []string{"-i", "eth0", "-n", "--out", dir}},
+	} {
+		if err := tc.parse(tc.args); err != nil {
+			t.Errorf("%s %q: %v", tc.cmd, tc.args, err)
+		}
+	}
+	if _, err := parseDoctor([]string{"-n", "--vip", "192.0.2.10"}, io.Discard); err == nil || err.Error() != "unknown flag -n" {
+		t.Errorf("doctor -n: %v, want unknown flag -n", err)
+	}
+}
