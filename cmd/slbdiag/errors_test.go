@@ -55,6 +55,7 @@ func TestErrorMessages(t *testing.T) {
 		{"mistyped flag, a letter missing", []string{"analyze", seed, "-evidnce", "e.pcapng"}, "slbdiag: error: unknown flag -evidnce\nhint: did you mean --evidence?\n" + analyzeHint},
 		{"a flag's beginning", []string{"analyze", "--probe", "10.0.0.0/8", seed}, "slbdiag: error: unknown flag --probe\nhint: did you mean --probe-net?\n" + analyzeHint},
 		{"tcpdump's -nr", []string{"analyze", "-nr", seed}, "slbdiag: error: unknown flag -nr\nhint: flags are not combined here: write -n -r\n" + analyzeHint},
+		{"letters that getopt would not combine", []string{"analyze", "-on", seed}, "slbdiag: error: unknown flag -on\n" + analyzeHint},
 		{"-r without its file", []string{"analyze", "-r"}, "slbdiag: error: -r needs a value\n" + analyzeHint},
 		{"-r with an empty name", []string{"analyze", "-r", ""}, `slbdiag: error: -r: "" is not a valid value` + "\n" + analyzeHint},
 		{"capture, mistyped duration flag", []string{"capture", "-i", "lo", "--druation", "5s"}, "slbdiag: error: unknown flag --druation\nhint: run 'slbdiag capture -h' for the flags\n"},

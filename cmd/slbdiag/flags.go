@@ -36,19 +36,10 @@ func flagHints(fs *flag.FlagSet, err error) []string {
 	if !ok {
 		return nil
 	}
-	var names, letters []string
-	fs.VisitAll(func(f *flag.Flag) {
-		names = append(names, f.Name)
-		if len(f.Name) == 1 {
-			letters = append(letters, f.Name)
-		}
-	})
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 	// tcpdump's -nr FILE: Go's flags are one to an argument.
-	if len(name) > 1 && strings.Trim(name, strings.Join(letters, "")) == "" {
-		split := make([]string, len(name))
-		for i, r := range name {
-			split[i] = "-" + string(r)
-		}
+	if split, ok := combinedLetters(fs, name); ok {
 		return []string{fmt.Sprintf("flags are not combined here: write %s", strings.Join(split, " "))}
 	}
 	near := nearest(name, names)
@@ -59,6 +50,27 @@ func flagHints(fs *flag.FlagSet, err error) []string {
 		near[i] = flagSpelling(n)
 	}
 	return []string{"did you mean " + english.Or(near) + "?"}
+}
+
+// combinedLetters splits name into one-letter flags as getopt would: all
+// but the last take no value. "nr" is -n -r; "on" is not -o -n, since -o
+// would take "n" as its value.
+func combinedLetters(fs *flag.FlagSet, name string) ([]string, bool) {
+	if len(name) < 2 {
+		return nil, false
+	}
+	var split []string
+	for i := range len(name) {
+		f := fs.Lookup(name[i : i+1])
+		if f == nil {
+			return nil, false
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); i < len(name)-1 && !(ok && b.IsBoolFlag()) {
+			return nil, false
+		}
+		split = append(split, "-"+f.Name)
+	}
+	return split, true
 }
 
 // flagSpelling is how help and hints write a flag: -o, --vip.
