@@ -22,20 +22,35 @@ type analyzeCmd struct {
 	factsFile string       // --host-facts: the capture host's configuration, read with the run's context
 }
 
-func parseAnalyze(args []string, stderr io.Writer) (*analyzeCmd, error) {
-	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag analyze [flags] FILE...\n\nReplays pcap/pcapng captures and pktmon/netsh .etl traces (gzip'd or not; \"-\" reads stdin; several files are merged by time).\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rf := addReportFlags(fs)
-	evidence := fs.String("evidence", "", "write the packets behind each finding to this pcapng, each with a comment saying what it shows")
-	hostFacts := fs.String("host-facts", "", "the capture host's saved command outputs (netsh, ipconfig, ip, sysctl, ss; see README): confirm or rule out causes with its configuration")
-
+func parseAnalyze(args []string, help io.Writer) (*analyzeCmd, error) {
+	fs := newCmdFlags("analyze", cmdHelp{
+		about: "Replays pcap/pcapng captures (gzip'd or not, from tcpdump, Wireshark, Npcap or pktmon) and pktmon/netsh .etl traces (several files are merged by time) and reports the handshakes to the VIP that failed, why, and the fix.",
+		examples: []example{
+			{"slbdiag analyze customer.pcapng", "the report on the terminal; the VIP is inferred from the traffic"},
+			{"slbdiag analyze -n -r backend.pcap --vip 192.0.2.10 --port 443,8443", "as tcpdump reads a file, with the VIP and the ports named"},
+			{"slbdiag analyze --redact --format html -o report.html --evidence evidence.pcapng customer.pcapng", "a page to attach to a ticket and the packets behind its findings, client addresses replaced"},
+		},
+		operands: []operand{{"FILE...", "the capture files; \"-\" reads stdin"}},
+	})
+	// -r is tcpdump's way to name a capture file; such files and the
+	// positional ones are read in the order given.
 	var files []string
+	fs.group(groupInput)
+	fs.Func("r", "read the capture `FILE`, as tcpdump -r does (may be given more than once, beside FILE arguments)", func(name string) error {
+		if name == "" {
+			return errors.New("an empty file name")
+		}
+		files = append(files, name)
+		return nil
+	})
+	rf := addReportFlags(fs)
+	fs.group(groupDiagnosis)
+	hostFacts := fs.String("host-facts", "", "the capture host's saved command outputs in `FILE` (slbdiag collect, or netsh, ipconfig, ip, sysctl, ss; see docs/HOSTFACTS.md): confirm or rule out causes with its configuration")
+	fs.group(groupOutput)
+	evidence := fs.String("evidence", "", "write the packets behind each finding to `FILE` (pcapng), each with a comment saying what it shows")
+
 	for {
-		if err := parseFlags(fs, args, stderr); err != nil {
+		if err := parseFlags(fs, args, help); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -77,7 +92,7 @@ func countStdin(files []string) int {
 }
 
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c, err := parseAnalyze(args, stderr)
+	c, err := parseAnalyze(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

@@ -28,21 +28,24 @@ type captureCmd struct {
 	evidence string        // -w; "" writes none
 }
 
-func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
-	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag capture -i IFACE [flags]\n\nCaptures live on the host (libpcap on Linux, Npcap on Windows), stops on Ctrl-C, -c or -d, then reports.\nRun 'slbdiag interfaces' for the interface names.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	iface := fs.String("i", "", "interface: its name, friendly name, description, index, or one of its addresses")
-	filter := fs.String("f", "", "BPF capture filter, replacing the default (the ports, the VIPs, ARP, ICMP errors)")
-	count := fs.Int("c", 0, "stop after this many packets (0: no limit)")
+func parseCapture(args []string, help io.Writer) (*captureCmd, error) {
+	fs := newCmdFlags("capture", cmdHelp{
+		about: "Captures live on this host (libpcap on Linux, Npcap on Windows), stops on Ctrl-C, -c or -d, then reports as analyze does. Run 'slbdiag interfaces' for the interface names.",
+		examples: []example{
+			{"sudo slbdiag capture -i eth0 -d 60s -w evidence.pcapng", "a minute on Linux, then the report; the packets kept as evidence"},
+			{`slbdiag capture -i "Ethernet 2" --vip 192.0.2.10 -c 5000 --format json -o report.json`, "on Windows Server, as Administrator: stop after 5000 packets, JSON for automation"},
+		},
+	})
+	fs.group(groupInput)
+	iface := fs.String("i", "", "the interface (`IFACE`): its name, friendly name, description, index, or one of its addresses")
+	filter := fs.String("f", "", "`BPF` capture filter, replacing the default (the ports, the VIPs, ARP, ICMP errors)")
+	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet (`SNAPLEN`)")
+	count := fs.Int("c", 0, "stop after `COUNT` packets (0: no limit)")
 	duration := fs.Duration("d", 0, "stop after this long, e.g. 30s or 5m (0: until Ctrl-C)")
-	evidence := fs.String("w", "", "also write the packets to this pcapng file, as evidence")
-	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet")
 	rf := addReportFlags(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
+	fs.group(groupOutput)
+	evidence := fs.String("w", "", "also write the packets to `FILE` (pcapng), as evidence")
+	if err := parseFlags(fs, args, help); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -74,7 +77,7 @@ func parseCapture(args []string, stderr io.Writer) (*captureCmd, error) {
 }
 
 func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseCapture(args, stderr)
+	c, err := parseCapture(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

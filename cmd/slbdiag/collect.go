@@ -28,27 +28,21 @@ type collectCmd struct {
 	out    string // -o; "" prints the script to stdout, or names the facts file after host and time
 }
 
-func parseCollect(args []string, stderr io.Writer) (*collectCmd, error) {
-	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, `Usage: slbdiag collect --print-script %s [-o FILE]
-       slbdiag collect --vip VIP [--port 443] [-o FILE]
-
---print-script prints a collector script to run on a host where slbdiag does not run (Windows
-Server 2008 R2 to 2012 R2, or any host): it writes one facts file for doctor --host-facts.
---vip collects the same facts on this host (Linux, Windows Server 2016 and later) into the same
-kind of file, named after the host and time unless -o names it. Changes nothing on the host.
-
-Flags:
-`, strings.Join(collect.Names(), "|"))
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-	}
-	script := fs.String("print-script", "", "print the collector script: "+strings.Join(collect.Names(), ", "))
+func parseCollect(args []string, help io.Writer) (*collectCmd, error) {
+	fs := newCmdFlags("collect", cmdHelp{
+		about: "--print-script prints a collector script to run on a host where slbdiag does not run (Windows Server 2008 R2 to 2012 R2, or any host): it writes one facts file for doctor --host-facts. --vip collects the same facts on this host (Linux, Windows Server 2016 and later) into the same kind of file, named after the host and time unless -o names it. Changes nothing on the host.",
+		examples: []example{
+			{"slbdiag collect --print-script windows -o collect.ps1", "the PowerShell collector, to copy to a Windows Server 2008 R2 host and run there"},
+			{"sudo slbdiag collect --vip 192.0.2.10 --port 443,8443", "this host's facts for the VIP, into a file named after the host and time"},
+		},
+	})
+	fs.group(groupInput)
+	script := fs.String("print-script", "", "print the collector `SCRIPT`: "+strings.Join(collect.Names(), ", "))
 	vip := fs.String("vip", "", "the load balancer's VIP (one address): collect this host's facts for it")
-	port := fs.String("port", "443", "the VIP's ports, as doctor takes them")
-	out := fs.String("o", "", "write to FILE (atomically) instead of stdout or the default name")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	port := fs.String("port", "443", "the VIP's `PORTS`, as doctor takes them")
+	fs.group(groupOutput)
+	out := fs.String("o", "", "write to `FILE` (atomically) instead of stdout or the default name")
+	if err := parseFlags(fs, args, help); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -84,7 +78,7 @@ Flags:
 }
 
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseCollect(args, stderr)
+	c, err := parseCollect(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

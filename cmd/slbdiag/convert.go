@@ -28,24 +28,28 @@ type convertCmd struct {
 // redacting reports whether the output is to be redacted.
 func (c *convertCmd) redacting() bool { return *c.rf.redact || *c.rf.redactNames }
 
-func parseConvert(args []string, stderr io.Writer) (*convertCmd, error) {
-	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag convert [--redact] [--redact-sni] [--vip VIP] [--port P] IN OUT.pcapng\n\nWrites a capture as pcapng: a pktmon or netsh trace .etl with one frame per packet (as analyze numbers them), an interface per component and a comment with each packet's path and drop reason; a pcap or pcapng as it is. \"-\" reads stdin.\n")
-		fs.PrintDefaults()
-	}
+func parseConvert(args []string, help io.Writer) (*convertCmd, error) {
+	fs := newCmdFlags("convert", cmdHelp{
+		about: "Writes a capture as pcapng: a pktmon or netsh trace .etl with one frame per packet (as analyze numbers them), an interface per component and a comment with each packet's path and drop reason; a pcap or pcapng as it is.",
+		examples: []example{
+			{"slbdiag convert trace.etl trace.pcapng", "an .etl for Wireshark on any OS"},
+			{"slbdiag convert --redact --redact-sni customer.etl shared.pcapng", "the same with client addresses and server names replaced, as analyze --redact replaces them"},
+		},
+		operands: []operand{{"IN", "the capture or trace; \"-\" reads stdin"}, {"OUT.pcapng", "the pcapng to write"}},
+	})
 	text, en, none, noProbes := "text", "en", "", ""
 	grace, horizon := analyze.DefaultGrace, analyze.DefaultHorizon
+	fs.group(groupInput)
+	vips := fs.String("vip", "", "with --redact: VIP addresses or `CIDRs`, comma-separated (default: inferred from the traffic)")
+	ports := fs.String("port", "443", "with --redact: server `PORTS` whose clients are redacted")
+	fs.group(groupSharing)
+	redact := fs.Bool("redact", false, "replace client addresses with the stand-ins analyze --redact gives them")
+	redactNames := fs.Bool("redact-sni", false, "replace TLS server names (SNI) with the stand-ins analyze --redact-sni gives them")
 	rf := &reportFlags{format: &text, lang: &en, output: &none, probeNets: &noProbes, grace: &grace, horizon: &horizon,
-		vips:        fs.String("vip", "", "with --redact: VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)"),
-		ports:       fs.String("port", "443", "with --redact: server ports whose clients are redacted"),
-		redact:      fs.Bool("redact", false, "replace client addresses with the stand-ins analyze --redact gives them"),
-		redactNames: fs.Bool("redact-sni", false, "replace TLS server names (SNI) with the stand-ins analyze --redact-sni gives them"),
-	}
+		vips: vips, ports: ports, redact: redact, redactNames: redactNames}
 	var files []string
 	for {
-		if err := parseFlags(fs, args, stderr); err != nil {
+		if err := parseFlags(fs, args, help); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -72,7 +76,10 @@ func parseConvert(args []string, stderr io.Writer) (*convertCmd, error) {
 }
 
 func runConvert(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c, err := parseConvert(args, stderr)
+	c, err := parseConvert(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -28,20 +28,24 @@ type doctorCmd struct {
 // maxDoctorPorts bounds --port: each port is a report of its own.
 const maxDoctorPorts = 16
 
-func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
-	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag doctor --vip VIP [--port 443[,8443…]]\n\nReads this host's configuration (interfaces, weak host settings, ARP sysctls, listeners,\nbindings, firewall) and says whether SYNs to the VIP would be accepted and answered. Changes nothing.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+func parseDoctor(args []string, help io.Writer) (*doctorCmd, error) {
+	fs := newCmdFlags("doctor", cmdHelp{
+		about: "Reads this host's configuration (interfaces, weak host settings, ARP sysctls, listeners, bindings, firewall), or a host's saved facts, and says whether SYNs to the VIP would be accepted and answered. Changes nothing.",
+		examples: []example{
+			{"sudo slbdiag doctor --vip 192.0.2.10", "this host: would SYNs to 192.0.2.10:443 be accepted and answered?"},
+			{"slbdiag doctor --vip 192.0.2.10 --port 443,8443 --host-facts web1-facts.txt", "another host's facts file, from slbdiag collect or its collector script"},
+		},
+	})
+	fs.group(groupInput)
 	vip := fs.String("vip", "", "the load balancer's VIP (one address)")
-	port := fs.String("port", "443", fmt.Sprintf("the VIP's ports: a list or ranges, as analyze takes them (at most %d)", maxDoctorPorts))
-	facts := fs.String("host-facts", "", "read a host's saved command outputs from this file instead of this host (see README)")
+	port := fs.String("port", "443", fmt.Sprintf("the VIP's `PORTS`: a list or ranges, as analyze takes them (at most %d)", maxDoctorPorts))
+	facts := fs.String("host-facts", "", "read a host's saved command outputs from `FILE` instead of this host (see docs/HOSTFACTS.md)")
+	fs.group(groupDiagnosis)
+	probes := fs.String("probe-net", "", "the subnets the load balancer's health probes come from (`CIDRs`, comma-separated): they tell the receiving NIC of a host with several")
+	fs.group(groupOutput)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.DoctorFormatNames(), ", "))
-	probes := fs.String("probe-net", "", "the subnets the load balancer's health probes come from (CIDRs, comma-separated): they tell the receiving NIC of a host with several")
 	lang := langFlag(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, help); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -86,7 +90,7 @@ func parseDoctor(args []string, stderr io.Writer) (*doctorCmd, error) {
 }
 
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseDoctor(args, stderr)
+	c, err := parseDoctor(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

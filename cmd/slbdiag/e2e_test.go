@@ -234,10 +234,16 @@ func TestBinary(t *testing.T) {
 		stderr:   []string{`--probe-net: "azure" is not an address or CIDR`, "hint: run 'slbdiag capture -h'"},
 		noStdout: true,
 	}, {
-		name:   "help exits 0",
+		name:   "help exits 0, on stdout",
 		args:   []string{"analyze", "-h"},
 		code:   0,
-		stderr: []string{"Usage: slbdiag analyze", "-vip"},
+		stdout: []string{"Usage: slbdiag analyze", "Examples:\n  slbdiag analyze", "\nInput:\n", "  --vip VIP\n"},
+	}, {
+		name:     "no command lists every command on stderr",
+		args:     []string{},
+		code:     2,
+		stderr:   []string{"  slbdiag analyze [flags] FILE...", "  slbdiag collect --vip VIP", "slbdiag: error: no command given"},
+		noStdout: true,
 	}, {
 		name:   "unknown command",
 		args:   []string{"nonsense"},
@@ -362,4 +368,30 @@ var wrapBreak = regexp.MustCompile(`\n  +`)
 // reads says the text report holds s, on one line or wrapped.
 func reads(out, s string) bool {
 	return strings.Contains(out, s) || strings.Contains(unwrapped(out), s)
+}
+
+// TestBinaryTcpdumpHabits: tcpdump's -r names the input, more than once
+// and beside file arguments, and -n changes nothing: the report is the
+// one the file arguments give, byte for byte, exit code included.
+func TestBinaryTcpdumpHabits(t *testing.T) {
+	seed := "testdata/pcaps/seed-strong-host.pcapng"
+	a, b := "testdata/pcaps/two-sides-client.pcap", "testdata/pcaps/two-sides-backend.pcapng"
+	for _, tc := range []struct {
+		name       string
+		args, want []string
+	}{
+		{"-r and -n", []string{"analyze", "-r", seed, "-n"}, []string{"analyze", seed}},
+		{"-n first, json", []string{"analyze", "-n", "--format", "json", "-r", seed}, []string{"analyze", "--format", "json", seed}},
+		{"-r twice", []string{"analyze", "--vip", "192.0.2.10", "-r", a, "-r", b}, []string{"analyze", "--vip", "192.0.2.10", a, b}},
+		{"-r beside a file argument", []string{"analyze", "--vip", "192.0.2.10", a, "-r", b}, []string{"analyze", "--vip", "192.0.2.10", a, b}},
+	} {
+		got, want := slbdiag(t, nil, tc.args...), slbdiag(t, nil, tc.want...)
+		if want.code == exitError || want.stdout == "" {
+			t.Fatalf("%s: %v fails (exit %d): %s", tc.name, tc.want, want.code, want.stderr)
+		}
+		if got != want {
+			t.Errorf("%s: slbdiag %v gave exit %d and\n%s\nstderr %s\nwant, as slbdiag %v, exit %d and\n%s\nstderr %s",
+				tc.name, tc.args, got.code, got.stdout, got.stderr, tc.want, want.code, want.stdout, want.stderr)
+		}
+	}
 }

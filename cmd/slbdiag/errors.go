@@ -14,8 +14,9 @@ import (
 
 // usageError is a command line that cannot be run.
 type usageError struct {
-	cmd string // the subcommand whose help applies
-	msg string
+	cmd   string // the subcommand whose help applies
+	msg   string
+	hints []string // what was likely meant, said before where the help is
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -40,13 +41,14 @@ func hints(err error) []string {
 	var oe *outfile.Error
 	switch {
 	case errors.As(err, &ue):
+		hs := ue.hints[:len(ue.hints):len(ue.hints)]
 		if ue.cmd == "explain" {
-			return []string{"run 'slbdiag explain' to list the causes"}
+			return append(hs, "run 'slbdiag explain' to list the causes")
 		}
 		if ue.cmd != "" {
-			return []string{fmt.Sprintf("run 'slbdiag %s -h' for the flags", ue.cmd)}
+			return append(hs, fmt.Sprintf("run 'slbdiag %s -h' for the flags", ue.cmd))
 		}
-		return []string{"run 'slbdiag help' for the commands"}
+		return append(hs, "run 'slbdiag help' for the commands")
 	case errors.Is(err, capture.ErrNotCapture):
 		return []string{
 			"slbdiag reads pcap and pcapng files, gzip'd or not (tcpdump -w, Wireshark, dumpcap, Npcap).",

@@ -22,15 +22,21 @@ var (
 // runExplain prints a cause's explanation and fixes without a capture, or
 // the list of causes.
 func runExplain(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {} // -h lists the causes, below
+	fs := newCmdFlags("explain", cmdHelp{
+		about: "Prints a cause's pattern in a capture, its explanation and its fixes, filled with example addresses; without CAUSE, the list of causes.",
+		examples: []example{
+			{"slbdiag explain", "the causes slbdiag recognises, one line each"},
+			{"slbdiag explain strong-host-receive", "why SYNs to a VIP are dropped by the strong host model, and the fixes"},
+			{"slbdiag explain --lang zh no-listener-on-vip", "the same for another cause, in Simplified Chinese"},
+		},
+		operands: []operand{{"CAUSE", "a cause id, as reports name it (strong-host-receive, …)"}},
+	})
+	fs.group(groupOutput)
 	lang := langFlag(fs)
 	var causes []string
 	for {
-		if err := parseFlags(fs, args, stderr); errors.Is(err, flag.ErrHelp) {
-			causes = nil
-			break
+		if err := parseFlags(fs, args, stdout); errors.Is(err, flag.ErrHelp) {
+			return nil
 		} else if err != nil {
 			return err
 		}

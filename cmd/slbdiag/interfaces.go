@@ -13,14 +13,16 @@ import (
 )
 
 func runInterfaces(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("interfaces", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: slbdiag interfaces [--format text|json]\n\nLists the capture interfaces: index, name, friendly name or description, addresses, flags.\nAny of the first four, or an address, can be given to 'slbdiag capture -i'.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newCmdFlags("interfaces", cmdHelp{
+		about: "Lists the capture interfaces: index, name, friendly name or description, addresses, flags. Any of the first four, or an address, can be given to 'slbdiag capture -i'.",
+		examples: []example{
+			{"slbdiag interfaces", "one line per interface, aligned"},
+			{"slbdiag interfaces --format json", "the same, for scripts"},
+		},
+	})
+	fs.group(groupOutput)
 	format := fs.String("format", "text", "output format: text or json")
-	err := parseFlags(fs, args, stderr)
+	err := parseFlags(fs, args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

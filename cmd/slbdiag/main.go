@@ -10,7 +10,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"github.com/slbdiag/slbdiag/collect"
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // Exit codes of DESIGN.md.
@@ -70,49 +74,120 @@ func exitCode(err error, stderr io.Writer) int {
 // returns nil, errProblems or the error to report.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return &usageError{msg: "no command given"}
 	}
-	switch args[0] {
-	case "analyze":
-		return runAnalyze(ctx, args[1:], stdin, stdout, stderr)
-	case "capture":
-		return runCapture(ctx, args[1:], stdout, stderr)
-	case "watch":
-		return runWatch(ctx, args[1:], stdout, stderr)
-	case "interfaces":
-		return runInterfaces(args[1:], stdout, stderr)
-	case "explain":
-		return runExplain(args[1:], stdout, stderr)
-	case "convert":
-		return runConvert(ctx, args[1:], stdin, stdout, stderr)
-	case "doctor":
-		return runDoctor(ctx, args[1:], stdout, stderr)
-	case "collect":
-		return runCollect(ctx, args[1:], stdout, stderr)
-	case "version", "-version", "--version":
-		return runVersion(args[1:], stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+	name := args[0]
+	switch name {
+	case "-version", "--version":
+		name = "version"
+	case "-h", "-help", "--help":
+		name = "help"
+	}
+	if name == "help" {
+		if len(args) > 1 && args[1] != "help" {
+			// slbdiag help analyze is slbdiag analyze -h.
+			return run(ctx, []string{args[1], "-h"}, stdin, stdout, stderr)
+		}
+		writeUsage(stdout)
 		return nil
 	}
-	return &usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
+	var names []string
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args[1:], stdin, stdout, stderr)
+		}
+		names = append(names, c.name)
+	}
+	ue := &usageError{msg: fmt.Sprintf("unknown command %q", name)}
+	if near := nearest(name, names); near != nil {
+		ue.hints = []string{"did you mean " + english.Or(near) + "?"}
+	}
+	return ue
 }
 
-const usage = `slbdiag finds TCP handshakes to a load balancer VIP that never completed, and says why.
+// command is a subcommand: its usage lines (after "slbdiag "), what it is
+// for, and how it runs. The list of commands and each command's usage
+// lines come from here.
+type command struct {
+	name    string
+	usage   []string
+	summary string
+	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
 
-Usage:
-  slbdiag analyze [flags] FILE...   replay pcap/pcapng captures or pktmon/netsh .etl traces ("-" reads stdin)
-  slbdiag convert IN OUT.pcapng     write a capture or an .etl trace as pcapng, for Wireshark
-  slbdiag capture -i IFACE [flags]  capture live on this host, then report (Ctrl-C, -c or -d stops)
-  slbdiag watch -i IFACE --out DIR  capture until stopped; on failed handshakes, write an incident
-                                    (the packets around them and their report) to DIR
-  slbdiag interfaces                list the capture interfaces: names, addresses, indexes
-  slbdiag explain [CAUSE]           a cause's explanation and fix, without a capture
-  slbdiag doctor --vip VIP          read this host's configuration and say whether it accepts the VIP
-  slbdiag version [--format json]   the version, commit and build of this binary, and whether it can capture live
+func commands() []command {
+	return []command{
+		{"analyze", []string{"analyze [flags] FILE..."}, "replay pcap/pcapng captures and pktmon/netsh .etl traces (\"-\" reads stdin; -r FILE as tcpdump)", runAnalyze},
+		{"convert", []string{"convert [--redact] [--redact-sni] IN OUT.pcapng"}, "write a capture or a pktmon/netsh .etl trace as pcapng, for Wireshark (frames as analyze numbers them)", runConvert},
+		{"capture", []string{"capture -i IFACE [flags]"}, "capture live on this host, then report (Ctrl-C, -c or -d stops)",
+			func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runCapture(ctx, args, stdout, stderr)
+			}},
+		{"watch", []string{"watch -i IFACE --out DIR [flags]"}, "capture until stopped; on failed handshakes, write an incident (the packets around them and their report) to DIR",
+			func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runWatch(ctx, args, stdout, stderr)
+			}},
+		{"doctor", []string{"doctor --vip VIP [flags]"}, "read this host's configuration (or its saved facts) and say whether it accepts and answers the VIP",
+			func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runDoctor(ctx, args, stdout, stderr)
+			}},
+		{"collect", []string{"collect --print-script " + strings.Join(collect.Names(), "|") + " [-o FILE]", "collect --vip VIP [--port 443] [-o FILE]"},
+			"print a collector script for a host slbdiag does not run on, or write this host's facts file for doctor",
+			func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runCollect(ctx, args, stdout, stderr)
+			}},
+		{"interfaces", []string{"interfaces [--format text|json]"}, "list the capture interfaces: names, addresses, indexes",
+			func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runInterfaces(args, stdout, stderr)
+			}},
+		{"explain", []string{"explain [--lang en|zh] [CAUSE]"}, "a cause's explanation and fix, without a capture; without CAUSE, the list of causes",
+			func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runExplain(args, stdout, stderr)
+			}},
+		{"version", []string{"version [--format json]"}, "the version, commit and build of this binary, and whether it can capture live",
+			func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+				return runVersion(args, stdout, stderr)
+			}},
+	}
+}
 
-Run 'slbdiag analyze -h', 'slbdiag capture -h' or 'slbdiag watch -h' for the flags.
+// commandUsage is the usage lines of the command named name.
+func commandUsage(name string) []string {
+	for _, c := range commands() {
+		if c.name == name {
+			return c.usage
+		}
+	}
+	return []string{name}
+}
+
+// usageColumn is where the commands' summaries start in writeUsage.
+const usageColumn = 44
+
+// writeUsage lists every command: slbdiag help, or slbdiag alone.
+func writeUsage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("slbdiag finds TCP handshakes to a load balancer VIP that never completed, and says why.\n\nUsage:\n")
+	indent := strings.Repeat(" ", usageColumn)
+	for _, c := range commands() {
+		summary := strings.Split(wrap(c.summary, "", helpWidth-usageColumn), "\n")
+		for i, u := range c.usage {
+			line := "  slbdiag " + u
+			if i == len(c.usage)-1 && len(line) < usageColumn {
+				line += strings.Repeat(" ", usageColumn-len(line)) + summary[0]
+				summary = summary[1:]
+			}
+			b.WriteString(line + "\n")
+		}
+		for _, s := range summary {
+			b.WriteString(indent + s + "\n")
+		}
+	}
+	b.WriteString(`
+Run 'slbdiag help COMMAND' or 'slbdiag COMMAND -h' for its examples and flags.
 Exit codes: 0 handshakes judged, no problem found; 1 problems found; 2 usage or input error;
 3 nothing to judge (no SYN to the watched ports got an outcome).
-`
+`)
+	io.WriteString(w, b.String())
+}

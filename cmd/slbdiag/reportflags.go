@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -32,24 +31,31 @@ type reportConfig struct {
 	opts      report.Options
 }
 
-func addReportFlags(fs *flag.FlagSet) *reportFlags {
-	return &reportFlags{
-		vips:        fs.String("vip", "", "VIP addresses or CIDRs, comma-separated (default: inferred from the traffic)"),
-		ports:       fs.String("port", "443", "server ports: a list, ranges (8000-8100) or any"),
-		format:      fs.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", ")),
-		lang:        langFlag(fs),
-		output:      fs.String("o", "", "write the report to this file instead of stdout"),
-		grace:       fs.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered"),
-		horizon:     fs.Duration("horizon", analyze.DefaultHorizon, "how long after its first SYN an attempt stays open for retransmissions and replies (longer than the clients' SYN retries; Linux with tcp_syn_retries=6 retransmits up to 63 s after the first SYN)"),
-		probeNets:   fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones"),
-		redact:      fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format"),
-		redactNames: fs.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format"),
-	}
+func addReportFlags(c *cmdFlags) *reportFlags {
+	f := &reportFlags{}
+	c.group(groupInput)
+	f.vips = c.String("vip", "", "the load balancer's VIPs: addresses or CIDRs, comma-separated (default: inferred from the traffic)")
+	f.ports = c.String("port", "443", "server `PORTS`: a list, ranges (8000-8100) or any")
+	// -n is tcpdump's "don't resolve names"; slbdiag never resolves any,
+	// so it is accepted and changes nothing.
+	c.Bool("n", false, "accepted as tcpdump's -n: slbdiag never resolves addresses or ports to names")
+	c.group(groupDiagnosis)
+	f.grace = c.Duration("grace", analyze.DefaultGrace, "how long a single SYN waits for a reply before it counts as unanswered")
+	f.horizon = c.Duration("horizon", analyze.DefaultHorizon, "how long after its first SYN an attempt stays open for retransmissions and replies (longer than the clients' SYN retries; Linux with tcp_syn_retries=6 retransmits up to 63 s after the first SYN)")
+	f.probeNets = c.String("probe-net", "", "health-probe source ranges (`CIDRs`, comma-separated) besides the known cloud ones")
+	c.group(groupOutput)
+	f.format = c.String("format", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	f.output = c.String("o", "", "write the report to `FILE` instead of stdout")
+	f.lang = langFlag(c)
+	c.group(groupSharing)
+	f.redact = c.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
+	f.redactNames = c.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format")
+	return f
 }
 
 // langFlag defines --lang, the language of the report's prose.
-func langFlag(fs *flag.FlagSet) *string {
-	return fs.String("lang", "en", "language of the report's text: "+strings.Join(report.LangNames(), ", ")+" (identifiers, commands and JSON keys stay as they are)")
+func langFlag(c *cmdFlags) *string {
+	return c.String("lang", "en", "the language of the report's text: "+strings.Join(report.LangNames(), ", ")+" (identifiers, commands and JSON keys stay as they are)")
 }
 
 // check validates the flags before any packet is read.

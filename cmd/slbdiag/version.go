@@ -26,10 +26,16 @@ type versionDoc struct {
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newCmdFlags("version", cmdHelp{
+		about: "Prints the version, commit, Go version and platform of this binary, and whether it can capture live.",
+		examples: []example{
+			{"slbdiag version", "for a person, or a ticket"},
+			{"slbdiag version --format json", "for scripts and inventories"},
+		},
+	})
+	fs.group(groupOutput)
 	format := fs.String("format", "text", "output format: text or json")
-	err := parseFlags(fs, args, stderr)
+	err := parseFlags(fs, args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

@@ -30,40 +30,35 @@ type watchCmd struct {
 	live  capture.LiveConfig
 }
 
-func parseWatch(args []string, stderr io.Writer) (*watchCmd, error) {
-	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: slbdiag watch -i IFACE --out DIR [flags]
-
-Captures live until stopped (Ctrl-C, SIGTERM, a hang-up, a service stop), keeping the last --before of
-packets in memory. When a handshake fails (see --on), it writes an incident to DIR: a folder
-with evidence.pcapng (the packets from --before ahead of the failed attempt's first SYN to
---after past the failure, commented as --evidence comments them) and the report of those
-packets in each --format. Failures while an incident is open join it. One JSON line per
-incident goes to DIR/incidents.jsonl (--incidents), the log to stderr and DIR/watch.log.
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	iface := fs.String("i", "", "interface: its name, friendly name, description, index, or one of its addresses")
-	dir := fs.String("out", "", "directory for the incidents (created if missing)")
-	filter := fs.String("f", "", "BPF capture filter, replacing the default (the ports, the VIPs, ARP, ICMP errors)")
-	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet (-s 256 keeps headers and the TLS ClientHello's start: more time in --buffer on a busy server)")
+func parseWatch(args []string, help io.Writer) (*watchCmd, error) {
+	fs := newCmdFlags("watch", cmdHelp{
+		about: "Captures live until stopped (Ctrl-C, SIGTERM, a hang-up, a service stop), keeping the last --before of packets in memory. When a handshake fails (see --on), it writes an incident to DIR: a folder with evidence.pcapng (the packets from --before ahead of the failed attempt's first SYN to --after past the failure, commented as --evidence comments them) and the report of those packets in each --format. Failures while an incident is open join it. One JSON line per incident goes to DIR/incidents.jsonl (--incidents), the log to stderr and DIR/watch.log.",
+		examples: []example{
+			{"sudo slbdiag watch -i eth0 --out /var/tmp/slbdiag", "until stopped: an incident for each burst of failed handshakes to port 443"},
+			{`slbdiag watch -i "Ethernet 2" --vip 192.0.2.10 --out C:\slbdiag --on unanswered:3/1m --max-disk 2GiB`, "on Windows Server: an incident once 3 SYNs to the VIP in a minute go unanswered, within 2 GiB of disk"},
+		},
+	})
+	fs.group(groupOutput)
+	dir := fs.String("out", "", "the directory (`DIR`) for the incidents, created if missing")
+	incidents := fs.String("incidents", "", "where to write one JSON line per incident: a `FILE`, or - for stdout (default DIR/incidents.jsonl)")
+	fs.group(groupInput)
+	iface := fs.String("i", "", "the interface (`IFACE`): its name, friendly name, description, index, or one of its addresses")
+	filter := fs.String("f", "", "`BPF` capture filter, replacing the default (the ports, the VIPs, ARP, ICMP errors)")
+	snaplen := fs.Int("s", capture.DefaultSnaplen, "bytes to keep of each packet (`SNAPLEN`; -s 256 keeps headers and the TLS ClientHello's start: more time in --buffer on a busy server)")
+	fs.group(groupIncidents)
+	on := fs.String("on", watch.DefaultTrigger, "the failure `OUTCOMES` that open an incident, comma-separated (or any), optionally :N/DURATION for N of them within DURATION, e.g. unanswered:3/1m")
 	before := fs.Duration("before", watch.DefaultBefore, "packets kept ahead of a failed attempt's first SYN")
 	after := fs.Duration("after", watch.DefaultAfter, "packets kept after the last failure of an incident")
 	maxSpan := fs.Duration("max-span", watch.DefaultMaxSpan, "longest incident: failures that go on longer start a new one")
-	buffer := fs.String("buffer", "64MiB", "memory for the packets kept for --before; when full, the oldest go first and the incident says how far back it reaches")
-	maxDisk := fs.String("max-disk", "1GiB", "disk for the incidents in DIR; the oldest are removed first, and the log says so")
-	on := fs.String("on", watch.DefaultTrigger, "failure outcomes that open an incident, comma-separated (or any), optionally :N/DURATION for N of them within DURATION, e.g. unanswered:3/1m")
-	incidents := fs.String("incidents", "", "where to write one JSON line per incident: a file, or - for stdout (default DIR/incidents.jsonl)")
+	buffer := fs.String("buffer", "64MiB", "memory (`SIZE`) for the packets kept for --before; when full, the oldest go first and the incident says how far back it reaches")
+	maxDisk := fs.String("max-disk", "1GiB", "disk (`SIZE`) for the incidents in DIR; the oldest are removed first, and the log says so")
 	rf := addReportFlags(fs)
 	// watch's own defaults for shared flags: several report formats, and a
 	// shorter horizon (see watch.DefaultHorizon).
 	setDefault(fs, "format", watchFormats, "report formats written for each incident, comma-separated: "+strings.Join(report.FormatNames(), ", "))
 	setDefault(fs, "horizon", watch.DefaultHorizon.String(), fs.Lookup("horizon").Usage+"; watch writes an unanswered attempt's incident once it has passed")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	setDefault(fs, "o", "", "not for watch: each incident's reports go into its folder in --out, not to a `FILE`")
+	if err := parseFlags(fs, args, help); err != nil {
 		return nil, err
 	}
 	bad := func(format string, a ...any) error {
@@ -126,7 +121,7 @@ Flags:
 
 // setDefault gives a shared flag another default and help text in this
 // command.
-func setDefault(fs *flag.FlagSet, name, value, usage string) {
+func setDefault(fs *cmdFlags, name, value, usage string) {
 	f := fs.Lookup(name)
 	f.Value.Set(value)
 	f.DefValue, f.Usage = value, usage
@@ -179,7 +174,7 @@ func parseSize(s string) (int64, error) {
 }
 
 func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseWatch(args, stderr)
+	c, err := parseWatch(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

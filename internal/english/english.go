@@ -1,8 +1,11 @@
 // Package english says counts and sizes as the command's English messages
-// do: "1 packet", "2 packets", "1.07 GB".
+// do: "1 packet", "2 packets", "1.07 GB", "-c or -d".
 package english
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Plural counts things: "1 packet", "2 packets".
 func Plural(n int, thing string) string {
@@ -10,6 +13,14 @@ func Plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// Or lists alternatives: "a", "a or b", "a, b or c".
+func Or(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // Size is a number of bytes in powers of 1000, to three digits: "1.07 GB".

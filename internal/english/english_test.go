@@ -23,3 +23,14 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+func TestOr(t *testing.T) {
+	for _, tt := range []struct {
+		items []string
+		want  string
+	}{{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a or b"}, {[]string{"a", "b", "c"}, "a, b or c"}} {
+		if got := Or(tt.items); got != tt.want {
+			t.Errorf("Or(%q) = %q, want %q", tt.items, got, tt.want)
+		}
+	}
+}
