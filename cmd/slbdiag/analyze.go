@@ -85,7 +85,12 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	stdinFile, _ := stdin.(*os.File)
-	if err := checkOutputs("analyze", c.files, stdinFile, []output{{"-o", c.report.output}, {"--evidence", c.evidence}}); err != nil {
+	stdoutFile, _ := stdout.(*os.File)
+	inputs := captures(c.files)
+	if c.factsFile != "" {
+		inputs = append(inputs, input{"the host facts (--host-facts)", c.factsFile})
+	}
+	if err := checkOutputs("analyze", inputs, stdinFile, stdoutFile, c.report.output == "", []output{{"-o", c.report.output}, {"--evidence", c.evidence}}); err != nil {
 		return err
 	}
 	var facts *hostfacts.Facts
@@ -94,13 +99,13 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 	}
-	inputs, err := openInputs(c.files, stdin)
-	defer closeInputs(inputs)
+	sources, err := openInputs(c.files, stdin)
+	defer closeInputs(sources)
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(inputs))
-	for i, in := range inputs {
+	names := make([]string, len(sources))
+	for i, in := range sources {
 		names[i] = in.Name
 	}
 	pcfg := c.report.pipeline(stdout, names)
@@ -113,8 +118,8 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer run.Close()
-	stopProgress := showProgress(stderr, c.report.format, c.files, inputs)
-	res, err := analyze.Run(ctx, acfg, inputs)
+	stopProgress := showProgress(stderr, c.report.format, c.files, sources)
+	res, err := analyze.Run(ctx, acfg, sources)
 	stopProgress()
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)

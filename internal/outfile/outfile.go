@@ -51,12 +51,15 @@ func WithFlag(flag string, err error) error {
 // Create starts writing the output name, which flag asked for. A
 // symbolic link is followed, so the file it points to is replaced, not
 // the link.
+//
+// The name as given is looked at first: /dev/stdout and /proc/self/fd/N
+// lead to a pipe that has no name in any directory, which is written
+// directly like any device.
 func Create(flag, name string) (*File, error) {
-	final := followLinks(name)
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(final); err == nil {
+	if fi, err := os.Stat(name); err == nil {
 		if !fi.Mode().IsRegular() {
-			f, err := os.OpenFile(final, os.O_WRONLY, 0)
+			f, err := os.OpenFile(name, os.O_WRONLY, 0)
 			if err != nil {
 				return nil, &Error{flag, name, unwrapPath(err)}
 			}
@@ -64,6 +67,7 @@ func Create(flag, name string) (*File, error) {
 		}
 		mode = fi.Mode().Perm()
 	}
+	final := followLinks(name)
 	dir, base := filepath.Split(final)
 	if dir == "" {
 		dir = "."
