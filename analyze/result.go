@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -44,6 +45,12 @@ func (r *Result) Judged() bool { return r.Summary.Counts.Total() > r.Summary.Cou
 // Problem reports whether any handshake failed or a finding names a cause
 // (a TLS binding missing, say, fails after handshakes that completed).
 func (r *Result) Problem() bool { return r.Summary.Counts.Failed() > 0 || len(r.Findings) > 0 }
+
+// Interrupted reports whether reading was stopped before the end of the
+// inputs (a signal): the result covers only part of them.
+func (r *Result) Interrupted() bool {
+	return slices.ContainsFunc(r.Warnings, func(w Warning) bool { return w.Kind == WarnInterrupted })
+}
 
 // InputInfo describes one input as it was read.
 type InputInfo struct {

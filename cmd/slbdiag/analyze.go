@@ -127,6 +127,9 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if _, err := run.Finish(res); err != nil {
 		return err
 	}
+	for _, name := range run.Partial() {
+		fmt.Fprintf(stderr, "slbdiag: warning: interrupted: the partial output is in %s, the old file was left as it was\n", quoteControls(name))
+	}
 	return c.report.finish(res, stderr)
 }
 

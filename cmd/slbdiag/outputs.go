@@ -48,12 +48,16 @@ func checkOutputs(cmd string, inputs []input, stdin, stdout *os.File, toStdout b
 	}
 	for i, o := range given {
 		for _, in := range inputs {
+			what := in.what + " " + in.name
+			if in.name == "-" {
+				what = in.what + " read from stdin"
+			}
 			if sameInput(o.name, in.name, stdin) {
-				what := in.what + " " + in.name
-				if in.name == "-" {
-					what = in.what + " read from stdin"
-				}
 				return bad("%s %s is %s: writing it would destroy %s", o.flag, o.name, what, in.what)
+			}
+			// An interrupted run writes beside the output.
+			if p := outfile.PartialName(o.name); sameInput(p, in.name, stdin) {
+				return bad("%s %s: an interrupted run would write %s, which is %s", o.flag, o.name, p, what)
 			}
 		}
 		for _, p := range given[:i] {

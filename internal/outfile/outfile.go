@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // File is an output being written: a temporary file beside the one
@@ -113,6 +114,33 @@ func (o *File) Commit() error {
 		return &Error{o.flag, o.given, unwrapPath(err)}
 	}
 	return nil
+}
+
+// CommitPartial closes the file and puts it beside the one named, under
+// PartialName, leaving the old file as it was: the run was interrupted and
+// what was written covers only part of its input. It returns the name the
+// partial output went to; for a device or pipe, written directly, the
+// name as given. On a nil *File it does nothing.
+func (o *File) CommitPartial() (string, error) {
+	if o == nil || o.done {
+		return "", nil
+	}
+	if o.name == "" {
+		return o.given, o.Commit()
+	}
+	o.name = PartialName(o.name)
+	o.given = PartialName(o.given)
+	return o.given, o.Commit()
+}
+
+// PartialName is where an interrupted run's output goes instead of name:
+// ".partial" before the extension (r.jsonl: r.partial.jsonl).
+func PartialName(name string) string {
+	ext := filepath.Ext(name)
+	if ext == filepath.Base(name) { // .report: a name, not an extension
+		ext = ""
+	}
+	return strings.TrimSuffix(name, ext) + ".partial" + ext
 }
 
 // Abort drops what was written and leaves the old file in place; after
