@@ -298,8 +298,8 @@ type JSONLWriter struct {
 // Call Flush when the Run is over.
 func NewJSONLWriter(w io.Writer, files []string, red *Redactor) *JSONLWriter {
 	j := &JSONLWriter{w: bufio.NewWriterSize(w, 1<<16), red: red}
-	for _, f := range files {
-		q, _ := json.Marshal(f) // a string always marshals
+	for i, f := range files {
+		q, _ := json.Marshal(red.File(i, f)) // a string always marshals
 		j.files = append(j.files, q)
 	}
 	return j

@@ -21,6 +21,7 @@ type reportFlags struct {
 	grace, horizon         *time.Duration
 	format, lang, output   *string
 	redact, redactNames    *bool
+	keepNames              *bool
 }
 
 // reportConfig is what the report flags say, checked.
@@ -44,6 +45,7 @@ func addReportFlags(fs *flag.FlagSet) *reportFlags {
 		horizon:     fs.Duration("horizon", analyze.DefaultHorizon, "how long after its first SYN an attempt stays open for retransmissions and replies (longer than the clients' SYN retries; Linux with tcp_syn_retries=6 retransmits up to 63 s after the first SYN)"),
 		probeNets:   fs.String("probe-net", "", "health-probe source ranges (CIDRs, comma-separated) besides the known cloud ones"),
 		redact:      fs.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format"),
+		keepNames:   fs.Bool("keep-names", false, "with --redact, keep the input files' names (otherwise input-1.pcapng, …)"),
 		redactNames: fs.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format"),
 	}
 }
@@ -59,7 +61,10 @@ func (f *reportFlags) check(cmd string) (reportConfig, error) {
 		return &usageError{cmd: cmd, msg: fmt.Sprintf(format, a...)}
 	}
 	c := reportConfig{ports: *f.ports, format: *f.format, output: *f.output,
-		redaction: report.Redaction{Clients: *f.redact, Names: *f.redactNames}}
+		redaction: report.Redaction{Clients: *f.redact, Names: *f.redactNames, Files: *f.redact && !*f.keepNames}}
+	if *f.keepNames && !*f.redact {
+		return c, bad("--keep-names applies only with --redact, which replaces the input files' names")
+	}
 	cfg := &c.analysis
 	var err error
 	if cfg.Ports, err = analyze.ParsePorts(*f.ports); err != nil {
