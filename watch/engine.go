@@ -56,6 +56,7 @@ type Watcher struct {
 
 	mu        sync.Mutex // the log, the lines, the tallies below
 	log       *os.File
+	lock      *os.File // on Dir: one watch per folder
 	lines     io.Writer
 	linesFile *os.File // --incidents, appended to; nil for stdout
 	written   atomic.Int64
@@ -85,25 +86,52 @@ func New(cfg Config, stdout, stderr io.Writer) (*Watcher, error) {
 		stderr: stderr, jobs: make(chan *incident, 16), done: make(chan struct{}),
 		causes: map[analyze.Cause]*causeTally{}, lines: stdout}
 	var err error
-	if w.log, err = os.OpenFile(filepath.Join(cfg.Dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
+	if w.lock, err = lockDir(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("--out %s: %w", cfg.Dir, err)
 	}
-	if cfg.Incidents != "-" {
-		f, err := os.OpenFile(cfg.Incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-		if err != nil {
+	if err := w.openLogs(); err != nil {
+		if w.log != nil {
 			w.log.Close()
-			return nil, fmt.Errorf("--incidents: %w", err)
 		}
-		w.linesFile, w.lines = f, f
+		w.lock.Close()
+		return nil, err
 	}
 	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk, w.Logf)
 	w.nameOrphans()
 	return w, nil
 }
 
-// Close closes the log and the incident lines.
+// openLogs opens (or opens again) the log and the incident lines,
+// appending to them.
+func (w *Watcher) openLogs() error {
+	log, err := os.OpenFile(filepath.Join(w.cfg.Dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if w.log != nil {
+		w.log.Close()
+	}
+	w.log = log
+	if w.cfg.Incidents == "-" {
+		return nil
+	}
+	f, err := os.OpenFile(w.cfg.Incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("--incidents: %w", err)
+	}
+	if w.linesFile != nil {
+		w.linesFile.Close()
+	}
+	w.linesFile, w.lines = f, f
+	return nil
+}
+
+// Close closes the log and the incident lines, and lets go of the folder.
 func (w *Watcher) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.log.Close()
+	defer w.lock.Close()
 	if w.linesFile != nil {
 		return w.linesFile.Close()
 	}

@@ -1,0 +1,132 @@
+package watch
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slbdiag/slbdiag/internal/busygen"
+)
+
+// A second watch on a folder is refused while the first runs, and may
+// start once it is closed.
+func TestWatchLocksFolder(t *testing.T) {
+	dir := t.TempDir()
+	clock := &fakeClock{t: wallStart}
+	first, err := New(testConfig(dir, clock), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(testConfig(dir, clock), io.Discard, io.Discard)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "another slbdiag watch is writing there") || !strings.Contains(err.Error(), "--out "+dir) {
+		t.Errorf("second watch: %v, want ErrLocked naming --out", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := New(testConfig(dir, clock), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	again.Close()
+}
+
+// Incidents that cannot be written (here --out is replaced by a file, so
+// no folder can be made in it) still get a line each, with why, and one
+// log line each, not one per failure; a watch whose --out was removed
+// makes it again and writes its incidents there.
+func TestWatchLostIncidentsHaveLines(t *testing.T) {
+	gen := busygen.Config{Rate: 20, Duration: 60 * time.Second, Clients: 50, Seed: 3}
+	lines := filepath.Join(t.TempDir(), "incidents.jsonl")
+	var blocked bool
+	wd := watchBusyProbed(t, gen, func(c *Config) {
+		c.Incidents, c.Reports, c.After, c.MaxSpan = lines, reports("json"), 2*time.Second, 5*time.Second
+	}, func(w *Watcher) {
+		if !blocked && w.written.Load() >= 1 && w.open == nil {
+			blocked = true
+			if err := os.RemoveAll(w.cfg.Dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(w.cfg.Dir, []byte("not a folder"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if !blocked {
+		t.Fatalf("no incident was written before the folder was replaced:\n%s", wd.log)
+	}
+	var written, lost int
+	for _, l := range wd.lines {
+		if l.NotWritten != "" {
+			lost++
+			if !strings.HasPrefix(l.Verdict, "NOT WRITTEN: ") || l.Failures == 0 || len(l.Attempts) == 0 {
+				t.Errorf("lost incident %s: verdict %q, %d failures, %d attempts", l.Incident, l.Verdict, l.Failures, len(l.Attempts))
+			}
+		} else {
+			written++
+		}
+	}
+	if written == 0 || lost < 2 {
+		t.Fatalf("%d incidents written, %d lost: want both, several lost\n%s", written, lost, wd.log)
+	}
+	// One line when it opened, one saying why it was lost: not one per
+	// failure that joined it.
+	lostFailures := 0
+	for _, l := range wd.lines {
+		if l.NotWritten == "" {
+			continue
+		}
+		lostFailures += l.Failures
+		if n := strings.Count(wd.log, "incident "+l.Incident+" ") + strings.Count(wd.log, "incident "+l.Incident+":"); n > 2 {
+			t.Errorf("the log names lost incident %s %d times, want at most 2", l.Incident, n)
+		}
+	}
+	if lostFailures < 5*lost {
+		t.Errorf("%d failures in %d lost incidents: want the failures of a burst to join its lost incident", lostFailures, lost)
+	}
+}
+
+// --out removed while the watch runs is made again, with its log, and the
+// incidents after go there.
+func TestWatchRemadeFolder(t *testing.T) {
+	gen := busygen.Config{Rate: 20, Duration: 60 * time.Second, Clients: 50, Seed: 3}
+	var removed bool
+	wd := watchBusyProbed(t, gen, func(c *Config) {
+		c.Reports, c.After, c.MaxSpan = reports("json"), 2*time.Second, 5*time.Second
+	}, func(w *Watcher) {
+		if !removed && w.written.Load() >= 1 && w.open == nil {
+			removed = true
+			if err := os.RemoveAll(w.cfg.Dir); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if !removed {
+		t.Fatal("no incident was written before the folder was removed")
+	}
+	// Incidents being written as the folder went may be lost, and say
+	// so; those opened after are written in the new folder.
+	written := 0
+	for _, l := range wd.lines {
+		if l.NotWritten != "" {
+			continue
+		}
+		written++
+		if _, err := os.Stat(filepath.Join(wd.dir, l.Incident, evidenceName)); err != nil {
+			t.Errorf("incident %s: %v", l.Incident, err)
+		}
+	}
+	if written == 0 {
+		t.Fatalf("no incident written after the folder was made again:\n%s", wd.log)
+	}
+	if !strings.Contains(wd.log, "was removed: made it again") {
+		t.Errorf("the log does not say the folder was made again:\n%s", wd.log)
+	}
+	if b, _ := os.ReadFile(filepath.Join(wd.dir, "watch.log")); !strings.Contains(string(b), "made it again") {
+		t.Errorf("watch.log in the new folder: %.300q", b)
+	}
+}
