@@ -18,6 +18,7 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/hostfacts"
+	"github.com/slbdiag/slbdiag/internal/outfile"
 )
 
 // maxTriggers is how many of an incident's failed attempts its JSON line
@@ -59,6 +60,8 @@ type Watcher struct {
 	lock      *os.File // on Dir: one watch per folder
 	lines     io.Writer
 	linesFile *os.File // --incidents, appended to; nil for stdout
+	logSize   int64    // bytes in watch.log
+	linesSize int64    // bytes in linesFile, when it rotates; -1: it does not (outside Dir)
 	written   atomic.Int64
 	queued    atomic.Int64 // incidents handed to the worker and not yet written
 	causes    map[analyze.Cause]*causeTally
@@ -96,7 +99,9 @@ func New(cfg Config, stdout, stderr io.Writer) (*Watcher, error) {
 		w.lock.Close()
 		return nil, err
 	}
-	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk, w.Logf)
+	// The log and the incident lines take their share of the budget
+	// (logShare), and rotate within it.
+	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk-cfg.MaxDisk/logShare, w.Logf)
 	w.nameOrphans()
 	return w, nil
 }
@@ -111,7 +116,7 @@ func (w *Watcher) openLogs() error {
 	if w.log != nil {
 		w.log.Close()
 	}
-	w.log = log
+	w.log, w.logSize = log, fileSize(log)
 	if w.cfg.Incidents == "-" {
 		return nil
 	}
@@ -122,8 +127,46 @@ func (w *Watcher) openLogs() error {
 	if w.linesFile != nil {
 		w.linesFile.Close()
 	}
-	w.linesFile, w.lines = f, f
+	w.linesFile, w.lines, w.linesSize = f, f, -1
+	if inDir(w.cfg.Dir, w.cfg.Incidents) {
+		w.linesSize = fileSize(f)
+	}
 	return nil
+}
+
+// logShare is the part of --max-disk (1/logShare) that watch.log and
+// incidents.jsonl take in DIR: each rotates (NAME.1, the one before
+// replaced) when it reaches a quarter of that share, so both, with their
+// previous generation, stay within it.
+const logShare = 8
+
+// rotateAt is the size at which watch.log or incidents.jsonl rotates.
+func (w *Watcher) rotateAt() int64 { return max(w.cfg.MaxDisk/logShare/4, 4<<10) }
+
+// rotate renames f, appended to under name, to name.1 and opens name anew;
+// called with w.mu held. A failure keeps f.
+func rotate(f *os.File, name string) *os.File {
+	if err := os.Rename(name, name+".1"); err != nil {
+		return f
+	}
+	nf, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return f
+	}
+	f.Close()
+	return nf
+}
+
+func fileSize(f *os.File) int64 {
+	if fi, err := f.Stat(); err == nil {
+		return fi.Size()
+	}
+	return 0
+}
+
+// inDir reports whether the file name is in the folder dir.
+func inDir(dir, name string) bool {
+	return outfile.SameFile(filepath.Dir(name), dir)
 }
 
 // Close closes the log and the incident lines, and lets go of the folder.
@@ -148,7 +191,11 @@ func (w *Watcher) Logf(format string, a ...any) {
 		fmt.Fprint(w.stderr, "\r\x1b[K")
 	}
 	fmt.Fprintf(w.stderr, "slbdiag: %s\n", msg)
-	fmt.Fprintf(w.log, "%s %s\n", w.cfg.Now().UTC().Format(time.RFC3339), msg)
+	n, _ := fmt.Fprintf(w.log, "%s %s\n", w.cfg.Now().UTC().Format(time.RFC3339), msg)
+	if w.logSize += int64(n); w.logSize >= w.rotateAt() {
+		w.log = rotate(w.log, filepath.Join(w.cfg.Dir, "watch.log"))
+		w.logSize = fileSize(w.log)
+	}
 }
 
 // Run captures from src until it ends (live: the context of the capture

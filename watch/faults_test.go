@@ -130,3 +130,30 @@ func TestWatchRemadeFolder(t *testing.T) {
 		t.Errorf("watch.log in the new folder: %.300q", b)
 	}
 }
+
+// --max-disk bounds the whole folder: watch.log and incidents.jsonl take
+// their share and rotate within it, so the folder, every file counted,
+// stays within the budget.
+func TestWatchLogsWithinBudget(t *testing.T) {
+	const budget = 256 << 10
+	wd := watchBusy(t, busygen.Config{Rate: 15, Duration: 150 * time.Second, Clients: 200, Seed: 5}, func(c *Config) {
+		c.Before, c.After, c.MaxSpan, c.Analysis.Horizon, c.MaxDisk, c.Reports = time.Second, time.Second, 2*time.Second, 4*time.Second, budget, reports("json")
+	})
+	var total int64
+	filepath.WalkDir(wd.dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				total += fi.Size()
+			}
+		}
+		return nil
+	})
+	if total > budget {
+		t.Errorf("the folder takes %d bytes, --max-disk is %d", total, budget)
+	}
+	for _, name := range []string{"watch.log.1", "incidents.jsonl.1"} {
+		if _, err := os.Stat(filepath.Join(wd.dir, name)); err != nil {
+			t.Errorf("not rotated: %v", err)
+		}
+	}
+}

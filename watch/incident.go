@@ -233,7 +233,13 @@ func (w *Watcher) writeLine(line *Line) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, err = w.lines.Write(append(b, '\n'))
+	n, err := w.lines.Write(append(b, '\n'))
+	if w.linesSize >= 0 {
+		if w.linesSize += int64(n); w.linesSize >= w.rotateAt() {
+			w.linesFile = rotate(w.linesFile, w.cfg.Incidents)
+			w.lines, w.linesSize = w.linesFile, fileSize(w.linesFile)
+		}
+	}
 	return err
 }
 
