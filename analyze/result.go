@@ -46,6 +46,17 @@ func (r *Result) Judged() bool { return r.Summary.Counts.Total() > r.Summary.Cou
 // (a TLS binding missing, say, fails after handshakes that completed).
 func (r *Result) Problem() bool { return r.Summary.Counts.Failed() > 0 || len(r.Findings) > 0 }
 
+// CutShort returns the warning of a watch incident cut short whose packets
+// hold fewer failed attempts than watch saw in it, if there is one.
+func (r *Result) CutShort() (Warning, bool) {
+	for _, w := range r.Warnings {
+		if w.Kind == WarnCut && w.Attempts > r.Summary.Counts.Failed() {
+			return w, true
+		}
+	}
+	return Warning{}, false
+}
+
 // Interrupted reports whether reading was stopped before the end of the
 // inputs (a signal): the result covers only part of them.
 func (r *Result) Interrupted() bool {
@@ -155,6 +166,7 @@ const (
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
+	WarnCut         WarningKind = "incident-cut"         // watch: the incident's packets were cut short (Detail: disk, stop) at Count packets; Attempts is the failed attempts watch saw in it
 )
 
 // WarningKinds lists every kind of warning, so that whatever shows
@@ -162,5 +174,5 @@ const (
 func WarningKinds() []WarningKind {
 	return []WarningKind{WarnDamaged, WarnLinkType, WarnPending, WarnInterrupted, WarnDuplicates, WarnDrops,
 		WarnOneSided, WarnSnaplen, WarnOffload, WarnEarly, WarnLate, WarnForgotten, WarnDestsCapped,
-		WarnEstimated, WarnAddrsCapped, WarnARPCapped, WarnMACsCapped, WarnFindings, WarnHopsCapped}
+		WarnEstimated, WarnAddrsCapped, WarnARPCapped, WarnMACsCapped, WarnFindings, WarnHopsCapped, WarnCut}
 }

@@ -97,6 +97,13 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnPending:
 		return l.tr(fmt.Sprintf("%s a single SYN less than %s before the capture ended: not judged (pending). A longer capture decides.", count(w.Count, "attempt sent", "attempts sent"), w.Detail),
 			fmt.Sprintf("%d 个连接尝试只发了一个 SYN，且距抓包结束不到 %s：不做判定（pending）。抓包时间更长就能判定。", w.Count, w.Detail))
+	case analyze.WarnCut:
+		why, zhWhy := "--max-disk left no room for more", "--max-disk 已没有空间"
+		if w.Detail == "stop" {
+			why, zhWhy = "the watch was stopped", "watch 已停止"
+		}
+		return l.tr(fmt.Sprintf("This incident was cut short at %s: %s. The watch saw %s in it; the packets kept may not show them all.", count(w.Count, "packet"), why, count(w.Attempts, "failed attempt")),
+			fmt.Sprintf("此事件在第 %d 个数据包处被截断：%s。watch 在其中看到 %d 次失败的握手尝试；保留的数据包可能无法全部体现。", w.Count, zhWhy, w.Attempts))
 	case analyze.WarnInterrupted:
 		return l.tr("Reading was interrupted; the results cover the frames read until then.",
 			"读取被中断；结果只涵盖中断前已读取的帧。")

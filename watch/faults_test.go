@@ -157,3 +157,32 @@ func TestWatchLogsWithinBudget(t *testing.T) {
 		}
 	}
 }
+
+// An incident cut by the disk budget says so in its report, and never
+// gives a verdict its own trigger contradicts (OK, NO DATA): watch saw
+// its failures.
+func TestWatchCutIncidentSaysSo(t *testing.T) {
+	wd := watchBusy(t, busygen.Config{Rate: 200, Duration: 20 * time.Second, Clients: 500, Seed: 7}, func(c *Config) {
+		c.Before, c.After, c.MaxSpan, c.Analysis.Horizon, c.MaxDisk, c.Reports = time.Second, 100*time.Millisecond, time.Second, 4*time.Second, 96<<10, reports("text", "json")
+	})
+	cut := 0
+	for _, l := range wd.lines {
+		if l.Cut != "disk" || l.NotWritten != "" {
+			continue
+		}
+		cut++
+		if strings.HasPrefix(l.Verdict, "OK") || strings.HasPrefix(l.Verdict, "NO DATA") {
+			t.Errorf("incident %s, cut with %d failures: verdict %q", l.Incident, l.Failures, l.Verdict)
+		}
+		b, err := os.ReadFile(filepath.Join(wd.dir, l.Incident, "report.txt"))
+		if err != nil {
+			continue // removed since for a newer incident
+		}
+		if !strings.Contains(string(b), "This incident was cut short at") || !strings.Contains(string(b), "--max-disk left no room") {
+			t.Errorf("incident %s's report does not say it was cut:\n%.600s", l.Incident, b)
+		}
+	}
+	if cut == 0 {
+		t.Fatalf("no incident was cut by --max-disk:\n%.3000s", wd.log)
+	}
+}

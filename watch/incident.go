@@ -121,6 +121,9 @@ func (w *Watcher) finishIncident(ctx context.Context, inc *incident) error {
 	if err != nil {
 		return err
 	}
+	if inc.cut != "" {
+		res.Warnings = append(res.Warnings, analyze.Warning{Kind: analyze.WarnCut, File: -1, Count: inc.packets, Attempts: inc.failures, Detail: inc.cut})
+	}
 	shown, err := run.Finish(res)
 	if err != nil {
 		return err
