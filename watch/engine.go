@@ -18,6 +18,7 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/hostfacts"
+	"github.com/slbdiag/slbdiag/internal/english"
 	"github.com/slbdiag/slbdiag/internal/outfile"
 )
 
@@ -54,6 +55,9 @@ type Watcher struct {
 	jobs       chan *incident
 	done       chan struct{}
 	lastStatus time.Time
+	// The capture's drops last said, and when its counters were read.
+	dropsSaid    int
+	dropsChecked time.Time
 
 	mu        sync.Mutex // the log, the lines, the tallies below
 	log       *os.File
@@ -244,11 +248,46 @@ func (s *watchSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, er
 	case errors.As(err, &idle):
 		s.w.tick(idle.Until)
 	}
+	s.checkDrops()
 	s.w.status()
 	return data, ci, err
 }
 
 func (s *watchSource) LinkType() layers.LinkType { return s.src.LinkType() }
+
+// dropCounter is a live capture that knows what its library dropped.
+type dropCounter interface {
+	Drops() (dropped, received int)
+}
+
+// Drops passes the capture's counters on, so that the run's analysis
+// warns of them as capture's does; 0, 0 for a source without them.
+func (s *watchSource) Drops() (dropped, received int) {
+	if dc, ok := s.src.(dropCounter); ok {
+		return dc.Drops()
+	}
+	return 0, 0
+}
+
+// checkDrops says in the log, at most every dropsEvery, how many packets
+// the capture dropped since it last said: failures among them were not
+// seen, and no incident can show them.
+func (s *watchSource) checkDrops() {
+	w := s.w
+	now := w.cfg.Now()
+	if now.Sub(w.dropsChecked) < dropsEvery {
+		return
+	}
+	w.dropsChecked = now
+	dropped, received := s.Drops()
+	if dropped > w.dropsSaid {
+		w.Logf("the capture dropped %s (%s in all, of %s received): failed handshakes among them were not seen", english.Plural(dropped-w.dropsSaid, "packet"), english.Plural(dropped, "packet"), english.Plural(received, "packet"))
+		w.dropsSaid = dropped
+	}
+}
+
+// dropsEvery is how often the capture's drop counters are read.
+const dropsEvery = time.Second
 
 // frame takes one captured frame, before the analysis sees it.
 func (w *Watcher) frame(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {

@@ -1,7 +1,10 @@
 package watch
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/pcapgo"
+
 	"github.com/slbdiag/slbdiag/internal/busygen"
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // A second watch on a folder is refused while the first runs, and may
@@ -184,5 +191,53 @@ func TestWatchCutIncidentSaysSo(t *testing.T) {
 	}
 	if cut == 0 {
 		t.Fatalf("no incident was cut by --max-disk:\n%.3000s", wd.log)
+	}
+}
+
+// droppingReplay is a replayed capture whose library drops a packet in
+// every hundred it reads.
+type droppingReplay struct {
+	*replay
+	read int
+}
+
+func (d *droppingReplay) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	d.read++
+	return d.replay.ZeroCopyReadPacketData()
+}
+
+func (d *droppingReplay) Drops() (dropped, received int) { return d.read / 100, d.read }
+
+// The capture's drops are said in the log as they happen and in the
+// summary, as capture says them.
+func TestWatchReportsDrops(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := busygen.Write(&buf, busygen.Config{Rate: 10, Duration: 20 * time.Second, Clients: 50, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := pcapgo.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	clock := &fakeClock{t: wallStart}
+	var stderr bytes.Buffer
+	w, err := New(testConfig(dir, clock), io.Discard, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &droppingReplay{replay: &replay{src: src, w: w, clock: clock}}
+	res, err := w.Run(context.Background(), d, "busy.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Summary(res)
+	w.Close()
+	log := stderr.String()
+	if n := strings.Count(log, "failed handshakes among them were not seen"); n < 3 {
+		t.Errorf("the log says the capture dropped packets %d times, want every second it did and the summary:\n%.2000s", n, log)
+	}
+	if want := fmt.Sprintf("the capture dropped %s of %s received over the run", english.Plural(d.read/100, "packet"), english.Plural(d.read, "packet")); !strings.Contains(log, want) {
+		t.Errorf("the summary does not say %q:\n%.2000s", want, log)
 	}
 }
