@@ -48,7 +48,9 @@ type Reopening struct {
 }
 
 // dropCounter is a capture that knows what its library dropped.
-type dropCounter interface{ Drops() (dropped, received int) }
+type dropCounter interface {
+	Drops() (dropped, received int)
+}
 
 // Drops is what the capture library dropped and received so far, over
 // every capture opened; 0, 0 where the captures do not say.
