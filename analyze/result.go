@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -47,6 +48,23 @@ func (r *Result) Judged() bool { return r.Summary.Counts.Total() > r.Summary.Cou
 // Problem reports whether any handshake failed or a finding names a cause
 // (a TLS binding missing, say, fails after handshakes that completed).
 func (r *Result) Problem() bool { return r.Summary.Counts.Failed() > 0 || len(r.Findings) > 0 }
+
+// CutShort returns the warning of a watch incident cut short whose packets
+// hold fewer failed attempts than watch saw in it, if there is one.
+func (r *Result) CutShort() (Warning, bool) {
+	for _, w := range r.Warnings {
+		if w.Kind == WarnCut && w.Attempts > r.Summary.Counts.Failed() {
+			return w, true
+		}
+	}
+	return Warning{}, false
+}
+
+// Interrupted reports whether reading was stopped before the end of the
+// inputs (a signal): the result covers only part of them.
+func (r *Result) Interrupted() bool {
+	return slices.ContainsFunc(r.Warnings, func(w Warning) bool { return w.Kind == WarnInterrupted })
+}
 
 // InputInfo describes one input as it was read.
 type InputInfo struct {
@@ -158,4 +176,5 @@ const (
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
 	WarnOSDrops     WarningKind = "os-drops"             // the capture (a pktmon .etl) logged Count packets the OS dropped, Attempts of them SYNs, where and why in Detail (component, the OS's reason and its name, location)
 	WarnTimestamps  WarningKind = "odd-timestamps"       // Count frames of an input went back in time (over a second), jumped more than a year ahead, or lie before 1995 or after 2100; Frame, Before and At show the first
+	WarnCut         WarningKind = "incident-cut"         // watch: the incident's packets were cut short (Detail: disk, stop) at Count packets; Attempts is the failed attempts watch saw in it
 )

@@ -43,6 +43,35 @@ type Reopening struct {
 	Now func() time.Time
 	// Reopened counts the times the capture was opened again.
 	Reopened int
+	// dropped and received are the counters of the captures closed.
+	dropped, received int
+}
+
+// dropCounter is a capture that knows what its library dropped.
+type dropCounter interface {
+	Drops() (dropped, received int)
+}
+
+// Drops is what the capture library dropped and received so far, over
+// every capture opened; 0, 0 where the captures do not say.
+func (r *Reopening) Drops() (dropped, received int) {
+	dropped, received = r.dropped, r.received
+	if dc, ok := r.cur.(dropCounter); ok {
+		d, rc := dc.Drops()
+		dropped, received = dropped+d, received+rc
+	}
+	return dropped, received
+}
+
+// closeCur closes the current capture, keeping its counters.
+func (r *Reopening) closeCur() error {
+	if dc, ok := r.cur.(dropCounter); ok {
+		d, rc := dc.Drops()
+		r.dropped, r.received = r.dropped+d, r.received+rc
+	}
+	err := r.cur.Close()
+	r.cur = nil
+	return err
 }
 
 // NewReopening opens the capture with open and returns it, or open's error:
@@ -97,8 +126,8 @@ func (r *Reopening) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, erro
 		}
 		// io.EOF without a stop is a capture that ended by itself: the
 		// interface went away under it, as much as an error does.
-		r.cur.Close()
-		r.cur, r.down = nil, r.now()
+		r.closeCur()
+		r.down = r.now()
 		if r.Note != nil {
 			r.Note(err, 0)
 		}
@@ -136,9 +165,7 @@ func (r *Reopening) Close() error {
 	if r.cur == nil {
 		return nil
 	}
-	err := r.cur.Close()
-	r.cur = nil
-	return err
+	return r.closeCur()
 }
 
 // ReopenLive captures live on ifc, found as name (what -i says), and when

@@ -64,7 +64,7 @@ func (r *Run) writeEvidence(res, shown *analyze.Result) error {
 	if _, err := capture.WriteEvidence(r.evidence, ev.Files, sel); err != nil {
 		return err
 	}
-	return r.evidence.Commit()
+	return r.commit(r.evidence, res.Interrupted())
 }
 
 // redactCaptured puts a capture's evidence in place; with redaction its

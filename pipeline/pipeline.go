@@ -52,6 +52,7 @@ type Run struct {
 	outs     []io.Writer
 	files    []*outfile.File // by report; nil when written to Out
 	evidence *outfile.File
+	partial  []string // where an interrupted run's outputs went
 }
 
 // Start creates every output (a bad path fails before any packet is read)
@@ -148,9 +149,17 @@ func (r *Run) Redactor() *report.Redactor { return r.red }
 // Finish takes the analysis' result through the steps after it: host
 // facts, redaction, evidence, reports, each output committed once
 // complete. It returns res as the reports show it.
+//
+// An interrupted run (Result.Interrupted) leaves every old file as it was:
+// its outputs go beside them under outfile.PartialName, the JSONL ends
+// with a line of its own type saying so, and Partial names them.
 func (r *Run) Finish(res *analyze.Result) (*analyze.Result, error) {
 	if r.jsonl != nil {
-		if err := r.jsonl.Flush(); err != nil {
+		flush := r.jsonl.Flush
+		if res.Interrupted() {
+			flush = r.jsonl.Partial
+		}
+		if err := flush(); err != nil {
 			return nil, fmt.Errorf("writing the report: %w", err)
 		}
 	}
@@ -166,12 +175,29 @@ func (r *Run) Finish(res *analyze.Result) (*analyze.Result, error) {
 		if err := render(r.outs[i], shown, o); err != nil {
 			return nil, fmt.Errorf("writing the report: %w", err)
 		}
-		if err := r.files[i].Commit(); err != nil {
+		if err := r.commit(r.files[i], res.Interrupted()); err != nil {
 			return nil, err
 		}
 	}
 	return shown, nil
 }
+
+// commit puts f in place, or beside the old file when the run was
+// interrupted.
+func (r *Run) commit(f *outfile.File, interrupted bool) error {
+	if !interrupted || !f.Regular() {
+		return f.Commit()
+	}
+	name, err := f.CommitPartial()
+	if err == nil {
+		r.partial = append(r.partial, name)
+	}
+	return err
+}
+
+// Partial names the files an interrupted run wrote beside the old ones,
+// after Finish.
+func (r *Run) Partial() []string { return r.partial }
 
 // Close drops every output not yet committed, leaving the old files as
 // they were; it can be deferred.

@@ -26,6 +26,9 @@ type jsonDoc struct {
 	Destinations []jsonDest    `json:"destinations"`
 	Findings     []jsonFinding `json:"findings"`
 	Warnings     []jsonWarning `json:"warnings"`
+	// Partial is true when the run was interrupted: the document covers
+	// only the frames read until then. Absent otherwise.
+	Partial bool `json:"partial,omitempty"`
 	// Encapsulations are the tunnels and mirror framings the packets were
 	// unwrapped from, per input, kind and outer source; absent when there
 	// were none. The sentences about them are in the text reports.
@@ -159,7 +162,7 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		}
 		doc.Inputs = append(doc.Inputs, ji)
 	}
-	doc.Summary = jsonSummaryOf(r, l)
+	doc.Summary, doc.Partial = jsonSummaryOf(r, l), r.Interrupted()
 	doc.Encapsulations = jsonEncaps(r)
 	if u := r.HostFacts; u != nil {
 		doc.HostFacts = &jsonHostFacts{Source: u.Source, OtherHost: u.OtherHost, FactAddrs: addrTexts(u.FactAddrs), CaptureHosts: addrTexts(u.CaptureHosts), Text: hostFactsNote(r, l)}
@@ -307,8 +310,8 @@ type JSONLWriter struct {
 // Call Flush when the Run is over.
 func NewJSONLWriter(w io.Writer, files []string, red *Redactor) *JSONLWriter {
 	j := &JSONLWriter{w: bufio.NewWriterSize(w, 1<<16), red: red}
-	for _, f := range files {
-		j.files = append(j.files, jsonString(f))
+	for i, f := range files {
+		j.files = append(j.files, jsonString(red.File(i, f)))
 	}
 	return j
 }
@@ -355,6 +358,24 @@ func (j *JSONLWriter) Attempt(a *analyze.Attempt) error {
 		return j.Flush()
 	}
 	return nil
+}
+
+// PartialType is the "type" of the last line of an interrupted run's
+// JSONL, which attempts' lines never have.
+const PartialType = "partial"
+
+// Partial writes the line that ends an interrupted run's JSONL:
+// {"type":"partial","reason":"interrupted","attempts":N}, N being the
+// attempts' lines before it.
+func (j *JSONLWriter) Partial() error {
+	b := appendStr(j.line[:0], `{"type":`, PartialType)
+	b = appendStr(b, `,"reason":`, string(analyze.WarnInterrupted))
+	b = appendUint(b, `,"attempts":`, uint64(j.n))
+	b = append(b, "}\n"...)
+	if _, err := j.w.Write(b); err != nil {
+		return err
+	}
+	return j.Flush()
 }
 
 // Flush writes out the lines still buffered.

@@ -21,6 +21,26 @@ var (
 type Redaction struct {
 	Clients bool // client addresses
 	Names   bool // TLS server names (SNI)
+	// Files: the inputs' file names, which customers often make of a
+	// client's address or a ticket, become input-1.pcapng, input-2.pcap, …
+	Files bool
+}
+
+// File returns the stand-in of the i-th input's name (0-based): the same
+// for the same input in every output. Names that are not files (stdin, a
+// live interface) stay; the extension stays when it is a capture's.
+func (x *Redactor) File(i int, name string) string {
+	if x == nil || !x.red.Files || name == "stdin" || strings.HasPrefix(name, "live:") {
+		return name
+	}
+	ext := ""
+	for _, e := range []string{".pcapng.gz", ".pcap.gz", ".pcapng", ".pcap", ".cap", ".gz"} {
+		if strings.HasSuffix(strings.ToLower(name), e) {
+			ext = e
+			break
+		}
+	}
+	return fmt.Sprintf("input-%d%s", i+1, ext)
 }
 
 // Redactor gives stand-ins, the same one for the same value wherever it
@@ -169,7 +189,7 @@ func fitName(alias string, num, n int) string {
 // destination and finding, giving stand-ins to the clients x has not met;
 // with nothing hidden it returns r.
 func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
-	if x == nil || (!x.red.Clients && !x.red.Names) {
+	if x == nil || (!x.red.Clients && !x.red.Names && !x.red.Files) {
 		return r
 	}
 	keep := x.keepFor(r)
@@ -191,6 +211,10 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 	}
 	ap := func(a netip.AddrPort) netip.AddrPort { return netip.AddrPortFrom(x.Addr(a.Addr()), a.Port()) }
 	out := *r
+	out.Inputs = slices.Clone(r.Inputs)
+	for i := range out.Inputs {
+		out.Inputs[i].Name = x.File(i, out.Inputs[i].Name)
+	}
 	out.Examples = slices.Clone(r.Examples)
 	for i := range out.Examples {
 		a := &out.Examples[i]

@@ -113,6 +113,13 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 		}
 		return l.tr(fmt.Sprintf("%s: %s odd timestamps (the first: %s): they go back in time, jump more than a year, or lie before 1995 or after 2100. The clock that wrote the capture was stepped or never set, so durations, retransmission timing and the outcomes that rest on them may be wrong; the frames are taken in the file's order.", file, count(w.Count, "frame has", "frames have"), first),
 			fmt.Sprintf("%s：有 %d 帧的时间戳异常（第一个：%s）：时间倒退、跳变超过一年，或早于 1995 年、晚于 2100 年。写入抓包的时钟被调整过或从未设置，因此时长、重传时序以及依赖它们的判定结果可能有误；各帧按文件中的顺序处理。", file, w.Count, first))
+	case analyze.WarnCut:
+		why := l.tr("--max-disk left no room for more", "--max-disk 已没有空间")
+		if w.Detail == "stop" {
+			why = l.tr("the watch was stopped", "watch 已停止")
+		}
+		return l.tr(fmt.Sprintf("This incident was cut short at %s: %s. The watch saw %s in it; the packets kept may not show them all.", count(w.Count, "packet"), why, count(w.Attempts, "failed attempt")),
+			fmt.Sprintf("此事件在第 %d 个数据包处被截断：%s。watch 在其中看到 %d 次失败的握手尝试；保留的数据包可能无法全部体现。", w.Count, why, w.Attempts))
 	case analyze.WarnInterrupted:
 		return l.tr("Reading was interrupted; the results cover the frames read until then.",
 			"读取被中断；结果只涵盖中断前已读取的帧。")

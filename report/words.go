@@ -44,6 +44,13 @@ func verdict(r *analyze.Result, l Lang) (label, text string) {
 		return l.tr("PROBLEM", "问题"), vipGuessed(r, l) + headline(&r.Findings[0], l)
 	case r.Problem():
 		return l.tr("PROBLEM", "问题"), vipGuessed(r, l) + unexplained(r, l)
+	case cutShort(r):
+		// A watch incident's packets were cut before its failures: the
+		// trigger saw them, so neither OK nor NO DATA may be said.
+		w, _ := r.CutShort()
+		return l.tr("INCOMPLETE", "不完整"), l.tr(
+			fmt.Sprintf("the watch saw %s in this incident, but it was cut short at %s (%s) and they are not in its packets.", count(w.Attempts, "failed attempt"), count(w.Count, "packet"), w.Detail),
+			fmt.Sprintf("watch 在此事件中看到 %d 次失败的握手尝试，但事件在第 %d 个数据包处被截断（%s），这些尝试不在其数据包中。", w.Attempts, w.Count, w.Detail))
 	case c.Total() > 0:
 		judged, pending := c.Total()-c[analyze.Pending], c[analyze.Pending]
 		s := allCompleted(judged, l)
@@ -56,6 +63,11 @@ func verdict(r *analyze.Result, l Lang) (label, text string) {
 	return l.tr("NO DATA", "无数据"), l.tr(
 		fmt.Sprintf("no SYN to port %s in %s: check the capture point, --port and the capture filter.", r.Ports, count(r.Summary.Frames, "frame")),
 		fmt.Sprintf("%d 帧中没有发往端口 %s 的 SYN：请检查抓包位置、--port 参数和抓包过滤器。", r.Summary.Frames, r.Ports))
+}
+
+func cutShort(r *analyze.Result) bool {
+	_, ok := r.CutShort()
+	return ok
 }
 
 // unexplained describes failed handshakes no finding explains.

@@ -18,6 +18,8 @@ import (
 	"github.com/slbdiag/slbdiag/analyze"
 	"github.com/slbdiag/slbdiag/capture"
 	"github.com/slbdiag/slbdiag/hostfacts"
+	"github.com/slbdiag/slbdiag/internal/english"
+	"github.com/slbdiag/slbdiag/internal/outfile"
 )
 
 // maxTriggers is how many of an incident's failed attempts its JSON line
@@ -53,11 +55,17 @@ type Watcher struct {
 	jobs       chan *incident
 	done       chan struct{}
 	lastStatus time.Time
+	// The capture's drops last said, and when its counters were read.
+	dropsSaid    int
+	dropsChecked time.Time
 
 	mu        sync.Mutex // the log, the lines, the tallies below
 	log       *os.File
+	lock      *os.File // on Dir: one watch per folder
 	lines     io.Writer
 	linesFile *os.File // --incidents, appended to; nil for stdout
+	logSize   int64    // bytes in watch.log
+	linesSize int64    // bytes in linesFile, when it rotates; -1: it does not (outside Dir)
 	written   atomic.Int64
 	queued    atomic.Int64 // incidents handed to the worker and not yet written
 	causes    map[analyze.Cause]*causeTally
@@ -85,25 +93,92 @@ func New(cfg Config, stdout, stderr io.Writer) (*Watcher, error) {
 		stderr: stderr, jobs: make(chan *incident, 16), done: make(chan struct{}),
 		causes: map[analyze.Cause]*causeTally{}, lines: stdout}
 	var err error
-	if w.log, err = os.OpenFile(filepath.Join(cfg.Dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
+	if w.lock, err = lockDir(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("--out %s: %w", cfg.Dir, err)
 	}
-	if cfg.Incidents != "-" {
-		f, err := os.OpenFile(cfg.Incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-		if err != nil {
+	if err := w.openLogs(); err != nil {
+		if w.log != nil {
 			w.log.Close()
-			return nil, fmt.Errorf("--incidents: %w", err)
 		}
-		w.linesFile, w.lines = f, f
+		w.lock.Close()
+		return nil, err
 	}
-	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk, w.Logf)
+	// The log and the incident lines take their share of the budget
+	// (logShare), and rotate within it.
+	w.disk = newDiskBudget(cfg.Dir, cfg.MaxDisk-cfg.MaxDisk/logShare, w.Logf)
 	w.nameOrphans()
 	return w, nil
 }
 
-// Close closes the log and the incident lines.
+// openLogs opens (or opens again) the log and the incident lines,
+// appending to them.
+func (w *Watcher) openLogs() error {
+	log, err := os.OpenFile(filepath.Join(w.cfg.Dir, "watch.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if w.log != nil {
+		w.log.Close()
+	}
+	w.log, w.logSize = log, fileSize(log)
+	if w.cfg.Incidents == "-" {
+		return nil
+	}
+	f, err := os.OpenFile(w.cfg.Incidents, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("--incidents: %w", err)
+	}
+	if w.linesFile != nil {
+		w.linesFile.Close()
+	}
+	w.linesFile, w.lines, w.linesSize = f, f, -1
+	if inDir(w.cfg.Dir, w.cfg.Incidents) {
+		w.linesSize = fileSize(f)
+	}
+	return nil
+}
+
+// logShare is the part of --max-disk (1/logShare) that watch.log and
+// incidents.jsonl take in DIR: each rotates (NAME.1, the one before
+// replaced) when it reaches a quarter of that share, so both, with their
+// previous generation, stay within it.
+const logShare = 8
+
+// rotateAt is the size at which watch.log or incidents.jsonl rotates.
+func (w *Watcher) rotateAt() int64 { return max(w.cfg.MaxDisk/logShare/4, 4<<10) }
+
+// rotate renames f, appended to under name, to name.1 and opens name anew;
+// called with w.mu held. A failure keeps f.
+func rotate(f *os.File, name string) *os.File {
+	if err := os.Rename(name, name+".1"); err != nil {
+		return f
+	}
+	nf, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return f
+	}
+	f.Close()
+	return nf
+}
+
+func fileSize(f *os.File) int64 {
+	if fi, err := f.Stat(); err == nil {
+		return fi.Size()
+	}
+	return 0
+}
+
+// inDir reports whether the file name is in the folder dir.
+func inDir(dir, name string) bool {
+	return outfile.SameFile(filepath.Dir(name), dir)
+}
+
+// Close closes the log and the incident lines, and lets go of the folder.
 func (w *Watcher) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.log.Close()
+	defer w.lock.Close()
 	if w.linesFile != nil {
 		return w.linesFile.Close()
 	}
@@ -120,7 +195,11 @@ func (w *Watcher) Logf(format string, a ...any) {
 		fmt.Fprint(w.stderr, "\r\x1b[K")
 	}
 	fmt.Fprintf(w.stderr, "slbdiag: %s\n", msg)
-	fmt.Fprintf(w.log, "%s %s\n", w.cfg.Now().UTC().Format(time.RFC3339), msg)
+	n, _ := fmt.Fprintf(w.log, "%s %s\n", w.cfg.Now().UTC().Format(time.RFC3339), msg)
+	if w.logSize += int64(n); w.logSize >= w.rotateAt() {
+		w.log = rotate(w.log, filepath.Join(w.cfg.Dir, "watch.log"))
+		w.logSize = fileSize(w.log)
+	}
 }
 
 // Run captures from src until it ends (live: the context of the capture
@@ -169,11 +248,46 @@ func (s *watchSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, er
 	case errors.As(err, &idle):
 		s.w.tick(idle.Until)
 	}
+	s.checkDrops()
 	s.w.status()
 	return data, ci, err
 }
 
 func (s *watchSource) LinkType() layers.LinkType { return s.src.LinkType() }
+
+// dropCounter is a live capture that knows what its library dropped.
+type dropCounter interface {
+	Drops() (dropped, received int)
+}
+
+// Drops passes the capture's counters on, so that the run's analysis
+// warns of them as capture's does; 0, 0 for a source without them.
+func (s *watchSource) Drops() (dropped, received int) {
+	if dc, ok := s.src.(dropCounter); ok {
+		return dc.Drops()
+	}
+	return 0, 0
+}
+
+// checkDrops says in the log, at most every dropsEvery, how many packets
+// the capture dropped since it last said: failures among them were not
+// seen, and no incident can show them.
+func (s *watchSource) checkDrops() {
+	w := s.w
+	now := w.cfg.Now()
+	if now.Sub(w.dropsChecked) < dropsEvery {
+		return
+	}
+	w.dropsChecked = now
+	dropped, received := s.Drops()
+	if dropped > w.dropsSaid {
+		w.Logf("the capture dropped %s (%s in all, of %s received): failed handshakes among them were not seen", english.Plural(dropped-w.dropsSaid, "packet"), english.Plural(dropped, "packet"), english.Plural(received, "packet"))
+		w.dropsSaid = dropped
+	}
+}
+
+// dropsEvery is how often the capture's drop counters are read.
+const dropsEvery = time.Second
 
 // frame takes one captured frame, before the analysis sees it.
 func (w *Watcher) frame(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) {

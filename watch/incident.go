@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,6 +38,10 @@ type Line struct {
 	Evidence string         `json:"evidence"`
 	Reports  []string       `json:"reports"`
 	Facts    []string       `json:"host_facts,omitempty"` // what the host facts predict now, when it differs from the start
+	// NotWritten is why the incident's folder, evidence or reports could
+	// not be written (folder removed or read-only, disk full); Dir,
+	// Evidence and Reports then name nothing that exists.
+	NotWritten string `json:"not_written,omitempty"`
 }
 
 // LineAttempt is a failed attempt of an incident, as its Line names it.
@@ -65,6 +70,9 @@ func (w *Watcher) worker(ctx context.Context) {
 func (w *Watcher) process(ctx context.Context, inc *incident) {
 	if err := w.finishIncident(ctx, inc); err != nil {
 		w.Logf("incident %s: %v", inc.name, err)
+		if !errors.Is(err, errLineNotWritten) {
+			w.lostLine(inc, err.Error())
+		}
 	}
 	w.disk.pending(-inc.bytes)
 	w.disk.add(inc.name, incidentSize(inc.dir))
@@ -112,6 +120,9 @@ func (w *Watcher) finishIncident(ctx context.Context, inc *incident) error {
 	if err != nil {
 		return err
 	}
+	if inc.cut != "" {
+		res.Warnings = append(res.Warnings, analyze.Warning{Kind: analyze.WarnCut, File: -1, Count: inc.packets, Attempts: inc.failures, Detail: inc.cut})
+	}
 	shown, err := run.Finish(res)
 	if err != nil {
 		return err
@@ -126,7 +137,34 @@ func (w *Watcher) finishIncident(ctx context.Context, inc *incident) error {
 			w.Logf("  host facts changed since the start: %s", l)
 		}
 	}
-	return w.writeLine(&line)
+	if err := w.writeLine(&line); err != nil {
+		return fmt.Errorf("%w: %w", errLineNotWritten, err)
+	}
+	return nil
+}
+
+// errLineNotWritten is an incident written whose line could not be.
+var errLineNotWritten = errors.New("its line was not written")
+
+// lostLine writes the line of an incident that could not be written, with
+// why: a monitor counts every incident, lost ones included. With --redact
+// its attempts' clients get stand-ins of their own, as no report named
+// them.
+func (w *Watcher) lostLine(inc *incident, why string) {
+	line := Line{Schema: "slbdiag-watch/1", Incident: inc.name, Dir: inc.dir,
+		From: inc.from.UTC().Format(time.RFC3339Nano), End: inc.end.UTC().Format(time.RFC3339Nano),
+		Cut: inc.cut, Failures: inc.failures, Counts: map[string]int{}, Causes: []string{}, Reports: []string{},
+		Verdict: "NOT WRITTEN: " + why, NotWritten: why}
+	red := report.NewRedactor(w.cfg.Redaction, w.acfg.VIPs.Contains)
+	for _, a := range inc.triggers {
+		line.Attempts = append(line.Attempts, LineAttempt{
+			ClientIP: red.Client(a.Client.Addr()).String(), ClientPort: a.Client.Port(),
+			ServerIP: red.Addr(a.Server.Addr()).String(), ServerPort: a.Server.Port(),
+			Outcome: a.Outcome.String(), Syns: a.Syns, FirstTS: a.FirstTS.UTC().Format(time.RFC3339Nano)})
+	}
+	if err := w.writeLine(&line); err != nil {
+		w.Logf("incident %s: its line was not written either: %v", inc.name, err)
+	}
 }
 
 // triggerKey finds a failed attempt again in its incident's analysis.
@@ -197,7 +235,13 @@ func (w *Watcher) writeLine(line *Line) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, err = w.lines.Write(append(b, '\n'))
+	n, err := w.lines.Write(append(b, '\n'))
+	if w.linesSize >= 0 {
+		if w.linesSize += int64(n); w.linesSize >= w.rotateAt() {
+			w.linesFile = rotate(w.linesFile, w.cfg.Incidents)
+			w.lines, w.linesSize = w.linesFile, fileSize(w.linesFile)
+		}
+	}
 	return err
 }
 

@@ -30,7 +30,10 @@ type incident struct {
 	failures   int
 	packets    int
 	bytes      int64
-	cut        string    // why it closed before its time: stop, disk
+	cut        string // why it closed before its time: stop, disk
+	// notWritten is why the incident has no folder (it could not be
+	// made): its failures still join it, and its line says so.
+	notWritten string
 	flushed    time.Time // wall time its packets last reached its file
 	werr       error
 }
@@ -76,7 +79,7 @@ func (w *Watcher) nameOrphans() {
 // they have waited flushEvery.
 func (w *Watcher) flushOpen() {
 	inc := w.open
-	if inc == nil || inc.werr != nil {
+	if inc == nil || inc.werr != nil || inc.notWritten != "" {
 		return
 	}
 	now := w.cfg.Now()
@@ -105,6 +108,7 @@ func (w *Watcher) openIncident(failed []analyze.Attempt) {
 	for i := range failed {
 		inc.add(&failed[i])
 	}
+	w.keepFolder()
 	inc.name = w.uniqueName(first)
 	inc.dir = filepath.Join(w.cfg.Dir, inc.name)
 	err := os.Mkdir(inc.dir, 0o755)
@@ -115,7 +119,13 @@ func (w *Watcher) openIncident(failed []analyze.Attempt) {
 		inc.raw, err = os.Create(filepath.Join(inc.dir, partName))
 	}
 	if err != nil {
+		// The incident stays open without a folder, so that the failures
+		// of the same burst join it: one log line and one incident line
+		// for it, not one per failure.
+		inc.notWritten = err.Error()
 		w.Logf("incident %s not written: %v", inc.name, err)
+		os.Remove(inc.dir)
+		w.open = inc
 		return
 	}
 	inc.buf = bufio.NewWriterSize(inc.raw, 1<<18)
@@ -151,7 +161,9 @@ func (w *Watcher) uniqueName(ts time.Time) string {
 		if w.sameName++; w.sameName > 1 {
 			name = fmt.Sprintf("%s-%d", base, w.sameName)
 		}
-		if _, err := os.Lstat(filepath.Join(w.cfg.Dir, name)); errors.Is(err, os.ErrNotExist) {
+		// Any error but "exists" ends the search: with --out not a
+		// folder (ENOTDIR) no name would ever be free.
+		if _, err := os.Lstat(filepath.Join(w.cfg.Dir, name)); err != nil {
 			return name
 		}
 	}
@@ -167,6 +179,9 @@ func (w *Watcher) write(ci gopacket.CaptureInfo, lt layers.LinkType, data []byte
 // writeTo adds a frame to inc; false when the disk budget has no more
 // room for it, and inc is then cut.
 func (w *Watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.LinkType, data []byte) bool {
+	if inc.notWritten != "" {
+		return true
+	}
 	if inc.werr != nil || inc.cut == "disk" {
 		return inc.werr == nil
 	}
@@ -188,7 +203,7 @@ func (w *Watcher) writeTo(inc *incident, ci gopacket.CaptureInfo, lt layers.Link
 func (w *Watcher) closeIncident() {
 	inc := w.open
 	w.open = nil
-	if inc.werr == nil {
+	if inc.werr == nil && inc.notWritten == "" {
 		inc.werr = inc.buf.Flush()
 	}
 	w.closing = append(w.closing, inc)
@@ -199,6 +214,10 @@ func (w *Watcher) closeIncident() {
 // SYN or reply (and the grace time), come from the window; then its file
 // is closed and handed to the worker.
 func (w *Watcher) settle(inc *incident) {
+	if inc.notWritten != "" {
+		w.lostLine(inc, inc.notWritten)
+		return
+	}
 	until := inc.end
 	for _, a := range inc.triggers {
 		until = maxTime(until, maxTime(a.LastSynTS, a.ReplyTS).Add(w.acfg.Grace))
@@ -225,8 +244,31 @@ func (w *Watcher) settle(inc *incident) {
 		w.Logf("incident %s not written: %v", inc.name, inc.werr)
 		removeIncident(inc.dir)
 		w.disk.pending(-inc.bytes)
+		w.lostLine(inc, inc.werr.Error())
 		return
 	}
 	w.queued.Add(1)
 	w.jobs <- inc
+}
+
+// keepFolder makes --out again when it was removed while the watch ran,
+// with its log, its lock and, when inside it, the incident lines.
+func (w *Watcher) keepFolder() {
+	if _, err := os.Stat(w.cfg.Dir); err == nil {
+		return
+	}
+	if err := os.MkdirAll(w.cfg.Dir, 0o755); err != nil {
+		return // the incident will say why it was not written
+	}
+	w.mu.Lock()
+	err := w.openLogs()
+	if lock, lerr := lockDir(w.cfg.Dir); lerr == nil {
+		w.lock.Close()
+		w.lock = lock
+	}
+	w.mu.Unlock()
+	w.Logf("--out %s was removed: made it again", w.cfg.Dir)
+	if err != nil {
+		w.Logf("%v", err)
+	}
 }

@@ -60,6 +60,11 @@ func (w *Watcher) Summary(res *analyze.Result) Totals {
 		failed = " (" + strings.Join(parts, ", ") + ")"
 	}
 	w.Logf("watched %s, %s, %d failed%s; %s written", english.Plural(w.packets, "packet"), english.Plural(w.attempts, "attempt"), w.failures.Failed(), failed, english.Plural(int(w.written.Load()), "incident"))
+	for _, wn := range res.Warnings {
+		if wn.Kind == analyze.WarnDrops {
+			w.Logf("the capture dropped %s of %s received over the run: failed handshakes among them were not seen", english.Plural(wn.Count, "packet"), english.Plural(wn.Received, "packet"))
+		}
+	}
 	w.mu.Lock()
 	type ranked struct {
 		cause analyze.Cause

@@ -100,7 +100,12 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	stdinFile, _ := stdin.(*os.File)
-	if err := checkOutputs("analyze", c.files, stdinFile, []output{{"-o", c.report.output}, {"--evidence", c.evidence}}); err != nil {
+	stdoutFile, _ := stdout.(*os.File)
+	inputs := captures(c.files)
+	if c.factsFile != "" {
+		inputs = append(inputs, input{"the host facts (--host-facts)", c.factsFile})
+	}
+	if err := checkOutputs("analyze", inputs, stdinFile, stdoutFile, c.report.output == "", []output{{"-o", c.report.output}, {"--evidence", c.evidence}}); err != nil {
 		return err
 	}
 	var facts *hostfacts.Facts
@@ -110,13 +115,13 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 	}
 	// stdin may be a pipe whose writer stalls: a stop must not wait for it.
-	inputs, err := openInputs(c.files, capture.InterruptibleReader(ctx, stdin))
-	defer closeInputs(inputs)
+	sources, err := openInputs(c.files, capture.InterruptibleReader(ctx, stdin))
+	defer closeInputs(sources)
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(inputs))
-	for i, in := range inputs {
+	names := make([]string, len(sources))
+	for i, in := range sources {
 		names[i] = in.Name
 	}
 	pcfg := c.report.pipeline(stdout, names)
@@ -129,19 +134,22 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer run.Close()
-	stopProgress := showProgress(stderr, c.report.format, c.files, inputs)
-	res, err := analyze.Run(ctx, acfg, inputs)
+	stopProgress := showProgress(stderr, c.report.format, c.files, sources)
+	res, err := analyze.Run(ctx, acfg, sources)
 	stopProgress()
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	for _, in := range inputs {
+	for _, in := range sources {
 		if f, ok := in.Source.(*capture.File); ok {
 			printNotes(stderr, f)
 		}
 	}
 	if _, err := run.Finish(res); err != nil {
 		return err
+	}
+	for _, name := range run.Partial() {
+		fmt.Fprintf(stderr, "slbdiag: warning: interrupted: the partial output is in %s, the old file was left as it was\n", quoteControls(name))
 	}
 	return c.report.finish(res, stderr)
 }

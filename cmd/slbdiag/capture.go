@@ -88,7 +88,8 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := checkOutputs("capture", nil, nil, []output{{"-w", c.evidence}, {"-o", c.report.output}}); err != nil {
+	stdoutFile, _ := stdout.(*os.File)
+	if err := checkOutputs("capture", nil, nil, stdoutFile, c.report.output == "", []output{{"-w", c.evidence}, {"-o", c.report.output}}); err != nil {
 		return err
 	}
 	name, format := "live:"+ifc.Name, "live"

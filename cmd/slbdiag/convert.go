@@ -37,7 +37,7 @@ func parseConvert(args []string, help io.Writer) (*convertCmd, error) {
 		},
 		operands: []operand{{"IN", "the capture or trace; \"-\" reads stdin"}, {"OUT.pcapng", "the pcapng to write"}},
 	})
-	text, en, none, noProbes := "text", "en", "", ""
+	text, en, none, noProbes, keepNames := "text", "en", "", "", false
 	grace, horizon := analyze.DefaultGrace, analyze.DefaultHorizon
 	fs.group(groupInput)
 	vips := fs.String("vip", "", "with --redact: VIP addresses or `CIDRs`, comma-separated (default: inferred from the traffic)")
@@ -46,7 +46,7 @@ func parseConvert(args []string, help io.Writer) (*convertCmd, error) {
 	redact := fs.Bool("redact", false, "replace client addresses with the stand-ins analyze --redact gives them")
 	redactNames := fs.Bool("redact-sni", false, "replace TLS server names (SNI) with the stand-ins analyze --redact-sni gives them")
 	rf := &reportFlags{format: &text, lang: &en, output: &none, probeNets: &noProbes, grace: &grace, horizon: &horizon,
-		vips: vips, ports: ports, redact: redact, redactNames: redactNames}
+		vips: vips, ports: ports, redact: redact, redactNames: redactNames, keepNames: &keepNames}
 	var files []string
 	for {
 		if err := parseFlags(fs, args, help); err != nil {
@@ -88,7 +88,8 @@ func runConvert(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	stdinFile, _ := stdin.(*os.File)
-	if err := checkOutputs("convert", []string{c.in}, stdinFile, []output{{flag: "OUT", name: c.out}}); err != nil {
+	stdoutFile, _ := stdout.(*os.File)
+	if err := checkOutputs("convert", captures([]string{c.in}), stdinFile, stdoutFile, false, []output{{flag: "OUT", name: c.out}}); err != nil {
 		return err
 	}
 	f, err := capture.Open(c.in, stdin)

@@ -20,6 +20,7 @@ type reportFlags struct {
 	grace, horizon         *time.Duration
 	format, lang, output   *string
 	redact, redactNames    *bool
+	keepNames              *bool
 }
 
 // reportConfig is what the report flags say, checked.
@@ -50,6 +51,7 @@ func addReportFlags(c *cmdFlags) *reportFlags {
 	c.group(groupSharing)
 	f.redact = c.Bool("redact", false, "replace client addresses with stand-ins (198.18.0.0/15, 100::/64), the same in every format")
 	f.redactNames = c.Bool("redact-sni", false, "replace TLS server names (SNI) with stand-ins (name-1.invalid, …), the same in every format")
+	f.keepNames = c.Bool("keep-names", false, "with --redact, keep the input files' names (otherwise input-1.pcapng, …)")
 	return f
 }
 
@@ -64,7 +66,10 @@ func (f *reportFlags) check(cmd string) (reportConfig, error) {
 		return &usageError{cmd: cmd, msg: fmt.Sprintf(format, a...)}
 	}
 	c := reportConfig{format: *f.format, output: *f.output,
-		redaction: report.Redaction{Clients: *f.redact, Names: *f.redactNames}}
+		redaction: report.Redaction{Clients: *f.redact, Names: *f.redactNames, Files: *f.redact && !*f.keepNames}}
+	if *f.keepNames && !*f.redact {
+		return c, bad("--keep-names applies only with --redact, which replaces the input files' names")
+	}
 	cfg := &c.analysis
 	var err error
 	if cfg.Ports, err = analyze.ParsePorts(*f.ports); err != nil {

@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"hostcheck":           {"analyze", "hostfacts"},
 	"report":              {"analyze", "hostcheck", "hostfacts", "internal/version"},
 	"pipeline":            {"analyze", "capture", "hostcheck", "hostfacts", "internal/outfile", "report"},
-	"watch":               {"analyze", "capture", "hostfacts", "internal/english", "pipeline", "report"},
+	"watch":               {"analyze", "capture", "hostfacts", "internal/english", "internal/outfile", "pipeline", "report"},
 	"cmd/slbdiag": {"analyze", "capture", "collect", "hostcheck", "hostfacts", "internal/english",
 		"internal/outfile", "internal/version", "pipeline", "report", "watch"},
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // File is an output being written: a temporary file beside the one
@@ -52,6 +53,10 @@ func WithFlag(flag string, err error) error {
 // Create starts writing the output name, which flag asked for. A
 // symbolic link is followed, so the file it points to is replaced, not
 // the link.
+//
+// The name as given is looked at first: /dev/stdout and /proc/self/fd/N
+// lead to a pipe that has no name in any directory, which is written
+// directly like any device.
 func Create(flag, name string) (*File, error) {
 	return CreateContext(context.Background(), flag, name)
 }
@@ -59,11 +64,10 @@ func Create(flag, name string) (*File, error) {
 // CreateContext is Create where ctx ends the wait for a FIFO's reader
 // (see openDirect).
 func CreateContext(ctx context.Context, flag, name string) (*File, error) {
-	final := followLinks(name)
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(final); err == nil {
+	if fi, err := os.Stat(name); err == nil {
 		if !fi.Mode().IsRegular() {
-			f, err := openDirect(ctx, final)
+			f, err := openDirect(ctx, name)
 			if err != nil {
 				return nil, &Error{flag, name, unwrapPath(err)}
 			}
@@ -71,6 +75,7 @@ func CreateContext(ctx context.Context, flag, name string) (*File, error) {
 		}
 		mode = fi.Mode().Perm()
 	}
+	final := followLinks(name)
 	dir, base := filepath.Split(final)
 	if dir == "" {
 		dir = "."
@@ -116,6 +121,33 @@ func (o *File) Commit() error {
 		return &Error{o.flag, o.given, unwrapPath(err)}
 	}
 	return nil
+}
+
+// CommitPartial closes the file and puts it beside the one named, under
+// PartialName, leaving the old file as it was: the run was interrupted and
+// what was written covers only part of its input. It returns the name the
+// partial output went to; for a device or pipe, written directly, the
+// name as given. On a nil *File it does nothing.
+func (o *File) CommitPartial() (string, error) {
+	if o == nil || o.done {
+		return "", nil
+	}
+	if o.name == "" {
+		return o.given, o.Commit()
+	}
+	o.name = PartialName(o.name)
+	o.given = PartialName(o.given)
+	return o.given, o.Commit()
+}
+
+// PartialName is where an interrupted run's output goes instead of name:
+// ".partial" before the extension (r.jsonl: r.partial.jsonl).
+func PartialName(name string) string {
+	ext := filepath.Ext(name)
+	if ext == filepath.Base(name) { // .report: a name, not an extension
+		ext = ""
+	}
+	return strings.TrimSuffix(name, ext) + ".partial" + ext
 }
 
 // Abort drops what was written and leaves the old file in place; after

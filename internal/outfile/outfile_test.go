@@ -77,3 +77,45 @@ func TestOutFile(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestPartialName(t *testing.T) {
+	for in, want := range map[string]string{
+		"r.jsonl":          "r.partial.jsonl",
+		"dir/r.json":       "dir/r.partial.json",
+		"report":           "report.partial",
+		".report":          ".report.partial",
+		"a.b/report":       "a.b/report.partial",
+		"out/report.tar.x": "out/report.tar.partial.x",
+	} {
+		if got := PartialName(in); got != want {
+			t.Errorf("PartialName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCommitPartial: an interrupted run's output goes beside the old
+// file, which is left as it was.
+func TestCommitPartial(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "r.jsonl")
+	if err := os.WriteFile(old, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Create("-o", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("new")
+	name, err := f.CommitPartial()
+	if err != nil || name != filepath.Join(dir, "r.partial.jsonl") {
+		t.Fatalf("CommitPartial: %q, %v", name, err)
+	}
+	for p, want := range map[string]string{old: "old", name: "new"} {
+		if b, _ := os.ReadFile(p); string(b) != want {
+			t.Errorf("%s: %q, want %q", p, b, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("files left: %v", entries)
+	}
+}
