@@ -3,13 +3,14 @@ package capture
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -61,6 +62,7 @@ type File struct {
 	buf     *bufio.Reader // what pcapgo reads
 	ng      *ngFilter     // pcapng: between count's buffer and buf, skips blocks pcapgo does not need
 	closer  io.Closer
+	inflate *readAhead   // gzip: the decompressed stream, inflated on its own goroutine
 	raw     atomic.Int64 // bytes read from r, for BytesRead
 	frames  int          // frames read so far
 	goodEnd int64        // offset just after the last frame read whole
@@ -107,14 +109,17 @@ func NewFile(name string, r io.Reader) (*File, error) {
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 		f.Gzip = true
-		f.count = &countingReader{r: zr}
+		f.inflate = newReadAhead(zr)
+		f.count = &countingReader{r: f.inflate}
 		f.buf = bufio.NewReaderSize(f.count, readBufferSize)
 		magic, err = f.buf.Peek(4)
 		if len(magic) == 0 && err != nil && err != io.EOF {
+			f.Close()
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 	}
 	if err := f.openReader(magic); err != nil {
+		f.Close() // stops the inflating goroutine; r is the caller's to close
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	f.goodEnd = f.offset()
@@ -202,6 +207,10 @@ func (f *File) LinkType() layers.LinkType {
 
 // Close closes the underlying file, if Open opened one.
 func (f *File) Close() error {
+	if f.inflate != nil {
+		f.inflate.stop()
+		f.inflate = nil
+	}
 	if f.closer == nil {
 		return nil
 	}
