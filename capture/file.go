@@ -70,6 +70,7 @@ type File struct {
 	lastLinkType layers.LinkType // pcapng: link type of the last frame read
 	ifaceAddrs   []netip.Addr    // pcapng: addresses interface blocks give the capture host
 	bigEndian    bool            // the byte order of record (pcap) or block (pcapng) headers
+	nanoFactor   uint32          // pcap: nanoseconds in a unit of the records' fraction of a second
 }
 
 // Open opens the capture file name; "-" reads stdin.
@@ -146,6 +147,10 @@ func (f *File) openReader(magic []byte) error {
 	case isPcapMagic(magic):
 		f.Format = FormatPcap
 		f.bigEndian = magic[0] == 0xa1
+		f.nanoFactor = 1000
+		if magic[1] == 0x3c || magic[2] == 0x3c {
+			f.nanoFactor = 1
+		}
 		f.rd, err = pcapgo.NewReader(f.buf)
 	case f.Gzip:
 		// The bytes shown are after decompression: say so, or they
@@ -179,7 +184,11 @@ func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	if err := f.check(); err != nil {
 		return nil, gopacket.CaptureInfo{}, &ReadError{Name: f.Name, Frames: f.frames, Offset: f.goodEnd, Gzip: f.Gzip, Err: err}
 	}
-	data, ci, err := f.rd.ZeroCopyReadPacketData()
+	data, ci, ok := f.pcapRecordInBuffer()
+	var err error
+	if !ok {
+		data, ci, err = f.rd.ZeroCopyReadPacketData()
+	}
 	if err != nil {
 		if err == io.EOF && f.offset() == f.goodEnd {
 			return nil, ci, io.EOF
