@@ -24,7 +24,7 @@ type arpClaim struct {
 const maxARPClaims = 1 << 16
 
 func (t *tracker) arp(p *packet, ref FrameRef) {
-	k := arpKey{p.arpIP, p.arpMAC}
+	k := arpKey{p.ARPIP, p.ARPMAC}
 	if c, ok := t.arps[k]; ok {
 		c.count++
 		return
@@ -33,7 +33,7 @@ func (t *tracker) arp(p *packet, ref FrameRef) {
 		t.arpsCapped++
 		return
 	}
-	t.arps[k] = &arpClaim{mac: p.arpMAC, count: 1, first: ref}
+	t.arps[k] = &arpClaim{mac: p.ARPMAC, count: 1, first: ref}
 }
 
 // arpClaims groups the claims by the address claimed, each address's in

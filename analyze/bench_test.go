@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/slbdiag/slbdiag/capture"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 // BenchmarkRunFile replays the capture named by $SLBDIAG_BENCH_FILE (for
@@ -48,11 +49,11 @@ func BenchmarkScan(b *testing.B) {
 		}},
 		{"macs", func(i int) packet {
 			p := synP(netip.AddrPortFrom(netip.AddrFrom4([4]byte{11, byte(i >> 16), byte(i >> 8), byte(i)}), 40000), vip, uint32(i))
-			p.hasMAC, p.dstMAC = true, [6]byte{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}
+			p.HasMAC, p.DstMAC = true, [6]byte{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}
 			return p
 		}},
 		{"arp-claims", func(i int) packet {
-			return packet{isARP: true, arpIP: vip.Addr(), arpMAC: [6]byte{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}}
+			return packet{Packet: decode.Packet{IsARP: true, ARPIP: vip.Addr(), ARPMAC: [6]byte{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}}}
 		}},
 	}
 	for _, sh := range shapes {

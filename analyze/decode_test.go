@@ -92,7 +92,7 @@ func TestDecodeSmallSnaplen(t *testing.T) {
 			frame = frame[:min(tt.snaplen, len(frame))]
 			var p packet
 			ip := d.decode(layers.LinkTypeEthernet, frame, &p)
-			got := handshakeFields{ip, p.isTCP, p.src, p.dst, p.sport, p.dport, p.seq, p.ack, p.flags, p.ipLen}
+			got := handshakeFields{ip, p.IsTCP, p.Src, p.Dst, p.Sport, p.Dport, p.Seq, p.Ack, p.Flags, p.IPLen}
 			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
 				t.Errorf("decoded (-want +got):\n%s", diff)
 			}
@@ -113,17 +113,17 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, lt uint8, data []byte) {
 		var p packet
 		ip := d.decode(fuzzLinkTypes[int(lt)%len(fuzzLinkTypes)], data, &p)
-		if !ip && (p.isTCP || p.isICMPErr || p.src.IsValid()) {
+		if !ip && (p.IsTCP || p.IsICMPErr || p.Src.IsValid()) {
 			t.Fatalf("no IP, yet decoded %+v", p)
 		}
-		if ip && !p.isARP && (!p.src.IsValid() || !p.dst.IsValid()) {
+		if ip && !p.IsARP && (!p.Src.IsValid() || !p.Dst.IsValid()) {
 			t.Fatalf("IP without addresses: %+v", p)
 		}
-		if p.isARP && (!p.arpIP.Is4() || p.isTCP || p.src.IsValid()) {
+		if p.IsARP && (!p.ARPIP.Is4() || p.IsTCP || p.Src.IsValid()) {
 			t.Fatalf("an ARP claim mixed with IP: %+v", p)
 		}
-		if p.isTCP && p.flags&^(flagFIN|flagSYN|flagRST|flagACK) != 0 {
-			t.Fatalf("flags %#x outside the ones tracked", p.flags)
+		if p.IsTCP && p.Flags&^(flagFIN|flagSYN|flagRST|flagACK) != 0 {
+			t.Fatalf("flags %#x outside the ones tracked", p.Flags)
 		}
 	})
 }
@@ -154,13 +154,13 @@ func TestChecksum(t *testing.T) {
 		} {
 			var p packet
 			d.decode(tt.lt, tt.data, &p)
-			if !p.sumChecked || p.sumBad != tt.wrong {
-				t.Errorf("v6=%v %s: checked %v, bad %v; want bad %v", v6, tt.name, p.sumChecked, p.sumBad, tt.wrong)
+			if !p.SumChecked || p.SumBad != tt.wrong {
+				t.Errorf("v6=%v %s: checked %v, bad %v; want bad %v", v6, tt.name, p.SumChecked, p.SumBad, tt.wrong)
 			}
 		}
 		var p packet
 		d.decode(layers.LinkTypeEthernet, frame[:len(frame)-4], &p) // cut short: cannot be checked
-		if p.sumChecked {
+		if p.SumChecked {
 			t.Errorf("v6=%v: a cut segment was checked", v6)
 		}
 	}

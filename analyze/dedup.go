@@ -91,12 +91,12 @@ func (k dirKey) hash() uint64 {
 }
 
 func newDupKey(p *packet, file int) dupKey {
-	k := dupKey{src: p.src.As16(), dst: p.dst.As16(), seq: p.seq, ack: p.ack, tsval: p.tsval, file: int32(file),
-		ipID: p.ipID, ipLen: p.ipLen, sport: p.sport, dport: p.dport, proto: p.proto, flags: p.flags}
-	if p.src.Is4() {
+	k := dupKey{src: p.Src.As16(), dst: p.Dst.As16(), seq: p.Seq, ack: p.Ack, tsval: p.TSval, file: int32(file),
+		ipID: p.IPID, ipLen: p.IPLen, sport: p.Sport, dport: p.Dport, proto: p.Proto, flags: p.Flags}
+	if p.Src.Is4() {
 		k.family |= 1
 	}
-	if p.dst.Is4() {
+	if p.Dst.Is4() {
 		k.family |= 2
 	}
 	if int(k.file) != file {
@@ -160,7 +160,7 @@ func newDedup() *dedup {
 // copyOf reports whether p is a copy of a packet seen just before, and
 // remembers it otherwise.
 func (d *dedup) copyOf(p *packet, file int, ts time.Time) bool {
-	if !p.isTCP || p.flags&(flagSYN|flagRST|flagFIN) == 0 {
+	if !p.IsTCP || p.Flags&(flagSYN|flagRST|flagFIN) == 0 {
 		// Only SYNs are counted (transmissions), and only SYNs, RSTs and
 		// FINs start or end what slbdiag decides; a copy of anything
 		// else (data, ACKs, ICMP, UDP) changes no outcome, and those are

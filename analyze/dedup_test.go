@@ -6,19 +6,20 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 var zeroAddr netip.Addr
 
 // withID gives a packet the IP header fields copies share.
 func withID(p packet, id uint16) packet {
-	p.ipID, p.ipLen, p.proto = id, 52, 6
+	p.IPID, p.IPLen, p.Proto = id, 52, 6
 	return p
 }
 
 // withTS gives a packet a TCP timestamp and no IP ID, as IPv6 SYNs are.
 func withTS(p packet, ts uint32) packet {
-	p.ipLen, p.proto, p.tsval = 40, 6, ts
+	p.IPLen, p.Proto, p.TSval = 40, 6, ts
 	return p
 }
 
@@ -111,7 +112,7 @@ func TestDuplicatesCollapsed(t *testing.T) {
 func TestDedupForgets(t *testing.T) {
 	d := newDedup()
 	for i := range 200000 {
-		p := packet{src: client.Addr(), dst: vip.Addr(), ipID: uint16(i), seq: uint32(i)}
+		p := packet{Packet: decode.Packet{Src: client.Addr(), Dst: vip.Addr(), IPID: uint16(i), Seq: uint32(i)}}
 		// Bursts of packets 1 µs apart, every one distinct.
 		d.copyOf(&p, 0, t0.Add(time.Duration(i)*time.Microsecond))
 	}
@@ -140,7 +141,7 @@ func TestDedupIndexAgrees(t *testing.T) {
 	var latest time.Time
 	ts := t0
 	for i := range 300000 {
-		p := packet{src: client.Addr(), dst: vip.Addr(), seq: uint32(i % 5000), ipID: uint16(i % 7)}
+		p := packet{Packet: decode.Packet{Src: client.Addr(), Dst: vip.Addr(), Seq: uint32(i % 5000), IPID: uint16(i % 7)}}
 		switch i % 10 {
 		case 3:
 			ts = ts.Add(-30 * time.Millisecond)
@@ -148,7 +149,7 @@ func TestDedupIndexAgrees(t *testing.T) {
 			ts = ts.Add(time.Duration(i%13) * 100 * time.Microsecond)
 		}
 		if i%100 == 0 {
-			p.src, p.dst, p.sport, p.dport = p.dst, p.src, p.dport, p.sport // an answer: a new turn
+			p.Src, p.Dst, p.Sport, p.Dport = p.Dst, p.Src, p.Dport, p.Sport // an answer: a new turn
 		}
 		k := newDupKey(&p, 0)
 		k.turn = d.turns[k.dir(true).hash()]

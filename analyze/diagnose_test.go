@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/slbdiag/slbdiag/decode"
 )
 
 var (
@@ -18,7 +19,7 @@ var (
 
 // framed puts a packet on Ethernet from src to dst MAC with a TTL.
 func framed(p packet, src, dst [6]byte, ttl uint8) packet {
-	p.hasMAC, p.srcMAC, p.dstMAC, p.ttl = true, src, dst, ttl
+	p.HasMAC, p.SrcMAC, p.DstMAC, p.TTL = true, src, dst, ttl
 	return p
 }
 
@@ -224,7 +225,7 @@ func TestDiagnose(t *testing.T) {
 		name: "the host answers ARP for the VIP from its own MAC",
 		vips: "192.0.2.10",
 		steps: steps(handshakeTo(0, probe, real, 1, hostMAC), handshakeTo(time.Second, c1, vip, 100, hostMAC),
-			[]step{{2 * time.Second, packet{isARP: true, arpIP: vip.Addr(), arpMAC: hostMAC}}}),
+			[]step{{2 * time.Second, packet{Packet: decode.Packet{IsARP: true, ARPIP: vip.Addr(), ARPMAC: hostMAC}}}}),
 		want: []found{{VIPAnswersARP, High, vip, real.Addr(), "", nil}},
 	}, {
 		name:  "the server answers the ClientHello with a fatal TLS alert: a rejected handshake",
@@ -262,16 +263,16 @@ func TestDiagnose(t *testing.T) {
 func tlsTo(at time.Duration, c, server netip.AddrPort, isn uint32, sni string, served bool) []step {
 	s := handshakeTo(at, c, server, isn, hostMAC)
 	hello := tcp(c, server, flagACK, isn+1, isn+5001)
-	hello.payload = helloBytes[sni]
-	hello.ipLen = uint16(40 + len(hello.payload)) // else it is a copy of the ACK before it
+	hello.Payload = helloBytes[sni]
+	hello.IPLen = uint16(40 + len(hello.Payload)) // else it is a copy of the ACK before it
 	s = append(s, step{at + 3*time.Millisecond, in(hello)})
 	if served {
-		data := tcp(server, c, flagACK, isn+5001, isn+1+uint32(len(hello.payload)))
-		data.payload = []byte{22, 3, 3, 0, 1, 2}
-		data.ipLen = 46
+		data := tcp(server, c, flagACK, isn+5001, isn+1+uint32(len(hello.Payload)))
+		data.Payload = []byte{22, 3, 3, 0, 1, 2}
+		data.IPLen = 46
 		return append(s, step{at + 4*time.Millisecond, out(data)})
 	}
-	return append(s, step{at + 4*time.Millisecond, out(tcp(server, c, flagRST|flagACK, isn+5001, isn+1+uint32(len(hello.payload))))})
+	return append(s, step{at + 4*time.Millisecond, out(tcp(server, c, flagRST|flagACK, isn+5001, isn+1+uint32(len(hello.Payload))))})
 }
 
 // tlsAlertTo is a completed handshake whose client sends a ClientHello
@@ -279,12 +280,12 @@ func tlsTo(at time.Duration, c, server netip.AddrPort, isn uint32, sni string, s
 func tlsAlertTo(at time.Duration, c, server netip.AddrPort, isn uint32, sni string, desc uint8) []step {
 	s := handshakeTo(at, c, server, isn, hostMAC)
 	hello := tcp(c, server, flagACK, isn+1, isn+5001)
-	hello.payload = helloBytes[sni]
-	hello.ipLen = uint16(40 + len(hello.payload))
+	hello.Payload = helloBytes[sni]
+	hello.IPLen = uint16(40 + len(hello.Payload))
 	s = append(s, step{at + 3*time.Millisecond, in(hello)})
-	alert := tcp(server, c, flagACK|flagFIN, isn+5001, isn+1+uint32(len(hello.payload)))
-	alert.payload = []byte{21, 3, 3, 0, 2, 2, desc}
-	alert.ipLen = 47
+	alert := tcp(server, c, flagACK|flagFIN, isn+5001, isn+1+uint32(len(hello.Payload)))
+	alert.Payload = []byte{21, 3, 3, 0, 2, 2, desc}
+	alert.IPLen = 47
 	return append(s, step{at + 4*time.Millisecond, out(alert)})
 }
 

@@ -43,10 +43,10 @@ type encaps struct {
 }
 
 func (e *encaps) note(file int, p *packet) {
-	if p.encap == decode.EncapNone {
+	if p.Encap == decode.EncapNone {
 		return
 	}
-	k := encapKey{file, p.encap, p.outer}
+	k := encapKey{file, p.Encap, p.Outer}
 	if _, ok := e.n[k]; !ok {
 		if e.n == nil {
 			e.n = map[encapKey]encapCount{}
@@ -60,7 +60,7 @@ func (e *encaps) note(file int, p *packet) {
 	}
 	c := e.n[k]
 	c.frames++
-	c.mac = c.mac || p.hasMAC
+	c.mac = c.mac || p.HasMAC
 	e.n[k] = c
 }
 

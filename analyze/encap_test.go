@@ -70,17 +70,17 @@ type decoded struct {
 }
 
 func summarise(ip bool, p *packet) decoded {
-	d := decoded{IP: ip, TCP: p.isTCP, MAC: p.hasMAC, Fragment: p.fragment, Encap: p.encap.String()}
-	if p.src.IsValid() {
-		d.Src = p.src.String()
+	d := decoded{IP: ip, TCP: p.IsTCP, MAC: p.HasMAC, Fragment: p.Fragment, Encap: p.Encap.String()}
+	if p.Src.IsValid() {
+		d.Src = p.Src.String()
 	}
-	if p.outer.IsValid() {
-		d.Outer = p.outer.String()
+	if p.Outer.IsValid() {
+		d.Outer = p.Outer.String()
 	}
-	if p.isTCP {
-		d.Sport, d.Flags = p.sport, p.flags
+	if p.IsTCP {
+		d.Sport, d.Flags = p.Sport, p.Flags
 	}
-	if p.hasMAC && net.HardwareAddr(p.srcMAC[:]).String() != "00:15:5d:01:02:01" {
+	if p.HasMAC && net.HardwareAddr(p.SrcMAC[:]).String() != "00:15:5d:01:02:01" {
 		d.MAC = false // the outer MACs leaked through
 	}
 	return d
@@ -263,10 +263,10 @@ func TestDecodeFragments(t *testing.T) {
 func TestEncapsCounts(t *testing.T) {
 	var e encaps
 	a, b := netip.MustParseAddr("10.1.1.1"), netip.MustParseAddr("10.1.1.2")
-	for _, p := range []packet{{encap: decode.EncapERSPAN2, outer: a}, {}, {encap: decode.EncapVXLAN, outer: b}, {encap: decode.EncapERSPAN2, outer: a, hasMAC: true}} {
+	for _, p := range []packet{{Packet: decode.Packet{Encap: decode.EncapERSPAN2, Outer: a}}, {}, {Packet: decode.Packet{Encap: decode.EncapVXLAN, Outer: b}}, {Packet: decode.Packet{Encap: decode.EncapERSPAN2, Outer: a, HasMAC: true}}} {
 		e.note(0, &p)
 	}
-	p := packet{encap: decode.EncapMPLS}
+	p := packet{Packet: decode.Packet{Encap: decode.EncapMPLS}}
 	e.note(1, &p)
 	want := []Encapsulation{
 		{File: 0, Kind: "ERSPAN II", Outer: a, Mirror: true, Frames: 2, InnerEthernet: true},
@@ -278,7 +278,7 @@ func TestEncapsCounts(t *testing.T) {
 	}
 	var many encaps
 	for i := range maxEncapSources + 10 {
-		p := packet{encap: decode.EncapVXLAN, outer: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}
+		p := packet{Packet: decode.Packet{Encap: decode.EncapVXLAN, Outer: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}}
 		many.note(0, &p)
 	}
 	l := many.list()

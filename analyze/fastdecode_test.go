@@ -61,7 +61,7 @@ func BenchmarkTracker(b *testing.B) {
 		c := netip.AddrPortFrom(client.Addr(), uint16(1024+i%60000))
 		isn := uint32(i) * 11
 		for _, p := range []packet{synP(c, vip, isn), synAckP(vip, c, isn, 7), ackP(c, vip, isn, 7)} {
-			p.ipLen, p.proto = 52, 6
+			p.IPLen, p.Proto = 52, 6
 			feed(a, p, ts)
 			ts = ts.Add(time.Microsecond)
 		}

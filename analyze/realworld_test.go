@@ -44,9 +44,9 @@ func (s *timedSource) LinkType() layers.LinkType { return layers.LinkTypeEtherne
 func tcpFrame(t *testing.T, p packet) []byte {
 	t.Helper()
 	eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
-	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: p.src.AsSlice(), DstIP: p.dst.AsSlice()}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(p.sport), DstPort: layers.TCPPort(p.dport), Seq: p.seq, Ack: p.ack, Window: 64240,
-		SYN: p.flags&flagSYN != 0, ACK: p.flags&flagACK != 0, RST: p.flags&flagRST != 0, FIN: p.flags&flagFIN != 0}
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: p.Src.AsSlice(), DstIP: p.Dst.AsSlice()}
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(p.Sport), DstPort: layers.TCPPort(p.Dport), Seq: p.Seq, Ack: p.Ack, Window: 64240,
+		SYN: p.Flags&flagSYN != 0, ACK: p.Flags&flagACK != 0, RST: p.Flags&flagRST != 0, FIN: p.Flags&flagFIN != 0}
 	if tcp.SYN {
 		tcp.Options = []layers.TCPOption{{OptionType: layers.TCPOptionKindMSS, OptionLength: 4, OptionData: []byte{5, 0xb4}},
 			{OptionType: layers.TCPOptionKindSACKPermitted, OptionLength: 2}, {OptionType: layers.TCPOptionKindNop, OptionLength: 1},

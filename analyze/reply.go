@@ -24,13 +24,13 @@ type orphan struct {
 // attempt whose ISN+1 (plus the SYN's payload) it acknowledges, whatever
 // its source address. It reports whether the packet belongs to an attempt.
 func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) bool {
-	rk := replyHash(client, p.sport, p.ack-1)
+	rk := replyHash(client, p.Sport, p.Ack-1)
 	r, ok := t.byReply[rk]
 	if !ok {
 		r, ok = t.fragmentedSyn(p, client)
 	}
 	if !ok {
-		if p.flags&flagSYN != 0 {
+		if p.Flags&flagSYN != 0 {
 			return t.hold(p, rk, ref, ts)
 		}
 		return false
@@ -40,14 +40,14 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 		return true
 	}
 	answers := func(a *track) bool {
-		return a.Client == client && a.Server.Port() == p.sport &&
-			(a.ISN == p.ack-1 || a.ISN+a.synLen == p.ack-1 || a.fragAck(p.ack))
+		return a.Client == client && a.Server.Port() == p.Sport &&
+			(a.ISN == p.Ack-1 || a.ISN+a.synLen == p.Ack-1 || a.fragAck(p.Ack))
 	}
-	a, seq := t.answered(r.seq, p.src, answers)
+	a, seq := t.answered(r.seq, p.Src, answers)
 	if a == nil {
 		return false
 	}
-	if p.flags&flagSYN != 0 {
+	if p.Flags&flagSYN != 0 {
 		t.synAck(a, seq, p, client, ref, ts)
 	} else if !a.synAck && !a.wrongSrc && !a.refused {
 		a.refused = true
@@ -93,12 +93,12 @@ func (t *tracker) replyChain(seq uint64, match func(*track) bool) (*track, uint6
 // the first fragment's payload was seen, so the reply acknowledges more
 // than ISN+1 plus that.
 func (t *tracker) fragmentedSyn(p *packet, client netip.AddrPort) (replyRef, bool) {
-	f, ok := t.byFlow[flowHash(client, netip.AddrPortFrom(p.src, p.sport))]
+	f, ok := t.byFlow[flowHash(client, netip.AddrPortFrom(p.Src, p.Sport))]
 	if !ok {
 		return replyRef{}, false
 	}
 	a := t.win.at(f.seq)
-	if a == nil || a.Client != client || !a.fragAck(p.ack) {
+	if a == nil || a.Client != client || !a.fragAck(p.Ack) {
 		return replyRef{}, false
 	}
 	return replyRef{f.seq, a.dest}, true
@@ -112,9 +112,9 @@ func (a *track) fragAck(ack uint32) bool {
 
 func (t *tracker) synAck(a *track, seq uint64, p *packet, client netip.AddrPort, ref FrameRef, ts time.Time) {
 	a.replyFiles |= fileBit(ref.File)
-	if p.src == a.Server.Addr() {
+	if p.Src == a.Server.Addr() {
 		if !a.synAck {
-			a.synAck, a.synAckSeq = true, p.seq
+			a.synAck, a.synAckSeq = true, p.Seq
 			a.setReply(p, ref, ts)
 			a.RTT = sameClockRTT(a, ref, ts)
 		}
@@ -126,7 +126,7 @@ func (t *tracker) synAck(a *track, seq uint64, p *packet, client netip.AddrPort,
 		a.RTT = sameClockRTT(a, ref, ts)
 		// The client answers a SYN-ACK from the wrong address (usually
 		// with RST); those packets belong to this attempt too.
-		t.byFlow[flowHash(client, netip.AddrPortFrom(p.src, p.sport))] = flowRef{seq: seq}
+		t.byFlow[flowHash(client, netip.AddrPortFrom(p.Src, p.Sport))] = flowRef{seq: seq}
 	}
 }
 
@@ -142,7 +142,7 @@ func (t *tracker) hold(p *packet, rk uint64, ref FrameRef, ts time.Time) bool {
 		t.midstream(prev.flow())
 	}
 	o := orphan{p: *p, ref: ref, ts: ts}
-	o.p.payload = nil
+	o.p.Payload = nil
 	t.orphans[rk] = o
 	_, q := t.orphanQ.push()
 	*q = orphanRef{rk, ts.UnixNano()}
@@ -157,7 +157,7 @@ type orphanRef struct {
 }
 
 func (o *orphan) flow() flowKey {
-	return flowKey{netip.AddrPortFrom(o.p.dst, o.p.dport), netip.AddrPortFrom(o.p.src, o.p.sport)}
+	return flowKey{netip.AddrPortFrom(o.p.Dst, o.p.Dport), netip.AddrPortFrom(o.p.Src, o.p.Sport)}
 }
 
 // reorderWindow is how much earlier than its SYN a SYN-ACK may be
@@ -196,7 +196,7 @@ func (t *tracker) dropOldestOrphan() {
 }
 
 func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
-	q := &p.quoted
+	q := &p.Quoted
 	client := netip.AddrPortFrom(q.Src, q.Sport)
 	r, ok := t.byReply[replyHash(client, q.Dport, q.Seq)]
 	if !ok {
@@ -217,5 +217,5 @@ func (t *tracker) icmpError(p *packet, ref FrameRef, ts time.Time) {
 }
 
 func (a *track) setReply(p *packet, ref FrameRef, ts time.Time) {
-	a.Reply, a.ReplyTS, a.ReplySrc = ref, ts, p.src
+	a.Reply, a.ReplyTS, a.ReplySrc = ref, ts, p.Src
 }

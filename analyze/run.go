@@ -201,7 +201,7 @@ func (a *analyzer) take(f *frame) {
 		a.encaps.note(f.file, &f.pkt)
 		ref := FrameRef{File: f.file, Frame: info.Frames}
 		switch {
-		case f.pkt.isARP:
+		case f.pkt.IsARP:
 			a.tr.arp(&f.pkt, ref)
 		case f.checked:
 			a.tr.addIP(&f.pkt, ref, ts, f.dup)

@@ -165,7 +165,7 @@ func (s *aheadStream) produce(src Source, file int, dups *dedup, done <-chan str
 				b.err = err
 				break
 			}
-			if dups != nil && f.ip && !f.pkt.isARP {
+			if dups != nil && f.ip && !f.pkt.IsARP {
 				f.checked, f.dup = true, dups.copyOf(&f.pkt, file, f.ts)
 			}
 		}

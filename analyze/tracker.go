@@ -137,17 +137,17 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 		t.drain(false)
 	}
 	t.noteSender(p, ref)
-	if p.sumBad {
-		if p.flags&flagACK != 0 {
+	if p.SumBad {
+		if p.Flags&flagACK != 0 {
 			t.badSums.synAcks++
 		} else {
 			t.badSums.syns++
 		}
 	}
 	switch {
-	case p.isICMPErr:
+	case p.IsICMPErr:
 		t.icmpError(p, ref, ts)
-	case !p.isTCP:
+	case !p.IsTCP:
 	default:
 		t.tcp(p, ref, ts)
 	}
@@ -157,20 +157,20 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 }
 
 func (t *tracker) tcp(p *packet, ref FrameRef, ts time.Time) {
-	src := netip.AddrPortFrom(p.src, p.sport)
-	dst := netip.AddrPortFrom(p.dst, p.dport)
+	src := netip.AddrPortFrom(p.Src, p.Sport)
+	dst := netip.AddrPortFrom(p.Dst, p.Dport)
 	switch {
-	case p.flags&(flagSYN|flagACK) == flagSYN:
-		if t.ports.Has(p.dport) {
+	case p.Flags&(flagSYN|flagACK) == flagSYN:
+		if t.ports.Has(p.Dport) {
 			t.syn(p, src, dst, ref, ts)
 			return
 		}
-	case p.flags&(flagSYN|flagACK) == flagSYN|flagACK:
-		if t.ports.Has(p.sport) && t.reply(p, dst, ref, ts) {
+	case p.Flags&(flagSYN|flagACK) == flagSYN|flagACK:
+		if t.ports.Has(p.Sport) && t.reply(p, dst, ref, ts) {
 			return
 		}
-	case p.flags&flagRST != 0 && p.flags&flagACK != 0:
-		if t.ports.Has(p.sport) && t.reply(p, dst, ref, ts) {
+	case p.Flags&flagRST != 0 && p.Flags&flagACK != 0:
+		if t.ports.Has(p.Sport) && t.reply(p, dst, ref, ts) {
 			return
 		}
 	}
@@ -178,13 +178,13 @@ func (t *tracker) tcp(p *packet, ref FrameRef, ts time.Time) {
 }
 
 func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts time.Time) {
-	t.clocks.ttl(ref.File, p.ttl)
-	t.noteDest(p.dst)
-	rk := replyHash(client, server.Port(), p.seq)
+	t.clocks.ttl(ref.File, p.TTL)
+	t.noteDest(p.Dst)
+	rk := replyHash(client, server.Port(), p.Seq)
 	var sameKey uint64
 	if r, ok := t.byReply[rk]; ok {
 		if a, _ := t.replyChain(r.seq, func(a *track) bool {
-			return a.Client == client && a.Server == server && a.ISN == p.seq
+			return a.Client == client && a.Server == server && a.ISN == p.Seq
 		}); a != nil {
 			t.resent(a, p, ref, ts)
 			return
@@ -207,16 +207,16 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 		t.leave(true)
 	}
 	seq, a := t.win.push()
-	a.Attempt = Attempt{Client: client, Server: server, ISN: p.seq, Syns: 1,
+	a.Attempt = Attempt{Client: client, Server: server, ISN: p.Seq, Syns: 1,
 		First: ref, FirstTS: ts, LastSyn: ref, LastSynTS: ts}
 	a.synFiles = fileBit(ref.File)
-	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
+	a.hasMAC, a.synMAC = p.HasMAC, p.DstMAC
 	a.dest = t.totals.dest(server)
-	a.synLen, a.synFrag = uint32(p.payloadLen), p.fragment
+	a.synLen, a.synFrag = uint32(p.payloadLen), p.Fragment
 	a.sameKey = sameKey
 	t.byReply[rk] = replyRef{seq, a.dest}
 	if a.synLen > 0 {
-		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest}
+		t.byReply[replyHash(client, server.Port(), p.Seq+a.synLen)] = replyRef{seq, a.dest}
 	}
 	t.byFlow[flowHash(client, server)] = flowRef{seq: seq}
 	if len(t.orphans) > 0 {
@@ -245,18 +245,18 @@ func (t *tracker) resent(a *track, p *packet, ref FrameRef, ts time.Time) {
 // client's ACK and data, or the server's answer to a ClientHello.
 func (t *tracker) flowPacket(p *packet, src, dst netip.AddrPort, ref FrameRef) {
 	var key flowKey
-	toServer := t.ports.Has(p.dport)
+	toServer := t.ports.Has(p.Dport)
 	switch {
 	case toServer:
 		key = flowKey{src, dst}
-	case t.ports.Has(p.sport):
+	case t.ports.Has(p.Sport):
 		key = flowKey{dst, src}
 	default:
 		return
 	}
 	h := flowHash(key.client, key.server)
 	f, ok := t.byFlow[h]
-	if !ok && !toServer && t.ports.Has(p.dport) {
+	if !ok && !toServer && t.ports.Has(p.Dport) {
 		// Both ports watched: the other way round.
 		key = flowKey{src, dst}
 		h = flowHash(key.client, key.server)
@@ -291,11 +291,11 @@ func (t *tracker) flowPacket(p *packet, src, dst netip.AddrPort, ref FrameRef) {
 // ISN+1 or beyond proves the handshake completed, whether or not the pure
 // ACK was captured. The client's first payload may be a ClientHello.
 func (t *tracker) clientPacket(a *track, p *packet, ref FrameRef) {
-	if p.flags&flagRST != 0 {
+	if p.Flags&flagRST != 0 {
 		return
 	}
-	if a.synAck && !a.acked && p.flags&flagACK != 0 &&
-		seqAtOrAfter(p.ack, a.synAckSeq+1) && seqAtOrAfter(p.seq, a.ISN+1) {
+	if a.synAck && !a.acked && p.Flags&flagACK != 0 &&
+		seqAtOrAfter(p.Ack, a.synAckSeq+1) && seqAtOrAfter(p.Seq, a.ISN+1) {
 		a.acked = true
 		a.Ack = ref
 	}
@@ -319,7 +319,7 @@ func (t *tracker) serverPacket(a *track, p *packet, ref FrameRef) {
 		a.HelloEnd, a.Alerted, a.Alert = ref, true, p.alertDesc
 	case p.payloadLen > 0:
 		a.HelloServed, a.HelloReply = true, ref
-	case p.flags&(flagRST|flagFIN) != 0:
+	case p.Flags&(flagRST|flagFIN) != 0:
 		a.HelloEnd = ref
 	}
 }
@@ -354,9 +354,9 @@ func (t *tracker) noteDest(a netip.Addr) {
 // noteSender records packets sent by addresses that matter: SYN
 // destinations, and anything answering from a watched port.
 func (t *tracker) noteSender(p *packet, ref FrameRef) {
-	info, ok := t.addrs[p.src]
+	info, ok := t.addrs[p.Src]
 	if !ok {
-		if !p.isTCP || !t.ports.Has(p.sport) || p.flags&(flagSYN|flagACK) == flagSYN {
+		if !p.IsTCP || !t.ports.Has(p.Sport) || p.Flags&(flagSYN|flagACK) == flagSYN {
 			return
 		}
 		if len(t.addrs) >= maxAddrs {
@@ -364,15 +364,15 @@ func (t *tracker) noteSender(p *packet, ref FrameRef) {
 			return
 		}
 		info = &addrInfo{}
-		t.addrs[p.src] = info
+		t.addrs[p.Src] = info
 	}
 	if info.sent == 0 {
-		info.firstOut, info.ttl = ref, p.ttl
-		info.hasMAC, info.mac = p.hasMAC, p.srcMAC
-	} else if !initialTTL(info.ttl) && initialTTL(p.ttl) {
+		info.firstOut, info.ttl = ref, p.TTL
+		info.hasMAC, info.mac = p.HasMAC, p.SrcMAC
+	} else if !initialTTL(info.ttl) && initialTTL(p.TTL) {
 		// Of several captures, the one on the host itself sees the TTL it
 		// sends with: the one that hints at its OS.
-		info.ttl = p.ttl
+		info.ttl = p.TTL
 	}
 	info.sent++
 }
@@ -395,5 +395,5 @@ func sameClockRTT(a *track, ref FrameRef, ts time.Time) time.Duration {
 // countSyn counts a SYN transmission (not a copy another capture saw).
 func (t *tracker) countSyn(p *packet) {
 	t.synPackets++
-	t.synTTLs[p.ttl]++
+	t.synTTLs[p.TTL]++
 }

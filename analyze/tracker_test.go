@@ -24,7 +24,7 @@ type step struct {
 }
 
 func tcp(src, dst netip.AddrPort, flags uint8, seq, ack uint32) packet {
-	return packet{src: src.Addr(), dst: dst.Addr(), isTCP: true, sport: src.Port(), dport: dst.Port(), flags: flags, seq: seq, ack: ack}
+	return packet{Packet: decode.Packet{Src: src.Addr(), Dst: dst.Addr(), IsTCP: true, Sport: src.Port(), Dport: dst.Port(), Flags: flags, Seq: seq, Ack: ack}}
 }
 
 func synP(c, s netip.AddrPort, isn uint32) packet { return tcp(c, s, flagSYN, isn, 0) }
@@ -32,12 +32,12 @@ func synAckP(from, c netip.AddrPort, isn, sisn uint32) packet {
 	return tcp(from, c, flagSYN|flagACK, sisn, isn+1)
 }
 func withPayload(p packet, n int) packet                { p.payloadLen = n; return p }
-func fragmented(p packet) packet                        { p.fragment = true; return p }
+func fragmented(p packet) packet                        { p.Fragment = true; return p }
 func ackP(c, s netip.AddrPort, isn, sisn uint32) packet { return tcp(c, s, flagACK, isn+1, sisn+1) }
 func rstP(s, c netip.AddrPort, isn uint32) packet       { return tcp(s, c, flagRST|flagACK, 0, isn+1) }
 func icmpP(c, s netip.AddrPort, isn uint32) packet {
-	return packet{src: router, dst: c.Addr(), isICMPErr: true,
-		quoted: decode.QuotedTCP{Src: c.Addr(), Dst: s.Addr(), Sport: c.Port(), Dport: s.Port(), Seq: isn}}
+	return packet{Packet: decode.Packet{Src: router, Dst: c.Addr(), IsICMPErr: true,
+		Quoted: decode.QuotedTCP{Src: c.Addr(), Dst: s.Addr(), Sport: c.Port(), Dport: s.Port(), Seq: isn}}}
 }
 
 // outcomeOf is the part of an attempt the table tests compare.

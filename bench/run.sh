@@ -8,7 +8,7 @@
 #   FLOOD6             distinct IPv6 clients in the flood to random ports (default 2000000)
 #   SCAN               distinct ports, and distinct destinations, in the scans (default 100000)
 #   TSHARK_PACKETS     packets of the smaller mix tshark is timed on (default 1000000)
-#   RUNS               runs per command, the best counts (default 2)
+#   RUNS               runs per command, the best counts (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${SLBDIAG_BENCH_DIR:-/tmp/slbdiag-bench}
@@ -17,10 +17,10 @@ flood=${FLOOD:-5000000}
 flood6=${FLOOD6:-2000000}
 scan=${SCAN:-100000}
 tshark_packets=${TSHARK_PACKETS:-1000000}
-runs=${RUNS:-2}
+runs=${RUNS:-3}
 case "$dir" in "$PWD"|"$PWD"/*) echo "bench: $dir is inside the repository; use a scratch directory" >&2; exit 2 ;; esac
-for tool in tcpdump tshark /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install tcpdump tshark time)" >&2; exit 2; }
+for tool in tcpdump tshark /usr/bin/time gzip zcat; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install tcpdump tshark time gzip)" >&2; exit 2; }
 done
 mkdir -p "$dir"
 df -h "$dir" | tail -1 | awk '{print "bench: scratch " $6 ", " $4 " free"}'
@@ -46,6 +46,12 @@ gen flood6.pcap -kind flood -shape clients6 -packets "$flood6"
 gen ports.pcap -kind flood -shape ports -packets "$scan"
 gen dests.pcap -kind flood -shape dests -packets "$scan"
 gen small.pcap -kind mix -packets "$tshark_packets"
+# The gzip'd file is small.pcap compressed, rewritten whenever small.pcap is.
+if [ ! -s "$dir/small.pcap.gz" ] || [ "$dir/small.pcap" -nt "$dir/small.pcap.gz" ]; then
+  echo "bench: writing small.pcap.gz" >&2
+  gzip -c "$dir/small.pcap" >"$dir/small.pcap.gz.tmp" && mv "$dir/small.pcap.gz.tmp" "$dir/small.pcap.gz"
+fi
+cp "$dir/small.pcap.packets" "$dir/small.pcap.gz.packets"
 
 # timed LABEL CMD...: the best of $runs runs; sets secs and rss_mib.
 timed() {
@@ -96,6 +102,13 @@ timed text "'$dir/slbdiag' analyze '$p'"; text_s=$secs; text_rss=$rss_mib
 speedup=$(awk "BEGIN{printf \"%.0f\", $tsh_s/$text_s}")
 secs=$tsh_s rss_mib=$tsh_rss; row small.pcap "tshark SYN filter" "${speedup}x faster (target >= 50)"
 secs=$text_s rss_mib=$text_rss; row small.pcap "slbdiag analyze (text)" "-"
+# A gzip'd capture: slbdiag inflates it itself; tcpdump reads zcat's output.
+p="$dir/small.pcap.gz"
+cat "$p" >/dev/null
+timed zcat "zcat '$p' | tcpdump -n -r - -w /dev/null '$syn'"; z_s=$secs; z_rss=$rss_mib
+timed text "'$dir/slbdiag' analyze '$p'"; text_s=$secs; text_rss=$rss_mib
+secs=$z_s rss_mib=$z_rss; row small.pcap.gz "zcat | tcpdump SYN" "$(awk "BEGIN{printf \"%.2f\", $text_s/$z_s}")x (target <= 1)"
+secs=$text_s rss_mib=$text_rss; row small.pcap.gz "slbdiag analyze (text)" "-"
 # Every flood and scan shape within the memory bound, every port watched.
 echo
 echo "| file         | flood or scan                      | seconds | RSS MiB | bound 256 MiB |"

@@ -3,13 +3,14 @@ package capture
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -62,6 +63,7 @@ type File struct {
 	buf     *bufio.Reader // what pcapgo reads
 	ng      *ngFilter     // pcapng: between count's buffer and buf, skips blocks pcapgo does not need
 	closer  io.Closer
+	inflate *readAhead   // gzip: the decompressed stream, inflated on its own goroutine
 	raw     atomic.Int64 // bytes read from r, for BytesRead
 	frames  int          // frames read so far
 	goodEnd int64        // offset just after the last frame read whole
@@ -69,6 +71,7 @@ type File struct {
 	lastLinkType layers.LinkType // pcapng: link type of the last frame read
 	ifaceAddrs   []netip.Addr    // pcapng: addresses interface blocks give the capture host
 	bigEndian    bool            // the byte order of record (pcap) or block (pcapng) headers
+	nanoFactor   uint32          // pcap: nanoseconds in a unit of the records' fraction of a second
 }
 
 // Open opens the capture file name; "-" reads stdin.
@@ -117,14 +120,17 @@ func NewFile(name string, r io.Reader) (_ *File, err error) {
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 		f.Gzip = true
-		f.count = &countingReader{r: zr}
+		f.inflate = newReadAhead(zr)
+		f.count = &countingReader{r: f.inflate}
 		f.buf = bufio.NewReaderSize(f.count, readBufferSize)
 		magic, err = f.buf.Peek(4)
 		if len(magic) == 0 && err != nil && err != io.EOF {
+			f.Close()
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 	}
 	if err := f.openReader(magic); err != nil {
+		f.Close() // stops the inflating goroutine; r is the caller's to close
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	f.goodEnd = f.offset()
@@ -154,6 +160,10 @@ func (f *File) openReader(magic []byte) error {
 	case isPcapMagic(magic):
 		f.Format = FormatPcap
 		f.bigEndian = magic[0] == 0xa1
+		f.nanoFactor = 1000
+		if magic[1] == 0x3c || magic[2] == 0x3c {
+			f.nanoFactor = 1
+		}
 		f.rd, err = pcapgo.NewReader(f.buf)
 	case f.Gzip:
 		// The bytes shown are after decompression: say so, or they
@@ -189,7 +199,11 @@ func (f *File) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	if err := f.check(); err != nil {
 		return nil, gopacket.CaptureInfo{}, f.readError(err)
 	}
-	data, ci, err := f.rd.ZeroCopyReadPacketData()
+	data, ci, ok := f.pcapRecordInBuffer()
+	var err error
+	if !ok {
+		data, ci, err = f.rd.ZeroCopyReadPacketData()
+	}
 	if err != nil {
 		if err == io.EOF && f.offset() == f.goodEnd && interruption(f.src) == nil {
 			return nil, ci, io.EOF
@@ -226,6 +240,10 @@ func (f *File) LinkType() layers.LinkType {
 
 // Close closes the underlying file, if Open opened one.
 func (f *File) Close() error {
+	if f.inflate != nil {
+		f.inflate.stop()
+		f.inflate = nil
+	}
 	if f.closer == nil {
 		return nil
 	}

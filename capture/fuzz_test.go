@@ -7,10 +7,12 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/slbdiag/slbdiag/decode"
 )
 
@@ -31,9 +33,21 @@ func FuzzFile(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// An uncompressed pcap file is also read by pcapgo alone: every
+		// record the file hands out must be pcapgo's, however it was read.
+		var ref *pcapgo.Reader
+		if cf.Format == FormatPcap && !cf.Gzip {
+			ref, _ = pcapgo.NewReader(bytes.NewReader(data))
+		}
 		n := 0
 		for {
-			_, _, err := cf.ZeroCopyReadPacketData()
+			got, ci, err := cf.ZeroCopyReadPacketData()
+			if ref != nil && err == nil {
+				want, wantCI, wantErr := ref.ReadPacketData()
+				if wantErr != nil || !bytes.Equal(got, want) || !reflect.DeepEqual(ci, wantCI) {
+					t.Fatalf("record %d: %d bytes, %+v; pcapgo gives %d bytes, %+v, %v", n+1, len(got), ci, len(want), wantCI, wantErr)
+				}
+			}
 			if err == io.EOF {
 				return
 			}
