@@ -94,7 +94,52 @@ func unexplained(r *analyze.Result, l Lang) string {
 		s += l.tr(" The destinations are addresses this host answers from, so the host model is not the cause: look at the service, a firewall or the path.",
 			"这些目的地址都是本机用于应答的地址，所以原因不在主机模型：请检查服务本身、防火墙或网络路径。")
 	}
+	if vips := likelyVIPs(r); len(vips) > 0 {
+		cmd := rerunWithVIP(r, vips)
+		s += l.tr(fmt.Sprintf(" If %s is the VIP (no handshake to it completed, while others did), name it, and the causes that hold for a VIP are looked for: %s",
+			strings.Join(vips, " or "), cmd),
+			fmt.Sprintf("如果 %s 是 VIP（发往它的握手一个都没完成，而发往其他地址的完成了），请指明它，slbdiag 会按 VIP 的原因重新诊断：%s", strings.Join(vips, " 或 "), cmd))
+	}
 	return s
+}
+
+// likelyVIPs are, when no VIP was given, the destinations whose every
+// judged handshake failed while handshakes to other destinations
+// completed: what a load balancer's VIP looks like from the backend.
+func likelyVIPs(r *analyze.Result) []string {
+	if len(r.VIPs) > 0 {
+		return nil
+	}
+	completed := false
+	var failing []string
+	seen := map[string]bool{}
+	for _, d := range r.Destinations {
+		switch a := d.Server.Addr().Unmap().String(); {
+		case d.Counts[analyze.Completed] > 0:
+			completed = true
+		case d.Counts.Failed() > 0 && !seen[a] && len(failing) < 3:
+			seen[a] = true
+			failing = append(failing, a)
+		}
+	}
+	if !completed {
+		return nil
+	}
+	return failing
+}
+
+// rerunWithVIP is the command line that analyzes the same inputs with
+// vips named, its file names quoted for a shell.
+func rerunWithVIP(r *analyze.Result, vips []string) string {
+	cmd := "slbdiag analyze"
+	for _, in := range r.Inputs {
+		cmd += " " + ShellQuote(in.Name)
+	}
+	cmd += " --vip " + strings.Join(vips, ",")
+	if r.Ports != "" && r.Ports != "443" {
+		cmd += " --port " + ShellQuote(r.Ports)
+	}
+	return cmd
 }
 
 // breakdown lists the non-zero failure counts, e.g. "3 unanswered, 1 refused".

@@ -395,3 +395,22 @@ func TestBinaryTcpdumpHabits(t *testing.T) {
 		}
 	}
 }
+
+// TestThinInputNamesTheVIP: without --vip, a capture whose VIP answers
+// with RST (so it counts as a host address) matches no cause; the report
+// names the likely VIP and the exact command to re-run, and that command
+// finds the cause.
+func TestThinInputNamesTheVIP(t *testing.T) {
+	r := slbdiag(t, nil, "analyze", "testdata/pcaps/lab-dsr-nolistener.pcap")
+	out := unwrapped(r.stdout)
+	i := strings.Index(out, "slbdiag analyze ")
+	if !strings.Contains(out, "If 192.0.2.10 is the VIP") || i < 0 {
+		t.Fatalf("the report names no likely VIP and no re-run command:\n%s", r.stdout)
+	}
+	line, _, _ := strings.Cut(out[i:], "\n")
+	args := shellWords(t, line)[1:]
+	again := slbdiag(t, nil, args...)
+	if !strings.HasPrefix(again.stdout, "PROBLEM: no-listener-on-vip") {
+		t.Errorf("%s gave:\n%s", line, again.stdout)
+	}
+}
