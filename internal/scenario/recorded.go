@@ -1,6 +1,9 @@
 package scenario
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+)
 
 // recorded are captures recorded from a real kernel by
 // testdata/lab/record-linux-dsr.sh, not generated. What they must give
@@ -41,7 +44,7 @@ func recorded() []built {
 			{"lab-linux-after.pcap", cl(36974), v, 894941839, "completed", 1, 19},
 		},
 	}
-	return append(append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...), encapRecorded()...)
+	return append(append(append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...), labPaired()...), encapRecorded()...)
 }
 
 // tlsSecrets is tls-binding.pcapng as Wireshark's editcap rewrites it with
@@ -225,6 +228,67 @@ func labRecorded() []built {
 			},
 		},
 	}
+}
+
+// labPaired are the lab's scenarios recorded at the client's c0 and the
+// backend's b0 at once ('test/lab/lab.sh record testdata/pcaps
+// dsr-lb-blackhole dsr6-lb-blackhole'), each replayed as the pair and the
+// backend's capture alone. As with labRecorded, the expectations were read
+// off the files with tshark and are checked by TestTsharkAgrees.
+func labPaired() []built {
+	probe := func(port uint16) netip.AddrPort {
+		return netip.AddrPortFrom(netip.MustParseAddr("100.100.110.1"), port)
+	}
+	own := ap("10.2.0.2:443")
+	const (
+		c4, b4 = "lab-dsr-lb-blackhole-client.pcap", "lab-dsr-lb-blackhole-backend.pcap"
+		c6, b6 = "lab-dsr6-lb-blackhole-client.pcap", "lab-dsr6-lb-blackhole-backend.pcap"
+	)
+	const story = "the load balancer's route to the VIP %s is a blackhole (`ip route replace blackhole`), so it drops the " +
+		"client's SYNs without an ICMP error, while its health probes from 100.100.110.1 to the backend's own address " +
+		"10.2.0.2:443 complete."
+	pair4 := Scenario{
+		Name:   "lab-dsr-lb-blackhole",
+		Causes: []string{"no-traffic-to-vip"},
+		Files:  []string{c4, b4},
+		Description: "Recorded from Linux 6.18 by test/lab/lab.sh with tcpdump on the client's c0 and the backend's b0 at once: " +
+			fmt.Sprintf(story, "192.0.2.10/32") + " The client's capture holds its retransmitted SYNs to 192.0.2.10:443, the " +
+			"backend's only the probes. Read together, slbdiag must say the SYNs died before the backend (between the client " +
+			"and the load balancer, or at it) and give no fix for the host.",
+		Expect: []Expect{
+			{b4, probe(36263), own, 4075846247, "completed", 1, 3},
+			{c4, ap("10.1.0.2:52846"), ap("192.0.2.10:443"), 4002067256, "unanswered", 4, 3},
+			{b4, probe(50345), own, 1893758039, "completed", 1, 12},
+			{c4, ap("10.1.0.2:52854"), ap("192.0.2.10:443"), 705321074, "unanswered", 4, 7},
+		},
+	}
+	pair6 := Scenario{
+		Name:   "lab-dsr6-lb-blackhole",
+		Causes: []string{"no-traffic-to-vip"},
+		Files:  []string{c6, b6},
+		Description: "Recorded from Linux 6.18 by test/lab/lab.sh, lab-dsr-lb-blackhole over IPv6: " +
+			fmt.Sprintf(story, "2001:db8::10/128") + " The client's capture holds its retransmitted SYNs to " +
+			"[2001:db8::10]:443, the backend's only the probes (over IPv4).",
+		Expect: []Expect{
+			{b6, probe(56289), own, 3880791973, "completed", 1, 3},
+			{c6, ap("[2001:db8:1::2]:55612"), ap("[2001:db8::10]:443"), 2365652697, "unanswered", 4, 1},
+			{b6, probe(34129), own, 1904325329, "completed", 1, 11},
+			{c6, ap("[2001:db8:1::2]:55622"), ap("[2001:db8::10]:443"), 3623523130, "unanswered", 4, 5},
+		},
+	}
+	alone := func(pair Scenario, vip, backend string) Scenario {
+		s := pair
+		s.Name, s.VIP, s.Files = pair.Name+"-backend", vip, []string{backend}
+		s.Description = "The backend's side of " + pair.Name + " alone, replayed with the VIP given: not one SYN to it."
+		s.Expect = nil
+		for _, e := range pair.Expect {
+			if e.File == backend {
+				s.Expect = append(s.Expect, e)
+			}
+		}
+		return s
+	}
+	return []built{{s: pair4}, {s: alone(pair4, "192.0.2.10", b4)}, {s: pair6}, {s: alone(pair6, "2001:db8::10", b6)}}
 }
 
 // encapRecorded are captures recorded from a real Linux kernel by
