@@ -28,7 +28,8 @@
 #   test/lab/lab.sh record DIR [SCENARIO...]   record the scenarios (default: all)
 #                                              with tcpdump into DIR/lab-SCENARIO.pcap
 #                                              (paired ones into -client.pcap and
-#                                              -backend.pcap); LAB_ID names the lab
+#                                              -backend.pcap; every one with PAIR=1);
+#                                              LAB_ID names the lab
 #
 # Every wait and every connection is bounded in time; everything is torn
 # down on exit, failure or interrupt. dsr-firewall and dsr-lossy need nft
@@ -322,8 +323,8 @@ record() {
     # On the backend's b0; a lossy path is recorded where its users are,
     # on the client's c0, which sees every SYN it sent.
     local ns_of=be dev=b0 file=$dir/lab-$s.pcap client_capture=()
-    [ "$s" = dsr-lossy ] && ns_of=cli dev=c0
-    if [[ " ${paired[*]} " = *" $s "* ]]; then
+    [ "$s" = dsr-lossy ] && [ -z "${PAIR:-}" ] && ns_of=cli dev=c0
+    if [ -n "${PAIR:-}" ] || [[ " ${paired[*]} " = *" $s "* ]]; then
       file=$dir/lab-$s-backend.pcap
       client_capture=(tcpdump -q -U --immediate-mode -Z root -i c0 -w "$dir/lab-$s-client.pcap" "$filter")
     fi
