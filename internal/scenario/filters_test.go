@@ -36,7 +36,7 @@ func TestEvidenceCountsMatchFilters(t *testing.T) {
 		t.Skip("tshark not installed (Debian package tshark)")
 	}
 	for _, s := range All() {
-		if strings.HasSuffix(s.Files[0], ".txt") || sameTraffic[s.Name] {
+		if strings.HasSuffix(s.Files[0], ".txt") || sameTraffic(s.Name) {
 			continue
 		}
 		t.Run(s.Name, func(t *testing.T) {
@@ -77,9 +77,9 @@ func TestEvidenceCountsMatchFilters(t *testing.T) {
 	}
 }
 
-// sameTraffic are the scenarios whose captures saw the same packets at
-// different points.
-var sameTraffic = map[string]bool{"two-sides": true}
+// sameTraffic says whether a scenario's captures saw the same packets at
+// different points: two-sides and the lab's pairs (labPairs).
+func sameTraffic(name string) bool { return name == "two-sides" || strings.HasSuffix(name, "-pair") }
 
 // TestNotAtBackendFilter checks the evidence of SYNs absent from a
 // backend's capture against Wireshark: its filter shows not one packet in
