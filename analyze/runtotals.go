@@ -81,6 +81,9 @@ func (rt *runTotals) add(a *track) {
 	}
 	d.add(&a.Attempt, key, probe, a.hasMAC, a.synMAC, rt.budget)
 	d.seen.add(a)
+	if !probe && a.Outcome != Completed {
+		rt.hops.clientFailed |= a.synFiles
+	}
 	if a.dest >= 0 && d.exampleCount[a.Outcome] < examplesPerOutcome && len(rt.examples) < maxExampleAttempts {
 		d.exampleCount[a.Outcome]++
 		rt.examples = append(rt.examples, a.Attempt)

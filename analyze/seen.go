@@ -12,8 +12,9 @@ import "time"
 type seenTotals struct {
 	synFiles       uint64 // inputs that saw a SYN of one of its attempts
 	completedFiles uint64 // inputs that saw a SYN of one of its completed handshakes
-	firstTS        time.Time
-	lastTS         time.Time // the earliest and latest first SYNs, as the first capture to see each read it
+	// The earliest first SYN and the latest last SYN of its attempts, as
+	// the first capture to see each read them.
+	firstTS, lastTS time.Time
 }
 
 func (s *seenTotals) add(a *track) {
@@ -24,15 +25,21 @@ func (s *seenTotals) add(a *track) {
 	if s.firstTS.IsZero() || a.FirstTS.Before(s.firstTS) {
 		s.firstTS = a.FirstTS
 	}
-	if a.FirstTS.After(s.lastTS) {
-		s.lastTS = a.FirstTS
+	last := a.FirstTS
+	if a.LastSynTS.After(last) {
+		last = a.LastSynTS
+	}
+	if last.After(s.lastTS) {
+		s.lastTS = last
 	}
 }
 
 // notAtBackend finds, for a destination no attempt of which was answered,
 // a capture of the backend that never saw its SYNs: one that saw the
-// host's own handshakes on the same port complete and was capturing
-// while the SYNs were sent. Its evidence names that capture by example
+// host's own handshakes on the same port complete, was capturing while
+// the SYNs were sent, and saw no client's attempt fail anywhere (a load
+// balancer that translates the VIP to the host's address delivers the
+// same SYNs to another destination). Its evidence names that capture by example
 // frames of those handshakes, and its filter shows no packet there.
 func (d *diagnosis) notAtBackend(dest *Destination, t *destTotals) (Evidence, bool) {
 	n := len(d.r.Inputs)
@@ -48,7 +55,8 @@ func (d *diagnosis) notAtBackend(dest *Destination, t *destTotals) (Evidence, bo
 		ht := d.totals(host)
 		for b := range n {
 			bit := fileBit(b)
-			if t.seen.synFiles&bit != 0 || ht.seen.completedFiles&bit == 0 || !d.covers(b, t) {
+			if t.seen.synFiles&bit != 0 || ht.seen.completedFiles&bit == 0 || d.tr.totals.hops.clientFailed&bit != 0 ||
+				!d.covers(b, t) {
 				continue
 			}
 			var frames []FrameRef
@@ -67,8 +75,8 @@ func (d *diagnosis) notAtBackend(dest *Destination, t *destTotals) (Evidence, bo
 }
 
 // covers reports whether input b was capturing while the destination's
-// SYNs were sent: the span of their first SYNs, read on b's clock where
-// the captures' offset is known, overlaps b's.
+// SYNs were sent: their span, read on b's clock where the captures'
+// offset is known, overlaps b's.
 func (d *diagnosis) covers(b int, t *destTotals) bool {
 	in := d.r.Inputs[b]
 	var off time.Duration

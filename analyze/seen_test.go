@@ -1,11 +1,16 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
+	"net/netip"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/slbdiag/slbdiag/capture"
 )
@@ -86,8 +91,59 @@ func TestNotAtBackend(t *testing.T) {
 				}
 				got = append(got, w)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := gocmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestNotAtBackendTranslated: a load balancer that translates the VIP to
+// the host's own address delivers the clients' SYNs to another
+// destination; when the backend's capture shows those failing, the
+// VIP's SYNs may well have reached it, and it is not said they did not.
+func TestNotAtBackendTranslated(t *testing.T) {
+	const isn, pisn, sisn = 1000, 5000, 9000
+	eth := layers.LinkTypeEthernet
+	probe := netip.MustParseAddrPort("100.100.110.1:40000")
+	clientSide := func() []timedFrame {
+		var f []timedFrame
+		for _, at := range []time.Duration{0, time.Second, 3 * time.Second} {
+			f = append(f, timedFrame{at, eth, tcpFrame(t, synP(client, vip, isn)), 0})
+		}
+		return f
+	}
+	backendSide := func(translated bool) []timedFrame {
+		f := []timedFrame{
+			{500 * time.Millisecond, eth, tcpFrame(t, synP(probe, real, pisn)), 0},
+			{501 * time.Millisecond, eth, tcpFrame(t, synAckP(real, probe, pisn, sisn)), 0},
+			{502 * time.Millisecond, eth, tcpFrame(t, ackP(probe, real, pisn, sisn)), 0},
+		}
+		if translated {
+			for _, at := range []time.Duration{10 * time.Millisecond, time.Second, 3 * time.Second} {
+				f = append(f, timedFrame{at + 10*time.Millisecond, eth, tcpFrame(t, synP(client, real, isn)), 0})
+			}
+			slices.SortStableFunc(f, func(a, b timedFrame) int { return cmp.Compare(a.at, b.at) })
+		}
+		return f
+	}
+	for _, tt := range []struct {
+		name       string
+		translated bool
+		want       bool // no-traffic-to-vip offered
+	}{
+		{"nothing reached the backend", false, true},
+		{"the backend saw the clients' SYNs translated", true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ports, _ := ParsePorts("443")
+			r, _ := runAll(Config{Ports: ports}, []Input{
+				{Name: "client", Source: &timedSource{frames: clientSide()}},
+				{Name: "backend", Source: &timedSource{frames: backendSide(tt.translated)}},
+			})
+			got := slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Cause == NoTrafficToVIP })
+			if got != tt.want {
+				t.Errorf("no-traffic-to-vip offered: %v, want %v (findings %v)", got, tt.want, r.Findings)
 			}
 		})
 	}
