@@ -1,6 +1,9 @@
 package analyze
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Several captures of the same traffic first say, per destination, which
 // of them saw its attempts at all. SYNs one capture shows and a capture
@@ -39,19 +42,24 @@ func (s *seenTotals) add(a *track) {
 // host's own handshakes on the same port complete, was capturing while
 // the SYNs were sent, and saw no client's attempt fail anywhere (a load
 // balancer that translates the VIP to the host's address delivers the
-// same SYNs to another destination). Its evidence names that capture by example
-// frames of those handshakes, and its filter shows no packet there.
+// same SYNs to another destination). Its evidence names that capture by
+// example frames of those handshakes, and its filter shows no packet there.
 func (d *diagnosis) notAtBackend(dest *Destination, t *destTotals) (Evidence, bool) {
 	n := len(d.r.Inputs)
 	c := t.all.counts
 	if n < 2 || n > 64 || !dest.Role.IsVIP() || c.Failed() == 0 || c.Total() != c[Unanswered]+c[Pending] {
 		return Evidence{}, false
 	}
-	for i := range d.r.Destinations {
-		host := &d.r.Destinations[i]
-		if host.Role != RoleHost || host.Counts[Completed] == 0 || host.Server.Port() != dest.Server.Port() {
-			continue
+	// The host's addresses with completed handshakes are few, where the
+	// destinations of a scan are many.
+	var hosts []*Destination
+	for server, host := range d.worksAt {
+		if server.Port() == dest.Server.Port() {
+			hosts = append(hosts, host)
 		}
+	}
+	slices.SortFunc(hosts, func(a, b *Destination) int { return a.Server.Compare(b.Server) })
+	for _, host := range hosts {
 		ht := d.totals(host)
 		for b := range n {
 			bit := fileBit(b)
