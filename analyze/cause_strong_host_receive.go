@@ -29,6 +29,9 @@ const (
 // strongHostAt: the whole destination, or the part of it delivered to one
 // backend of several.
 func (d *diagnosis) strongHostAt(dest *Destination, t *destTotals) []Finding {
+	if d.diedBeforeBackend(dest, t) {
+		return nil // the backend never saw them: no-traffic-to-vip
+	}
 	fs := one(d.strongHostReceive(scope{dest: dest, t: &t.all, sent: dest.Sent, macs: dest.SynMACs}))
 	return append(fs, d.perHost(dest, t)...)
 }

@@ -94,6 +94,10 @@ type hopCandidates struct {
 	all     uint64 // a bit per input
 	list    []hopCandidate
 	dropped int
+	// clientFailed has a bit per input that saw a client's (not a health
+	// probe's) attempt to any destination fail: one that may be the
+	// VIP's SYNs, translated to the host's own address on the way.
+	clientFailed uint64
 }
 
 func (h *hopCandidates) offer(a *track) {

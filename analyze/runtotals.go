@@ -80,6 +80,10 @@ func (rt *runTotals) add(a *track) {
 		rt.otherDests.add(addrKey(a.Server.Addr())^uint64(a.Server.Port())<<1, rt.budget)
 	}
 	d.add(&a.Attempt, key, probe, a.hasMAC, a.synMAC, rt.budget)
+	d.seen.add(a)
+	if !probe && a.Outcome != Completed {
+		rt.hops.clientFailed |= a.synFiles
+	}
 	if a.dest >= 0 && d.exampleCount[a.Outcome] < examplesPerOutcome && len(rt.examples) < maxExampleAttempts {
 		d.exampleCount[a.Outcome]++
 		rt.examples = append(rt.examples, a.Attempt)

@@ -114,6 +114,7 @@ type destTotals struct {
 	returnTotals
 	wrongSourceTotals
 	tlsTotals
+	seen seenTotals // which captures saw its attempts
 
 	exampleCount [numOutcomes]uint8 // whole attempts kept in the examples
 }

@@ -13,7 +13,7 @@ import "github.com/slbdiag/slbdiag/analyze"
 func EvidenceKinds() []analyze.EvidenceKind {
 	return []analyze.EvidenceKind{analyze.EvSynsUnanswered, analyze.EvNeverSource, analyze.EvHostMAC, analyze.EvOwnAddrWorks,
 		analyze.EvOtherHostsAnswer, analyze.EvSomeAnswered, analyze.EvWrongSource, analyze.EvRefused, analyze.EvRetransmissions,
-		analyze.EvClientsFail, analyze.EvProbesComplete, analyze.EvSynAckSent, analyze.EvSynAfterSynAck, analyze.EvNoSynToVIP,
+		analyze.EvClientsFail, analyze.EvProbesComplete, analyze.EvSynAckSent, analyze.EvSynAfterSynAck, analyze.EvNoSynToVIP, analyze.EvNotAtBackend,
 		analyze.EvLoadBalancerSide, analyze.EvHelloClosed, analyze.EvHelloServed, analyze.EvHelloAlert, analyze.EvSlowCompleted,
 		analyze.EvARPClaim, analyze.EvHostConfig,
 		analyze.EvFactVIPNowhere, analyze.EvFactVIPOnLoopback, analyze.EvFactVIPOnNIC, analyze.EvFactVIPOnOther,

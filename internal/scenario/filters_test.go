@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net/netip"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,7 +36,7 @@ func TestEvidenceCountsMatchFilters(t *testing.T) {
 		t.Skip("tshark not installed (Debian package tshark)")
 	}
 	for _, s := range All() {
-		if strings.HasSuffix(s.Files[0], ".txt") || sameTraffic[s.Name] {
+		if strings.HasSuffix(s.Files[0], ".txt") || sameTraffic(s.Name) {
 			continue
 		}
 		t.Run(s.Name, func(t *testing.T) {
@@ -74,9 +77,70 @@ func TestEvidenceCountsMatchFilters(t *testing.T) {
 	}
 }
 
-// sameTraffic are the scenarios whose captures saw the same packets at
-// different points.
-var sameTraffic = map[string]bool{"two-sides": true}
+// sameTraffic says whether a scenario's captures saw the same packets at
+// different points: two-sides and the lab's pairs (labPairs).
+func sameTraffic(name string) bool { return name == "two-sides" || strings.HasSuffix(name, "-pair") }
+
+// TestNotAtBackendFilter checks the evidence of SYNs absent from a
+// backend's capture against Wireshark: its filter shows not one packet in
+// the backend's capture (the file of its frames, which tshark shows as
+// SYNs to the host's own address) and, in the other captures, the SYNs
+// the finding counts.
+func TestNotAtBackendFilter(t *testing.T) {
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark not installed (Debian package tshark)")
+	}
+	checked := 0
+	for _, s := range All() {
+		if strings.HasSuffix(s.Files[0], ".txt") || len(s.Files) < 2 {
+			continue
+		}
+		for _, f := range analyzeScenario(t, s).Findings {
+			for _, e := range f.Evidence {
+				if e.Kind != analyze.EvNotAtBackend {
+					continue
+				}
+				checked++
+				if len(e.Frames) == 0 {
+					t.Fatalf("%s: %s cites no frame of the backend's capture", s.Name, e.Kind)
+				}
+				backend := e.Frames[0].File
+				others := 0
+				for i, name := range s.Files {
+					shown := tsharkFrames(t, tshark, filepath.Join(pcapsDir, name), e.Filter)
+					if i == backend {
+						if len(shown) != 0 {
+							t.Errorf("%s: tshark -Y %q shows frames %v in the backend's %s", s.Name, e.Filter, shown, name)
+						}
+						host := tsharkFrames(t, tshark, filepath.Join(pcapsDir, name),
+							fmt.Sprintf("%s && tcp.flags.syn==1 && tcp.flags.ack==0", addrTest(e.Addr)))
+						for _, ref := range e.Frames {
+							if ref.File != backend || !slices.Contains(host, ref.Frame) {
+								t.Errorf("%s: frame %d of %s is cited as a SYN to %s, which tshark does not show", s.Name, ref.Frame, s.Files[ref.File], e.Addr)
+							}
+						}
+						continue
+					}
+					others += len(shown)
+				}
+				if others != f.Syns {
+					t.Errorf("%s: the other captures show %d SYNs with %q; the finding counts %d", s.Name, others, e.Filter, f.Syns)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no scenario has SYNs absent from a backend's capture")
+	}
+}
+
+func addrTest(a netip.Addr) string {
+	if a.Is4() {
+		return "ip.dst==" + a.String()
+	}
+	return "ipv6.dst==" + a.String()
+}
 
 // analyzeScenario replays a scenario as 'slbdiag analyze' does.
 func analyzeScenario(t *testing.T, s Scenario) *analyze.Result {
@@ -136,6 +200,9 @@ func tsharkFrames(t *testing.T, tshark, path, filter string) []int {
 // countsFilter reports whether an evidence's Count is the number of
 // packets its Filter shows, as the report prints them side by side.
 // Evidence from host facts, and the SYNs' MAC, print no count.
+// The SYNs absent from a backend's capture are shown by a filter that
+// shows them in the other capture only, beside frames of the host's own
+// handshakes: TestNotAtBackendFilter checks it per file.
 func countsFilter(e analyze.Evidence) bool {
-	return e.Filter != "" && e.Fact == nil && e.Kind != analyze.EvHostMAC
+	return e.Filter != "" && e.Fact == nil && e.Kind != analyze.EvHostMAC && e.Kind != analyze.EvNotAtBackend
 }

@@ -1,6 +1,9 @@
 package scenario
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+)
 
 // recorded are captures recorded from a real kernel by
 // testdata/lab/record-linux-dsr.sh, not generated. What they must give
@@ -41,7 +44,11 @@ func recorded() []built {
 			{"lab-linux-after.pcap", cl(36974), v, 894941839, "completed", 1, 19},
 		},
 	}
-	return append(append(append([]built{{s: before}, {s: after}, tlsSecrets()}, labRecorded()...), encapRecorded()...), natRecorded()...)
+	out := []built{{s: before}, {s: after}, tlsSecrets()}
+	for _, more := range [][]built{labRecorded(), labPaired(), labPairs(), encapRecorded(), natRecorded()} {
+		out = append(out, more...)
+	}
+	return out
 }
 
 // tlsSecrets is tls-binding.pcapng as Wireshark's editcap rewrites it with
@@ -224,6 +231,161 @@ func labRecorded() []built {
 				},
 			},
 		},
+	}
+}
+
+// labPaired are the lab's scenarios recorded at the client's c0 and the
+// backend's b0 at once ('test/lab/lab.sh record testdata/pcaps
+// dsr-lb-blackhole dsr6-lb-blackhole'), each replayed as the pair and the
+// backend's capture alone. As with labRecorded, the expectations were read
+// off the files with tshark and are checked by TestTsharkAgrees.
+func labPaired() []built {
+	probe := func(port uint16) netip.AddrPort {
+		return netip.AddrPortFrom(netip.MustParseAddr("100.100.110.1"), port)
+	}
+	own := ap("10.2.0.2:443")
+	const (
+		c4, b4 = "lab-dsr-lb-blackhole-client.pcap", "lab-dsr-lb-blackhole-backend.pcap"
+		c6, b6 = "lab-dsr6-lb-blackhole-client.pcap", "lab-dsr6-lb-blackhole-backend.pcap"
+	)
+	const story = "the load balancer's route to the VIP %s is a blackhole (`ip route replace blackhole`), so it drops the " +
+		"client's SYNs without an ICMP error, while its health probes from 100.100.110.1 to the backend's own address " +
+		"10.2.0.2:443 complete."
+	pair4 := Scenario{
+		Name:   "lab-dsr-lb-blackhole",
+		Causes: []string{"no-traffic-to-vip"},
+		Files:  []string{c4, b4},
+		Description: "Recorded from Linux 6.18 by test/lab/lab.sh with tcpdump on the client's c0 and the backend's b0 at once: " +
+			fmt.Sprintf(story, "192.0.2.10/32") + " The client's capture holds its retransmitted SYNs to 192.0.2.10:443, the " +
+			"backend's only the probes. Read together, slbdiag must say the SYNs died before the backend (between the client " +
+			"and the load balancer, or at it) and give no fix for the host.",
+		Expect: []Expect{
+			{b4, probe(36263), own, 4075846247, "completed", 1, 3},
+			{c4, ap("10.1.0.2:52846"), ap("192.0.2.10:443"), 4002067256, "unanswered", 4, 3},
+			{b4, probe(50345), own, 1893758039, "completed", 1, 12},
+			{c4, ap("10.1.0.2:52854"), ap("192.0.2.10:443"), 705321074, "unanswered", 4, 7},
+		},
+	}
+	pair6 := Scenario{
+		Name:   "lab-dsr6-lb-blackhole",
+		Causes: []string{"no-traffic-to-vip"},
+		Files:  []string{c6, b6},
+		Description: "Recorded from Linux 6.18 by test/lab/lab.sh, lab-dsr-lb-blackhole over IPv6: " +
+			fmt.Sprintf(story, "2001:db8::10/128") + " The client's capture holds its retransmitted SYNs to " +
+			"[2001:db8::10]:443, the backend's only the probes (over IPv4).",
+		Expect: []Expect{
+			{b6, probe(56289), own, 3880791973, "completed", 1, 3},
+			{c6, ap("[2001:db8:1::2]:55612"), ap("[2001:db8::10]:443"), 2365652697, "unanswered", 4, 1},
+			{b6, probe(34129), own, 1904325329, "completed", 1, 11},
+			{c6, ap("[2001:db8:1::2]:55622"), ap("[2001:db8::10]:443"), 3623523130, "unanswered", 4, 5},
+		},
+	}
+	alone := func(pair Scenario, vip, backend string) Scenario {
+		s := pair
+		s.Name, s.VIP, s.Files = pair.Name+"-backend", vip, []string{backend}
+		s.Description = "The backend's side of " + pair.Name + " alone, replayed with the VIP given: not one SYN to it."
+		s.Expect = nil
+		for _, e := range pair.Expect {
+			if e.File == backend {
+				s.Expect = append(s.Expect, e)
+			}
+		}
+		return s
+	}
+	return []built{{s: pair4}, {s: alone(pair4, "192.0.2.10", b4)}, {s: pair6}, {s: alone(pair6, "2001:db8::10", b6)}}
+}
+
+// labPairs are the scenarios of labRecorded recorded again, at the
+// client's c0 and the backend's b0 at once ('PAIR=1 test/lab/lab.sh record
+// testdata/pcaps SCENARIO...'), replayed together: read as a pair, each must
+// give the scenario's cause, as its backend's capture does alone
+// (TestPairsAlone). Expectations as in labRecorded, in the file each
+// attempt's first SYN is in; its SYNs are those that capture saw.
+func labPairs() []built {
+	const cli, be = "client", "backend"
+	paired := func(name, vip string, causes []string, expect []Expect) built {
+		files := []string{"lab-" + name + "-client.pcap", "lab-" + name + "-backend.pcap"}
+		for i := range expect {
+			expect[i].File = "lab-" + name + "-" + expect[i].File + ".pcap"
+		}
+		return built{s: Scenario{
+			Name: "lab-" + name + "-pair", Causes: causes, Files: files, VIP: vip, Expect: expect,
+			Description: "Recorded from Linux 6.18 by `PAIR=1 test/lab/lab.sh record`: the lab's " + name + " scenario " +
+				"(see lab-" + name + ") captured with tcpdump on the client's c0 and the backend's b0 at once. Read " +
+				"together, the two captures must give the scenario's cause; the backend's alone must too.",
+		}}
+	}
+	return []built{
+		paired("dsr-novip", "", []string{"strong-host-receive"}, []Expect{
+			{cli, ap("10.1.0.2:54886"), ap("192.0.2.10:443"), 1283371970, "unanswered", 4, 3},
+			{cli, ap("10.1.0.2:54900"), ap("192.0.2.10:443"), 1220424623, "unanswered", 4, 7},
+		}),
+		paired("dsr-probes", "", []string{"strong-host-receive"}, []Expect{
+			{be, ap("100.100.110.1:35849"), ap("10.2.0.2:443"), 12015379, "completed", 1, 3},
+			{cli, ap("10.1.0.2:38228"), ap("192.0.2.10:443"), 1294145136, "unanswered", 4, 3},
+			{be, ap("100.100.110.1:39991"), ap("10.2.0.2:443"), 1192821983, "completed", 1, 15},
+			{cli, ap("10.1.0.2:38246"), ap("192.0.2.10:443"), 634823856, "unanswered", 4, 7},
+		}),
+		paired("dsr-fixed", "192.0.2.10", []string{}, []Expect{
+			{be, ap("100.100.110.1:45781"), ap("10.2.0.2:443"), 1665899226, "completed", 1, 3},
+			{cli, ap("10.1.0.2:44780"), ap("192.0.2.10:443"), 4173858178, "completed", 1, 3},
+			{be, ap("100.100.110.1:40911"), ap("10.2.0.2:443"), 400433416, "completed", 1, 17},
+			{cli, ap("10.1.0.2:44792"), ap("192.0.2.10:443"), 1627803893, "completed", 1, 9},
+		}),
+		paired("dsr-nolistener", "192.0.2.10", []string{"no-listener-on-vip"}, []Expect{
+			{be, ap("100.100.110.1:58011"), ap("10.2.0.2:443"), 939675471, "completed", 1, 3},
+			{cli, ap("10.1.0.2:44796"), ap("192.0.2.10:443"), 3954730249, "refused", 1, 3},
+			{be, ap("100.100.110.1:58241"), ap("10.2.0.2:443"), 3447328150, "completed", 1, 14},
+			{cli, ap("10.1.0.2:44812"), ap("192.0.2.10:443"), 3121300985, "refused", 1, 5},
+		}),
+		paired("dsr-return-lost", "192.0.2.10", []string{"return-path-lost"}, []Expect{
+			{be, ap("100.100.110.1:44765"), ap("10.2.0.2:443"), 4170698057, "completed", 1, 3},
+			{cli, ap("10.1.0.2:42260"), ap("192.0.2.10:443"), 1932691419, "synack-no-ack", 4, 3},
+			{be, ap("100.100.110.1:44749"), ap("10.2.0.2:443"), 442997999, "completed", 1, 20},
+			{cli, ap("10.1.0.2:42266"), ap("192.0.2.10:443"), 6631865, "synack-no-ack", 4, 7},
+		}),
+		paired("dsr6-novip", "", []string{"strong-host-receive"}, []Expect{
+			{cli, ap("[2001:db8:1::2]:44224"), ap("[2001:db8::10]:443"), 82997251, "unanswered", 4, 1},
+			{cli, ap("[2001:db8:1::2]:55186"), ap("[2001:db8::10]:443"), 837481824, "unanswered", 4, 5},
+		}),
+		paired("dsr6-fixed", "2001:db8::10", []string{}, []Expect{
+			{cli, ap("[2001:db8:1::2]:55200"), ap("[2001:db8::10]:443"), 3212236669, "completed", 1, 1},
+			{cli, ap("[2001:db8:1::2]:55214"), ap("[2001:db8::10]:443"), 4262214152, "completed", 1, 7},
+		}),
+		paired("dsr-firewall", "", []string{"strong-host-receive"}, []Expect{
+			{be, ap("100.100.110.1:38943"), ap("10.2.0.2:443"), 2197038063, "completed", 1, 3},
+			{cli, ap("10.1.0.2:46904"), ap("192.0.2.10:443"), 283307521, "unanswered", 4, 3},
+			{be, ap("100.100.110.1:37059"), ap("10.2.0.2:443"), 3756872484, "completed", 1, 15},
+			{cli, ap("10.1.0.2:46912"), ap("192.0.2.10:443"), 3640916012, "unanswered", 4, 7},
+		}),
+		paired("dsr-tls-alert", "192.0.2.10", []string{"tls-binding-missing"}, []Expect{
+			{be, ap("100.100.110.1:56015"), ap("10.2.0.2:443"), 1430118120, "completed", 1, 3},
+			{cli, ap("10.1.0.2:44976"), ap("192.0.2.10:443"), 871546101, "completed", 1, 3},
+			{cli, ap("10.1.0.2:44986"), ap("192.0.2.10:443"), 1438245995, "completed", 1, 14},
+			{cli, ap("10.1.0.2:44992"), ap("192.0.2.10:443"), 1029128450, "completed", 1, 24},
+		}),
+		paired("dsr-lossy", "", []string{"partial-loss"}, []Expect{
+			{cli, ap("10.1.0.2:45036"), ap("192.0.2.10:443"), 3608090630, "completed", 6, 3},
+			{cli, ap("10.1.0.2:45124"), ap("192.0.2.10:443"), 1753191088, "completed", 2, 12},
+			{cli, ap("10.1.0.2:45140"), ap("192.0.2.10:443"), 951237458, "completed", 1, 23},
+			{cli, ap("10.1.0.2:45146"), ap("192.0.2.10:443"), 2883221402, "completed", 1, 27},
+			{cli, ap("10.1.0.2:45150"), ap("192.0.2.10:443"), 3493416690, "completed", 3, 31},
+			{cli, ap("10.1.0.2:40032"), ap("192.0.2.10:443"), 3120943316, "completed", 2, 50},
+			{cli, ap("10.1.0.2:40070"), ap("192.0.2.10:443"), 352092494, "completed", 2, 57},
+			{cli, ap("10.1.0.2:40086"), ap("192.0.2.10:443"), 3534353107, "completed", 2, 69},
+			{cli, ap("10.1.0.2:40100"), ap("192.0.2.10:443"), 153979136, "completed", 1, 79},
+			{cli, ap("10.1.0.2:40108"), ap("192.0.2.10:443"), 4081729077, "completed", 2, 85},
+			{cli, ap("10.1.0.2:40132"), ap("192.0.2.10:443"), 466174483, "completed", 1, 92},
+			{cli, ap("10.1.0.2:40146"), ap("192.0.2.10:443"), 3761865569, "completed", 1, 96},
+			{cli, ap("10.1.0.2:40162"), ap("192.0.2.10:443"), 593075027, "completed", 1, 100},
+			{cli, ap("10.1.0.2:40174"), ap("192.0.2.10:443"), 1612367250, "completed", 1, 106},
+			{cli, ap("10.1.0.2:40188"), ap("192.0.2.10:443"), 843868901, "completed", 1, 112},
+			{cli, ap("10.1.0.2:40190"), ap("192.0.2.10:443"), 3447144462, "completed", 1, 118},
+			{cli, ap("10.1.0.2:40202"), ap("192.0.2.10:443"), 3203545885, "completed", 1, 124},
+			{cli, ap("10.1.0.2:40212"), ap("192.0.2.10:443"), 3066580119, "completed", 2, 129},
+			{cli, ap("10.1.0.2:40226"), ap("192.0.2.10:443"), 3931140194, "completed", 3, 157},
+			{cli, ap("10.1.0.2:40292"), ap("192.0.2.10:443"), 2683658501, "completed", 1, 166},
+		}),
 	}
 }
 

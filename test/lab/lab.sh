@@ -27,6 +27,9 @@
 #       exit code go to OUT.stdout, OUT.stderr, OUT.rc.
 #   test/lab/lab.sh record DIR [SCENARIO...]   record the scenarios (default: all)
 #                                              with tcpdump into DIR/lab-SCENARIO.pcap
+#                                              (paired ones into -client.pcap and
+#                                              -backend.pcap; every one with PAIR=1);
+#                                              LAB_ID names the lab
 #
 # Every wait and every connection is bounded in time; everything is torn
 # down on exit, failure or interrupt. dsr-firewall and dsr-lossy need nft
@@ -38,7 +41,11 @@ be4=10.2.0.2 be6=2001:db8:2::2
 probe_src=100.100.110.1
 
 scenarios=(dsr-novip dsr-probes dsr-fixed dsr-nolistener dsr-return-lost dsr6-novip dsr6-fixed
-  dsr-firewall dsr-tls-alert dsr-lossy)
+  dsr-firewall dsr-tls-alert dsr-lossy dsr-lb-blackhole dsr6-lb-blackhole)
+# Scenarios recorded at the client's c0 and the backend's b0 at once, into
+# lab-SCENARIO-client.pcap and lab-SCENARIO-backend.pcap: two captures of
+# the same traffic, replayed together.
+paired=(dsr-lb-blackhole dsr6-lb-blackhole)
 # Scenarios that run for a minute, for 'slbdiag watch'; not recorded.
 long_scenarios=(watch-burst)
 # A second VIP the backend does not hold: its SYNs go unanswered.
@@ -139,6 +146,14 @@ listen() {
 setup() {
   case $1 in
     dsr-novip | dsr-probes | dsr6-novip) listen ":443" ;;
+    dsr-lb-blackhole | dsr6-lb-blackhole)
+      # The load balancer forwards nothing to the VIP: its route is a
+      # blackhole, which drops the clients' SYNs without an ICMP error.
+      # Its health probes still reach the backend, which is healthy.
+      listen ":443"
+      ip -n $lb route replace blackhole $vip4/32
+      ip -n $lb -6 route replace blackhole $vip6/128
+      ;;
     dsr-fixed | dsr6-fixed) vip_on_lo; listen ":443" ;;
     dsr-nolistener) vip_on_lo; listen "$be4:443" ;;
     dsr-return-lost)
@@ -213,7 +228,8 @@ client6() { dial $cli "[$vip6]:443"; }
 traffic() {
   case $1 in
     dsr-novip) client4; client4 ;;
-    dsr-probes | dsr-fixed | dsr-nolistener | dsr-return-lost) probe; client4; probe; client4 ;;
+    dsr-probes | dsr-fixed | dsr-nolistener | dsr-return-lost | dsr-lb-blackhole) probe; client4; probe; client4 ;;
+    dsr6-lb-blackhole) probe; client6; probe; client6 ;;
     dsr6-novip | dsr6-fixed) client6; client6 ;;
     watch-burst) watch_burst ;;
     dsr-firewall) probe; client4; probe; client4 ;;
@@ -270,14 +286,28 @@ run() {
     sleep 0.1
   done
   grep -qE 'listening on|capturing on' "$out.stderr" || { kill -KILL $pid 2>/dev/null || true; die "the capture did not start: $(cat "$out.stderr")"; }
+  # A second capture of the same traffic, at the client (record, paired
+  # scenarios): started before any connection, stopped after the first.
+  local pid2=
+  if [ -n "${client_capture[*]:-}" ]; then
+    ip netns exec $cli "${client_capture[@]}" >"$out.client.stdout" 2>"$out.client.stderr" &
+    pid2=$!
+    for i in $(seq 100); do
+      grep -qE 'listening on' "$out.client.stderr" 2>/dev/null && break
+      kill -0 $pid2 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -qE 'listening on' "$out.client.stderr" || { kill -KILL $pid $pid2 2>/dev/null || true; die "the client's capture did not start: $(cat "$out.client.stderr")"; }
+  fi
   traffic "$scen"
   sleep 1.5 # the last replies and retransmissions
-  kill -INT $pid 2>/dev/null || true
+  kill -INT $pid $pid2 2>/dev/null || true
   for i in $(seq 100); do
-    kill -0 $pid 2>/dev/null || break
+    if ! kill -0 $pid 2>/dev/null && { [ -z "$pid2" ] || ! kill -0 $pid2 2>/dev/null; }; then break; fi
     sleep 0.1
   done
-  kill -KILL $pid 2>/dev/null || true
+  kill -KILL $pid $pid2 2>/dev/null || true
+  [ -z "$pid2" ] || wait $pid2 || true
   rc=0
   wait $pid || rc=$?
   echo $rc >"$out.rc"
@@ -285,18 +315,21 @@ run() {
 }
 
 record() {
-  local dir=$1 s
+  local dir=$1 s filter='tcp port 443 or arp or icmp or (icmp6 and ip6[40] < 128)'
   shift
   [ $# -gt 0 ] || set -- "${scenarios[@]}"
   for s in "$@"; do
     echo "lab: recording $s" >&2
     # On the backend's b0; a lossy path is recorded where its users are,
     # on the client's c0, which sees every SYN it sent.
-    local ns_of=be dev=b0
-    [ "$s" = dsr-lossy ] && ns_of=cli dev=c0
-    ( names rec; capture_ns=${!ns_of}
-      run rec "$s" "$state_rec/$s" -- tcpdump -q -U --immediate-mode -Z root -i $dev -w "$dir/lab-$s.pcap" \
-        'tcp port 443 or arp or icmp or (icmp6 and ip6[40] < 128)' )
+    local ns_of=be dev=b0 file=$dir/lab-$s.pcap client_capture=()
+    [ "$s" = dsr-lossy ] && [ -z "${PAIR:-}" ] && ns_of=cli dev=c0
+    if [ -n "${PAIR:-}" ] || [[ " ${paired[*]} " = *" $s "* ]]; then
+      file=$dir/lab-$s-backend.pcap
+      client_capture=(tcpdump -q -U --immediate-mode -Z root -i c0 -w "$dir/lab-$s-client.pcap" "$filter")
+    fi
+    ( names "${LAB_ID:-rec}"; capture_ns=${!ns_of}
+      run "${LAB_ID:-rec}" "$s" "$state_rec/$s" -- tcpdump -q -U --immediate-mode -Z root -i $dev -w "$file" "$filter" )
   done
   echo "lab: recorded $* into $dir on Linux $(uname -r)" >&2
 }
