@@ -50,8 +50,11 @@ type Packet struct {
 	IsICMPErr bool
 	Quoted    QuotedTCP
 
-	// Fragment is set for a piece of a fragmented IP datagram. Only the
-	// first piece has a TCP header.
+	// Fragment is set for a piece of a fragmented IP datagram. A TCP
+	// segment sent in pieces is read from the whole datagram, at the
+	// frame whose piece completes it, and is not a Fragment then; the
+	// pieces before it, and those of a datagram never completed, carry
+	// no TCP header.
 	Fragment bool
 
 	// Encap is the outermost tunnel or framing the packet arrived in, and
@@ -90,6 +93,7 @@ type Decoder struct {
 	vxlan   layers.VXLAN
 	decoded []gopacket.LayerType
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
+	frags   reassembler
 
 	// frame is the frame being decoded, which every offset of layout
 	// indexes; ip is the layout's entry of the IP header last decoded.
