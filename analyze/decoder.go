@@ -54,6 +54,11 @@ type packet struct {
 	isICMPErr bool
 	quoted    decode.QuotedTCP
 
+	// badOffset is set for a TCP header with a data offset under 5, and
+	// malformed for every TCP header that cannot be one
+	// (decode.Packet.MalformedTCP): no handshake's.
+	badOffset, malformed bool
+
 	// fragment is set for a piece of a fragmented IP datagram; payloadLen
 	// then counts the payload bytes in that piece alone, a lower bound of
 	// the segment's.
@@ -84,6 +89,7 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	p.payloadLen, p.hello, p.sni, p.alert, p.alertDesc = 0, false, "", false, 0
 	p.isARP, p.arpIP, p.arpMAC, p.isICMPErr, p.quoted = f.IsARP, f.ARPIP, f.ARPMAC, f.IsICMPErr, f.Quoted
 	p.fragment, p.encap, p.outer = f.Fragment, f.Encap, f.Outer
+	p.badOffset, p.malformed = f.BadOffset, f.MalformedTCP()
 	return ip
 }
 

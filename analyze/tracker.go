@@ -88,10 +88,14 @@ type tracker struct {
 	now              int64     // clock in Unix nanoseconds
 	emitFail         error     // the first error the consumer returned
 
-	synPackets       int
-	clocks           clockSamples                // offsets between captures of the same SYNs
-	badSums          struct{ syns, synAcks int } // SYNs and SYN-ACKs with a wrong TCP checksum
-	synTTLs          [256]int                    // client SYNs by the TTL they arrived with
+	synPackets int
+	clocks     clockSamples                // offsets between captures of the same SYNs
+	badSums    struct{ syns, synAcks int } // SYNs and SYN-ACKs with a wrong TCP checksum
+	malformed  struct {                    // TCP headers that cannot be one, and the first of them
+		n     int
+		first FrameRef
+	}
+	synTTLs          [256]int // client SYNs by the TTL they arrived with
 	midstreamPackets int
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
@@ -145,6 +149,10 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 		}
 	}
 	switch {
+	case p.malformed:
+		if t.malformed.n++; t.malformed.first.IsZero() {
+			t.malformed.first = ref
+		}
 	case p.isICMPErr:
 		t.icmpError(p, ref, ts)
 	case !p.isTCP:

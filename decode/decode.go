@@ -50,6 +50,10 @@ type Packet struct {
 	IsICMPErr bool
 	Quoted    QuotedTCP
 
+	// BadOffset is set for a TCP header whose data offset is under 5
+	// (fewer than the 20 bytes every TCP header has): not a TCP header.
+	BadOffset bool
+
 	// Fragment is set for a piece of a fragmented IP datagram. A TCP
 	// segment sent in pieces is read from the whole datagram, at the
 	// frame whose piece completes it, and is not a Fragment then; the
@@ -64,6 +68,14 @@ type Packet struct {
 	// its own Ethernet header, HasMAC false when it has none.
 	Encap Encap
 	Outer netip.Addr
+}
+
+// MalformedTCP reports whether the frame's TCP header cannot be one a
+// TCP stack sends or accepts (RFC 9293): a data offset under 5, or SYN
+// with RST. Such a segment (a scanner's probe, a fuzzer's, corruption) is
+// no handshake's.
+func (p *Packet) MalformedTCP() bool {
+	return p.BadOffset || p.IsTCP && p.Flags&(FlagSYN|FlagRST) == FlagSYN|FlagRST
 }
 
 // QuotedTCP is the start of the TCP segment an ICMP error quotes.

@@ -125,6 +125,8 @@ func (d *Decoder) transport(proto uint8, b []byte, p *Packet) (inner, bool) {
 	case protoTCP:
 		if d.tcp.DecodeFromBytes(b, gopacket.NilDecodeFeedback) == nil {
 			d.take(layers.LayerTypeTCP, p)
+		} else if len(b) >= 13 && b[12]>>4 < 5 {
+			p.BadOffset = true
 		} else if len(b) >= 14 {
 			// Cut inside its options by a small snaplen (pktmon's 128
 			// bytes, tcpdump's old 68 or 96): ports, sequence numbers and

@@ -109,6 +109,9 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnOffload:
 		return l.tr(fmt.Sprintf("%s wrong TCP checksums (%s of them SYN-ACKs). That is what checksum offload leaves: the capture was taken on a host, or on a virtual interface, before the checksums were filled in. Wireshark flags them as errors; slbdiag does not use checksums, and no outcome depends on them.", count(w.Count, "SYN or SYN-ACK carries", "SYNs and SYN-ACKs carry"), w.Detail),
 			fmt.Sprintf("有 %d 个 SYN 或 SYN-ACK 的 TCP 校验和不正确（其中 SYN-ACK %s 个）。这是校验和卸载造成的：抓包是在主机上或虚拟网卡上、校验和填入之前进行的。Wireshark 会把它们标为错误；slbdiag 不使用校验和，所有判定结果都不受影响。", w.Count, w.Detail))
+	case analyze.WarnMalformed:
+		return l.tr(fmt.Sprintf("%s not TCP as a TCP stack sends it (a data offset under 5, or SYN with RST: a scanner's or fuzzer's probe, or corruption), first %s frame %s: not counted as attempts.", count(w.Count, "TCP header is", "TCP headers are"), file, w.Detail),
+			fmt.Sprintf("有 %d 个 TCP 头不是 TCP 协议栈会发出的样子（数据偏移小于 5，或 SYN 与 RST 同时置位：扫描器或模糊测试的探测包，或数据损坏），第一个在 %s 第 %s 帧：不计为连接尝试。", w.Count, file, w.Detail))
 	case analyze.WarnOneSided:
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
