@@ -60,6 +60,7 @@ type File struct {
 	count   *countingReader
 	buf     *bufio.Reader // what pcapgo reads
 	ng      *ngFilter     // pcapng: between count's buffer and buf, skips blocks pcapgo does not need
+	old     *oldPcap      // pcap 2.0-2.3: between count's buffer and buf, passes it on as 2.4
 	closer  io.Closer
 	raw     atomic.Int64 // bytes read from r, for BytesRead
 	frames  int          // frames read so far
@@ -144,6 +145,10 @@ func (f *File) openReader(magic []byte) error {
 	case isPcapMagic(magic):
 		f.Format = FormatPcap
 		f.bigEndian = magic[0] == 0xa1
+		if isOldPcap(f.buf) {
+			f.old = &oldPcap{src: f.buf}
+			f.buf = bufio.NewReaderSize(f.old, readBufferSize)
+		}
 		f.rd, err = pcapgo.NewReader(f.buf)
 	case f.Gzip:
 		// The bytes shown are after decompression: say so, or they
@@ -213,6 +218,9 @@ func (f *File) Close() error {
 
 // offset is how many bytes of the (uncompressed) capture have been consumed.
 func (f *File) offset() int64 {
+	if f.old != nil {
+		return f.old.out - int64(f.buf.Buffered())
+	}
 	if f.ng == nil {
 		return f.count.n - int64(f.buf.Buffered())
 	}
