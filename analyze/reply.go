@@ -34,7 +34,7 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 	}
 	a := t.win.at(r.seq)
 	if a == nil {
-		t.latePackets++
+		t.lateReply(r, ts)
 		return true
 	}
 	if a.Client != client || a.Server.Port() != p.sport || (a.ISN != p.ack-1 && a.ISN+a.synLen != p.ack-1 && !a.fragAck(p.ack)) {
@@ -63,7 +63,7 @@ func (t *tracker) fragmentedSyn(p *packet, client netip.AddrPort) (replyRef, boo
 	if a == nil || a.Client != client || !a.fragAck(p.ack) {
 		return replyRef{}, false
 	}
-	return replyRef{f.seq, a.dest}, true
+	return replyRef{seq: f.seq, dest: a.dest}, true
 }
 
 // fragAck reports whether ack acknowledges a fragmented SYN's data: from

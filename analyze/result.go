@@ -122,6 +122,9 @@ type Warning struct {
 	// Attempts is, for bounds reached, how many attempts the warning
 	// concerns; Limit is the bound.
 	Attempts, Limit int
+	// Rerun is, for late packets, a horizon that would have kept the
+	// replies that came after their attempt left; 0 when none did.
+	Rerun time.Duration
 }
 
 // WarningKind names a kind of warning.

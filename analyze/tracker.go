@@ -41,6 +41,10 @@ const DefaultHorizon = 32 * time.Second
 type replyRef struct {
 	seq  uint64
 	dest int32
+	// synSec is the first SYN's time in Unix seconds, 0 when unknown: a
+	// reply that comes after its attempt left says how late it was. It
+	// fills the struct's padding.
+	synSec uint32
 }
 
 // flowRef is where a connection's packets go, and when the connection
@@ -103,6 +107,7 @@ type tracker struct {
 	// What the bounds cost, for the report.
 	early, forgotten, addrsCapped, arpsCapped int
 	lateSyns, latePackets                     int
+	lateBy                                    time.Duration // the latest reply after its attempt left, from its first SYN
 }
 
 // flowKey is a connection's 4-tuple, client side first.
@@ -214,9 +219,9 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	a.hasMAC, a.synMAC = p.hasMAC, p.dstMAC
 	a.dest = t.totals.dest(server)
 	a.synLen, a.synFrag = uint32(p.payloadLen), p.fragment
-	t.byReply[rk] = replyRef{seq, a.dest}
+	t.byReply[rk] = replyRef{seq, a.dest, uint32(ts.Unix())}
 	if a.synLen > 0 {
-		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest}
+		t.byReply[replyHash(client, server.Port(), p.seq+a.synLen)] = replyRef{seq, a.dest, uint32(ts.Unix())}
 	}
 	t.byFlow[flowHash(client, server)] = flowRef{seq: seq}
 	if len(t.orphans) > 0 {

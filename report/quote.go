@@ -2,7 +2,10 @@ package report
 
 import (
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/slbdiag/slbdiag/analyze"
 )
 
 // Strings from packets and facts files go into the suggested commands only
@@ -60,3 +63,20 @@ func psQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + 
 
 // shQuote quotes a string for a POSIX shell.
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// rerunCommand is the command that analyzes the result's inputs again
+// with the given horizon, each file name quoted for a POSIX shell; a name
+// that is not printable as it is stands as FILE, to be filled in.
+func rerunCommand(r *analyze.Result, horizon time.Duration) string {
+	parts := []string{"slbdiag", "analyze", "--horizon", horizon.String()}
+	for _, in := range r.Inputs {
+		name := in.Name
+		if printable(name) != name {
+			name = "FILE"
+		} else {
+			name = shQuote(name)
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, " ")
+}

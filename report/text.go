@@ -127,8 +127,14 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 		}
 		return l.tr(en, zh)
 	case analyze.WarnLate:
-		return l.tr(fmt.Sprintf("%s and %s came more than %s after their attempt's first SYN, when its outcome was already written: the SYN counts include them, the outcomes and the JSONL \"syns\" do not.", count(w.Count, "SYN retransmission"), count(w.Attempts, "reply", "replies"), w.Detail),
-			fmt.Sprintf("有 %d 个 SYN 重传和 %d 个应答在其连接尝试的第一个 SYN 之后超过 %s 才到达，那时结果已经写出：SYN 计数包含它们，结果和 JSONL 的 \"syns\" 不包含。", w.Count, w.Attempts, w.Detail))
+		en := fmt.Sprintf("%s and %s came more than %s after their attempt's first SYN, when its outcome was already written: the SYN counts include them, the outcomes and the JSONL \"syns\" do not.", count(w.Count, "SYN retransmission"), count(w.Attempts, "reply", "replies"), w.Detail)
+		zh := fmt.Sprintf("有 %d 个 SYN 重传和 %d 个应答在其连接尝试的第一个 SYN 之后超过 %s 才到达，那时结果已经写出：SYN 计数包含它们，结果和 JSONL 的 \"syns\" 不包含。", w.Count, w.Attempts, w.Detail)
+		if w.Rerun > 0 {
+			cmd := rerunCommand(r, w.Rerun)
+			en += fmt.Sprintf(" Replies came after the %s horizon; to judge them, run again with a longer one:\n    %s", w.Detail, cmd)
+			zh += fmt.Sprintf("有应答在 %s 的时限之后才到；要判定它们，请用更长的时限重新运行：\n    %s", w.Detail, cmd)
+		}
+		return l.tr(en, zh)
 	case analyze.WarnForgotten:
 		return l.tr(fmt.Sprintf("%s forgotten sooner than usual (more than %d remembered at once): a SYN retransmitted for one of them afterwards would have been counted as a new attempt, so the attempt count may be high by as much as the number of late retransmissions.", count(w.Count, "finished attempt was", "finished attempts were"), w.Limit),
 			fmt.Sprintf("有 %d 个已结束的连接尝试被提前遗忘（同时记住的超过 %d 个）：此后若它们的 SYN 再重传，会被计为新的尝试，因此尝试总数最多可能多出这些迟到重传的数量。", w.Count, w.Limit))
