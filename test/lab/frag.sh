@@ -27,10 +27,12 @@
 #   test/lab/frag.sh record-tfo DIR   record DIR/lab-tfo.pcap
 #   test/lab/frag.sh record-split DIR record DIR/lab-fragments-split.pcap
 #
-# record-split records SYNs whose TCP header itself is split: the first
+# record-split records a SYN whose TCP header itself is split: the first
 # fragment holds 8 bytes of it (ports and sequence number, no flags), over
-# IPv4 and IPv6 (both complete), then a first fragment whose second never
-# comes (the server's kernel never completes it: no SYN).
+# IPv4 (completes), then a first fragment whose second never comes (the
+# server's kernel never completes it: no SYN). Not over IPv6: Linux
+# refuses a first fragment without the whole upper-layer header (RFC
+# 7112) with an ICMPv6 parameter problem, sent before the SYN is whole.
 set -euo pipefail
 
 die() { echo "frag: $*" >&2; exit 1; }
@@ -110,8 +112,6 @@ record_split() {
   pid=$!
   for i in $(seq 100); do grep -q 'listening on' "$state/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
   fragsyn -src 10.40.0.9 -first 8 10.40.0.2:443
-  sleep 0.2
-  fragsyn -src 2001:db8:40::9 -first 8 '[2001:db8:40::2]:443'
   sleep 0.2
   fragsyn -src 10.40.0.9 -first 24 -only-first -timeout 1500ms 10.40.0.2:443
   sleep 0.5
