@@ -63,7 +63,12 @@ func (d *Decoder) ipv6Ext(p *Packet) (inner, bool) {
 		p.Fragment = true
 		d.ipv6Piece(frag, p)
 		if ok && proto == protoTCP {
-			return inner{}, false // TCP is read from the whole datagram
+			if at >= 0 {
+				// A first piece's TCP header is the frame's, for what
+				// rewrites it; its fields are read from the whole datagram.
+				d.noteTransport(proto, d.ip6.Payload[at:])
+			}
+			return inner{}, false
 		}
 	}
 	if !ok || at < 0 {
