@@ -19,7 +19,8 @@ func (t *tracker) boundWarnings(r *Result) []Warning {
 			Attempts: t.earlySingles.doubtful(t.now, int64(t.grace))})
 	}
 	if t.lateSyns+t.latePackets > 0 {
-		add(Warning{Kind: WarnLate, Count: t.lateSyns, Attempts: t.latePackets, Detail: t.horizon.String()})
+		add(Warning{Kind: WarnLate, Count: t.lateSyns, Attempts: t.latePackets, Detail: t.horizon.String(),
+			Rerun: rerunHorizon(t.horizon, t.lateBy)})
 	}
 	if t.forgotten > 0 {
 		add(Warning{Kind: WarnForgotten, Count: t.forgotten, Limit: t.maxGone})

@@ -193,9 +193,11 @@ func TestDecodeEncapsulated(t *testing.T) {
 	}
 }
 
-// TestDecodeFragments: the first piece of a fragmented datagram gives the
-// TCP header it holds, later pieces give none (their bytes are not a
-// header), and an IPv6 atomic fragment is a whole packet.
+// TestDecodeFragments: a piece of a fragmented TCP datagram gives no TCP
+// header, not even the first, which holds one, until its datagram is
+// whole (decode's TestReassembly puts them together); later pieces' bytes
+// are not a header; an IPv6 atomic fragment is a whole packet; the first
+// piece of a tunnel's datagram gives the start of the packet inside.
 func TestDecodeFragments(t *testing.T) {
 	ip4 := synFrame(t, false)[14:]
 	ip6 := synFrame(t, true)[14:]
@@ -228,27 +230,26 @@ func TestDecodeFragments(t *testing.T) {
 	}
 	// A later piece whose bytes look like a TCP SYN header.
 	lookalike := seg4
-	syn := decoded{IP: true, TCP: true, Fragment: true, Src: "198.51.100.23", Sport: 50001, Flags: flagSYN}
-	syn6 := syn
-	syn6.Src = "2001:db8:1::23"
-	atomic := syn6
-	atomic.Fragment = false
+	piece := decoded{IP: true, Fragment: true, Src: "198.51.100.23"}
+	piece6 := piece
+	piece6.Src = "2001:db8:1::23"
+	atomic := decoded{IP: true, TCP: true, Src: "2001:db8:1::23", Sport: 50001, Flags: flagSYN}
 	tests := []struct {
 		name string
 		data []byte
 		want decoded
 	}{
-		{"IPv4 first piece", frag4(layers.IPv4MoreFragments, 0, seg4), syn},
-		{"IPv4 first piece, header only", frag4(layers.IPv4MoreFragments, 0, seg4[:24]), syn},
-		{"IPv4 later piece", frag4(0, 3, lookalike), decoded{IP: true, Fragment: true, Src: "198.51.100.23"}},
-		{"IPv6 first piece", frag6(0, true, seg6), syn6},
+		{"IPv4 first piece", frag4(layers.IPv4MoreFragments, 0, seg4), piece},
+		{"IPv4 first piece, header only", frag4(layers.IPv4MoreFragments, 0, seg4[:24]), piece},
+		{"IPv4 later piece", frag4(0, 3, lookalike), piece},
+		{"IPv6 first piece", frag6(0, true, seg6), piece6},
 		{"IPv6 atomic fragment", frag6(0, false, seg6), atomic},
-		{"IPv6 later piece", frag6(3, false, seg6), decoded{IP: true, Fragment: true, Src: "2001:db8:1::23"}},
+		{"IPv6 later piece", frag6(3, false, seg6), piece6},
 		{"GRE's first piece", greFirst(), decoded{IP: true, TCP: true, Fragment: true, Src: "198.51.100.23", Sport: 50001, Flags: flagSYN, Encap: "GRE", Outer: "10.1.1.1"}},
 	}
-	d := newDecoder()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			d := newDecoder()
 			var p packet
 			ip := d.decode(layers.LinkTypeRaw, tt.data, &p)
 			if diff := cmp.Diff(tt.want, summarise(ip, &p)); diff != "" {

@@ -158,6 +158,9 @@ func (a *analyzer) lateWarnings(r *Result, inputs []Input) []Warning {
 	if n := a.tr.badSums.syns + a.tr.badSums.synAcks; n > 0 {
 		ws = append(ws, Warning{Kind: WarnOffload, File: -1, Count: n, Detail: fmt.Sprint(a.tr.badSums.synAcks)})
 	}
+	if m := a.tr.malformed; m.n > 0 {
+		ws = append(ws, Warning{Kind: WarnMalformed, File: m.first.File, Count: m.n, Detail: fmt.Sprint(m.first.Frame)})
+	}
 	for i, in := range inputs {
 		if dc, ok := in.Source.(dropCounter); ok {
 			if dropped, received := dc.Drops(); dropped > 0 {

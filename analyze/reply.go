@@ -36,7 +36,7 @@ func (t *tracker) reply(p *packet, client netip.AddrPort, ref FrameRef, ts time.
 		return false
 	}
 	if t.win.at(r.seq) == nil {
-		t.latePackets++
+		t.lateReply(r, ts)
 		return true
 	}
 	answers := func(a *track) bool {
@@ -101,7 +101,7 @@ func (t *tracker) fragmentedSyn(p *packet, client netip.AddrPort) (replyRef, boo
 	if a == nil || a.Client != client || !a.fragAck(p.Ack) {
 		return replyRef{}, false
 	}
-	return replyRef{f.seq, a.dest}, true
+	return replyRef{seq: f.seq, dest: a.dest}, true
 }
 
 // fragAck reports whether ack acknowledges a fragmented SYN's data: from

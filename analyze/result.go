@@ -148,6 +148,9 @@ type Warning struct {
 	// the first frame).
 	Frame      int
 	Before, At time.Time
+	// Rerun is, for late packets, a horizon that would have kept the
+	// replies that came after their attempt left; 0 when none did.
+	Rerun time.Duration
 }
 
 // WarningKind names a kind of warning.
@@ -174,6 +177,7 @@ const (
 	WarnOneSided    WarningKind = "one-sided"            // SYNs and not one packet from a server; Count is the SYNs
 	WarnSnaplen     WarningKind = "snaplen-cut"          // frames cut short by the capture's snaplen; Count is how many, Detail the fewest bytes kept
 	WarnOffload     WarningKind = "checksum-offload"     // SYNs and SYN-ACKs with wrong TCP checksums, as offload leaves them; Count is how many, Detail how many SYN-ACKs of them
+	WarnMalformed   WarningKind = "malformed-tcp"        // Count TCP headers that cannot be one (data offset under 5, SYN with RST), not counted as attempts; File and Detail the first one's file and frame
 	WarnOSDrops     WarningKind = "os-drops"             // the capture (a pktmon .etl) logged Count packets the OS dropped, Attempts of them SYNs, where and why in Detail (component, the OS's reason and its name, location)
 	WarnTimestamps  WarningKind = "odd-timestamps"       // Count frames of an input went back in time (over a second), jumped more than a year ahead, or lie before 1995 or after 2100; Frame, Before and At show the first
 	WarnCut         WarningKind = "incident-cut"         // watch: the incident's packets were cut short (Detail: disk, stop) at Count packets; Attempts is the failed attempts watch saw in it

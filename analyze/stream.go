@@ -50,6 +50,7 @@ func read(src Source, file int, dec *decoder, f *frame) error {
 		f.kept = ci.CaptureLength
 	}
 	f.supported = decode.Supported(lt)
+	dec.d.SetTime(ci.Timestamp)
 	f.ip = f.supported && dec.decode(lt, data, &f.pkt)
 	f.checked, f.dup = false, false
 	f.pkt.settlePayload()

@@ -41,6 +41,10 @@ const DefaultHorizon = 32 * time.Second
 type replyRef struct {
 	seq  uint64
 	dest int32
+	// synSec is the first SYN's time in Unix seconds, 0 when unknown: a
+	// reply that comes after its attempt left says how late it was. It
+	// fills the struct's padding.
+	synSec uint32
 }
 
 // flowRef is where a connection's packets go, and when the connection
@@ -88,10 +92,14 @@ type tracker struct {
 	now              int64     // clock in Unix nanoseconds
 	emitFail         error     // the first error the consumer returned
 
-	synPackets       int
-	clocks           clockSamples                // offsets between captures of the same SYNs
-	badSums          struct{ syns, synAcks int } // SYNs and SYN-ACKs with a wrong TCP checksum
-	synTTLs          [256]int                    // client SYNs by the TTL they arrived with
+	synPackets int
+	clocks     clockSamples                // offsets between captures of the same SYNs
+	badSums    struct{ syns, synAcks int } // SYNs and SYN-ACKs with a wrong TCP checksum
+	malformed  struct {                    // TCP headers that cannot be one, and the first of them
+		n     int
+		first FrameRef
+	}
+	synTTLs          [256]int // client SYNs by the TTL they arrived with
 	midstreamPackets int
 	midstreamFlows   map[flowKey]struct{}
 	midstreamCapped  bool
@@ -99,6 +107,7 @@ type tracker struct {
 	// What the bounds cost, for the report.
 	early, forgotten, addrsCapped, arpsCapped int
 	lateSyns, latePackets                     int
+	lateBy                                    time.Duration // the latest reply after its attempt left, from its first SYN
 }
 
 // flowKey is a connection's 4-tuple, client side first.
@@ -145,6 +154,10 @@ func (t *tracker) addIP(p *packet, ref FrameRef, ts time.Time, dup bool) {
 		}
 	}
 	switch {
+	case p.MalformedTCP():
+		if t.malformed.n++; t.malformed.first.IsZero() {
+			t.malformed.first = ref
+		}
 	case p.IsICMPErr:
 		t.icmpError(p, ref, ts)
 	case !p.IsTCP:
@@ -214,9 +227,9 @@ func (t *tracker) syn(p *packet, client, server netip.AddrPort, ref FrameRef, ts
 	a.dest = t.totals.dest(server)
 	a.synLen, a.synFrag = uint32(p.payloadLen), p.Fragment
 	a.sameKey = sameKey
-	t.byReply[rk] = replyRef{seq, a.dest}
+	t.byReply[rk] = replyRef{seq, a.dest, uint32(ts.Unix())}
 	if a.synLen > 0 {
-		t.byReply[replyHash(client, server.Port(), p.Seq+a.synLen)] = replyRef{seq, a.dest}
+		t.byReply[replyHash(client, server.Port(), p.Seq+a.synLen)] = replyRef{seq, a.dest, uint32(ts.Unix())}
 	}
 	t.byFlow[flowHash(client, server)] = flowRef{seq: seq}
 	if len(t.orphans) > 0 {

@@ -62,6 +62,7 @@ type File struct {
 	count   *countingReader
 	buf     *bufio.Reader // what pcapgo reads
 	ng      *ngFilter     // pcapng: between count's buffer and buf, skips blocks pcapgo does not need
+	old     *oldPcap      // pcap 2.0-2.3: between count's buffer and buf, passes it on as 2.4
 	closer  io.Closer
 	inflate *readAhead   // gzip: the decompressed stream, inflated on its own goroutine
 	raw     atomic.Int64 // bytes read from r, for BytesRead
@@ -160,6 +161,10 @@ func (f *File) openReader(magic []byte) error {
 	case isPcapMagic(magic):
 		f.Format = FormatPcap
 		f.bigEndian = magic[0] == 0xa1
+		if isOldPcap(f.buf) {
+			f.old = &oldPcap{src: f.buf}
+			f.buf = bufio.NewReaderSize(f.old, readBufferSize)
+		}
 		f.nanoFactor = 1000
 		if magic[1] == 0x3c || magic[2] == 0x3c {
 			f.nanoFactor = 1
@@ -252,6 +257,9 @@ func (f *File) Close() error {
 
 // offset is how many bytes of the (uncompressed) capture have been consumed.
 func (f *File) offset() int64 {
+	if f.old != nil {
+		return f.old.out - int64(f.buf.Buffered())
+	}
 	if f.ng == nil {
 		return f.count.n - int64(f.buf.Buffered())
 	}

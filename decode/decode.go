@@ -50,8 +50,15 @@ type Packet struct {
 	IsICMPErr bool
 	Quoted    QuotedTCP
 
-	// Fragment is set for a piece of a fragmented IP datagram. Only the
-	// first piece has a TCP header.
+	// BadOffset is set for a TCP header whose data offset is under 5
+	// (fewer than the 20 bytes every TCP header has): not a TCP header.
+	BadOffset bool
+
+	// Fragment is set for a piece of a fragmented IP datagram. A TCP
+	// segment sent in pieces is read from the whole datagram, at the
+	// frame whose piece completes it, and is not a Fragment then; the
+	// pieces before it, and those of a datagram never completed, carry
+	// no TCP header.
 	Fragment bool
 
 	// Encap is the outermost tunnel or framing the packet arrived in, and
@@ -61,6 +68,14 @@ type Packet struct {
 	// its own Ethernet header, HasMAC false when it has none.
 	Encap Encap
 	Outer netip.Addr
+}
+
+// MalformedTCP reports whether the frame's TCP header cannot be one a
+// TCP stack sends or accepts (RFC 9293): a data offset under 5, or SYN
+// with RST. Such a segment (a scanner's probe, a fuzzer's, corruption) is
+// no handshake's.
+func (p *Packet) MalformedTCP() bool {
+	return p.BadOffset || p.IsTCP && p.Flags&(FlagSYN|FlagRST) == FlagSYN|FlagRST
 }
 
 // QuotedTCP is the start of the TCP segment an ICMP error quotes.
@@ -90,6 +105,7 @@ type Decoder struct {
 	vxlan   layers.VXLAN
 	decoded []gopacket.LayerType
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
+	frags   reassembler
 
 	// frame is the frame being decoded, which every offset of layout
 	// indexes; ip is the layout's entry of the IP header last decoded.

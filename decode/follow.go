@@ -43,10 +43,7 @@ func (d *Decoder) follow(p *Packet) (inner, bool) {
 	case layers.LayerTypeIPv4:
 		ip := &d.ip4
 		if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
-			p.Fragment = true
-			if ip.FragOffset != 0 {
-				return inner{}, false // a later piece: no header of its own
-			}
+			return d.ipv4Piece(p)
 		}
 		return d.transport(uint8(ip.Protocol), ip.Payload, p)
 	case layers.LayerTypeIPv6:
@@ -59,12 +56,22 @@ func (d *Decoder) follow(p *Packet) (inner, bool) {
 // reads it.
 func (d *Decoder) ipv6Ext(p *Packet) (inner, bool) {
 	proto, at, frag, ok := ipv6Upper(uint8(d.ip6.NextHeader), d.ip6.Payload)
-	p.Fragment = p.Fragment || frag
-	if !ok {
-		return inner{}, false
+	if ok {
+		p.Proto = proto
 	}
-	p.Proto = proto
-	if at < 0 {
+	if frag >= 0 {
+		p.Fragment = true
+		d.ipv6Piece(frag, p)
+		if ok && proto == protoTCP {
+			if at >= 0 {
+				// A first piece's TCP header is the frame's, for what
+				// rewrites it; its fields are read from the whole datagram.
+				d.noteTransport(proto, d.ip6.Payload[at:])
+			}
+			return inner{}, false
+		}
+	}
+	if !ok || at < 0 {
 		return inner{}, false
 	}
 	b := d.ip6.Payload[at:]
@@ -75,10 +82,12 @@ func (d *Decoder) ipv6Ext(p *Packet) (inner, bool) {
 // ipv6Upper walks the IPv6 extension headers (RFC 8200) b starts with,
 // after a header whose next header is next, to the upper-layer header:
 // its protocol and offset in b, at < 0 for a later fragment, which has
-// none; frag says b is a piece of a fragmented packet. A fragment header
-// with offset 0 and no more-fragments flag is an atomic fragment (RFC
-// 6946), a whole packet. ok is false when the chain is cut short.
-func ipv6Upper(next uint8, b []byte) (proto uint8, at int, frag, ok bool) {
+// none; frag is the offset of the fragment header when b is a piece of a
+// fragmented packet, -1 when it is not. A fragment header with offset 0
+// and no more-fragments flag is an atomic fragment (RFC 6946), a whole
+// packet. ok is false when the chain is cut short.
+func ipv6Upper(next uint8, b []byte) (proto uint8, at, frag int, ok bool) {
+	frag = -1
 	for range maxIPv6Ext {
 		n := 0
 		switch next {
@@ -95,7 +104,9 @@ func ipv6Upper(next uint8, b []byte) (proto uint8, at int, frag, ok bool) {
 				return 0, 0, frag, false
 			}
 			off, more := binary.BigEndian.Uint16(b[at+2:at+4])>>3, b[at+3]&1 != 0
-			frag = frag || off != 0 || more
+			if off != 0 || more {
+				frag = at
+			}
 			if off != 0 {
 				return b[at], -1, frag, true
 			}
@@ -119,6 +130,8 @@ func (d *Decoder) transport(proto uint8, b []byte, p *Packet) (inner, bool) {
 	case protoTCP:
 		if d.tcp.DecodeFromBytes(b, gopacket.NilDecodeFeedback) == nil {
 			d.take(layers.LayerTypeTCP, p)
+		} else if len(b) >= 13 && b[12]>>4 < 5 {
+			p.BadOffset = true
 		} else if len(b) >= 14 {
 			// Cut inside its options by a small snaplen (pktmon's 128
 			// bytes, tcpdump's old 68 or 96): ports, sequence numbers and

@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 	"unicode"
+
+	"github.com/slbdiag/slbdiag/analyze"
 )
 
 // Strings from packets and facts files go into the suggested commands only
@@ -67,3 +69,20 @@ func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) 
 // the result is quoted as the fixes quote. Pasted, it runs nothing but the
 // command it is part of.
 func ShellQuote(s string) string { return shQuote(printable(s)) }
+
+// rerunCommand is the command that analyzes the result's inputs again
+// with flags added, each file name quoted for a POSIX shell; a name that
+// is not printable as it is stands as FILE, to be filled in.
+func rerunCommand(r *analyze.Result, flags ...string) string {
+	parts := append([]string{"slbdiag", "analyze"}, flags...)
+	for _, in := range r.Inputs {
+		name := in.Name
+		if printable(name) != name {
+			name = "FILE"
+		} else {
+			name = shQuote(name)
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, " ")
+}

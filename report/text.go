@@ -132,6 +132,9 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnOffload:
 		return l.tr(fmt.Sprintf("%s wrong TCP checksums (%s of them SYN-ACKs). That is what checksum offload leaves: the capture was taken on a host, or on a virtual interface, before the checksums were filled in. Wireshark flags them as errors; slbdiag does not use checksums, and no outcome depends on them.", count(w.Count, "SYN or SYN-ACK carries", "SYNs and SYN-ACKs carry"), w.Detail),
 			fmt.Sprintf("有 %d 个 SYN 或 SYN-ACK 的 TCP 校验和不正确（其中 SYN-ACK %s 个）。这是校验和卸载造成的：抓包是在主机上或虚拟网卡上、校验和填入之前进行的。Wireshark 会把它们标为错误；slbdiag 不使用校验和，所有判定结果都不受影响。", w.Count, w.Detail))
+	case analyze.WarnMalformed:
+		return l.tr(fmt.Sprintf("%s not TCP as a TCP stack sends it (a data offset under 5, or SYN with RST: a scanner's or fuzzer's probe, or corruption), first %s frame %s: not counted as attempts.", count(w.Count, "TCP header is", "TCP headers are"), file, w.Detail),
+			fmt.Sprintf("有 %d 个 TCP 头不是 TCP 协议栈会发出的样子（数据偏移小于 5，或 SYN 与 RST 同时置位：扫描器或模糊测试的探测包，或数据损坏），第一个在 %s 第 %s 帧：不计为连接尝试。", w.Count, file, w.Detail))
 	case analyze.WarnOneSided:
 		return l.tr(fmt.Sprintf("%s and not one packet from a server: either nothing answered, or the capture sees one direction only (a capture filter such as 'dst port 443', or a mirror of inbound traffic). Check both directions were captured before trusting \"unanswered\".", count(w.Count, "SYN")),
 			fmt.Sprintf("抓到 %d 个 SYN，却没有一个来自服务器的包：要么确实无人应答，要么抓包只看到了一个方向（例如 'dst port 443' 这样的抓包过滤器，或只镜像了入方向流量）。在相信 “unanswered” 之前，请确认两个方向都抓到了。", w.Count))
@@ -147,8 +150,14 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 		}
 		return l.tr(en, zh)
 	case analyze.WarnLate:
-		return l.tr(fmt.Sprintf("%s and %s came more than %s after their attempt's first SYN, when its outcome was already written: the SYN counts include them, the outcomes and the JSONL \"syns\" do not.", count(w.Count, "SYN retransmission"), count(w.Attempts, "reply", "replies"), w.Detail),
-			fmt.Sprintf("有 %d 个 SYN 重传和 %d 个应答在其连接尝试的第一个 SYN 之后超过 %s 才到达，那时结果已经写出：SYN 计数包含它们，结果和 JSONL 的 \"syns\" 不包含。", w.Count, w.Attempts, w.Detail))
+		en := fmt.Sprintf("%s and %s came more than %s after their attempt's first SYN, when its outcome was already written: the SYN counts include them, the outcomes and the JSONL \"syns\" do not.", count(w.Count, "SYN retransmission"), count(w.Attempts, "reply", "replies"), w.Detail)
+		zh := fmt.Sprintf("有 %d 个 SYN 重传和 %d 个应答在其连接尝试的第一个 SYN 之后超过 %s 才到达，那时结果已经写出：SYN 计数包含它们，结果和 JSONL 的 \"syns\" 不包含。", w.Count, w.Attempts, w.Detail)
+		if w.Rerun > 0 {
+			cmd := rerunCommand(r, "--horizon", w.Rerun.String())
+			en += fmt.Sprintf(" Replies came after the %s horizon; to judge them, run again with a longer one:\n    %s", w.Detail, cmd)
+			zh += fmt.Sprintf("有应答在 %s 的时限之后才到；要判定它们，请用更长的时限重新运行：\n    %s", w.Detail, cmd)
+		}
+		return l.tr(en, zh)
 	case analyze.WarnForgotten:
 		return l.tr(fmt.Sprintf("%s forgotten sooner than usual (more than %d remembered at once): a SYN retransmitted for one of them afterwards would have been counted as a new attempt, so the attempt count may be high by as much as the number of late retransmissions.", count(w.Count, "finished attempt was", "finished attempts were"), w.Limit),
 			fmt.Sprintf("有 %d 个已结束的连接尝试被提前遗忘（同时记住的超过 %d 个）：此后若它们的 SYN 再重传，会被计为新的尝试，因此尝试总数最多可能多出这些迟到重传的数量。", w.Count, w.Limit))

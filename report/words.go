@@ -129,17 +129,13 @@ func likelyVIPs(r *analyze.Result) []string {
 }
 
 // rerunWithVIP is the command line that analyzes the same inputs with
-// vips named, its file names quoted for a shell.
+// vips named.
 func rerunWithVIP(r *analyze.Result, vips []string) string {
-	cmd := "slbdiag analyze"
-	for _, in := range r.Inputs {
-		cmd += " " + ShellQuote(in.Name)
-	}
-	cmd += " --vip " + strings.Join(vips, ",")
+	flags := []string{"--vip", strings.Join(vips, ",")}
 	if r.Ports != "" && r.Ports != "443" {
-		cmd += " --port " + ShellQuote(r.Ports)
+		flags = append(flags, "--port", shQuote(printable(r.Ports)))
 	}
-	return cmd
+	return rerunCommand(r, flags...)
 }
 
 // breakdown lists the non-zero failure counts, e.g. "3 unanswered, 1 refused".

@@ -176,9 +176,10 @@ func analyzeScenario(t *testing.T, s Scenario) *analyze.Result {
 // shows them (tcp.completeness is final only on the second pass).
 func tsharkFrames(t *testing.T, tshark, path, filter string) []int {
 	t.Helper()
-	// Fragments are not reassembled, as in TestTsharkAgrees: tshark then
-	// shows a fragmented SYN in the frame slbdiag numbers it by.
-	cmd := exec.Command(tshark, "-2", "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-Y", filter, "-T", "fields", "-e", "frame.number")
+	// Fragments are reassembled, as by default: tshark then shows a
+	// fragmented SYN in the frame that completes it, where slbdiag
+	// numbers it too.
+	cmd := exec.Command(tshark, "-2", "-n", "-r", path, "-Y", filter, "-T", "fields", "-e", "frame.number")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -430,10 +430,10 @@ func encapRecorded() []built {
 					"100 bytes and the SYN-ACK acknowledges ISN+101; the second carries 400 bytes and is fragmented by a " +
 					"router with an MTU of 300 on the way (the first fragment holds the TCP header and the start of the data), and its " +
 					"SYN-ACK acknowledges ISN+401. Both handshakes complete (the server then resets: nothing listens to " +
-					"the data); slbdiag must match each SYN-ACK to its SYN.",
+					"the data); slbdiag must match each SYN-ACK to its SYN, the fragmented one at the frame that completes it.",
 				Expect: []Expect{
 					{"lab-tfo.pcap", ap("10.41.0.1:39912"), ap("10.42.0.2:443"), 4077412220, "completed", 1, 1},
-					{"lab-tfo.pcap", ap("10.41.0.1:39916"), ap("10.42.0.2:443"), 397497872, "completed", 1, 5},
+					{"lab-tfo.pcap", ap("10.41.0.1:39916"), ap("10.42.0.2:443"), 397497872, "completed", 1, 6},
 				},
 			},
 		},
@@ -446,13 +446,27 @@ func encapRecorded() []built {
 					"fragments by test/lab/labnet fragsyn, 24 bytes of the TCP header in the first one: to the server's " +
 					"10.40.0.2:443 (its kernel reassembles and answers: completed), to the VIP 192.0.2.10, which it does not " +
 					"have (unanswered), over IPv6 with a fragment header (completed) and as an IPv6 atomic fragment (offset 0, " +
-					"no more fragments: a whole packet, completed). slbdiag numbers a fragmented SYN by the fragment that holds " +
-					"its TCP header, as tshark does without reassembly.",
+					"no more fragments: a whole packet, completed). slbdiag reassembles the fragments and numbers a fragmented " +
+					"SYN by the frame that completes it, as tshark does.",
 				Expect: []Expect{
-					{"lab-fragments.pcap", c4(59642), ap("10.40.0.2:443"), 2100087830, "completed", 1, 1},
-					{"lab-fragments.pcap", c4(56985), v, 1942127434, "unanswered", 1, 7},
-					{"lab-fragments.pcap", c6(36684), ap("[2001:db8:40::2]:443"), 1985535339, "completed", 1, 9},
+					{"lab-fragments.pcap", c4(59642), ap("10.40.0.2:443"), 2100087830, "completed", 1, 2},
+					{"lab-fragments.pcap", c4(56985), v, 1942127434, "unanswered", 1, 8},
+					{"lab-fragments.pcap", c6(36684), ap("[2001:db8:40::2]:443"), 1985535339, "completed", 1, 10},
 					{"lab-fragments.pcap", c6(37679), ap("[2001:db8:40::2]:443"), 1680536185, "completed", 1, 15},
+				},
+			},
+		},
+		{
+			s: Scenario{
+				Name:   "lab-fragments-split",
+				Causes: []string{},
+				Files:  []string{"lab-fragments-split.pcap"},
+				Description: "Recorded from Linux 6.18 by `test/lab/frag.sh record-split` (tcpdump on the server's interface): a SYN " +
+					"whose TCP header itself is split, the first fragment holding 8 bytes of it (ports and sequence number, " +
+					"no flags): the server's kernel reassembles and answers (completed, numbered by the second fragment, " +
+					"frame 2). Then a first fragment whose second never comes (frame 7): never a SYN, not an attempt.",
+				Expect: []Expect{
+					{"lab-fragments-split.pcap", c4(44536), ap("10.40.0.2:443"), 660002242, "completed", 1, 2},
 				},
 			},
 		},

@@ -72,9 +72,9 @@ type synSeen struct{ first, count int }
 // numbers and decodes them; SYNs quoted inside ICMP errors are left out.
 func tsharkSyns(t *testing.T, tshark, path string) map[synKey]synSeen {
 	t.Helper()
-	// Without reassembly, tshark shows a fragmented SYN in the fragment
-	// that holds its TCP header, where slbdiag numbers it too.
-	cmd := exec.Command(tshark, "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+	// With reassembly, as by default, tshark shows a fragmented SYN in the
+	// frame that completes it, where slbdiag numbers it too.
+	cmd := exec.Command(tshark, "-n", "-r", path,
 		"-Y", "tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.dstport==443 && !icmp && !icmpv6",
 		// Of the addresses of tunnelled packets, the innermost (last) ones.
 		"-T", "fields", "-E", "separator=|", "-E", "occurrence=l",

@@ -25,11 +25,21 @@
 # Usage (from the repository root):
 #   test/lab/frag.sh record DIR       record DIR/lab-fragments.pcap
 #   test/lab/frag.sh record-tfo DIR   record DIR/lab-tfo.pcap
+#   test/lab/frag.sh record-split DIR record DIR/lab-fragments-split.pcap
+#
+# record-split records a SYN whose TCP header itself is split: the first
+# fragment holds 8 bytes of it (ports and sequence number, no flags), over
+# IPv4 (completes), then a first fragment whose second never comes (the
+# server's kernel never completes it: no SYN). Not over IPv6: Linux
+# refuses a first fragment without the whole upper-layer header (RFC
+# 7112) with an ICMPv6 parameter problem, sent before the SYN is whole.
 set -euo pipefail
 
 die() { echo "frag: $*" >&2; exit 1; }
 
-c=slbf-c s=slbf-s r=slbf-r
+# FRAG_NS names the namespaces, to keep runs apart.
+ns=${FRAG_NS:-slbf}
+c=$ns-c s=$ns-s r=$ns-r
 
 down() {
   local ns pid
@@ -83,6 +93,27 @@ record() {
   fragsyn -src 2001:db8:40::9 '[2001:db8:40::2]:443'
   sleep 0.2
   fragsyn -src 2001:db8:40::9 -atomic '[2001:db8:40::2]:443'
+  sleep 0.5
+  kill -INT $pid
+  wait $pid || true
+  down
+  sed 's/^/frag: /' "$state/dial.out" >&2
+  echo "frag: recorded $out on Linux $(uname -r)" >&2
+}
+
+record_split() {
+  local out=$1/lab-fragments-split.pcap pid i
+  down
+  up
+  ip netns exec $s "$LABNET" listen ":443" >"$state/listen.out" 2>&1 &
+  disown $!
+  for i in $(seq 50); do grep -q listening "$state/listen.out" && break; sleep 0.1; done
+  ip netns exec $s tcpdump -q -U --immediate-mode -Z root -i s0 -w "$out" 'ip or (ip6 and not ip6 multicast)' 2>"$state/tcpdump.err" &
+  pid=$!
+  for i in $(seq 100); do grep -q 'listening on' "$state/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+  fragsyn -src 10.40.0.9 -first 8 10.40.0.2:443
+  sleep 0.2
+  fragsyn -src 10.40.0.9 -first 24 -only-first -timeout 1500ms 10.40.0.2:443
   sleep 0.5
   kill -INT $pid
   wait $pid || true
@@ -148,8 +179,8 @@ record_tfo() {
 
 [ "$(id -u)" = 0 ] || die "run as root: the lab creates network namespaces"
 case ${1:-} in
-  record | record-tfo)
-    [ $# -eq 2 ] || die "usage: frag.sh record DIR | record-tfo DIR"
+  record | record-tfo | record-split)
+    [ $# -eq 2 ] || die "usage: frag.sh record DIR | record-tfo DIR | record-split DIR"
     state=$(mktemp -d)
     trap 'down; rm -rf "$state"' EXIT
     trap 'exit 130' INT TERM
@@ -157,7 +188,11 @@ case ${1:-} in
       LABNET=$state/labnet
       go build -o "$LABNET" ./test/lab/labnet
     fi
-    if [ "$1" = record ]; then record "$2"; else record_tfo "$2"; fi
+    case $1 in
+      record) record "$2" ;;
+      record-tfo) record_tfo "$2" ;;
+      record-split) record_split "$2" ;;
+    esac
     ;;
-  *) die "usage: frag.sh record DIR | record-tfo DIR" ;;
+  *) die "usage: frag.sh record DIR | record-tfo DIR | record-split DIR" ;;
 esac

@@ -30,12 +30,13 @@ func fragsyn(args []string, stdout io.Writer) error {
 	src := fs.String("src", "", "source address (one the local kernel does not have)")
 	first := fs.Int("first", 24, "TCP bytes in the first fragment (a multiple of 8)")
 	atomic := fs.Bool("atomic", false, "IPv6: one atomic fragment instead of two")
+	onlyFirst := fs.Bool("only-first", false, "send the first fragment alone: a datagram never completed")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up waiting for the SYN-ACK after this long")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || *iface == "" || *src == "" || *first%8 != 0 {
-		return errors.New("usage: labnet fragsyn -i IFACE -dstmac MAC -src ADDR [-first N] [-atomic] ADDR:PORT")
+		return errors.New("usage: labnet fragsyn -i IFACE -dstmac MAC -src ADDR [-first N] [-atomic | -only-first] ADDR:PORT")
 	}
 	dst, err := netip.ParseAddrPort(fs.Arg(0))
 	if err != nil {
@@ -64,7 +65,7 @@ func fragsyn(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := c.sendFragments(seg, *first, *atomic); err != nil {
+	if err := c.sendFragments(seg, *first, *atomic, *onlyFirst); err != nil {
 		return err
 	}
 	serverISN, err := c.awaitSynAck(isn, time.Now().Add(*timeout))
@@ -186,8 +187,9 @@ func (c *conn) send(seg []byte) error {
 }
 
 // sendFragments sends seg in two fragments, the first holding n bytes of
-// it, or, for IPv6 with atomic, whole behind a fragment header.
-func (c *conn) sendFragments(seg []byte, n int, atomic bool) error {
+// it, or, for IPv6 with atomic, whole behind a fragment header; with
+// onlyFirst, the first fragment alone.
+func (c *conn) sendFragments(seg []byte, n int, atomic, onlyFirst bool) error {
 	type piece struct {
 		off  int
 		more bool
@@ -196,6 +198,9 @@ func (c *conn) sendFragments(seg []byte, n int, atomic bool) error {
 	pieces := []piece{{0, true, seg[:n]}, {n, false, seg[n:]}}
 	if atomic {
 		pieces = []piece{{0, false, seg}}
+	}
+	if onlyFirst {
+		pieces = pieces[:1]
 	}
 	id := rand.Uint32()
 	for _, p := range pieces {
