@@ -49,15 +49,8 @@ func parseAnalyze(args []string, help io.Writer) (*analyzeCmd, error) {
 	fs.group(groupOutput)
 	evidence := fs.String("evidence", "", "write the packets behind each finding to `FILE` (pcapng), each with a comment saying what it shows")
 
-	for {
-		if err := parseFlags(fs, args, help); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	if err := parseOperands(fs, args, help, func(f string) { files = append(files, f) }); err != nil {
+		return nil, err
 	}
 	bad := func(format string, a ...any) error {
 		return &usageError{cmd: "analyze", msg: fmt.Sprintf(format, a...)}

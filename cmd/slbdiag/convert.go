@@ -48,15 +48,8 @@ func parseConvert(args []string, help io.Writer) (*convertCmd, error) {
 	rf := &reportFlags{format: &text, lang: &en, output: &none, probeNets: &noProbes, grace: &grace, horizon: &horizon,
 		vips: vips, ports: ports, redact: redact, redactNames: redactNames, keepNames: &keepNames}
 	var files []string
-	for {
-		if err := parseFlags(fs, args, help); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	if err := parseOperands(fs, args, help, func(f string) { files = append(files, f) }); err != nil {
+		return nil, err
 	}
 	if len(files) != 2 {
 		return nil, &usageError{cmd: "convert", msg: fmt.Sprintf("convert takes an input and an output, %d given", len(files))}

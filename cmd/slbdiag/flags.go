@@ -30,6 +30,23 @@ func parseFlags(c *cmdFlags, args []string, help io.Writer) error {
 	return nil
 }
 
+// parseOperands parses args where flags and operands mix (analyze A.pcap
+// --vip X B.pcap: Go's flag package stops at the first operand), handing
+// each operand to add in order, so that a flag that names one too (-r)
+// keeps its place among them.
+func parseOperands(c *cmdFlags, args []string, help io.Writer, add func(string)) error {
+	for {
+		if err := parseFlags(c, args, help); err != nil {
+			return err
+		}
+		if c.NArg() == 0 {
+			return nil
+		}
+		add(c.Arg(0))
+		args = c.Args()[1:]
+	}
+}
+
 // flagHints say which flag an unknown one was likely meant to be.
 func flagHints(fs *flag.FlagSet, err error) []string {
 	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
