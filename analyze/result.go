@@ -39,6 +39,9 @@ type Result struct {
 	// HostFacts says which host's facts refined the findings; nil without
 	// --host-facts.
 	HostFacts *FactsUse
+	// Redacted says what a redacted report replaced; zero when nothing
+	// was (set by the report's redaction, not by analysis).
+	Redacted Redacted
 }
 
 // Judged reports whether any handshake attempt got an outcome other than
@@ -182,3 +185,13 @@ const (
 	WarnTimestamps  WarningKind = "odd-timestamps"       // Count frames of an input went back in time (over a second), jumped more than a year ahead, or lie before 1995 or after 2100; Frame, Before and At show the first
 	WarnCut         WarningKind = "incident-cut"         // watch: the incident's packets were cut short (Detail: disk, stop) at Count packets; Attempts is the failed attempts watch saw in it
 )
+
+// Redacted counts what redaction replaced in a result: client addresses,
+// TLS server names, and whether input file names were replaced.
+type Redacted struct {
+	Clients, Names int
+	Files          bool
+}
+
+// Any says something was replaced.
+func (r Redacted) Any() bool { return r.Clients > 0 || r.Names > 0 || r.Files }

@@ -15,12 +15,19 @@ const maxTopCommands = 10
 
 // firstScreen writes what a person must read before anything else, in the
 // first 24 lines of 100 columns: the verdict with its cause and
-// confidence, one line per finding when there are several, and the
-// commands of the top finding's fix, each on a line of its own.
+// confidence, what redaction replaced if it did, one line per finding
+// when there are several, and the commands of the top finding's fix,
+// each on a line of its own.
 func firstScreen(w io.Writer, r *analyze.Result, v *view, l Lang) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	redacted := func() {
+		if v.Redacted != "" {
+			para(p, v.Redacted, "", "  ")
+		}
+	}
 	if len(r.Findings) == 0 {
 		para(p, v.Verdict, "", "  ")
+		redacted()
 		return
 	}
 	f := &r.Findings[0]
@@ -32,6 +39,7 @@ func firstScreen(w io.Writer, r *analyze.Result, v *view, l Lang) {
 			v.VerdictLabel+"：不是主机模型，主机配置尚未指向其他原因（置信度：低）：")
 	}
 	para(p, top+vipGuessed(r, l)+s, "", "  ")
+	redacted()
 	if len(v.Findings) > 1 {
 		p("%s", l.tr("Findings, each with its evidence below:\n", "结论（证据见下文）：\n"))
 		for _, vf := range v.Findings {

@@ -149,3 +149,35 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactedSaysSoAtTheTop: a redacted report says, right under its
+// verdict and before the fix, what was replaced; in every format.
+func TestRedactedSaysSoAtTheTop(t *testing.T) {
+	r := analyzeFile(t, "../testdata/pcaps/seed-strong-host.pcapng")
+	shown := NewRedactor(Redaction{Clients: true, Files: true}, nil).Result(r)
+	var b bytes.Buffer
+	if err := Text(&b, shown, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	top, _, _ := strings.Cut(b.String(), "Fix:")
+	if !strings.Contains(top, "Redacted: 2 client addresses replaced") || !strings.Contains(top, "input file\n  names replaced") {
+		t.Errorf("the first lines do not say what was redacted:\n%s", top)
+	}
+	for _, format := range []string{"markdown", "html", "json"} {
+		render, _ := Lookup(format)
+		var b bytes.Buffer
+		if err := render(&b, shown, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "client addresses replaced") && !strings.Contains(b.String(), `"clients": 2`) {
+			t.Errorf("%s does not say what was redacted", format)
+		}
+	}
+	b.Reset()
+	if err := Text(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "Redacted:") {
+		t.Error("an unredacted report says it is redacted")
+	}
+}

@@ -29,6 +29,8 @@ type jsonDoc struct {
 	// Partial is true when the run was interrupted: the document covers
 	// only the frames read until then. Absent otherwise.
 	Partial bool `json:"partial,omitempty"`
+	// Redacted counts what redaction replaced; absent when unredacted.
+	Redacted *jsonRedacted `json:"redacted,omitempty"`
 	// Encapsulations are the tunnels and mirror framings the packets were
 	// unwrapped from, per input, kind and outer source; absent when there
 	// were none. The sentences about them are in the text reports.
@@ -163,6 +165,9 @@ func JSON(w io.Writer, r *analyze.Result, o Options) error {
 		doc.Inputs = append(doc.Inputs, ji)
 	}
 	doc.Summary, doc.Partial = jsonSummaryOf(r, l), r.Interrupted()
+	if red := r.Redacted; red.Any() {
+		doc.Redacted = &jsonRedacted{Clients: red.Clients, Names: red.Names, Files: red.Files}
+	}
 	doc.Encapsulations = jsonEncaps(r)
 	if u := r.HostFacts; u != nil {
 		doc.HostFacts = &jsonHostFacts{Source: u.Source, OtherHost: u.OtherHost, FactAddrs: addrTexts(u.FactAddrs), CaptureHosts: addrTexts(u.CaptureHosts), Text: hostFactsNote(r, l)}
@@ -421,4 +426,12 @@ type jsonPoint struct {
 	HostTTL uint8  `json:"host_ttl,omitempty"`
 	SynTTL  uint8  `json:"syn_ttl"`
 	Text    string `json:"text"`
+}
+
+// jsonRedacted is what a redacted report replaced: how many client
+// addresses and server names, and whether the input files' names.
+type jsonRedacted struct {
+	Clients int  `json:"clients"`
+	Names   int  `json:"names"`
+	Files   bool `json:"files"`
 }

@@ -19,6 +19,9 @@ func markdown(w io.Writer, r *analyze.Result, o Options) error {
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p("%s", l.tr("# slbdiag report\n\n", "# slbdiag 诊断报告\n\n"))
 	p("**%s%s** %s\n\n", v.VerdictLabel, strings.TrimSpace(l.colon()), md(v.VerdictText))
+	if v.Redacted != "" {
+		p("*%s*\n\n", md(v.Redacted))
+	}
 	if v.FixLine != "" {
 		p(l.tr("**Fix:** %s (steps under Finding 1).\n\n", "**修复：** %s（步骤见结论 1）。\n\n"), md(v.FixLine))
 	}

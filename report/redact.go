@@ -232,6 +232,7 @@ func (x *Redactor) Result(r *analyze.Result) *analyze.Result {
 	for i := range out.Encapsulations {
 		out.Encapsulations[i].Outer = x.Addr(out.Encapsulations[i].Outer)
 	}
+	out.Redacted = analyze.Redacted{Clients: len(x.addrs), Names: len(x.names), Files: x.red.Files}
 	out.Findings = slices.Clone(r.Findings)
 	for i := range out.Findings {
 		f := &out.Findings[i]

@@ -16,6 +16,7 @@ type view struct {
 	VerdictLabel, VerdictText string // the verdict, split at its colon
 	Problem                   bool
 	FixLine                   string   // the top finding's first fix, by title; empty without one
+	Redacted                  string   // what redaction replaced, at the top; empty when unredacted
 	Inputs                    []string // one sentence per input file
 	Facts                     []string // attempts, probes against clients, mid-stream traffic
 	Ports                     string
@@ -47,6 +48,7 @@ type viewEvidence struct {
 func newView(r *analyze.Result, l Lang) *view {
 	v := &view{Lang: l, Verdict: Verdict(r, l), Problem: r.Problem(), Ports: r.Ports}
 	v.VerdictLabel, v.VerdictText = verdict(r, l)
+	v.Redacted = redactedText(r, l)
 	if len(r.Findings) > 0 {
 		v.FixLine = fixLine(&r.Findings[0], l)
 	}

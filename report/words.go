@@ -270,3 +270,27 @@ func evidenceOf(f *analyze.Finding, k analyze.EvidenceKind) *analyze.Evidence {
 	}
 	return nil
 }
+
+// redactedText says at the top of a redacted report what was replaced and
+// what was kept; "" when nothing was.
+func redactedText(r *analyze.Result, l Lang) string {
+	red := r.Redacted
+	if !red.Any() {
+		return ""
+	}
+	var en, zh []string
+	if red.Clients > 0 {
+		en = append(en, count(red.Clients, "client address", "client addresses")+" replaced with stand-ins from 198.18.0.0/15 and 100::/64")
+		zh = append(zh, fmt.Sprintf("%d 个客户端地址替换为 198.18.0.0/15 和 100::/64 中的替身地址", red.Clients))
+	}
+	if red.Names > 0 {
+		en = append(en, count(red.Names, "TLS server name")+" replaced with name-N.invalid")
+		zh = append(zh, fmt.Sprintf("%d 个 TLS 服务器名称替换为 name-N.invalid", red.Names))
+	}
+	if red.Files {
+		en = append(en, "input file names replaced with input-N")
+		zh = append(zh, "输入文件名替换为 input-N")
+	}
+	return l.tr("Redacted: "+strings.Join(en, "; ")+". VIPs, host addresses and health probes are as captured.",
+		"已脱敏："+strings.Join(zh, "；")+"。VIP、本机地址和健康检查探测保持原样。")
+}
