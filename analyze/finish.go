@@ -39,6 +39,7 @@ func (a *analyzer) finish(inputs []Input) *Result {
 	if len(rt.timeline.bins) > 0 {
 		r.Timeline = &Timeline{Start: rt.timeline.start, Bin: rt.timeline.width, Bins: rt.timeline.bins, ProbeBins: rt.timeline.probeBins}
 	}
+	r.Elsewhere, r.ElsewhereMore = tr.elsewhere.top(10)
 	a.ifaceAddrs = interfaceAddrs(inputs)
 	r.Destinations = a.destinations()
 	r.VIPGuesses = guessVIPs(r)

@@ -42,6 +42,11 @@ type Result struct {
 	// Redacted says what a redacted report replaced; zero when nothing
 	// was (set by the report's redaction, not by analysis).
 	Redacted Redacted
+	// Elsewhere are the servers that received SYNs on ports not watched,
+	// most first (at most 10), and ElsewhereMore the SYNs to the others:
+	// where to look when nothing went to --port.
+	Elsewhere     []Elsewhere
+	ElsewhereMore int
 }
 
 // Judged reports whether any handshake attempt got an outcome other than

@@ -67,6 +67,9 @@ type goneKeys struct {
 // tracker follows handshake attempts frame by frame and hands each one,
 // once final, to the running totals and to the Run's consumer.
 type tracker struct {
+	// elsewhere counts the SYNs to ports not watched.
+	elsewhere elsewhere
+
 	ports *PortSet
 	win   window
 	// byReply finds the attempt a reply answers; byFlow the attempt a
@@ -178,6 +181,7 @@ func (t *tracker) tcp(p *packet, ref FrameRef, ts time.Time) {
 			t.syn(p, src, dst, ref, ts)
 			return
 		}
+		t.elsewhere.note(dst)
 	case p.Flags&(flagSYN|flagACK) == flagSYN|flagACK:
 		if t.ports.Has(p.Sport) && t.reply(p, dst, ref, ts) {
 			return

@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
@@ -62,7 +64,34 @@ func verdict(r *analyze.Result, l Lang) (label, text string) {
 	}
 	return l.tr("NO DATA", "无数据"), l.tr(
 		fmt.Sprintf("no SYN to port %s in %s: check the capture point, --port and the capture filter.", r.Ports, count(r.Summary.Frames, "frame")),
-		fmt.Sprintf("%d 帧中没有发往端口 %s 的 SYN：请检查抓包位置、--port 参数和抓包过滤器。", r.Summary.Frames, r.Ports))
+		fmt.Sprintf("%d 帧中没有发往端口 %s 的 SYN：请检查抓包位置、--port 参数和抓包过滤器。", r.Summary.Frames, r.Ports)) + elsewhereText(r, l)
+}
+
+// elsewhereText says where the SYNs went when none went to the watched
+// ports, and the command that watches those ports instead.
+func elsewhereText(r *analyze.Result, l Lang) string {
+	if len(r.Elsewhere) == 0 {
+		return ""
+	}
+	var where []string
+	var ports []uint16
+	for _, e := range r.Elsewhere {
+		where = append(where, l.tr(fmt.Sprintf("%s (%s)", e.Server, count(e.SYNs, "SYN")), fmt.Sprintf("%s（%d 个 SYN）", e.Server, e.SYNs)))
+		if !slices.Contains(ports, e.Server.Port()) {
+			ports = append(ports, e.Server.Port())
+		}
+	}
+	if r.ElsewhereMore > 0 {
+		where = append(where, l.tr(count(r.ElsewhereMore, "SYN")+" to other servers", fmt.Sprintf("发往其他服务器的 %d 个 SYN", r.ElsewhereMore)))
+	}
+	slices.Sort(ports)
+	list := make([]string, len(ports))
+	for i, p := range ports {
+		list[i] = strconv.Itoa(int(p))
+	}
+	cmd := rerunCommand(r, "--port", strings.Join(list, ","))
+	return l.tr(" The SYNs in the capture went to "+l.list(where)+"; to judge those: "+cmd,
+		"抓包中的 SYN 发往了 "+l.list(where)+"；要判定它们，请运行："+cmd)
 }
 
 func cutShort(r *analyze.Result) bool {

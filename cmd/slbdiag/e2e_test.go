@@ -414,3 +414,20 @@ func TestThinInputNamesTheVIP(t *testing.T) {
 		t.Errorf("%s gave:\n%s", line, again.stdout)
 	}
 }
+
+// TestNoDataSaysWhereSYNsWent: when no SYN went to the watched ports, the
+// report lists where the SYNs did go, with exact counts, and the command
+// that watches those ports; that command judges them.
+func TestNoDataSaysWhereSYNsWent(t *testing.T) {
+	r := slbdiag(t, nil, "analyze", "--port", "9999", "testdata/pcaps/seed-strong-host.pcapng")
+	out := unwrapped(r.stdout)
+	if r.code != exitNothing || !strings.Contains(out, "went to 192.0.2.10:443 (9 SYNs), 10.0.0.5:443 (4 SYNs)") {
+		t.Fatalf("exit %d; the report does not say where the SYNs went:\n%s", r.code, r.stdout)
+	}
+	i := strings.Index(out, "slbdiag analyze ")
+	line, _, _ := strings.Cut(out[i:], "\n")
+	again := slbdiag(t, nil, shellWords(t, line)[1:]...)
+	if !strings.HasPrefix(again.stdout, "PROBLEM: strong-host-receive") {
+		t.Errorf("%s gave:\n%s", line, again.stdout)
+	}
+}
