@@ -30,6 +30,9 @@ func markdown(w io.Writer, r *analyze.Result, o Options) error {
 	}
 	if len(v.Rows) > 0 {
 		p(l.tr("\n## Handshakes by destination (port %s)\n\n", "\n## 按目的地址统计的握手（端口 %s）\n\n"), md(v.Ports))
+		if s := tableCut(r, l); s != "" {
+			p("*%s*\n\n", md(s))
+		}
 		p("| %s |\n|---|---|%s\n", strings.Join(v.Header, " | "), strings.Repeat("---:|", len(v.Header)-2))
 		for _, row := range v.Rows {
 			cells := append([]string{codeSpan(row[0]), md(row[1])}, row[2:]...)

@@ -22,6 +22,9 @@ func text(w io.Writer, r *analyze.Result, o Options) error {
 	}
 	if len(v.Rows) > 0 {
 		p(l.tr("\nHandshakes by destination (port %s):\n", "\n按目的地址统计的握手（端口 %s）：\n"), v.Ports)
+		if s := tableCut(r, l); s != "" {
+			para(p, s, "", "  ") // where the table is read, not only under Warnings
+		}
 		if err := writeDestinations(bw, v, o.Width, l); err != nil {
 			return err
 		}
@@ -43,6 +46,17 @@ func text(w io.Writer, r *analyze.Result, o Options) error {
 }
 
 type printer func(format string, a ...any)
+
+// tableCut is the warning that the table lists only the first
+// destinations, or "" when it lists them all.
+func tableCut(r *analyze.Result, l Lang) string {
+	for i := range r.Warnings {
+		if r.Warnings[i].Kind == analyze.WarnDestsCapped {
+			return warningText(r, &r.Warnings[i], l)
+		}
+	}
+	return ""
+}
 
 // para writes prose wrapped at proseWidth, its first line after first and
 // the others after indent.
