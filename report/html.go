@@ -198,7 +198,7 @@ const (
 	ldClient = 150
 	ldServer = 470
 	ldOther  = 680
-	ldStepH  = 44
+	ldStepH  = 56
 )
 
 type ladder struct {

@@ -162,3 +162,19 @@ func TestHTMLInChromium(t *testing.T) {
 		os.WriteFile(dst, png, 0o644)
 	}
 }
+
+// TestLaddersEarly: the ladder diagrams, the page's picture of what went
+// wrong, come right after the table of destinations, before the timeline
+// and the findings' long text.
+func TestLaddersEarly(t *testing.T) {
+	r := analyzeFile(t, "../testdata/pcaps/seed-strong-host.pcapng")
+	var b bytes.Buffer
+	if err := HTML(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	table, ladders, finding := strings.Index(page, `id="destinations"`), strings.Index(page, `class="ladder"`), strings.Index(page, `id="finding-1"`)
+	if table < 0 || ladders < table || finding < ladders {
+		t.Errorf("destinations at %d, ladders at %d, finding 1 at %d: want the ladders between", table, ladders, finding)
+	}
+}
