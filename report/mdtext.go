@@ -18,7 +18,7 @@ import (
 // mdCode finds where code begins: an slbdiag or curl command, a flag
 // (after a space, a bracket or the start), or a placeholder such as
 // <NIC-IDX>.
-var mdCode = regexp.MustCompile(`\bslbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|\bcurl\b|(?:^|[\s(（：，"])(--?[a-z][a-z0-9-]*)|<[A-Z][A-Z0-9-]*>`)
+var mdCode = regexp.MustCompile(`\bslbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|\bcurl\b|(?:^|[\s(（：，、"])(--?[a-z][a-z0-9-]*)|(?:^|[\s(（：，、"])((?:ip|nft|iptables|ip6tables|netsh|sysctl|ss|tcpdump|tshark|pktmon) (?:-|addr|route|link|list|interface|http|advfirewall|trace|start|stop|filter|etl2pcap|net\.)|(?:Get|Set|New|Remove|Add|Enable|Disable|Start|Stop|Test|Invoke)-[A-Z][a-z][A-Za-z]*\b)|<[A-Z][A-Z0-9-]*>`)
 
 // isFlagValue reports whether a word that follows a flag is its value:
 // a format's or a language's name, or any (--port any).
@@ -41,6 +41,9 @@ func md(s string) string {
 		case m[2] >= 0: // a flag, and its value if one follows
 			start = last + m[2]
 			end = argsEnd(s, end, true)
+		case m[4] >= 0: // another program's command line, quoted in prose
+			start = last + m[4]
+			end = clauseEnd(s, start)
 		case s[start] != '<': // a command and its arguments
 			end = argsEnd(s, end, false)
 		}
@@ -50,6 +53,44 @@ func md(s string) string {
 	}
 	b.WriteString(mdEscape(s[last:], last == 0))
 	return b.String()
+}
+
+// proseWords end a command line quoted in prose: the words that go on
+// the sentence around it.
+var proseWords = map[string]bool{"and": true, "or": true, "to": true, "then": true, "on": true, "in": true, "for": true,
+	"with": true, "the": true, "a": true, "from": true, "that": true, "is": true, "are": true, "shows": true, "first": true}
+
+// clauseEnd is where a command line quoted in prose from i ends: before
+// the punctuation that ends its clause, or before a word of the sentence
+// around it (proseWords), so that
+// "(ip -br addr, or Get-NetIPAddress -IPAddress 192.0.2.10)" gives two
+// whole code spans and not a code span per flag.
+func clauseEnd(s string, i int) int {
+	end := i
+	for first := true; end < len(s); first = false {
+		rest := s[end:]
+		if !first {
+			if !strings.HasPrefix(rest, " ") {
+				return end
+			}
+			rest = rest[1:]
+		}
+		n := argLen(rest)
+		word := rest[:n]
+		bare := strings.TrimRight(word, ".,;:)")
+		if !first && (bare == "" || proseWords[bare]) {
+			return end
+		}
+		if first {
+			end += len(bare)
+		} else {
+			end += 1 + len(bare)
+		}
+		if len(bare) < len(word) || n < len(rest) && rest[n] != ' ' {
+			return end
+		}
+	}
+	return end
 }
 
 // argsEnd is where the arguments that follow s[:i] end: words separated

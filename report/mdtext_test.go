@@ -14,7 +14,7 @@ func TestMd(t *testing.T) {
 		{"然后运行：slbdiag analyze AFTER.pcapng --port 443。所有", "然后运行：`slbdiag analyze AFTER.pcapng --port 443`。所有"},
 		{"(the Linux one is in --format json).", "(the Linux one is in `--format json`)."},
 		{"check the capture point, --port and the capture filter.", "check the capture point, `--port` and the capture filter."},
-		{"capture with -s 0 (tcpdump) or a larger pktmon --pkt-size to see them", "capture with `-s 0` (tcpdump) or a larger pktmon `--pkt-size` to see them"},
+		{"capture with -s 0 (tcpdump) or a larger pktmon --pkt-size to see them", "capture with `-s 0` (tcpdump) or a larger `pktmon --pkt-size` to see them"},
 		{"or curl -k https://<host address>/ from another machine)", "or `curl -k https://<host address>/` from another machine)"},
 		{"执行 curl -k https://<本机地址>/）：如果", "执行 `curl -k https://<本机地址>/`）：如果"},
 		{"replace <HOST-NAME> with the site's real name", "replace `<HOST-NAME>` with the site's real name"},
@@ -48,5 +48,19 @@ func TestCodeSpan(t *testing.T) {
 	}
 	if got := codeFence([]string{"echo", "a ```` b"}); got != "`````" {
 		t.Errorf("codeFence = %q", got)
+	}
+}
+
+// TestMDCommandInProse: a command line quoted in prose is one code span,
+// not a span per flag ("ip `-br` addr" pasted runs nothing useful).
+func TestMDCommandInProse(t *testing.T) {
+	for in, want := range map[string]string{
+		"(ip -br addr, or Get-NetIPAddress -IPAddress 192.0.2.10) and":                                       "(`ip -br addr`, or `Get-NetIPAddress -IPAddress 192.0.2.10`) and",
+		"counters (nft list ruleset, iptables -L -v -n, or Get-NetFirewallRule and Get-NetFirewallProfile).": "counters (`nft list ruleset`, `iptables -L -v -n`, or `Get-NetFirewallRule` and `Get-NetFirewallProfile`).",
+		"a Microsoft Hyper-V Network Adapter":                                                                "a Microsoft Hyper-V Network Adapter",
+	} {
+		if got := md(in); got != want {
+			t.Errorf("md(%q)\n = %q\nwant %q", in, got, want)
+		}
 	}
 }
