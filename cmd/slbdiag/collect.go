@@ -17,6 +17,7 @@ import (
 	"github.com/slbdiag/slbdiag/collect"
 	"github.com/slbdiag/slbdiag/hostfacts"
 	"github.com/slbdiag/slbdiag/internal/outfile"
+	"github.com/slbdiag/slbdiag/report"
 )
 
 // collectCmd is a checked `slbdiag collect` command line: print a
@@ -127,7 +128,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := o.Commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "slbdiag: wrote %s: read it with slbdiag doctor --vip %s --host-facts %s\n", name, c.vip, name)
+	fmt.Fprintf(stderr, "slbdiag: wrote %s: read it with slbdiag doctor --vip %s --host-facts %s\n", quoteControls(name), c.vip, report.ShellQuote(name))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -274,4 +275,18 @@ func collectedOutputs(raw string) [][2]string {
 		}
 	}
 	return outs
+}
+
+// TestCollectHintQuoted: the doctor command collect suggests names the
+// written file quoted for a shell, so a name with spaces or ; pastes as one
+// word and runs nothing else.
+func TestCollectHintQuoted(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("collect --vip reads this host on Linux")
+	}
+	name := filepath.Join(t.TempDir(), "web 1;touch x.txt")
+	r := slbdiag(t, nil, "collect", "--vip", "192.0.2.10", "-o", name)
+	if want := "--host-facts '" + name + "'"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q lacks %q", r.stderr, want)
+	}
 }
