@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/slbdiag/slbdiag/analyze"
 )
 
 func TestPrintable(t *testing.T) {
@@ -43,5 +45,23 @@ func TestSafeWriter(t *testing.T) {
 	w.Close()
 	if got := b.String(); !strings.HasPrefix(got, "cut ") || strings.ContainsRune(got, 0xe4) {
 		t.Errorf("a character cut at the end: %q", got)
+	}
+}
+
+// TestWarningDetailsEscaped: a warning's detail comes from the input (an
+// .etl's component and drop-reason names, a reader's error), so it reaches
+// the terminal escaped in every format.
+func TestWarningDetailsEscaped(t *testing.T) {
+	r := analyzeFile(t, "../testdata/pcaps/seed-strong-host.pcapng")
+	r.Warnings = append(r.Warnings, analyze.Warning{Kind: analyze.WarnOSDrops, File: 0, Count: 3, Attempts: 1, Detail: "tcpip.sys\x1b[2J\u202ereason 7"})
+	for _, format := range []string{"text", "markdown", "html", "json"} {
+		render, _ := Lookup(format)
+		var b bytes.Buffer
+		if err := render(&b, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(b.String(), "\x1b\u202e") {
+			t.Errorf("%s writes the detail raw", format)
+		}
 	}
 }
