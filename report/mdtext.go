@@ -18,7 +18,7 @@ import (
 // mdCode finds where code begins: an slbdiag or curl command, a flag
 // (after a space, a bracket or the start), or a placeholder such as
 // <NIC-IDX>.
-var mdCode = regexp.MustCompile(`\bslbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|\bcurl\b|(?:^|[\s(（：，、"])(--?[a-z][a-z0-9-]*)|(?:^|[\s(（：，、"])((?:ip|nft|iptables|ip6tables|netsh|sysctl|ss|tcpdump|tshark|pktmon) (?:-|addr|route|link|list|interface|http|advfirewall|trace|start|stop|filter|etl2pcap|net\.)|(?:Get|Set|New|Remove|Add|Enable|Disable|Start|Stop|Test|Invoke)-[A-Z][a-z][A-Za-z]*\b)|<[A-Z][A-Z0-9-]*>`)
+var mdCode = regexp.MustCompile(`\bslbdiag (?:analyze|capture|watch|doctor|interfaces|explain|version)\b|\bcurl\b|(?:^|[\s(（：，、"])(--?[a-z][a-z0-9-]*)|(?:^|[\s(（：，、"])(` + proseCommandRE + `)|<[A-Z][A-Z0-9-]*>`)
 
 // isFlagValue reports whether a word that follows a flag is its value:
 // a format's or a language's name, or any (--port any).
@@ -55,14 +55,9 @@ func md(s string) string {
 	return b.String()
 }
 
-// proseWords end a command line quoted in prose: the words that go on
-// the sentence around it.
-var proseWords = map[string]bool{"and": true, "or": true, "to": true, "then": true, "on": true, "in": true, "for": true,
-	"with": true, "the": true, "a": true, "from": true, "that": true, "is": true, "are": true, "shows": true, "first": true}
-
 // clauseEnd is where a command line quoted in prose from i ends: before
 // the punctuation that ends its clause, or before a word of the sentence
-// around it (proseWords), so that
+// around it (endsCommand), so that
 // "(ip -br addr, or Get-NetIPAddress -IPAddress 192.0.2.10)" gives two
 // whole code spans and not a code span per flag.
 func clauseEnd(s string, i int) int {
@@ -78,7 +73,7 @@ func clauseEnd(s string, i int) int {
 		n := argLen(rest)
 		word := rest[:n]
 		bare := strings.TrimRight(word, ".,;:)")
-		if !first && (bare == "" || proseWords[bare]) {
+		if !first && (bare == "" || endsCommand(bare)) {
 			return end
 		}
 		if first {

@@ -79,9 +79,17 @@ type piece struct {
 func tokens(text string) []piece {
 	var out []piece
 	inCommand := false
-	for i, word := range strings.Fields(text) {
+	words := strings.Fields(text)
+	for i, word := range words {
 		bare := strings.TrimLeft(word, "(\"'`")
-		starts := isCommandName(bare) || isFlag(bare)
+		next := ""
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		if inCommand && endsCommand(word) {
+			inCommand = false
+		}
+		starts := startsCommand(bare, next) || isFlag(bare)
 		for j, s := range cjkPieces(word) {
 			t := piece{s: s, space: i > 0 && j == 0, breakable: true}
 			if t.space && (inCommand || isFlag(bare)) {
@@ -97,27 +105,6 @@ func tokens(text string) []piece {
 		}
 	}
 	return out
-}
-
-// isFlag: "-x", "--x".
-func isFlag(s string) bool {
-	return len(s) > 1 && s[0] == '-' && (unicode.IsLetter(rune(s[1])) || s[1] == '-')
-}
-
-// commandNames are the programs whose command lines the reports quote in
-// prose.
-var commandNames = map[string]bool{"slbdiag": true, "netsh": true, "nft": true, "iptables": true, "ip6tables": true,
-	"ip": true, "ss": true, "sysctl": true, "tcpdump": true, "tshark": true, "pktmon": true, "powershell": true, "appcmd": true}
-
-// isCommandName: a program of commandNames or a PowerShell cmdlet
-// (Verb-Noun).
-func isCommandName(s string) bool {
-	if commandNames[s] {
-		return true
-	}
-	verb, noun, ok := strings.Cut(s, "-")
-	return ok && len(verb) > 1 && len(noun) > 1 && unicode.IsUpper(rune(verb[0])) && unicode.IsLower(rune(verb[1])) &&
-		unicode.IsUpper(rune(noun[0])) && !strings.ContainsAny(noun, "-")
 }
 
 // cjkPieces splits a word so that a line may break between two CJK
