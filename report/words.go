@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/slbdiag/slbdiag/analyze"
+	"github.com/slbdiag/slbdiag/internal/english"
 )
 
 // Verdict is the one line that says what is wrong and how sure slbdiag is.
@@ -280,15 +281,7 @@ func clientCountZh(f *analyze.Finding) string {
 	return fmt.Sprint(f.Clients)
 }
 
-func count(n int, forms ...string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", forms[0])
-	}
-	if len(forms) > 1 {
-		return fmt.Sprintf("%d %s", n, forms[1])
-	}
-	return fmt.Sprintf("%d %ss", n, forms[0])
-}
+func count(n int, forms ...string) string { return english.Plural(n, forms...) }
 
 // evidenceOf is the finding's evidence of kind k, nil without one.
 func evidenceOf(f *analyze.Finding, k analyze.EvidenceKind) *analyze.Evidence {

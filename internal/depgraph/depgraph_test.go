@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"internal/benchgen":   {"internal/etlwrite", "internal/floodgen"},
 	"analyze/analyzetest": {"analyze"},
 	"hostcheck":           {"analyze", "hostfacts"},
-	"report":              {"analyze", "hostcheck", "hostfacts", "internal/version"},
+	"report":              {"analyze", "hostcheck", "hostfacts", "internal/english", "internal/version"},
 	"pipeline":            {"analyze", "capture", "hostcheck", "hostfacts", "internal/outfile", "report"},
 	"watch":               {"analyze", "capture", "hostfacts", "internal/english", "internal/outfile", "pipeline", "report"},
 	"cmd/slbdiag": {"analyze", "capture", "collect", "hostcheck", "hostfacts", "internal/english",

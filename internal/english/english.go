@@ -7,12 +7,16 @@ import (
 	"strings"
 )
 
-// Plural counts things: "1 packet", "2 packets".
-func Plural(n int, thing string) string {
+// Plural counts things: "1 packet", "2 packets"; a second form is the
+// plural where adding s is wrong ("1 copy", "2 copies").
+func Plural(n int, forms ...string) string {
 	if n == 1 {
-		return "1 " + thing
+		return "1 " + forms[0]
 	}
-	return fmt.Sprintf("%d %ss", n, thing)
+	if len(forms) > 1 {
+		return fmt.Sprintf("%d %s", n, forms[1])
+	}
+	return fmt.Sprintf("%d %ss", n, forms[0])
 }
 
 // Or lists alternatives: "a", "a or b", "a, b or c".
