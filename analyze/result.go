@@ -188,6 +188,7 @@ const (
 	WarnMalformed   WarningKind = "malformed-tcp"        // Count TCP headers that cannot be one (data offset under 5, SYN with RST), not counted as attempts; File and Detail the first one's file and frame
 	WarnOSDrops     WarningKind = "os-drops"             // the capture (a pktmon .etl) logged Count packets the OS dropped, Attempts of them SYNs, where and why in Detail (component, the OS's reason and its name, location)
 	WarnTimestamps  WarningKind = "odd-timestamps"       // Count frames of an input went back in time (over a second), jumped more than a year ahead, or lie before 1995 or after 2100; Frame, Before and At show the first
+	WarnFragments   WarningKind = "fragments-lost"       // Count fragmented TCP datagrams were never completed (expired, overlapping, cut off by the end), Attempts of them evicted for memory: a SYN in them is not counted
 	WarnCut         WarningKind = "incident-cut"         // watch: the incident's packets were cut short (Detail: disk, stop) at Count packets; Attempts is the failed attempts watch saw in it
 )
 

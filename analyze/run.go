@@ -105,11 +105,16 @@ func Run(ctx context.Context, cfg Config, inputs []Input) (*Result, error) {
 		}
 		m.step()
 	}
+	decs := []*decoder{a.dec}
 	if ra != nil {
 		// The readers write the copy counts: stop them before anything
 		// reads those.
 		ra.stop()
+		for _, s := range ra.streams {
+			decs = append(decs, s.(*aheadStream).dec)
+		}
 	}
+	a.fragmentsLost(decs)
 	r := a.finish(inputs)
 	return r, a.tr.emitFail
 }

@@ -111,7 +111,7 @@ func (a *analyzer) readAhead(ctx context.Context, inputs []Input) *readAhead {
 		dups = a.tr.dups
 	}
 	for i := range inputs {
-		s := &aheadStream{full: make(chan *batch, batchesAhead), free: make(chan *batch, batchesAhead)}
+		s := &aheadStream{full: make(chan *batch, batchesAhead), free: make(chan *batch, batchesAhead), dec: newDecoder()}
 		for range batchesAhead {
 			s.free <- &batch{frames: make([]frame, 0, batchFrames)}
 		}
@@ -135,13 +135,14 @@ func (ra *readAhead) stop() {
 
 // aheadStream is one input read ahead.
 type aheadStream struct {
+	dec        *decoder // its own: read on the reader's goroutine until it stops
 	full, free chan *batch
 	cur        *batch
 	i          int
 }
 
 func (s *aheadStream) produce(src Source, file int, dups *dedup, done <-chan struct{}, halt *atomic.Bool) {
-	dec := newDecoder()
+	dec := s.dec
 	for {
 		var b *batch
 		select {

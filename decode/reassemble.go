@@ -59,6 +59,10 @@ type reassembler struct {
 	used   int
 	now    time.Time
 	done   []byte // the datagram last completed, until the next frame
+	// lost counts the datagrams discarded without being completed, and
+	// evicted those of them discarded because the pieces held passed
+	// fragHighThresh: a SYN in them is never seen.
+	lost, evicted int
 }
 
 // add takes one piece: payload b at byte offset off, more set when more
@@ -73,7 +77,7 @@ func (r *reassembler) add(k fragKey, off int, more bool, proto uint8, b []byte) 
 		end &^= 7 // as the kernel trims a middle piece to 8-byte units
 	}
 	if end <= off || end > maxDatagram {
-		r.kill(r.queues[k])
+		r.lose(r.queues[k])
 		return nil, 0, false
 	}
 	q := r.queues[k]
@@ -81,7 +85,7 @@ func (r *reassembler) add(k fragKey, off int, more bool, proto uint8, b []byte) 
 		q = r.open(k)
 	}
 	if !r.place(q, off, end, more, b[:end-off]) {
-		r.kill(q)
+		r.lose(q)
 		return nil, 0, false
 	}
 	if off == 0 {
@@ -148,6 +152,14 @@ func merge(s []span) []span {
 	return out
 }
 
+// lose discards q, not completed, and counts it.
+func (r *reassembler) lose(q *datagram) {
+	if q != nil && !q.dead {
+		r.lost++
+	}
+	r.kill(q)
+}
+
 func (r *reassembler) kill(q *datagram) {
 	if q == nil || q.dead {
 		return
@@ -164,7 +176,7 @@ func (r *reassembler) expire() {
 		if !q.dead && r.now.Sub(q.start) <= fragTimeout {
 			break
 		}
-		r.kill(q)
+		r.lose(q)
 		r.order[0] = nil
 		r.order = r.order[1:]
 	}
@@ -177,10 +189,20 @@ func (r *reassembler) expire() {
 // fragHighThresh.
 func (r *reassembler) evict() {
 	for r.used > fragHighThresh && len(r.order) > 0 {
-		r.kill(r.order[0])
+		if q := r.order[0]; !q.dead {
+			r.evicted++
+		}
+		r.lose(r.order[0])
 		r.order[0] = nil
 		r.order = r.order[1:]
 	}
+}
+
+// FragmentsLost counts the fragmented TCP datagrams this Decoder never
+// completed, those still waiting included, and of them those evicted
+// because more than fragHighThresh bytes of pieces waited.
+func (d *Decoder) FragmentsLost() (lost, evicted int) {
+	return d.frags.lost + len(d.frags.queues), d.frags.evicted
 }
 
 // SetTime tells the Decoder the capture time of the frames that follow,

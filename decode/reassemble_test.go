@@ -157,6 +157,12 @@ func TestReassemblyBounded(t *testing.T) {
 	if len(d.frags.order) > 2*len(d.frags.queues)+64 {
 		t.Errorf("eviction order holds %d for %d datagrams", len(d.frags.order), len(d.frags.queues))
 	}
+	// Every datagram began and none completed: all are lost, and those
+	// pushed out for memory are said apart. Nothing goes uncounted.
+	lost, evicted := d.FragmentsLost()
+	if lost != 20000 || evicted != 20000-len(d.frags.queues) {
+		t.Errorf("FragmentsLost() = %d, %d; want 20000, %d", lost, evicted, 20000-len(d.frags.queues))
+	}
 }
 
 // FuzzReassembly feeds pieces described by the input (3 bytes each: an

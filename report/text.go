@@ -202,6 +202,14 @@ func warningText(r *analyze.Result, w *analyze.Warning, l Lang) string {
 	case analyze.WarnHopsCapped:
 		return l.tr(fmt.Sprintf("%s missing from some capture were not compared (more than %d): the counts of packets lost between capture points are lower bounds.", count(w.Count, "attempt"), w.Limit),
 			fmt.Sprintf("有 %d 个在某个抓包中缺失的连接尝试未做比对（超过 %d 个）：抓包点之间丢包的计数只是下限。", w.Count, w.Limit))
+	case analyze.WarnFragments:
+		evicted := ""
+		if w.Attempts > 0 {
+			evicted = l.tr(fmt.Sprintf(" (%d of them dropped because more than 4 MiB of fragments waited at once)", w.Attempts),
+				fmt.Sprintf("（其中 %d 个因同时等待的分片超过 4 MiB 而被丢弃）", w.Attempts))
+		}
+		return l.tr(fmt.Sprintf("%s never completed%s: as the kernel would, slbdiag discarded them (pieces missing, overlapping, or waiting over 30 s), so a SYN sent in one of them is not counted.", count(w.Count, "fragmented TCP datagram was", "fragmented TCP datagrams were"), evicted),
+			fmt.Sprintf("有 %d 个分片的 TCP 数据报没有拼完整%s：slbdiag 像内核一样丢弃了它们（缺片、重叠或等待超过 30 秒），其中的 SYN 不计入。", w.Count, evicted))
 	case analyze.WarnOSDrops:
 		syns := ""
 		if w.Attempts > 0 {

@@ -35,6 +35,6 @@ func WarningKinds() []analyze.WarningKind {
 	return []analyze.WarningKind{analyze.WarnDamaged, analyze.WarnLinkType, analyze.WarnPending, analyze.WarnInterrupted,
 		analyze.WarnDuplicates, analyze.WarnDrops, analyze.WarnOneSided, analyze.WarnSnaplen, analyze.WarnOffload,
 		analyze.WarnEarly, analyze.WarnLate, analyze.WarnForgotten, analyze.WarnDestsCapped, analyze.WarnEstimated,
-		analyze.WarnAddrsCapped, analyze.WarnARPCapped, analyze.WarnMACsCapped, analyze.WarnFindings, analyze.WarnHopsCapped, analyze.WarnOSDrops, analyze.WarnTimestamps, analyze.WarnCut,
+		analyze.WarnAddrsCapped, analyze.WarnARPCapped, analyze.WarnMACsCapped, analyze.WarnFindings, analyze.WarnHopsCapped, analyze.WarnOSDrops, analyze.WarnTimestamps, analyze.WarnCut, analyze.WarnFragments,
 		analyze.WarnMalformed}
 }
